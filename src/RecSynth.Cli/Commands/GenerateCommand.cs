@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RecSynth.Cli.Rendering;
+using RecSynth.Configuration;
+using RecSynth.Files;
+
+namespace RecSynth.Cli.Commands;
+
+/// <summary><c>recsynth generate</c>: one call to <see cref="DatasetGenerator.Generate"/>, with progress and a summary.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create(Consoles console)
+    {
+        var dataset = new DatasetArguments();
+        var stage = new Option<string>("--stage")
+        {
+            Description = "catalog (products, embeddings, item factors), users, or all",
+            HelpName = "STAGE",
+            DefaultValueFactory = _ => "all",
+        };
+        var force = new Option<bool>("--force", "-f") { Description = "Write into a non-empty output folder, replacing the stage's files" };
+        var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv and manifest.json.");
+        dataset.AddTo(command);
+        command.Options.Add(stage);
+        command.Options.Add(force);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var settings = dataset.Read(result);
+            var problems = new List<OptionProblem>();
+            var parsedStage = ParseStage(result.GetValue(stage) ?? "all", problems);
+            var options = settings.BuildOptions(problems);
+            if (problems.Count > 0)
+            {
+                throw new OptionsException(problems);
+            }
+
+            var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force) };
+            var clock = Stopwatch.StartNew();
+            var manifest = ProgressDisplay.Run(console, settings.Quiet, progress => DatasetGenerator.Generate(options, output, progress, cancellationToken));
+            if (!settings.Quiet)
+            {
+                Summary.Write(console.Out, Path.GetFullPath(settings.Output), manifest, options.Seed, clock.Elapsed);
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static DatasetStage ParseStage(string text, List<OptionProblem> problems)
+    {
+        switch (text.ToLowerInvariant())
+        {
+            case "all":
+                return DatasetStage.All;
+            case "catalog" or "catalogue":
+                return DatasetStage.Catalog;
+            case "users":
+                return DatasetStage.Users;
+            default:
+                problems.Add(new("--stage", text, "must be one of catalog, users, all"));
+                return DatasetStage.All;
+        }
+    }
+}

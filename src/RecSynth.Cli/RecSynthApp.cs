@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using RecSynth.Cli.Commands;
+using RecSynth.Cli.Rendering;
+using RecSynth.Configuration;
+using RecSynth.Files;
+
+namespace RecSynth.Cli;
+
+/// <summary>The command tree. Verbs are thin: they parse options, call one library entry point and render the result.</summary>
+internal static class RecSynthApp
+{
+    /// <summary>The tree, rooted at a command named like the tool (not like the executable that hosts it).</summary>
+    public static Command BuildRoot(Consoles console) =>
+        new("recsynth", "RecSynth: synthetic data for hybrid recommenders (collaborative filtering + image similarity) and the bandits that blend them.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            InitCommand.Create(console),
+            GenerateCommand.Create(console),
+        };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var console = new Consoles(stdout, stderr);
+        var root = BuildRoot(console);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                console.Error(error.Message);
+            }
+
+            string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
+            await stderr.WriteLineAsync($"Run 'recsynth {verb}--help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // Program.cs turns Ctrl+C and SIGTERM into cancellation
+        };
+        try
+        {
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return Report(console, e);
+        }
+    }
+
+    /// <summary>One clear message on stderr and the exit code for it.</summary>
+    internal static int Report(Consoles console, Exception exception)
+    {
+        switch (exception)
+        {
+            case OperationCanceledException:
+                console.Error("cancelled; nothing was left behind");
+                return ExitCodes.Cancelled;
+            case OptionsException or DatasetUsageException:
+                console.Error(exception.Message);
+                return ExitCodes.Usage;
+            case IOException or UnauthorizedAccessException:
+                console.Error(exception.Message);
+                return ExitCodes.Failure;
+            case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                return Report(console, aggregate.InnerExceptions[0]);
+            default:
+                console.Error($"{exception.GetType().Name}: {exception.Message}");
+                return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using RecSynth.Files;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace RecSynth.Cli.Rendering;
+
+/// <summary>
+/// Progress on stderr: a live display (rows, rate, ETA) on a terminal; plain lines, at most one every few
+/// seconds per file plus one when it completes, when stderr is a file or pipe; nothing with --quiet.
+/// </summary>
+internal static class ProgressDisplay
+{
+    public static T Run<T>(Consoles console, bool quiet, Func<IProgress<GenerationProgress>?, T> work)
+    {
+        if (quiet)
+        {
+            return work(null);
+        }
+
+        if (!console.ErrIsTerminal)
+        {
+            return work(new PlainLines(console.StdErr, TimeSpan.FromSeconds(5)));
+        }
+
+        T result = default!;
+        console.Err.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RowsColumn(), new RateColumn(), new RemainingTimeColumn())
+            .Start(context => result = work(new Live(context)));
+        return result;
+    }
+
+    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>
+    {
+        private readonly Dictionary<string, ProgressTask> _tasks = [];
+
+        public void Report(GenerationProgress value)
+        {
+            lock (_tasks)
+            {
+                if (!_tasks.TryGetValue(value.File, out var task))
+                {
+                    task = context.AddTask(value.File, maxValue: Math.Max(1, value.Total));
+                    _tasks[value.File] = task;
+                }
+
+                task.Value = value.Done;
+            }
+        }
+    }
+
+    /// <summary>Lines such as "recsynth: embeddings.npy 45,000/100,000 rows (45%), 210,000 rows/s, ETA 3s".</summary>
+    internal sealed class PlainLines(TextWriter writer, TimeSpan interval) : IProgress<GenerationProgress>
+    {
+        private readonly Dictionary<string, (Stopwatch Clock, TimeSpan LastLine)> _files = [];
+
+        public void Report(GenerationProgress value)
+        {
+            lock (_files)
+            {
+                if (!_files.TryGetValue(value.File, out var state))
+                {
+                    state = (Stopwatch.StartNew(), TimeSpan.Zero);
+                }
+
+                var elapsed = state.Clock.Elapsed;
+                bool done = value.Done >= value.Total;
+                if (done || elapsed - state.LastLine >= interval)
+                {
+                    double rate = value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
+                    string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}" : "ETA " + Seconds((value.Total - value.Done) / Math.Max(rate, 1e-9));
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} rows ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} rows/s, {eta}"));
+                    writer.Flush();
+                    state.LastLine = elapsed;
+                }
+
+                _files[value.File] = state;
+            }
+        }
+
+        private static string Seconds(double s) => s < 60
+            ? s.ToString("0.0", CultureInfo.InvariantCulture) + "s"
+            : TimeSpan.FromSeconds(Math.Round(s)).ToString("c", CultureInfo.InvariantCulture);
+    }
+
+    private sealed class RowsColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:N0}/{task.MaxValue:N0} rows"));
+    }
+
+    private sealed class RateColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is double speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} rows/s") : "");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RecSynth.Configuration;
+using RecSynth.Internals;
+
+namespace RecSynth.Files.Config;
+
+/// <summary>The effective config as JSON (for <c>manifest.json</c>), in the same shape and key names as the TOML file.</summary>
+internal static class OptionsJson
+{
+    public static JsonObject ToJson(RecSynthOptions options) => (JsonObject)Node(options)!;
+
+    /// <summary>Reads a config written by <see cref="ToJson"/> back (validated).</summary>
+    public static RecSynthOptions FromJson(JsonObject json, string sourceName) =>
+        ConfigFile.Bind((Dictionary<string, object?>)Plain(json)!, sourceName, lines: null, new RecSynthOptions());
+
+    private static JsonNode? Node(object? value) => value switch
+    {
+        null => null,
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        string s => JsonValue.Create(s),
+        DateTimeOffset t => JsonValue.Create(t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+        Enum e => JsonValue.Create(e.ToString().ToLowerInvariant()),
+        IEnumerable<string> strings => new JsonArray([.. strings.Select(s => (JsonNode?)JsonValue.Create(s))]),
+        IEnumerable entries when value.GetType().IsGenericType => Entries(entries, value.GetType().GetGenericArguments()[0]),
+        _ => Record(value),
+    };
+
+    private static JsonObject Record(object record)
+    {
+        var json = new JsonObject();
+        foreach (var property in OptionsSchema.Knobs(record.GetType()))
+        {
+            json[OptionsSchema.SnakeCase(property.Name)] = Node(property.GetValue(record));
+        }
+
+        return json;
+    }
+
+    private static JsonObject Entries(IEnumerable entries, Type element)
+    {
+        var knobs = OptionsSchema.EntryKnobs(element);
+        var json = new JsonObject();
+        foreach (INamedEntry entry in entries)
+        {
+            if (knobs.Count == 1)
+            {
+                json[entry.Name] = Node(knobs[0].GetValue(entry));
+                continue;
+            }
+
+            var fields = new JsonObject();
+            foreach (var knob in knobs)
+            {
+                fields[OptionsSchema.SnakeCase(knob.Name)] = Node(knob.GetValue(entry));
+            }
+
+            json[entry.Name] = fields;
+        }
+
+        return json;
+    }
+
+    private static object? Plain(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject o => o.ToDictionary(p => p.Key, p => Plain(p.Value), StringComparer.Ordinal),
+        JsonArray a => a.Select(Plain).ToList(),
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number when v.TryGetValue(out long l) => l,
+            JsonValueKind.Number => v.GetValue<double>(),
+            _ => null,
+        },
+        _ => null,
+    };
+}

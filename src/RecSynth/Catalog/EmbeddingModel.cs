@@ -1,0 +1,204 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using RecSynth.Configuration;
+using RecSynth.Internals;
+
+namespace RecSynth.Catalog;
+
+/// <summary>
+/// Image embeddings (spec §1). Prototypes for the global component, each category, each subcategory and each
+/// (category, color | pattern | material | brand) pair are orthonormal (Gram–Schmidt on Gaussian vectors), so
+/// two products' expected cosine is the sum of the weights of the prototypes they share. A product's vector is
+/// <c>Σ √wₖ·prototypeₖ + √w_noise·z/√d</c>, normalised, where z is the product's own Gaussian noise.
+/// </summary>
+internal sealed class EmbeddingModel
+{
+    private readonly ulong _seed;
+    private readonly int _dimensions;
+    private readonly int _half;
+    private readonly float _noiseScale;
+    private readonly int _colors;
+    private readonly int _patterns;
+    private readonly int _materials;
+    private readonly int _brands;
+
+    // Folded, pre-scaled prototype tables: each is [rows, dimensions].
+    private readonly float[] _subcategoryTable; // global + category + subcategory, one row per subcategory
+    private readonly float[] _colorTable;       // [categories × colors]
+    private readonly float[] _patternTable;     // [categories × patterns]
+    private readonly float[] _materialTable;    // [categories × materials]
+    private readonly float[] _brandTable;       // [categories × brands]
+
+    public EmbeddingModel(RecSynthOptions options)
+    {
+        var e = options.Embedding;
+        var vocabulary = new CatalogVocabulary(options.Catalog);
+        _seed = (ulong)options.Seed;
+        _dimensions = e.Dimensions;
+        _half = _dimensions / 2; // validation keeps dimensions a multiple of 16
+        _noiseScale = (float)Math.Sqrt(Math.Max(0, e.Noise) / _dimensions);
+        int categories = vocabulary.Categories.Length;
+        int subcategories = vocabulary.Subcategories.Length;
+        _colors = vocabulary.Colors.Length;
+        _patterns = vocabulary.Patterns.Length;
+        _materials = vocabulary.Materials.Length;
+        _brands = vocabulary.Brands.Length;
+
+        int d = _dimensions;
+        int count = OptionsValidator.PrototypeCount(options.Catalog);
+        double[] prototypes = Orthonormal(count, d); // [count, d]
+        int globalRow = 0, categoryRow = 1, subcategoryRow = categoryRow + categories;
+        int colorRow = subcategoryRow + subcategories;
+        int patternRow = colorRow + categories * _colors;
+        int materialRow = patternRow + categories * _patterns;
+        int brandRow = materialRow + categories * _materials;
+
+        _subcategoryTable = new float[subcategories * d];
+        for (int s = 0; s < subcategories; s++)
+        {
+            int c = vocabulary.SubcategoryCategory[s];
+            for (int k = 0; k < d; k++)
+            {
+                _subcategoryTable[s * d + k] = (float)(
+                    Math.Sqrt(e.Global) * prototypes[globalRow * d + k]
+                    + Math.Sqrt(e.Category) * prototypes[(categoryRow + c) * d + k]
+                    + Math.Sqrt(e.Subcategory) * prototypes[(subcategoryRow + s) * d + k]);
+            }
+        }
+
+        _colorTable = Scaled(prototypes, colorRow, categories * _colors, d, e.Color);
+        _patternTable = Scaled(prototypes, patternRow, categories * _patterns, d, e.Pattern);
+        _materialTable = Scaled(prototypes, materialRow, categories * _materials, d, e.Material);
+        _brandTable = Scaled(prototypes, brandRow, categories * _brands, d, e.Brand);
+    }
+
+    public int Dimensions => _dimensions;
+
+    /// <summary>
+    /// Writes the product's unit vector into <paramref name="destination"/> [dimensions]: one fused pass that
+    /// draws the noise and sums the prototype rows, then one that normalises.
+    /// </summary>
+    public void Compose(in Item item, Span<float> destination)
+    {
+        int d = _dimensions;
+        int half = _half;
+        destination = destination[..d];
+        var (keyLow, keyHigh) = NoiseKey(item.Index);
+        int c = item.Category;
+        ReadOnlySpan<float> sub = Row(_subcategoryTable, item.Subcategory);
+        ReadOnlySpan<float> color = Row(_colorTable, c * _colors + item.Color);
+        ReadOnlySpan<float> pattern = Row(_patternTable, c * _patterns + item.Pattern);
+        ReadOnlySpan<float> material = Row(_materialTable, c * _materials + item.Material);
+        ReadOnlySpan<float> brand = Row(_brandTable, c * _brands + item.Brand);
+        var scale = Vector256.Create(_noiseScale);
+        var squares = Vector256<float>.Zero;
+        for (int k = 0; k < half; k += GaussianKernel.Lanes)
+        {
+            var (cos, sin) = GaussianKernel.Pairs((uint)k, (uint)half, keyLow, keyHigh);
+            var low = Sum(sub, color, pattern, material, brand, k) + cos * scale;
+            var high = Sum(sub, color, pattern, material, brand, k + half) + sin * scale;
+            low.CopyTo(destination[k..]);
+            high.CopyTo(destination[(k + half)..]);
+            squares += low * low + high * high;
+        }
+
+        // Sum the lanes in a fixed order so the norm, like everything else, is the same on every machine.
+        float norm = 0;
+        for (int lane = 0; lane < GaussianKernel.Lanes; lane++)
+        {
+            norm += squares.GetElement(lane);
+        }
+
+        var inverse = Vector256.Create(1f / MathF.Sqrt(norm));
+        for (int k = 0; k < d; k += GaussianKernel.Lanes)
+        {
+            (Vector256.Create<float>(destination[k..]) * inverse).CopyTo(destination[k..]);
+        }
+    }
+
+    /// <summary>The straightforward scalar version of <see cref="Compose"/>, in double precision, for tests.</summary>
+    public void ComposeReference(in Item item, Span<double> destination)
+    {
+        int d = _dimensions;
+        var (keyLow, keyHigh) = NoiseKey(item.Index);
+        int c = item.Category;
+        double norm = 0;
+        for (int k = 0; k < d; k++)
+        {
+            int pair = k < _half ? k : k - _half;
+            var (cos, sin) = GaussianKernel.Pair((uint)pair, (uint)_half, keyLow, keyHigh);
+            double z = k < _half ? cos : sin;
+            double x = (double)_subcategoryTable[item.Subcategory * d + k]
+                + _colorTable[(c * _colors + item.Color) * d + k]
+                + _patternTable[(c * _patterns + item.Pattern) * d + k]
+                + _materialTable[(c * _materials + item.Material) * d + k]
+                + _brandTable[(c * _brands + item.Brand) * d + k]
+                + (double)_noiseScale * z;
+            destination[k] = x;
+            norm += x * x;
+        }
+
+        norm = Math.Sqrt(norm);
+        for (int k = 0; k < d; k++)
+        {
+            destination[k] /= norm;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Sum(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, ReadOnlySpan<float> d, ReadOnlySpan<float> e, int k) =>
+        Vector256.Create(a[k..]) + Vector256.Create(b[k..]) + Vector256.Create(c[k..]) + Vector256.Create(d[k..]) + Vector256.Create(e[k..]);
+
+    private (uint Low, uint High) NoiseKey(int index)
+    {
+        var random = new EntityRandom(_seed, RandomStream.ItemEmbedding, index);
+        ulong key = random.NextUInt64();
+        return ((uint)key, (uint)(key >> 32));
+    }
+
+    private ReadOnlySpan<float> Row(float[] table, int row) => table.AsSpan(row * _dimensions, _dimensions);
+
+    private static float[] Scaled(double[] prototypes, int firstRow, int rows, int d, double weight)
+    {
+        var table = new float[rows * d];
+        double scale = Math.Sqrt(weight);
+        for (int i = 0; i < rows * d; i++)
+        {
+            table[i] = (float)(scale * prototypes[firstRow * d + i]);
+        }
+
+        return table;
+    }
+
+    /// <summary>Gaussian vectors made orthonormal by modified Gram–Schmidt (random Gaussian vectors are well conditioned, so one pass leaves them orthogonal to ~1e-15). [count, d]</summary>
+    private double[] Orthonormal(int count, int d)
+    {
+        var q = new double[count * d];
+        for (int p = 0; p < count; p++)
+        {
+            var random = new EntityRandom(_seed, RandomStream.Prototypes, p);
+            for (int k = 0; k < d; k++)
+            {
+                q[p * d + k] = random.NextNormal();
+            }
+        }
+
+        for (int p = 0; p < count; p++)
+        {
+            var v = q.AsSpan(p * d, d);
+            for (int j = 0; j < p; j++)
+            {
+                var u = q.AsSpan(j * d, d);
+                double dot = TensorPrimitives.Dot<double>(u, v);
+                TensorPrimitives.MultiplyAdd(u, -dot, v, v);
+            }
+
+            double norm = TensorPrimitives.Norm<double>(v);
+            TensorPrimitives.Divide(v, norm, v);
+        }
+
+        return q;
+    }
+}

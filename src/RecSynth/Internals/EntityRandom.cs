@@ -1,0 +1,148 @@
+using System.Runtime.CompilerServices;
+
+namespace RecSynth.Internals;
+
+/// <summary>
+/// Which part of the model a random stream feeds. Each (seed, stream, entity index) has its own
+/// independent sequence, so adding a column, a stage or a thread never reshuffles the others.
+/// The numeric values are part of the seeded output: never renumber them.
+/// </summary>
+internal enum RandomStream : ulong
+{
+    ItemAttributes = 1,
+    ItemEmbedding = 2,
+    ItemFactors = 3,
+    UserAttributes = 4,
+    UserFactors = 5,
+    Prototypes = 6,
+    Communities = 7,
+    UserDrift = 8,
+}
+
+/// <summary>
+/// A small counter-based generator (SplitMix64) keyed by (seed, stream, entity index).
+/// Value type on purpose: one lives on the stack per entity, no allocation.
+/// </summary>
+internal struct EntityRandom
+{
+    private const ulong Gamma = 0x9E3779B97F4A7C15UL;
+    private ulong _state;
+
+    public EntityRandom(ulong seed, RandomStream stream, long index)
+    {
+        // Three rounds of mixing so that neighbouring (seed, stream, index) triples land far apart.
+        ulong key = Mix(seed + Gamma);
+        key = Mix(key ^ ((ulong)stream * 0xD1B54A32D192ED03UL));
+        _state = Mix(key ^ ((ulong)index * 0xABC98388FB8FAC03UL + 0x8CB92BA72F3D8DD7UL));
+    }
+
+    /// <summary>A 64-bit key for derived generators (such as the vectorised embedding noise).</summary>
+    public readonly ulong Key => _state;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextUInt64()
+    {
+        _state += Gamma;
+        return Mix(_state);
+    }
+
+    /// <summary>Uniform on [0, 1), 53 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform on (0, 1): safe to take the logarithm of.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double NextOpenDouble() => ((NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform integer on [0, n), without modulo bias (Lemire's method).</summary>
+    public int NextInt(int n)
+    {
+        ulong m = (ulong)(uint)NextUInt64() * (uint)n;
+        uint low = (uint)m;
+        if (low < (uint)n)
+        {
+            uint threshold = (uint)-n % (uint)n;
+            while (low < threshold)
+            {
+                m = (ulong)(uint)NextUInt64() * (uint)n;
+                low = (uint)m;
+            }
+        }
+
+        return (int)(m >> 32);
+    }
+
+    /// <summary>Standard normal by Box–Muller (one of the pair; the model needs few per entity).</summary>
+    public double NextNormal()
+    {
+        double u1 = NextOpenDouble();
+        double u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    public bool NextBernoulli(double p) => NextDouble() < p;
+
+    public double NextUniform(double min, double max) => min + (max - min) * NextDouble();
+
+    public double NextLogNormal(double mu, double sigma) => Math.Exp(mu + sigma * NextNormal());
+
+    /// <summary>Gamma(shape, 1) by Marsaglia–Tsang, with the shape &lt; 1 boost.</summary>
+    public double NextGamma(double shape)
+    {
+        if (shape < 1.0)
+        {
+            double boost = Math.Pow(NextOpenDouble(), 1.0 / shape);
+            return NextGamma(shape + 1.0) * boost;
+        }
+
+        double d = shape - 1.0 / 3.0;
+        double c = 1.0 / Math.Sqrt(9.0 * d);
+        while (true)
+        {
+            double x, v;
+            do
+            {
+                x = NextNormal();
+                v = 1.0 + c * x;
+            }
+            while (v <= 0.0);
+
+            v = v * v * v;
+            double u = NextOpenDouble();
+            if (u < 1.0 - 0.0331 * x * x * x * x || Math.Log(u) < 0.5 * x * x + d * (1.0 - v + Math.Log(v)))
+            {
+                return d * v;
+            }
+        }
+    }
+
+    public double NextBeta(double alpha, double beta)
+    {
+        double x = NextGamma(alpha);
+        double y = NextGamma(beta);
+        return x / (x + y);
+    }
+
+    /// <summary>An index drawn from a cumulative distribution (last entry is the total).</summary>
+    public int NextFromCumulative(ReadOnlySpan<double> cumulative)
+    {
+        double u = NextDouble() * cumulative[^1];
+        for (int i = 0; i < cumulative.Length - 1; i++)
+        {
+            if (u < cumulative[i])
+            {
+                return i;
+            }
+        }
+
+        return cumulative.Length - 1;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Reflection;
+using RecSynth.Configuration;
+
+namespace RecSynth.Internals;
+
+/// <summary>Checks every knob against its range, then the rules that span several knobs; reports all problems.</summary>
+internal static class OptionsValidator
+{
+    /// <summary>Attribute masks are 32-bit, so a vocabulary used in style_preferences holds at most 32 values.</summary>
+    public const int MaxMaskedVocabulary = 32;
+
+    /// <summary>Attribute codes are bytes.</summary>
+    public const int MaxVocabulary = 255;
+
+    public static IReadOnlyList<OptionProblem> Validate(RecSynthOptions options)
+    {
+        var problems = new List<OptionProblem>();
+        Walk(options, "", problems);
+        CrossChecks(options, problems);
+        return problems;
+    }
+
+    private static void Walk(object record, string prefix, List<OptionProblem> problems)
+    {
+        foreach (var property in OptionsSchema.Knobs(record.GetType()))
+        {
+            string path = OptionsSchema.Join(prefix, OptionsSchema.SnakeCase(property.Name));
+            var knob = OptionsSchema.Knob(property);
+            object? value = property.GetValue(record);
+            CheckValue(value, property.PropertyType, knob, path, problems);
+        }
+    }
+
+    private static void CheckValue(object? value, Type type, KnobAttribute? knob, string path, List<OptionProblem> problems)
+    {
+        switch (value)
+        {
+            case null:
+                problems.Add(new(path, "(missing)", "is required"));
+                return;
+            case double d when !double.IsFinite(d):
+                problems.Add(new(path, Text(d), "must be a finite number"));
+                return;
+            case double or int or long:
+                double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                if (!OptionsSchema.InRange(number, knob))
+                {
+                    problems.Add(new(path, Text(value), OptionsSchema.MustBe(knob)));
+                }
+
+                return;
+            case string s when s.Length == 0:
+                problems.Add(new(path, "\"\"", "must not be empty"));
+                return;
+        }
+
+        if (OptionsSchema.ArrayElement(type) is { } element)
+        {
+            CheckArray((IEnumerable)value, element, knob, path, problems);
+        }
+        else if (OptionsSchema.IsRecord(type))
+        {
+            Walk(value, path, problems);
+        }
+    }
+
+    private static void CheckArray(IEnumerable values, Type element, KnobAttribute? knob, string path, List<OptionProblem> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        int count = 0;
+        double totalWeight = 0;
+        bool weighted = false;
+        foreach (object? item in values)
+        {
+            count++;
+            string name = item is INamedEntry entry ? entry.Name : item as string ?? "";
+            if (name.Length == 0)
+            {
+                problems.Add(new(path, "\"\"", "names must not be empty"));
+                continue;
+            }
+
+            if (!names.Add(name))
+            {
+                problems.Add(new(path, name, "appears twice; names must be unique"));
+            }
+
+            if (item is not INamedEntry)
+            {
+                continue;
+            }
+
+            string entryPath = OptionsSchema.Join(path, OptionsSchema.TomlKey(name));
+            var entryKnobs = OptionsSchema.EntryKnobs(element);
+            foreach (var property in entryKnobs)
+            {
+                object? v = property.GetValue(item);
+                string p = entryKnobs.Count == 1 ? entryPath : OptionsSchema.Join(entryPath, OptionsSchema.SnakeCase(property.Name));
+                CheckValue(v, property.PropertyType, OptionsSchema.Knob(property), p, problems);
+                if (entryKnobs.Count == 1 && v is double d && double.IsFinite(d) && !OptionsSchema.InRange(d, knob))
+                {
+                    problems.Add(new(p, Text(d), OptionsSchema.MustBe(knob)));
+                }
+
+                if (property.Name == nameof(WeightedName.Weight) && v is double w)
+                {
+                    weighted = true;
+                    totalWeight += w;
+                }
+            }
+        }
+
+        if (count == 0)
+        {
+            problems.Add(new(path, "[]", "must list at least one value"));
+        }
+        else if (weighted && !(totalWeight > 0))
+        {
+            problems.Add(new(path, Text(totalWeight), "weights must add up to more than 0"));
+        }
+    }
+
+    private static void CrossChecks(RecSynthOptions o, List<OptionProblem> problems)
+    {
+        if (o.Time.End <= o.Time.Start)
+        {
+            problems.Add(new("time.end", Rfc3339(o.Time.End), $"must be after time.start ({Rfc3339(o.Time.Start)})"));
+        }
+
+        if (o.Time.Start.Offset != TimeSpan.Zero || o.Time.End.Offset != TimeSpan.Zero)
+        {
+            problems.Add(new("time", Rfc3339(o.Time.Start) + " .. " + Rfc3339(o.Time.End), "times must be UTC (end with Z)"));
+        }
+
+        var c = o.Catalog;
+        CheckSize("catalog.colors", c.Colors.Length, MaxMaskedVocabulary, problems);
+        CheckSize("catalog.patterns", c.Patterns.Length, MaxMaskedVocabulary, problems);
+        CheckSize("catalog.materials", c.Materials.Length, MaxMaskedVocabulary, problems);
+        CheckSize("catalog.brands", c.Brands.Length, MaxMaskedVocabulary, problems);
+        CheckSize("catalog.categories", c.Categories.Length, MaxVocabulary, problems);
+        CheckSize("catalog.conditions", c.Conditions.Length, MaxVocabulary, problems);
+        CheckSize("catalog.sizes", c.Sizes.Length, MaxVocabulary, problems);
+        CheckSize("catalog.styles", c.Styles.Length, MaxVocabulary, problems);
+        CheckSize("users.age_groups", o.Users.AgeGroups.Length, MaxVocabulary, problems);
+        int subcategories = 0;
+        foreach (var category in c.Categories)
+        {
+            string path = "catalog.categories." + OptionsSchema.TomlKey(category.Name) + ".subcategories";
+            if (category.Subcategories.IsDefaultOrEmpty)
+            {
+                problems.Add(new(path, "[]", "must list at least one subcategory"));
+                continue;
+            }
+
+            subcategories += category.Subcategories.Length;
+        }
+
+        CheckSize("catalog.categories (all subcategories)", subcategories, MaxVocabulary, problems);
+
+        var e = o.Embedding;
+        if (e.Noise < -1e-12)
+        {
+            problems.Add(new("embedding", Text(1 - e.Noise), "the weights global + category + subcategory + color + pattern + material + brand must add up to at most 1 (the rest is noise)"));
+        }
+
+        if (e.Dimensions % 16 != 0)
+        {
+            problems.Add(new("embedding.dimensions", Text(e.Dimensions), "must be a multiple of 16"));
+        }
+
+        int prototypes = PrototypeCount(c);
+        if (e.Dimensions < prototypes)
+        {
+            problems.Add(new("embedding.dimensions", Text(e.Dimensions), $"must be at least the number of attribute prototypes of this vocabulary ({prototypes})"));
+        }
+
+        var u = o.Users;
+        CheckCounts("users.style_preferences.colors", u.StylePreferences.Colors, c.Colors.Length, problems);
+        CheckCounts("users.style_preferences.patterns", u.StylePreferences.Patterns, c.Patterns.Length, problems);
+        CheckCounts("users.style_preferences.materials", u.StylePreferences.Materials, c.Materials.Length, problems);
+        CheckCounts("users.style_preferences.brands", u.StylePreferences.Brands, c.Brands.Length, problems);
+        CheckLevels("users.price_sensitivity", u.PriceSensitivity, problems);
+        CheckLevels("users.sustainability_focus", u.SustainabilityFocus, problems);
+        if (u.ConsistencyMin > u.ConsistencyMax)
+        {
+            problems.Add(new("users.consistency_min", Text(u.ConsistencyMin), $"must not exceed users.consistency_max ({Text(u.ConsistencyMax)})"));
+        }
+
+        if (u.Activity.Min > u.Activity.Max)
+        {
+            problems.Add(new("users.activity.min", Text(u.Activity.Min), $"must not exceed users.activity.max ({Text(u.Activity.Max)})"));
+        }
+
+        if (u.CfPreference.ByAgeGroup && !u.AgeGroups.IsDefault && !u.CfPreference.AgeGroupMeans.IsDefault)
+        {
+            var groups = u.AgeGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+            var means = u.CfPreference.AgeGroupMeans.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (string missing in groups.Except(means, StringComparer.Ordinal))
+            {
+                problems.Add(new("users.cf_preference.age_group_means", "(no " + missing + ")", $"needs a mean for every age group in users.age_groups; \"{missing}\" has none"));
+            }
+
+            foreach (string extra in means.Except(groups, StringComparer.Ordinal))
+            {
+                problems.Add(new("users.cf_preference.age_group_means." + OptionsSchema.TomlKey(extra), extra, "is not an age group of users.age_groups"));
+            }
+        }
+    }
+
+    public static int PrototypeCount(CatalogOptions c)
+    {
+        int categories = c.Categories.IsDefault ? 0 : c.Categories.Length;
+        int subcategories = c.Categories.IsDefault ? 0 : c.Categories.Sum(x => x.Subcategories.IsDefault ? 0 : x.Subcategories.Length);
+        int perCategory = Len(c.Colors) + Len(c.Patterns) + Len(c.Materials) + Len(c.Brands);
+        return 1 + categories + subcategories + categories * perCategory;
+
+        static int Len<T>(ImmutableArray<T> a) => a.IsDefault ? 0 : a.Length;
+    }
+
+    private static void CheckSize(string path, int count, int max, List<OptionProblem> problems)
+    {
+        if (count > max)
+        {
+            problems.Add(new(path, count + " values", $"may hold at most {max} values"));
+        }
+    }
+
+    private static void CheckCounts(string path, CountRange? range, int vocabulary, List<OptionProblem> problems)
+    {
+        if (range is null)
+        {
+            return;
+        }
+
+        if (range.Min > range.Max)
+        {
+            problems.Add(new(path + ".min", Text(range.Min), $"must not exceed {path}.max ({range.Max})"));
+        }
+
+        if (range.Max > vocabulary)
+        {
+            problems.Add(new(path + ".max", Text(range.Max), $"must not exceed the number of values to choose from ({vocabulary})"));
+        }
+
+        if (range.Min < 1)
+        {
+            problems.Add(new(path + ".min", Text(range.Min), "must be at least 1"));
+        }
+    }
+
+    private static void CheckLevels(string path, LevelWeights? levels, List<OptionProblem> problems)
+    {
+        if (levels is not null && !(levels.Low + levels.Medium + levels.High > 0))
+        {
+            problems.Add(new(path, Text(levels.Low + levels.Medium + levels.High), "weights must add up to more than 0"));
+        }
+    }
+
+    private static string Text(object value) => value switch
+    {
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Rfc3339(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+}

@@ -17,10 +17,44 @@ internal static class CatalogStage
 
     private const int CsvRowsPerChunk = 4096;
 
-    public static IEnumerable<(string File, ManifestFile Entry)> Write(
+    public static IReadOnlyList<(string File, ManifestFile Entry)> Write(
         RecSynthOptions options, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
+        // products.csv and embeddings.npy are written at the same time: each file's hashing is sequential, so two
+        // files in flight keep both cores busy where one would leave a core waiting on the other's hash.
         var model = new CatalogModel(options);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var prototypes = Task.Run(() => new EmbeddingModel(options), failed.Token);
+        var items = CreateItems(model, threads, cancellationToken);
+        var products = Task.Run(() => ProductsFile(model, items, staging, threads, progress, failed.Token), failed.Token);
+        ManifestFile embeddings;
+        try
+        {
+            embeddings = EmbeddingsFile(options, prototypes.GetAwaiter().GetResult(), items, staging, threads, progress, failed.Token);
+        }
+        catch
+        {
+            failed.Cancel();
+            Task.WaitAny([products], CancellationToken.None); // the staging folder is about to be deleted: let the other writer stop first
+            throw;
+        }
+
+        var written = new List<(string File, ManifestFile Entry)>
+        {
+            (Products, products.GetAwaiter().GetResult()),
+            (Embeddings, embeddings),
+        };
+        if (options.Factors.Write)
+        {
+            int f = model.Communities.Dimensions;
+            written.Add((ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, items.Length, f, threads, (i, row) => model.Communities.ItemFactors(items[i], row), progress, cancellationToken)));
+        }
+
+        return written;
+    }
+
+    private static Item[] CreateItems(CatalogModel model, int threads, CancellationToken cancellationToken)
+    {
         var items = new Item[model.Count];
         Parallel.For(0, (items.Length + CsvRowsPerChunk - 1) / CsvRowsPerChunk, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, chunk =>
         {
@@ -30,23 +64,30 @@ internal static class CatalogStage
                 items[i] = model.CreateItem(i);
             }
         });
+        return items;
+    }
 
+    private static ManifestFile ProductsFile(CatalogModel model, Item[] items, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
         var csv = new ProductsCsv(model.Vocabulary);
-        yield return (Products, StagedFile.Write(Path.Combine(staging, Products), Name, ProductsCsv.Header, items.Length, CsvRowsPerChunk, threads, (first, count, buffer) =>
+        return StagedFile.Write(Path.Combine(staging, Products), Name, ProductsCsv.Header, items.Length, CsvRowsPerChunk, threads, (first, count, buffer) =>
         {
             for (long i = first; i < first + count; i++)
             {
                 var span = buffer.GetSpan(csv.MaxRowBytes);
                 buffer.Advance(csv.WriteRow(items[i], span));
             }
-        }, progress, cancellationToken));
+        }, progress, cancellationToken);
+    }
 
-        var embeddings = new EmbeddingModel(options);
+    private static ManifestFile EmbeddingsFile(
+        RecSynthOptions options, EmbeddingModel embeddings, Item[] items, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
         int d = embeddings.Dimensions;
         bool float64 = options.Embedding.Dtype == EmbeddingDType.Float64;
         int rowsPerChunk = Math.Max(1, (1 << 20) / (d * (float64 ? 8 : 4)));
         byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", items.Length, d);
-        yield return (Embeddings, StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, items.Length, rowsPerChunk, threads, (first, count, buffer) =>
+        return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, items.Length, rowsPerChunk, threads, (first, count, buffer) =>
         {
             var vector = new float[d];
             if (!float64)
@@ -76,13 +117,7 @@ internal static class CatalogStage
             }
 
             buffer.Advance(count * d * sizeof(double));
-        }, progress, cancellationToken));
-
-        if (options.Factors.Write)
-        {
-            int f = model.Communities.Dimensions;
-            yield return (ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, items.Length, f, threads, (i, row) => model.Communities.ItemFactors(items[i], row), progress, cancellationToken));
-        }
+        }, progress, cancellationToken, sizeHint: header.Length + (long)items.Length * d * (float64 ? 8 : 4));
     }
 
     /// <summary>A float32 [rows, dimensions] .npy of per-entity factors.</summary>
@@ -90,7 +125,8 @@ internal static class CatalogStage
         string path, string stage, int rows, int dimensions, int threads, Action<long, Span<float>> fill, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         int rowsPerChunk = Math.Max(1, (1 << 18) / dimensions);
-        return StagedFile.Write(path, stage, NpyFormat.Header("<f4", rows, dimensions), rows, rowsPerChunk, threads, (first, count, buffer) =>
+        byte[] header = NpyFormat.Header("<f4", rows, dimensions);
+        return StagedFile.Write(path, stage, header, rows, rowsPerChunk, threads, (first, count, buffer) =>
         {
             var floats = MemoryMarshal.Cast<byte, float>(buffer.GetSpan(count * dimensions * sizeof(float)))[..(count * dimensions)];
             for (int r = 0; r < count; r++)
@@ -99,6 +135,6 @@ internal static class CatalogStage
             }
 
             buffer.Advance(count * dimensions * sizeof(float));
-        }, progress, cancellationToken);
+        }, progress, cancellationToken, sizeHint: header.Length + (long)rows * dimensions * sizeof(float));
     }
 }

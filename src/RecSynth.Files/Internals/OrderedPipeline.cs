@@ -1,11 +1,13 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace RecSynth.Files.Internals;
 
 /// <summary>
-/// Produces chunks on several threads and consumes them on the calling thread strictly in order, with a
-/// bounded number in flight. Output therefore never depends on the number of threads, and memory is a
-/// few chunks, whatever the size of the file.
+/// Produces chunks on several threads and hands them, strictly in order, to a consumer on the calling thread and
+/// (optionally) to an observer on a thread of its own — e.g. writing and hashing, the two sequential halves of
+/// saving a large file, run side by side. At most a few chunks are in flight, so memory does not grow with the
+/// file, and the output never depends on the number of threads.
 /// </summary>
 internal static class OrderedPipeline
 {
@@ -14,6 +16,7 @@ internal static class OrderedPipeline
         int threads,
         Action<int, ArrayBufferWriter<byte>> produce,
         Action<int, ReadOnlySpan<byte>> consume,
+        Action<ReadOnlySpan<byte>>? observe,
         CancellationToken cancellationToken)
     {
         if (chunkCount == 0)
@@ -24,6 +27,7 @@ internal static class OrderedPipeline
         threads = Math.Clamp(threads, 1, chunkCount);
         int window = 2 * threads + 2;
         var ready = new ArrayBufferWriter<byte>?[chunkCount];
+        var users = new int[chunkCount]; // how many of consumer and observer still need chunk i
         var free = new Stack<ArrayBufferWriter<byte>>();
         var gate = new object();
         using var capacity = new SemaphoreSlim(window);
@@ -31,7 +35,18 @@ internal static class OrderedPipeline
         Exception? failure = null;
         int next = -1;
 
-        void Work()
+        void Fail(Exception e)
+        {
+            lock (gate)
+            {
+                failure ??= e;
+                Monitor.PulseAll(gate);
+            }
+
+            stop.Cancel();
+        }
+
+        void Produce()
         {
             try
             {
@@ -55,6 +70,7 @@ internal static class OrderedPipeline
                     lock (gate)
                     {
                         ready[index] = buffer;
+                        users[index] = observe is null ? 1 : 2;
                         Monitor.PulseAll(gate);
                     }
                 }
@@ -65,72 +81,109 @@ internal static class OrderedPipeline
             }
             catch (Exception e)
             {
-                lock (gate)
-                {
-                    failure ??= e;
-                    Monitor.PulseAll(gate);
-                }
-
-                stop.Cancel();
+                Fail(e);
             }
         }
 
-        var workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
+        // Waits for chunk i, hands it to the action, then recycles it once nobody else needs it.
+        bool Take(int i, Action<ReadOnlySpan<byte>> action)
         {
-            workers[t] = new Thread(Work) { IsBackground = true, Name = "recsynth-worker-" + t };
-            workers[t].Start();
+            ArrayBufferWriter<byte> chunk;
+            lock (gate)
+            {
+                while (ready[i] is null && failure is null && !stop.IsCancellationRequested)
+                {
+                    Monitor.Wait(gate, 100);
+                }
+
+                if (ready[i] is null)
+                {
+                    return false;
+                }
+
+                chunk = ready[i]!;
+            }
+
+            action(chunk.WrittenSpan);
+            lock (gate)
+            {
+                Monitor.PulseAll(gate);
+                if (--users[i] > 0)
+                {
+                    return true;
+                }
+
+                ready[i] = null;
+                free.Push(chunk);
+            }
+
+            capacity.Release();
+            return true;
         }
 
+        var workers = new List<Thread>(threads + 1);
+        for (int t = 0; t < threads; t++)
+        {
+            workers.Add(new Thread(Produce) { IsBackground = true, Name = "recsynth-worker-" + t });
+        }
+
+        if (observe is not null)
+        {
+            workers.Add(new Thread(() =>
+            {
+                try
+                {
+                    for (int i = 0; i < chunkCount && Take(i, observe); i++)
+                    {
+                    }
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }) { IsBackground = true, Name = "recsynth-observer" });
+        }
+
+        workers.ForEach(w => w.Start());
         try
         {
             for (int i = 0; i < chunkCount; i++)
             {
-                ArrayBufferWriter<byte> chunk;
-                lock (gate)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!Take(i, data => consume(i, data)))
                 {
-                    while (ready[i] is null && failure is null)
-                    {
-                        Monitor.Wait(gate, 100);
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-
-                    if (failure is not null)
-                    {
-                        break;
-                    }
-
-                    chunk = ready[i]!;
-                    ready[i] = null;
+                    break;
                 }
+            }
 
-                consume(i, chunk.WrittenSpan);
-                lock (gate)
+            // Let the observer finish the last chunks.
+            lock (gate)
+            {
+                while (observe is not null && failure is null && users[chunkCount - 1] > 0 && ready[chunkCount - 1] is not null)
                 {
-                    free.Push(chunk);
+                    Monitor.Wait(gate, 100);
                 }
-
-                capacity.Release();
             }
         }
-        catch
+        catch (Exception e)
         {
-            stop.Cancel();
-            throw;
+            Fail(e);
         }
         finally
         {
             stop.Cancel();
-            foreach (var worker in workers)
+            lock (gate)
             {
-                worker.Join();
+                Monitor.PulseAll(gate);
             }
+
+            workers.ForEach(w => w.Join());
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         if (failure is not null)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            ExceptionDispatchInfo.Capture(failure).Throw();
         }
     }
 }

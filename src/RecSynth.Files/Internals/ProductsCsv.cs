@@ -10,19 +10,28 @@ internal sealed class ProductsCsv
     public static readonly ImmutableArray<string> Columns =
         ["item_id", "category", "subcategory", "style", "color", "pattern", "material", "brand", "condition", "size", "price", "listed_at", "popularity", "title"];
 
+    // Field bytes, CSV-escaped once here (the names come from the config and may hold commas or quotes).
     private readonly byte[][] _categories, _subcategories, _styles, _colors, _patterns, _materials, _brands, _conditions, _sizes;
+
+    // Raw names, for composing the title (which is escaped as a whole).
+    private readonly byte[][] _titleColors, _titlePatterns, _titleSubcategories, _titleBrands, _titleConditions;
 
     public ProductsCsv(CatalogVocabulary vocabulary)
     {
-        _categories = Utf8(vocabulary.Categories);
-        _subcategories = Utf8(vocabulary.Subcategories);
-        _styles = Utf8(vocabulary.Styles);
-        _colors = Utf8(vocabulary.Colors);
-        _patterns = Utf8(vocabulary.Patterns);
-        _materials = Utf8(vocabulary.Materials);
-        _brands = Utf8(vocabulary.Brands);
-        _conditions = Utf8(vocabulary.Conditions);
-        _sizes = Utf8(vocabulary.Sizes);
+        _categories = Escaped(vocabulary.Categories);
+        _subcategories = Escaped(vocabulary.Subcategories);
+        _styles = Escaped(vocabulary.Styles);
+        _colors = Escaped(vocabulary.Colors);
+        _patterns = Escaped(vocabulary.Patterns);
+        _materials = Escaped(vocabulary.Materials);
+        _brands = Escaped(vocabulary.Brands);
+        _conditions = Escaped(vocabulary.Conditions);
+        _sizes = Escaped(vocabulary.Sizes);
+        _titleColors = Utf8(vocabulary.Colors);
+        _titlePatterns = Utf8(vocabulary.Patterns);
+        _titleSubcategories = Utf8(vocabulary.Subcategories);
+        _titleBrands = Utf8(vocabulary.Brands);
+        _titleConditions = Utf8(vocabulary.Conditions);
         MaxRowBytes = 256 + 2 * (Longest(_categories) + Longest(_subcategories) + Longest(_styles) + Longest(_materials) + Longest(_sizes))
             + 6 * (Longest(_colors) + Longest(_patterns) + Longest(_subcategories) + Longest(_brands) + Longest(_conditions));
     }
@@ -38,23 +47,23 @@ internal sealed class ProductsCsv
         row.Raw("item_"u8);
         row.Integer(item.Index);
         row.Comma();
-        row.Field(_categories[item.Category]);
+        row.Raw(_categories[item.Category]);
         row.Comma();
-        row.Field(_subcategories[item.Subcategory]);
+        row.Raw(_subcategories[item.Subcategory]);
         row.Comma();
-        row.Field(_styles[item.Style]);
+        row.Raw(_styles[item.Style]);
         row.Comma();
-        row.Field(_colors[item.Color]);
+        row.Raw(_colors[item.Color]);
         row.Comma();
-        row.Field(_patterns[item.Pattern]);
+        row.Raw(_patterns[item.Pattern]);
         row.Comma();
-        row.Field(_materials[item.Material]);
+        row.Raw(_materials[item.Material]);
         row.Comma();
-        row.Field(_brands[item.Brand]);
+        row.Raw(_brands[item.Brand]);
         row.Comma();
-        row.Field(_conditions[item.Condition]);
+        row.Raw(_conditions[item.Condition]);
         row.Comma();
-        row.Field(_sizes[item.Size]);
+        row.Raw(_sizes[item.Size]);
         row.Comma();
         row.Fixed(item.Price, 2);
         row.Comma();
@@ -66,15 +75,15 @@ internal sealed class ProductsCsv
         // "Gray Striped Coat by Zara (Like New)"
         Span<byte> title = stackalloc byte[MaxRowBytes / 2];
         var t = new Utf8Row(title);
-        t.Raw(_colors[item.Color]);
+        t.Raw(_titleColors[item.Color]);
         t.Byte((byte)' ');
-        t.Raw(_patterns[item.Pattern]);
+        t.Raw(_titlePatterns[item.Pattern]);
         t.Byte((byte)' ');
-        t.Raw(_subcategories[item.Subcategory]);
+        t.Raw(_titleSubcategories[item.Subcategory]);
         t.Raw(" by "u8);
-        t.Raw(_brands[item.Brand]);
+        t.Raw(_titleBrands[item.Brand]);
         t.Raw(" ("u8);
-        t.Raw(_conditions[item.Condition]);
+        t.Raw(_titleConditions[item.Condition]);
         t.Byte((byte)')');
         row.Field(title[..t.Length]);
         row.EndLine();
@@ -82,6 +91,19 @@ internal sealed class ProductsCsv
     }
 
     internal static byte[][] Utf8(ImmutableArray<string> names) => [.. names.Select(Encoding.UTF8.GetBytes)];
+
+    /// <summary>Each name as a complete CSV field: quoted, with quotes doubled, only when it needs to be.</summary>
+    internal static byte[][] Escaped(ImmutableArray<string> names) =>
+    [
+        .. names.Select(name =>
+        {
+            byte[] raw = Encoding.UTF8.GetBytes(name);
+            var field = new byte[2 * raw.Length + 2];
+            var row = new Utf8Row(field);
+            row.Field(raw);
+            return field[..row.Length];
+        }),
+    ];
 
     internal static int Longest(byte[][] values) => values.Length == 0 ? 0 : values.Max(v => v.Length);
 }

@@ -18,12 +18,13 @@ internal static class StagedFile
         int threads,
         Action<long, int, ArrayBufferWriter<byte>> produce,
         IProgress<GenerationProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long sizeHint = 0)
     {
         string name = Path.GetFileName(path);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long bytes = 0;
-        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0, PreallocationSize = sizeHint }))
         {
             stream.Write(header);
             hash.AppendData(header);
@@ -41,10 +42,10 @@ internal static class StagedFile
                 (chunk, data) =>
                 {
                     stream.Write(data);
-                    hash.AppendData(data);
                     bytes += data.Length;
                     progress?.Report(new GenerationProgress(name, Math.Min(rows, (long)(chunk + 1) * rowsPerChunk), rows));
                 },
+                data => hash.AppendData(data), // on its own thread: hashing and writing are the critical path of a large file
                 cancellationToken);
         }
 

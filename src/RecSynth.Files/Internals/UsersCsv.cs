@@ -25,8 +25,8 @@ internal sealed class UsersCsv
 
     public UsersCsv(ImmutableArray<string> ageGroups, CatalogVocabulary vocabulary, int userCount)
     {
-        _ageGroups = ProductsCsv.Utf8(ageGroups);
-        _styles = ProductsCsv.Utf8(vocabulary.Styles);
+        _ageGroups = ProductsCsv.Escaped(ageGroups);
+        _styles = ProductsCsv.Escaped(vocabulary.Styles);
         _colors = JsonLiterals(vocabulary.Colors);
         _patterns = JsonLiterals(vocabulary.Patterns);
         _materials = JsonLiterals(vocabulary.Materials);
@@ -46,9 +46,9 @@ internal sealed class UsersCsv
         row.Byte((byte)'U');
         row.ZeroPadded(user.Index, _idWidth);
         row.Comma();
-        row.Field(_ageGroups[user.AgeGroup]);
+        row.Raw(_ageGroups[user.AgeGroup]);
         row.Comma();
-        row.Field(_styles[user.PrimaryStyle]);
+        row.Raw(_styles[user.PrimaryStyle]);
         row.Comma();
         row.Raw(s_levels[user.PriceSensitivity]);
         row.Comma();

@@ -14,12 +14,13 @@ internal static class UsersStage
 
     private const int RowsPerChunk = 4096;
 
-    public static IEnumerable<(string File, ManifestFile Entry)> Write(
+    public static IReadOnlyList<(string File, ManifestFile Entry)> Write(
         RecSynthOptions options, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var model = new UserModel(options);
         var csv = new UsersCsv(model.AgeGroups, new CatalogVocabulary(options.Catalog), model.Count);
-        yield return (UsersFile, StagedFile.Write(Path.Combine(staging, UsersFile), Name, UsersCsv.Header, model.Count, RowsPerChunk, threads, (first, count, buffer) =>
+        var written = new List<(string File, ManifestFile Entry)>();
+        written.Add((UsersFile, StagedFile.Write(Path.Combine(staging, UsersFile), Name, UsersCsv.Header, model.Count, RowsPerChunk, threads, (first, count, buffer) =>
         {
             for (long i = first; i < first + count; i++)
             {
@@ -27,12 +28,14 @@ internal static class UsersStage
                 var span = buffer.GetSpan(csv.MaxRowBytes);
                 buffer.Advance(csv.WriteRow(user, span));
             }
-        }, progress, cancellationToken));
+        }, progress, cancellationToken)));
 
         if (options.Factors.Write)
         {
-            yield return (UserFactors, CatalogStage.FactorFile(Path.Combine(staging, UserFactors), Name, model.Count, model.Communities.Dimensions, threads,
-                (i, row) => model.UserFactors(model.CreateUser((int)i), row), progress, cancellationToken));
+            written.Add((UserFactors, CatalogStage.FactorFile(Path.Combine(staging, UserFactors), Name, model.Count, model.Communities.Dimensions, threads,
+                (i, row) => model.UserFactors(model.CreateUser((int)i), row), progress, cancellationToken)));
         }
+
+        return written;
     }
 }

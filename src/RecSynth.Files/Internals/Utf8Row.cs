@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace RecSynth.Files.Internals;
@@ -53,37 +52,76 @@ internal ref struct Utf8Row(Span<byte> buffer)
         _buffer[_position++] = (byte)'"';
     }
 
+    /// <summary>A non-negative or negative integer in decimal.</summary>
     public void Integer(long value)
     {
-        value.TryFormat(_buffer[_position..], out int written, default, CultureInfo.InvariantCulture);
-        _position += written;
+        if (value < 0)
+        {
+            _buffer[_position++] = (byte)'-';
+            value = -value;
+        }
+
+        _position += Digits((ulong)value, _buffer[_position..], minimumWidth: 1);
     }
 
-    /// <summary>An integer left-padded with zeros to <paramref name="width"/> digits.</summary>
-    public void ZeroPadded(long value, int width)
-    {
-        Span<char> format = stackalloc char[4];
-        format[0] = 'D';
-        width.TryFormat(format[1..], out int digits, default, CultureInfo.InvariantCulture);
-        value.TryFormat(_buffer[_position..], out int written, format[..(1 + digits)], CultureInfo.InvariantCulture);
-        _position += written;
-    }
+    /// <summary>A non-negative integer left-padded with zeros to <paramref name="width"/> digits.</summary>
+    public void ZeroPadded(long value, int width) => _position += Digits((ulong)value, _buffer[_position..], width);
 
-    /// <summary>A number with exactly <paramref name="decimals"/> decimals (0–9), e.g. 57.10.</summary>
+    /// <summary>
+    /// A number with exactly <paramref name="decimals"/> decimals (0–9), e.g. 57.10, rounded half away from zero.
+    /// For values already rounded to that many decimals (as the model's are) this is what "F" formatting prints.
+    /// </summary>
     public void Fixed(double value, int decimals)
     {
-        ReadOnlySpan<char> format = decimals switch
+        if (value < 0)
         {
-            0 => "F0", 1 => "F1", 2 => "F2", 3 => "F3", 4 => "F4", 5 => "F5", 6 => "F6", 7 => "F7", 8 => "F8", _ => "F9",
-        };
-        value.TryFormat(_buffer[_position..], out int written, format, CultureInfo.InvariantCulture);
-        _position += written;
+            _buffer[_position++] = (byte)'-';
+            value = -value;
+        }
+
+        ulong scale = s_powers[decimals];
+        ulong scaled = (ulong)Math.Round(value * scale, MidpointRounding.AwayFromZero);
+        _position += Digits(scaled / scale, _buffer[_position..], minimumWidth: 1);
+        if (decimals > 0)
+        {
+            _buffer[_position++] = (byte)'.';
+            _position += Digits(scaled % scale, _buffer[_position..], decimals);
+        }
     }
 
     /// <summary>Unix seconds as RFC 3339 UTC: 2023-05-03T13:06:52Z.</summary>
     public void Timestamp(long unixSeconds)
     {
         _position += Rfc3339.Format(unixSeconds, _buffer[_position..]);
+    }
+
+    private static readonly ulong[] s_powers = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
+    /// <summary>Writes <paramref name="value"/> in decimal, zero-padded to at least <paramref name="minimumWidth"/> digits.</summary>
+    internal static int Digits(ulong value, Span<byte> destination, int minimumWidth)
+    {
+        Span<byte> scratch = stackalloc byte[20];
+        int n = 0;
+        do
+        {
+            ulong quotient = value / 10;
+            scratch[n++] = (byte)('0' + (value - quotient * 10));
+            value = quotient;
+        }
+        while (value != 0);
+
+        int width = Math.Max(n, minimumWidth);
+        for (int i = 0; i < width - n; i++)
+        {
+            destination[i] = (byte)'0';
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            destination[width - 1 - i] = scratch[i];
+        }
+
+        return width;
     }
 }
 
@@ -92,18 +130,57 @@ internal static class Rfc3339
 {
     public const int Length = 20;
 
+    /// <summary>Writes yyyy-MM-ddTHH:mm:ssZ (years 0001–9999) and returns 20.</summary>
     public static int Format(long unixSeconds, Span<byte> destination)
     {
-        var time = DateTime.UnixEpoch.AddSeconds(unixSeconds);
-        time.TryFormat(destination, out int written, "s", CultureInfo.InvariantCulture);
-        destination[written] = (byte)'Z';
-        return written + 1;
+        long days = Math.DivRem(unixSeconds, 86_400, out long secondOfDay);
+        if (secondOfDay < 0)
+        {
+            secondOfDay += 86_400;
+            days--;
+        }
+
+        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian).
+        long z = days + 719_468;
+        long era = (z >= 0 ? z : z - 146_096) / 146_097;
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        long day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year is < 1 or > 9999)
+        {
+            throw new ArgumentOutOfRangeException(nameof(unixSeconds), unixSeconds, "timestamps must fall in the years 0001-9999");
+        }
+
+        destination = destination[..Length];
+        Utf8Row.Digits((ulong)year, destination, 4);
+        destination[4] = (byte)'-';
+        Two(month, destination[5..]);
+        destination[7] = (byte)'-';
+        Two(day, destination[8..]);
+        destination[10] = (byte)'T';
+        Two(secondOfDay / 3_600, destination[11..]);
+        destination[13] = (byte)':';
+        Two(secondOfDay / 60 % 60, destination[14..]);
+        destination[16] = (byte)':';
+        Two(secondOfDay % 60, destination[17..]);
+        destination[19] = (byte)'Z';
+        return Length;
     }
 
     public static string Format(long unixSeconds)
     {
-        Span<byte> buffer = stackalloc byte[32];
-        int n = Format(unixSeconds, buffer);
-        return System.Text.Encoding.ASCII.GetString(buffer[..n]);
+        Span<byte> buffer = stackalloc byte[Length];
+        Format(unixSeconds, buffer);
+        return System.Text.Encoding.ASCII.GetString(buffer);
+    }
+
+    private static void Two(long value, Span<byte> destination)
+    {
+        destination[0] = (byte)('0' + value / 10);
+        destination[1] = (byte)('0' + value % 10);
     }
 }

@@ -15,10 +15,11 @@ internal sealed class UserModel
     private readonly double[] _style;
     private readonly double[] _priceSensitivity;
     private readonly double[] _sustainability;
-    private readonly double[] _colorWeights;
-    private readonly double[] _patternWeights;
-    private readonly double[] _materialWeights;
-    private readonly double[] _brandWeights;
+    private readonly double[] _colors;
+    private readonly double[] _patterns;
+    private readonly double[] _materials;
+    private readonly double[] _brands;
+    private readonly (int Colors, int Patterns, int Materials, int Brands) _positive;
     private readonly (double Alpha, double Beta)[] _cfByAgeGroup;
     private readonly long _start;
     private readonly long _end;
@@ -33,10 +34,13 @@ internal sealed class UserModel
         _style = Cumulative.Of(options.Catalog.Styles);
         _priceSensitivity = Cumulative.Of(_options.PriceSensitivity);
         _sustainability = Cumulative.Of(_options.SustainabilityFocus);
-        _colorWeights = [.. options.Catalog.Colors.Select(c => c.Weight)];
-        _patternWeights = [.. options.Catalog.Patterns.Select(c => c.Weight)];
-        _materialWeights = [.. options.Catalog.Materials.Select(c => c.Weight)];
-        _brandWeights = [.. options.Catalog.Brands.Select(c => c.Weight)];
+        var catalog = options.Catalog;
+        _colors = Cumulative.Of(catalog.Colors);
+        _patterns = Cumulative.Of(catalog.Patterns);
+        _materials = Cumulative.Of(catalog.Materials);
+        _brands = Cumulative.Of(catalog.Brands);
+        _positive = (catalog.Colors.Count(c => c.Weight > 0), catalog.Patterns.Count(c => c.Weight > 0),
+            catalog.Materials.Count(c => c.Weight > 0), catalog.Brands.Count(c => c.Weight > 0));
         var cf = _options.CfPreference;
         double concentration = cf.Alpha + cf.Beta;
         _cfByAgeGroup = [.. _options.AgeGroups.Select(group =>
@@ -68,10 +72,10 @@ internal sealed class UserModel
         int priceSensitivity = random.NextFromCumulative(_priceSensitivity);
         int sustainability = random.NextFromCumulative(_sustainability);
         var prefs = _options.StylePreferences;
-        uint colors = WeightedSubset(ref random, _colorWeights, prefs.Colors);
-        uint patterns = WeightedSubset(ref random, _patternWeights, prefs.Patterns);
-        uint materials = WeightedSubset(ref random, _materialWeights, prefs.Materials);
-        uint brands = WeightedSubset(ref random, _brandWeights, prefs.Brands);
+        uint colors = WeightedSubset(ref random, _colors, _positive.Colors, prefs.Colors);
+        uint patterns = WeightedSubset(ref random, _patterns, _positive.Patterns, prefs.Patterns);
+        uint materials = WeightedSubset(ref random, _materials, _positive.Materials, prefs.Materials);
+        uint brands = WeightedSubset(ref random, _brands, _positive.Brands, prefs.Brands);
         var (alpha, beta) = _cfByAgeGroup[ageGroup];
         double cfPreference = Math.Round(random.NextBeta(alpha, beta), 4);
         double consistency = Math.Round(random.NextUniform(_options.ConsistencyMin, _options.ConsistencyMax), 4);
@@ -120,45 +124,31 @@ internal sealed class UserModel
     public void UserFactors(in User user, Span<float> destination) =>
         Communities.UserFactors(user.Index, user.Community, user.PrimaryStyle, destination);
 
-    /// <summary>A uniform number in [min, max] of values, drawn by weight without replacement, as a bit mask.</summary>
-    private static uint WeightedSubset(ref EntityRandom random, double[] weights, CountRange range)
+    /// <summary>
+    /// A uniform number in [min, max] of values, drawn by weight without replacement, as a bit mask. Drawing with
+    /// replacement and redrawing repeats is the same distribution as drawing from the remaining weights each time,
+    /// and much cheaper for a handful of values out of a small vocabulary.
+    /// </summary>
+    private static uint WeightedSubset(ref EntityRandom random, double[] cumulative, int positive, CountRange range)
     {
-        int count = range.Min + random.NextInt(range.Max - range.Min + 1);
+        int count = Math.Min(positive, range.Min + random.NextInt(range.Max - range.Min + 1));
+        double total = cumulative[^1];
         uint mask = 0;
-        for (int drawn = 0; drawn < count; drawn++)
+        for (int drawn = 0; drawn < count;)
         {
-            double total = 0;
-            for (int i = 0; i < weights.Length; i++)
-            {
-                if ((mask & (1u << i)) == 0)
-                {
-                    total += weights[i];
-                }
-            }
-
             double u = random.NextDouble() * total;
-            int pick = -1;
-            for (int i = 0; i < weights.Length; i++)
+            int index = 0;
+            for (int i = 0; i < cumulative.Length - 1; i++)
             {
-                if ((mask & (1u << i)) != 0 || weights[i] <= 0)
-                {
-                    continue;
-                }
-
-                pick = i;
-                u -= weights[i];
-                if (u < 0)
-                {
-                    break;
-                }
+                index += u >= cumulative[i] ? 1 : 0; // branch-free: the draw is unpredictable by design
             }
 
-            if (pick < 0)
+            uint bit = 1u << index;
+            if ((mask & bit) == 0)
             {
-                break; // fewer values with a positive weight than asked for
+                mask |= bit;
+                drawn++;
             }
-
-            mask |= 1u << pick;
         }
 
         return mask;

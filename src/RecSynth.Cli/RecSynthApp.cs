@@ -27,10 +27,8 @@ internal static class RecSynthApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-            {
-                console.Error(error.Message);
-            }
+            // The first error is the cause; later ones are usually its echoes (e.g. the value of a misspelt option).
+            console.Error(parsed.Errors[0].Message);
 
             string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
             await stderr.WriteLineAsync($"Run 'recsynth {verb}--help' for usage.").ConfigureAwait(false);

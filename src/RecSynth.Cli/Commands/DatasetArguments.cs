@@ -87,45 +87,43 @@ internal sealed record DatasetSettings(
             problems.Add(new("--threads", Threads.Value.ToString(CultureInfo.InvariantCulture), "must be in [1, 1024]"));
         }
 
+        // Overrides are applied before validation, so a value in the file that an option replaces is not judged.
+        RecSynthOptions Override(RecSynthOptions options)
+        {
+            if (preset is { } p)
+            {
+                options = options.WithPreset(p);
+            }
+
+            if (Seed is long seed)
+            {
+                options = options with { Seed = seed };
+            }
+
+            if (Products is int products)
+            {
+                options = options with { Catalog = options.Catalog with { Count = products } };
+            }
+
+            return Users is int users ? options with { Users = options.Users with { Count = users } } : options;
+        }
+
         RecSynthOptions options;
         try
         {
-            options = Config is null ? new RecSynthOptions() : ConfigFile.Load(Config);
+            options = Config is null ? Override(new RecSynthOptions()).EnsureValid() : ConfigFile.Load(Config, Override);
         }
-        catch (OptionsException e) when (problems.Count > 0 && e.Problems.Count > 0)
+        catch (OptionsException e) when (e.Problems.Count > 0)
         {
-            throw new OptionsException([.. problems, .. e.Problems]);
-        }
-
-        if (preset is { } p)
-        {
-            options = options.WithPreset(p);
-        }
-
-        if (Seed is long seed)
-        {
-            options = options with { Seed = seed };
-        }
-
-        if (Products is int products)
-        {
-            options = options with { Catalog = options.Catalog with { Count = products } };
-        }
-
-        if (Users is int users)
-        {
-            options = options with { Users = options.Users with { Count = users } };
-        }
-
-        foreach (var problem in options.Validate())
-        {
-            problems.Add(problem.KeyPath switch
+            // Problems in values given on the command line are named by their option, not by the file's key.
+            problems.AddRange(e.Problems.Select(problem => problem.KeyPath switch
             {
-                "catalog.count" when Products.HasValue => problem with { KeyPath = "--products" },
-                "users.count" when Users.HasValue => problem with { KeyPath = "--users" },
-                "seed" when Seed.HasValue => problem with { KeyPath = "--seed" },
-                _ => problem with { Location = problem.Location ?? Config },
-            });
+                "catalog.count" when Products.HasValue => problem with { KeyPath = "--products", Location = null },
+                "users.count" when Users.HasValue => problem with { KeyPath = "--users", Location = null },
+                "seed" when Seed.HasValue => problem with { KeyPath = "--seed", Location = null },
+                _ => problem,
+            }));
+            return new RecSynthOptions();
         }
 
         return options;

@@ -39,14 +39,28 @@ internal static class InitCommand
                 return ExitCodes.Success;
             }
 
+            if (Directory.Exists(path))
+            {
+                throw new DatasetUsageException($"{path} is a folder; give a file name with -o");
+            }
+
             if (File.Exists(path) && !result.GetValue(force))
             {
                 throw new DatasetUsageException($"{path} already exists; use --force to overwrite it");
             }
 
+            // Written next to the target and renamed, so an interrupted init never leaves half a config.
             string temporary = path + ".tmp";
-            await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
+            try
+            {
+                await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
+                File.Move(temporary, path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+            {
+                File.Delete(temporary);
+                throw e is OperationCanceledException ? e : new IOException($"cannot write {path}: {e.Message}", e);
+            }
             await console.StdOut.WriteLineAsync($"Wrote {path} ({name} preset). Generate with: recsynth generate -c {path}").ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -9,9 +9,28 @@ internal sealed class Consoles
     {
         StdOut = stdout;
         StdErr = stderr;
-        Out = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-        Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
-        ErrIsTerminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected && Err.Profile.Capabilities.Interactive;
+        bool outIsTerminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        ErrIsTerminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+        Out = Create(stdout, outIsTerminal);
+        Err = Create(stderr, ErrIsTerminal);
+    }
+
+    /// <summary>Colours and line-wrapping only on a terminal: a pipe or file gets plain, unwrapped text for scripts.</summary>
+    private static IAnsiConsole Create(TextWriter writer, bool terminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 4096;
+        }
+
+        return console;
     }
 
     public IAnsiConsole Out { get; }

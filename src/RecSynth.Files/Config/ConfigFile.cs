@@ -12,11 +12,19 @@ public static class ConfigFile
     /// <summary>File name <c>recsynth init</c> writes by default.</summary>
     public const string DefaultName = "recsynth.toml";
 
-    /// <summary>Reads and validates <paramref name="path"/>, on top of <paramref name="defaults"/> (the built-in defaults when null).</summary>
+    /// <summary>
+    /// Reads and validates <paramref name="path"/> on top of the defaults. <paramref name="adjust"/>, when given, is
+    /// applied after reading and before validating (command-line overrides), so a value it replaces is not judged.
+    /// </summary>
     /// <exception cref="OptionsException">The file is missing, malformed or holds invalid values.</exception>
-    public static RecSynthOptions Load(string path, RecSynthOptions? defaults = null)
+    public static RecSynthOptions Load(string path, Func<RecSynthOptions, RecSynthOptions>? adjust = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            throw new OptionsException([new OptionProblem("", "", "is a folder, not a config file", path)]);
+        }
+
         string text;
         try
         {
@@ -24,19 +32,19 @@ public static class ConfigFile
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new OptionsException($"config file not found: {path} (create one with `recsynth init -o {path}`)", e);
+            throw new OptionsException([new OptionProblem("", "", $"config file not found (create one with `recsynth init -o {path}`)", path)]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OptionsException($"cannot read config file {path}: {e.Message}", e);
+            throw new OptionsException([new OptionProblem("", "", "cannot read the config file: " + e.Message, path)]);
         }
 
-        return Parse(text, path, defaults);
+        return Parse(text, path, adjust);
     }
 
     /// <summary>Parses and validates config text; <paramref name="sourceName"/> names it in messages.</summary>
     /// <exception cref="OptionsException">The text is malformed or holds invalid values.</exception>
-    public static RecSynthOptions Parse(string text, string sourceName = DefaultName, RecSynthOptions? defaults = null)
+    public static RecSynthOptions Parse(string text, string sourceName = DefaultName, Func<RecSynthOptions, RecSynthOptions>? adjust = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var store = new TomlMetadataStore();
@@ -48,22 +56,23 @@ public static class ConfigFile
         }
         catch (TomlException e)
         {
-            var problems = e.Diagnostics is { Count: > 0 } diagnostics
-                ? diagnostics.Select(d => new OptionProblem("(syntax)", "", d.Message, $"{sourceName}:{d.Span.Start.Line + 1}:{d.Span.Start.Column + 1}")).ToList()
-                : [new OptionProblem("(syntax)", "", StripLocation(e.Message), $"{sourceName}:{e.Line}:{e.Column}")];
-            throw new OptionsException($"{sourceName} is not valid TOML:" + Environment.NewLine
-                + string.Join(Environment.NewLine, problems.Select(p => $"  {p.Location}: {p.Message}")), e);
+            List<OptionProblem> problems = e.Diagnostics is { Count: > 0 } diagnostics
+                ? [.. diagnostics.Select(d => new OptionProblem("", "", "not valid TOML: " + d.Message, $"{sourceName}:{d.Span.Start.Line + 1}:{d.Span.Start.Column + 1}"))]
+                : [new OptionProblem("", "", "not valid TOML: " + StripLocation(e.Message), $"{sourceName}:{e.Line}:{e.Column}")];
+            throw new OptionsException(problems);
         }
 
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var tree = Normalise(table, "", store, lines);
-        return Bind(tree, sourceName, lines, defaults ?? new RecSynthOptions());
+        return Bind(tree, sourceName, lines, new RecSynthOptions(), adjust);
     }
 
-    internal static RecSynthOptions Bind(Dictionary<string, object?> tree, string sourceName, IReadOnlyDictionary<string, int>? lines, RecSynthOptions defaults)
+    internal static RecSynthOptions Bind(
+        Dictionary<string, object?> tree, string sourceName, IReadOnlyDictionary<string, int>? lines, RecSynthOptions defaults, Func<RecSynthOptions, RecSynthOptions>? adjust = null)
     {
         var problems = new List<OptionProblem>();
         var options = OptionsBinder.Bind(tree, defaults, problems);
+        options = adjust?.Invoke(options) ?? options;
 
         // Values that could not be bound kept their defaults; validate the rest so that every problem shows at once.
         var reported = problems.Select(p => p.KeyPath).ToHashSet(StringComparer.Ordinal);
@@ -71,7 +80,7 @@ public static class ConfigFile
 
         if (problems.Count > 0)
         {
-            throw new OptionsException([.. problems.Select(p => p with { Location = Locate(p.KeyPath, sourceName, lines) })]);
+            throw new OptionsException([.. problems.Select(p => p with { Location = p.Location ?? Locate(p.KeyPath, sourceName, lines) })]);
         }
 
         return options;

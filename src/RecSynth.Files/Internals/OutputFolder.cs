@@ -12,12 +12,12 @@ internal sealed class OutputFolder
 {
     public const string StagingName = ".recsynth-staging";
 
-    private readonly bool _created;
+    private readonly string? _createdRoot; // the outermost folder this run created, if any
 
-    private OutputFolder(string path, bool created, DatasetManifest? previous)
+    private OutputFolder(string path, string? createdRoot, DatasetManifest? previous)
     {
         Path = path;
-        _created = created;
+        _createdRoot = createdRoot;
         Previous = previous;
         Staging = System.IO.Path.Combine(path, StagingName);
     }
@@ -40,7 +40,7 @@ internal sealed class OutputFolder
         }
 
         DatasetManifest? previous = null;
-        bool created = false;
+        string? createdRoot = null;
         if (Directory.Exists(path))
         {
             string[] entries = [.. Directory.EnumerateFileSystemEntries(path)
@@ -84,11 +84,16 @@ internal sealed class OutputFolder
         }
         else
         {
+            createdRoot = path;
+            for (string? parent = System.IO.Path.GetDirectoryName(path); parent is not null && !Directory.Exists(parent); parent = System.IO.Path.GetDirectoryName(parent))
+            {
+                createdRoot = parent;
+            }
+
             Directory.CreateDirectory(path);
-            created = true;
         }
 
-        var folder = new OutputFolder(path, created, previous);
+        var folder = new OutputFolder(path, createdRoot, previous);
         if (Directory.Exists(folder.Staging))
         {
             Directory.Delete(folder.Staging, recursive: true); // left by a run that was killed
@@ -129,9 +134,15 @@ internal sealed class OutputFolder
                 Directory.Delete(Staging, recursive: true);
             }
 
-            if (_created && Directory.Exists(Path) && !Directory.EnumerateFileSystemEntries(Path).Any())
+            // Remove the folders this run created, innermost first, as long as they are empty.
+            for (string? folder = Path; _createdRoot is not null && folder is not null && folder.Length >= _createdRoot.Length; folder = System.IO.Path.GetDirectoryName(folder))
             {
-                Directory.Delete(Path);
+                if (!Directory.Exists(folder) || Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    break;
+                }
+
+                Directory.Delete(folder);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -8,5 +8,8 @@ namespace RecSynth.Configuration;
 public readonly record struct OptionProblem(string KeyPath, string Value, string Message, string? Location = null)
 {
     /// <inheritdoc />
-    public override string ToString() => (Location is null ? "" : Location + ": ") + $"{KeyPath} = {Value}: {Message}";
+    public override string ToString() =>
+        (Location is null ? "" : Location + ": ")
+        + (KeyPath.Length == 0 ? "" : Value.Length == 0 ? KeyPath + ": " : $"{KeyPath} = {Value}: ")
+        + Message;
 }

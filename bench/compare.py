@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: the Python/NumPy baseline and `recsynth generate` on the same workloads, side by side.
+
+Runs are interleaved (baseline, recsynth-aot, recsynth-jit, baseline, ...) so that a noisy, shared machine
+slows every contender alike; each run writes into a fresh folder that is deleted afterwards. Wall time and
+peak RSS come from GNU time. The ratio is baseline median / recsynth median.
+
+    /usr/bin/python3 bench/compare.py                     # W1 and W2, 5 rounds
+    /usr/bin/python3 bench/compare.py --workloads W1 --rounds 9
+
+Needs: /usr/bin/time, the .NET SDK (to publish recsynth), and Debian's python3-numpy/python3-pandas for the
+baseline. Only the standard library is used here.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_BASELINE = os.path.normpath(os.path.join(ROOT, "..", "shared", "bench", "baseline", "gen_baseline.py"))
+
+# name: (what, baseline arguments, recsynth arguments, unit, units)
+WORKLOADS = {
+    "W1": ("100,000 products + 512-d float32 embeddings",
+           ["--products", "100000", "--stage", "catalog"],
+           ["--products", "100000", "--stage", "catalog"], "products", 100_000),
+    "W2": ("1,000,000 users",
+           ["--users", "1000000", "--stage", "users"],
+           ["--users", "1000000", "--stage", "users"], "users", 1_000_000),
+}
+
+
+def publish(kind, out):
+    """Publishes the CLI: 'aot' (Native AOT, AVX2) or 'jit' (framework-dependent, ReadyToRun)."""
+    args = ["dotnet", "publish", os.path.join(ROOT, "src", "RecSynth.Cli"), "-c", "Release", "-r", "linux-x64", "-o", out, "--nologo", "-v", "quiet"]
+    args += ["-p:PublishAot=true"] if kind == "aot" else ["--self-contained", "false", "-p:PublishReadyToRun=true"]
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(out, "RecSynth.Cli")
+
+
+def timed(command, scratch):
+    """Runs a command under GNU time in a fresh output folder; returns (wall seconds, peak RSS MiB)."""
+    out = tempfile.mkdtemp(prefix="run-", dir=scratch)
+    shutil.rmtree(out)
+    stats = os.path.join(scratch, "time.txt")
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats] + command(out),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"failed ({result.returncode}): {' '.join(command(out))}\n{result.stderr}")
+    with open(stats) as f:
+        _, rss_kib = f.read().split()[-2:]
+    shutil.rmtree(out, ignore_errors=True)
+    return wall, int(rss_kib) / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workloads", default="W1,W2")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE)
+    parser.add_argument("--scratch", default=None, help="folder for the outputs (default: a temp folder)")
+    args = parser.parse_args()
+
+    scratch = args.scratch or tempfile.mkdtemp(prefix="recsynth-bench-")
+    os.makedirs(scratch, exist_ok=True)
+    contenders = {"baseline (Python)": lambda extra: lambda out: ["/usr/bin/python3", args.baseline] + extra + ["--out", out]}
+    for kind in ("aot", "jit"):
+        exe = publish(kind, os.path.join(scratch, "publish-" + kind))
+        contenders[f"recsynth ({kind})"] = (lambda exe: lambda extra: lambda out: [exe, "generate", "-q", "-o", out] + extra)(exe)
+
+    print(f"machine: {os.cpu_count()} cores, {platform_line()}")
+    print(f"rounds: {args.rounds}, interleaved; times are wall seconds (median, best), RSS is peak MiB\n")
+    print("| workload | contender | median s | best s | rate (median) | peak RSS MiB | speed-up vs baseline (median) |")
+    print("|---|---|---|---|---|---|---|")
+    for name in args.workloads.split(","):
+        what, base_args, ours_args, unit, units = WORKLOADS[name]
+        results = {c: [] for c in contenders}
+        for _ in range(args.rounds):
+            for contender, make in contenders.items():
+                extra = base_args if contender.startswith("baseline") else ours_args
+                results[contender].append(timed(make(extra), scratch))
+        base = statistics.median(w for w, _ in results["baseline (Python)"])
+        for contender, runs in results.items():
+            walls = [w for w, _ in runs]
+            median = statistics.median(walls)
+            rate = units / median
+            ratio = "1.0x" if contender.startswith("baseline") else f"**{base / median:.1f}x**"
+            print(f"| {name}: {what} | {contender} | {median:.3f} | {min(walls):.3f} | {rate:,.0f} {unit}/s | {max(r for _, r in runs):.0f} | {ratio} |")
+        sys.stdout.flush()
+    if args.scratch is None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def platform_line():
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        model = "unknown CPU"
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{model}, {mem:.0f} GiB RAM"
+
+
+if __name__ == "__main__":
+    main()

@@ -27,8 +27,10 @@ internal static class RecSynthApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // The first error is the cause; later ones are usually its echoes (e.g. the value of a misspelt option).
-            console.Error(parsed.Errors[0].Message);
+            // One message: an unrecognised word is the cause when there is one; other errors usually echo it
+            // (the value of a misspelt option, a verb that then seems missing).
+            var cause = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            console.Error(cause.Message);
 
             string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
             await stderr.WriteLineAsync($"Run 'recsynth {verb}--help' for usage.").ConfigureAwait(false);

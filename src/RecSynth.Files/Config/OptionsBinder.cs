@@ -15,6 +15,12 @@ namespace RecSynth.Files.Config;
 /// </summary>
 internal static class OptionsBinder
 {
+    // RFC 3339 date-times with a zone (Z or ±hh:mm), as the TOML writer and the manifest write them.
+    private static readonly string[] s_rfc3339 =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
+    ];
+
     private static readonly Lazy<string[]> s_allPaths = new(() => [.. AllPaths(typeof(RecSynthOptions), "")]);
 
     public static RecSynthOptions Bind(IDictionary<string, object?> root, RecSynthOptions defaults, List<OptionProblem> problems) =>
@@ -111,7 +117,7 @@ internal static class OptionsBinder
                 case DateTimeOffset o:
                     result = o.ToUniversalTime();
                     return true;
-                case string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) && s.Contains('T', StringComparison.Ordinal):
+                case string s when DateTimeOffset.TryParseExact(s, s_rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed):
                     result = parsed.ToUniversalTime();
                     return true;
                 default:

@@ -80,6 +80,14 @@ internal ref struct Utf8Row(Span<byte> buffer)
         }
 
         ulong scale = s_powers[decimals];
+        if (value * scale >= 9e15)
+        {
+            // Beyond exact integer scaling (2^53): rare, so the library formatter is fine here.
+            value.TryFormat(_buffer[_position..], out int written, "F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+            _position += written;
+            return;
+        }
+
         ulong scaled = (ulong)Math.Round(value * scale, MidpointRounding.AwayFromZero);
         _position += Digits(scaled / scale, _buffer[_position..], minimumWidth: 1);
         if (decimals > 0)

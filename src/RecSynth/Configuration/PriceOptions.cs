@@ -7,7 +7,7 @@ namespace RecSynth.Configuration;
 public sealed record PriceOptions
 {
     /// <summary>Median price of an item whose factors are all 1.</summary>
-    [Knob("median price of an item whose category, brand and condition factors are all 1", Min = 0.01)]
+    [Knob("median price of an item whose category, brand and condition factors are all 1", Min = 0.01, Max = 1_000_000)]
     public double Base { get; init; } = 39.66;
 
     /// <summary>Log-normal spread.</summary>

@@ -16,7 +16,7 @@ public sealed record WeightedName(
 public sealed record PricedName(
     string Name,
     [property: Knob("relative frequency", Min = 0)] double Weight,
-    [property: Knob("multiplies the price", Min = 0, MinExclusive = true)] double PriceFactor) : INamedEntry;
+    [property: Knob("multiplies the price", Min = 0, MinExclusive = true, Max = 1000)] double PriceFactor) : INamedEntry;
 
 /// <summary>A product category with its subcategories.</summary>
 /// <param name="Name">The category as written in the data files.</param>
@@ -26,7 +26,7 @@ public sealed record PricedName(
 public sealed record CategoryDefinition(
     string Name,
     [property: Knob("relative frequency", Min = 0)] double Weight,
-    [property: Knob("multiplies the price", Min = 0, MinExclusive = true)] double PriceFactor,
+    [property: Knob("multiplies the price", Min = 0, MinExclusive = true, Max = 1000)] double PriceFactor,
     [property: Knob("subcategories, equally likely within the category")] ImmutableArray<string> Subcategories) : INamedEntry;
 
 /// <summary>A number per named value (e.g. the mean <c>cf_preference</c> of an age group).</summary>

@@ -83,6 +83,12 @@ internal static class OptionsValidator
                 continue;
             }
 
+            if (name.Any(char.IsControl))
+            {
+                problems.Add(new(path, name.Replace("\n", "\\n", StringComparison.Ordinal), "names must not contain line breaks or other control characters"));
+                continue;
+            }
+
             if (!names.Add(name))
             {
                 problems.Add(new(path, name, "appears twice; names must be unique"));
@@ -133,6 +139,26 @@ internal static class OptionsValidator
         if (o.Time.Start.Offset != TimeSpan.Zero || o.Time.End.Offset != TimeSpan.Zero)
         {
             problems.Add(new("time", Rfc3339(o.Time.Start) + " .. " + Rfc3339(o.Time.End), "times must be UTC (end with Z)"));
+        }
+
+        foreach (var (key, time) in new[] { ("time.start", o.Time.Start), ("time.end", o.Time.End) })
+        {
+            if (time.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                problems.Add(new(key, time.ToString("O", CultureInfo.InvariantCulture), "must be a whole second (the data has second precision)"));
+            }
+        }
+
+        // Products and users dated before the period must still fall in years 0001-9999 (RFC 3339 timestamps).
+        int before = Math.Max(o.Catalog.ListedBeforeDays, o.Users.JoinedBeforeDays);
+        if (o.Time.Start.UtcDateTime < DateTime.MinValue.AddDays(before + 1))
+        {
+            problems.Add(new("time.start", Rfc3339(o.Time.Start), $"must be at least {before} days (catalog.listed_before_days, users.joined_before_days) after 0001-01-01"));
+        }
+
+        if (o.Time.End.UtcDateTime > new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc))
+        {
+            problems.Add(new("time.end", Rfc3339(o.Time.End), "must be before 9999-12-31"));
         }
 
         var c = o.Catalog;

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace RecSynth.Cli.Tests;
+
+/// <summary>What a dataset folder holds, read as a user would: the files on disk and manifest.json.</summary>
+internal static class Datasets
+{
+    public const string Staging = ".recsynth-staging";
+
+    /// <summary>Every file under <paramref name="folder"/> (recursively, by relative path) and its SHA-256; empty if there is no folder.</summary>
+    public static SortedDictionary<string, string> Snapshot(string folder)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder))
+        {
+            return files;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            files[Path.GetRelativePath(folder, file).Replace('\\', '/')] = Sha256(file);
+        }
+
+        return files;
+    }
+
+    public static string Sha256(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>Asserts both folders hold the same file names with the same bytes.</summary>
+    public static void AssertIdentical(string expected, string actual)
+    {
+        var a = Snapshot(expected);
+        var b = Snapshot(actual);
+        Assert.NotEmpty(a);
+        Assert.Equal(a.Keys, b.Keys);
+        foreach (string name in a.Keys)
+        {
+            Assert.True(a[name] == b[name], $"{name} differs between {expected} and {actual}");
+            Assert.True(File.ReadAllBytes(Path.Combine(expected, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, name))), $"{name} differs");
+        }
+    }
+
+    /// <summary>The manifest's "files" object: name → (stage, rows, bytes, sha256).</summary>
+    public static Dictionary<string, (string Stage, long Rows, long Bytes, string Sha256)> ManifestFiles(string folder)
+    {
+        using var manifest = ReadManifest(folder);
+        var files = new Dictionary<string, (string, long, long, string)>(StringComparer.Ordinal);
+        foreach (var file in manifest.RootElement.GetProperty("files").EnumerateObject())
+        {
+            files[file.Name] = (
+                file.Value.GetProperty("stage").GetString()!,
+                file.Value.GetProperty("rows").GetInt64(),
+                file.Value.GetProperty("bytes").GetInt64(),
+                file.Value.GetProperty("sha256").GetString()!);
+        }
+
+        return files;
+    }
+
+    /// <summary>The seed and counts the manifest records for a stage (catalog or users).</summary>
+    public static (long Seed, Dictionary<string, long> Counts) ManifestStage(string folder, string stage)
+    {
+        using var manifest = ReadManifest(folder);
+        var element = manifest.RootElement.GetProperty("stages").GetProperty(stage);
+        var counts = element.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
+        return (element.GetProperty("seed").GetInt64(), counts);
+    }
+
+    public static JsonDocument ReadManifest(string folder)
+    {
+        string path = Path.Combine(folder, "manifest.json");
+        Assert.True(File.Exists(path), $"{path} does not exist");
+        return JsonDocument.Parse(File.ReadAllBytes(path));
+    }
+
+    /// <summary>
+    /// Asserts the folder is a complete dataset: manifest.json lists exactly the other files, each with its true size and
+    /// SHA-256, and no staging folder is left.
+    /// </summary>
+    public static void AssertComplete(string folder, params string[] expectedFiles)
+    {
+        var listed = ManifestFiles(folder);
+        string[] onDisk = [.. Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => n != "manifest.json").Order(StringComparer.Ordinal)!];
+        Assert.Equal(expectedFiles.Order(StringComparer.Ordinal), onDisk);
+        Assert.Equal(expectedFiles.Order(StringComparer.Ordinal), listed.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, entry) in listed)
+        {
+            string path = Path.Combine(folder, name);
+            Assert.Equal(new FileInfo(path).Length, entry.Bytes);
+            Assert.True(Sha256(path) == entry.Sha256, $"the SHA-256 of {name} does not match manifest.json");
+        }
+    }
+
+    /// <summary>Asserts a failed or cancelled run left nothing: the folder does not exist (it was new) and no staging folder is anywhere.</summary>
+    public static void AssertNotCreated(string folder, CliResult result)
+    {
+        Assert.False(Directory.Exists(folder), $"{folder} exists after a failed run; it did not before.\n{result}");
+        Assert.False(File.Exists(folder), $"{folder} exists as a file after a failed run.\n{result}");
+    }
+
+    /// <summary>Data rows of a CSV file (lines after the header; no field in these files spans lines).</summary>
+    public static int CsvRows(string file) => File.ReadLines(file).Count() - 1;
+}

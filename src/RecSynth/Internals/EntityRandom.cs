@@ -58,9 +58,9 @@ internal struct EntityRandom
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Uniform on (0, 1): safe to take the logarithm of.</summary>
+    /// <summary>Uniform on (0, 1): safe to take the logarithm of. 52 bits, so that k + 0.5 is exact and stays below 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextOpenDouble() => ((NextUInt64() >> 11) + 0.5) * (1.0 / (1UL << 53));
+    public double NextOpenDouble() => ((NextUInt64() >> 12) + 0.5) * (1.0 / (1UL << 52));
 
     /// <summary>Uniform integer on [0, n), without modulo bias (Lemire's method).</summary>
     public int NextInt(int n)

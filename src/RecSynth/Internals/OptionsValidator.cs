@@ -55,6 +55,9 @@ internal static class OptionsValidator
             case string s when s.Length == 0:
                 problems.Add(new(path, "\"\"", "must not be empty"));
                 return;
+            case Enum e when !Enum.IsDefined(e.GetType(), e):
+                problems.Add(new(path, Text(e), OptionsSchema.MustBe(knob)));
+                return;
         }
 
         if (OptionsSchema.ArrayElement(type) is { } element)

@@ -91,7 +91,8 @@ internal sealed class UserModel
         if (_options.Drift.Share > 0)
         {
             var drift = new EntityRandom(_seed, RandomStream.UserDrift, index);
-            if (drift.NextBernoulli(_options.Drift.Share))
+            // A user who signs up in the last second has no time left to drift in.
+            if (drift.NextBernoulli(_options.Drift.Share) && signedUpAt + 1 < _end)
             {
                 long from = Math.Max(_start, signedUpAt + 1);
                 driftAt = from + (long)(drift.NextDouble() * (_end - from));

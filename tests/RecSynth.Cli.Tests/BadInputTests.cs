@@ -336,35 +336,52 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Sizes_beyond_the_memory_of_the_machine_exit_2_naming_the_knob_before_anything_is_written()
+    public void A_run_whose_memory_estimate_exceeds_what_the_process_may_use_exits_2_before_anything_is_written()
     {
+        // The catalogue and users stages stream, so their estimate is fixed (chunk windows and prototype tables, about
+        // 60 MiB with two threads); a 16 MiB GC heap limit, as a container would impose, is below it.
         using var temp = new TempDirectory("mem");
         string output = temp.Sub("data");
 
         var result = Cli.RunProcess(
-            ["generate", "--products", "50000000", "-o", output],
-            environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" }); // 256 MiB
+            ["generate", "--products", "2000", "--users", "500", "-o", output],
+            environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x1000000" }); // 16 MiB
 
         AssertRefused(result, 2);
-        Assert.Contains("catalog.count = 50000000", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("memory", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("--products", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("16 MiB", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--threads", result.StdErr, StringComparison.Ordinal);
         Datasets.AssertNotCreated(output, result);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
     [Fact]
-    public void A_small_dataset_still_generates_under_the_same_heap_limit()
+    public void The_same_run_generates_under_a_limit_above_the_estimate()
     {
-        // Guards the test above: the limit itself is accepted, and it is the size that is refused.
+        // Guards the test above: it is the estimate against the limit that refuses, not the limit breaking the runtime.
         using var temp = new TempDirectory("mem");
         string output = temp.Sub("data");
 
         var result = Cli.RunProcess(
-            ["generate", "--preset", "seed", "-o", output, "--quiet"],
-            environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });
+            ["generate", "--products", "2000", "--users", "500", "-o", output, "--quiet"],
+            environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x5000000" }); // 80 MiB
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Datasets.AssertComplete(output, "embeddings.npy", "products.csv", "users.csv");
+    }
+
+    [Fact]
+    public void Sizes_beyond_the_free_disk_space_exit_1_naming_the_knobs_before_anything_is_written()
+    {
+        // /dev/shm is a RAM-backed file system, far smaller than the 205 GB that 100 million products' embeddings need.
+        Assert.SkipUnless(Directory.Exists("/dev/shm"), "no /dev/shm on this machine");
+        string output = Path.Combine("/dev/shm", "recsynth-disk-" + Path.GetRandomFileName());
+
+        var result = Cli.RunProcess(["generate", "--products", "100000000", "--stage", "catalog", "-o", output]);
+
+        AssertRefused(result, 1);
+        Assert.Contains("disk space", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("catalog.count = 100000000", result.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output), result.ToString());
     }
 }

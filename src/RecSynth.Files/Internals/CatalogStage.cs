@@ -21,16 +21,16 @@ internal static class CatalogStage
         RecSynthOptions options, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         // products.csv and embeddings.npy are written at the same time: each file's hashing is sequential, so two
-        // files in flight keep both cores busy where one would leave a core waiting on the other's hash.
+        // files in flight keep both cores busy where one would leave a core waiting on the other's hash. Products
+        // are drawn from (seed, index) by the writers themselves (it costs ~0.1 µs), so writing starts at once.
         var model = new CatalogModel(options);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var prototypes = Task.Run(() => new EmbeddingModel(options), failed.Token);
-        var items = CreateItems(model, threads, cancellationToken);
-        var products = Task.Run(() => ProductsFile(model, items, staging, threads, progress, failed.Token), failed.Token);
+        var products = Task.Run(() => ProductsFile(model, staging, threads, progress, failed.Token), failed.Token);
         ManifestFile embeddings;
         try
         {
-            embeddings = EmbeddingsFile(options, prototypes.GetAwaiter().GetResult(), items, staging, threads, progress, failed.Token);
+            embeddings = EmbeddingsFile(options, model, prototypes.GetAwaiter().GetResult(), staging, threads, progress, failed.Token);
         }
         catch
         {
@@ -46,48 +46,34 @@ internal static class CatalogStage
         };
         if (options.Factors.Write)
         {
-            int f = model.Communities.Dimensions;
-            written.Add((ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, items.Length, f, threads, (i, row) => model.Communities.ItemFactors(items[i], row), progress, cancellationToken)));
+            written.Add((ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, model.Count, model.Communities.Dimensions, threads,
+                (i, row) => model.Communities.ItemFactors(model.CreateItem((int)i), row), progress, cancellationToken)));
         }
 
         return written;
     }
 
-    private static Item[] CreateItems(CatalogModel model, int threads, CancellationToken cancellationToken)
-    {
-        var items = new Item[model.Count];
-        Parallel.For(0, (items.Length + CsvRowsPerChunk - 1) / CsvRowsPerChunk, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, chunk =>
-        {
-            int end = Math.Min(items.Length, (chunk + 1) * CsvRowsPerChunk);
-            for (int i = chunk * CsvRowsPerChunk; i < end; i++)
-            {
-                items[i] = model.CreateItem(i);
-            }
-        });
-        return items;
-    }
-
-    private static ManifestFile ProductsFile(CatalogModel model, Item[] items, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    private static ManifestFile ProductsFile(CatalogModel model, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var csv = new ProductsCsv(model.Vocabulary);
-        return StagedFile.Write(Path.Combine(staging, Products), Name, ProductsCsv.Header, items.Length, CsvRowsPerChunk, threads, (first, count, buffer) =>
+        return StagedFile.Write(Path.Combine(staging, Products), Name, ProductsCsv.Header, model.Count, CsvRowsPerChunk, threads, (first, count, buffer) =>
         {
             for (long i = first; i < first + count; i++)
             {
                 var span = buffer.GetSpan(csv.MaxRowBytes);
-                buffer.Advance(csv.WriteRow(items[i], span));
+                buffer.Advance(csv.WriteRow(model.CreateItem((int)i), span));
             }
         }, progress, cancellationToken);
     }
 
     private static ManifestFile EmbeddingsFile(
-        RecSynthOptions options, EmbeddingModel embeddings, Item[] items, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        RecSynthOptions options, CatalogModel model, EmbeddingModel embeddings, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         int d = embeddings.Dimensions;
         bool float64 = options.Embedding.Dtype == EmbeddingDType.Float64;
         int rowsPerChunk = Math.Max(1, (1 << 20) / (d * (float64 ? 8 : 4)));
-        byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", items.Length, d);
-        return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, items.Length, rowsPerChunk, threads, (first, count, buffer) =>
+        byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", model.Count, d);
+        return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, model.Count, rowsPerChunk, threads, (first, count, buffer) =>
         {
             var vector = new float[d];
             if (!float64)
@@ -95,7 +81,7 @@ internal static class CatalogStage
                 var floats = MemoryMarshal.Cast<byte, float>(buffer.GetSpan(count * d * sizeof(float)))[..(count * d)];
                 for (int r = 0; r < count; r++)
                 {
-                    embeddings.Compose(items[first + r], floats.Slice(r * d, d));
+                    embeddings.Compose(model.CreateItem((int)(first + r)), floats.Slice(r * d, d));
                 }
 
                 buffer.Advance(count * d * sizeof(float));
@@ -105,7 +91,7 @@ internal static class CatalogStage
             var doubles = MemoryMarshal.Cast<byte, double>(buffer.GetSpan(count * d * sizeof(double)))[..(count * d)];
             for (int r = 0; r < count; r++)
             {
-                embeddings.Compose(items[first + r], vector);
+                embeddings.Compose(model.CreateItem((int)(first + r)), vector);
                 var row = doubles.Slice(r * d, d);
                 for (int k = 0; k < d; k++)
                 {
@@ -117,7 +103,7 @@ internal static class CatalogStage
             }
 
             buffer.Advance(count * d * sizeof(double));
-        }, progress, cancellationToken, sizeHint: header.Length + (long)items.Length * d * (float64 ? 8 : 4));
+        }, progress, cancellationToken, sizeHint: header.Length + (long)model.Count * d * (float64 ? 8 : 4));
     }
 
     /// <summary>A float32 [rows, dimensions] .npy of per-entity factors.</summary>

@@ -30,10 +30,11 @@ internal static class OrderedPipeline
         var users = new int[chunkCount]; // how many of consumer and observer still need chunk i
         var free = new Stack<ArrayBufferWriter<byte>>();
         var gate = new object();
-        using var capacity = new SemaphoreSlim(window);
+        int inFlight = 0; // claimed and not yet recycled; guarded by gate (a Monitor, not a spinning semaphore:
+                          // waiting producers must leave the core to the writer and the hasher)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Exception? failure = null;
-        int next = -1;
+        int next = -1; // last claimed chunk; guarded by gate
 
         void Fail(Exception e)
         {
@@ -52,16 +53,22 @@ internal static class OrderedPipeline
             {
                 while (true)
                 {
-                    capacity.Wait(stop.Token);
-                    int index = Interlocked.Increment(ref next);
-                    if (index >= chunkCount)
-                    {
-                        return;
-                    }
-
+                    int index;
                     ArrayBufferWriter<byte> buffer;
                     lock (gate)
                     {
+                        while (inFlight >= window && !stop.IsCancellationRequested)
+                        {
+                            Monitor.Wait(gate);
+                        }
+
+                        index = ++next;
+                        if (index >= chunkCount || stop.IsCancellationRequested)
+                        {
+                            return;
+                        }
+
+                        inFlight++;
                         buffer = free.Count > 0 ? free.Pop() : new ArrayBufferWriter<byte>(1 << 20);
                     }
 
@@ -74,10 +81,6 @@ internal static class OrderedPipeline
                         Monitor.PulseAll(gate);
                     }
                 }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // Stopped by the consumer (done, failed or cancelled): it reports what happened.
             }
             catch (Exception e)
             {
@@ -107,17 +110,16 @@ internal static class OrderedPipeline
             action(chunk.WrittenSpan);
             lock (gate)
             {
-                Monitor.PulseAll(gate);
-                if (--users[i] > 0)
+                if (--users[i] == 0)
                 {
-                    return true;
+                    ready[i] = null;
+                    free.Push(chunk);
+                    inFlight--;
                 }
 
-                ready[i] = null;
-                free.Push(chunk);
+                Monitor.PulseAll(gate);
             }
 
-            capacity.Release();
             return true;
         }
 

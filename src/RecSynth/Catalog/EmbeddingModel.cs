@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RecSynth.Configuration;
 using RecSynth.Internals;
@@ -86,20 +87,25 @@ internal sealed class EmbeddingModel
         destination = destination[..d];
         var (keyLow, keyHigh) = NoiseKey(item.Index);
         int c = item.Category;
-        ReadOnlySpan<float> sub = Row(_subcategoryTable, item.Subcategory);
-        ReadOnlySpan<float> color = Row(_colorTable, c * _colors + item.Color);
-        ReadOnlySpan<float> pattern = Row(_patternTable, c * _patterns + item.Pattern);
-        ReadOnlySpan<float> material = Row(_materialTable, c * _materials + item.Material);
-        ReadOnlySpan<float> brand = Row(_brandTable, c * _brands + item.Brand);
         var scale = Vector256.Create(_noiseScale);
         var squares = Vector256<float>.Zero;
+
+        // Unchecked loads: every row has `d` floats and k + 8 <= half <= d (d is a multiple of 16).
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        ref float sub = ref RowStart(_subcategoryTable, item.Subcategory);
+        ref float color = ref RowStart(_colorTable, c * _colors + item.Color);
+        ref float pattern = ref RowStart(_patternTable, c * _patterns + item.Pattern);
+        ref float material = ref RowStart(_materialTable, c * _materials + item.Material);
+        ref float brand = ref RowStart(_brandTable, c * _brands + item.Brand);
         for (int k = 0; k < half; k += GaussianKernel.Lanes)
         {
             var (cos, sin) = GaussianKernel.Pairs((uint)k, (uint)half, keyLow, keyHigh);
-            var low = Sum(sub, color, pattern, material, brand, k) + cos * scale;
-            var high = Sum(sub, color, pattern, material, brand, k + half) + sin * scale;
-            low.CopyTo(destination[k..]);
-            high.CopyTo(destination[(k + half)..]);
+            nuint lowAt = (nuint)k;
+            nuint highAt = (nuint)(k + half);
+            var low = Sum(ref sub, ref color, ref pattern, ref material, ref brand, lowAt) + cos * scale;
+            var high = Sum(ref sub, ref color, ref pattern, ref material, ref brand, highAt) + sin * scale;
+            low.StoreUnsafe(ref output, lowAt);
+            high.StoreUnsafe(ref output, highAt);
             squares += low * low + high * high;
         }
 
@@ -111,9 +117,9 @@ internal sealed class EmbeddingModel
         }
 
         var inverse = Vector256.Create(1f / MathF.Sqrt(norm));
-        for (int k = 0; k < d; k += GaussianKernel.Lanes)
+        for (nuint k = 0; k < (nuint)d; k += GaussianKernel.Lanes)
         {
-            (Vector256.Create<float>(destination[k..]) * inverse).CopyTo(destination[k..]);
+            (Vector256.LoadUnsafe(ref output, k) * inverse).StoreUnsafe(ref output, k);
         }
     }
 
@@ -147,9 +153,11 @@ internal sealed class EmbeddingModel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Sum(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, ReadOnlySpan<float> d, ReadOnlySpan<float> e, int k) =>
-        Vector256.Create(a[k..]) + Vector256.Create(b[k..]) + Vector256.Create(c[k..]) + Vector256.Create(d[k..]) + Vector256.Create(e[k..]);
+    private static Vector256<float> Sum(ref float a, ref float b, ref float c, ref float d, ref float e, nuint k) =>
+        Vector256.LoadUnsafe(ref a, k) + Vector256.LoadUnsafe(ref b, k) + Vector256.LoadUnsafe(ref c, k)
+        + Vector256.LoadUnsafe(ref d, k) + Vector256.LoadUnsafe(ref e, k);
+
+    private ref float RowStart(float[] table, int row) => ref table[row * _dimensions];
 
     private (uint Low, uint High) NoiseKey(int index)
     {
@@ -158,7 +166,6 @@ internal sealed class EmbeddingModel
         return ((uint)key, (uint)(key >> 32));
     }
 
-    private ReadOnlySpan<float> Row(float[] table, int row) => table.AsSpan(row * _dimensions, _dimensions);
 
     private static float[] Scaled(double[] prototypes, int firstRow, int rows, int d, double weight)
     {

@@ -134,15 +134,15 @@ internal struct EntityRandom
     /// <summary>An index drawn from a cumulative distribution (last entry is the total).</summary>
     public int NextFromCumulative(ReadOnlySpan<double> cumulative)
     {
+        // Count the boundaries at or below u, without branches: the draw is unpredictable by design, and the
+        // vocabularies are small. Zero-weight values have equal neighbouring boundaries and are never chosen.
         double u = NextDouble() * cumulative[^1];
+        int index = 0;
         for (int i = 0; i < cumulative.Length - 1; i++)
         {
-            if (u < cumulative[i])
-            {
-                return i;
-            }
+            index += u >= cumulative[i] ? 1 : 0;
         }
 
-        return cumulative.Length - 1;
+        return index;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using nietras.SeparatedValues;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
@@ -14,6 +15,8 @@ namespace RecSynth.Benchmarks;
 /// reading) writing the same rows. Sep is the baseline: the hand-written writer exists only because of this ratio.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class CsvWriterBenchmarks
 {
     private const int Rows = 10_000;
@@ -39,7 +42,8 @@ public class CsvWriterBenchmarks
         _usersCsv = new UsersCsv(users.AgeGroups, _vocabulary, Rows);
     }
 
-    [Benchmark(OperationsPerInvoke = Rows, Description = "products.csv row: RecSynth")]
+    [BenchmarkCategory("products.csv")]
+    [Benchmark(OperationsPerInvoke = Rows, Description = "RecSynth")]
     public int ProductsRecSynth()
     {
         _buffer.ResetWrittenCount();
@@ -51,7 +55,8 @@ public class CsvWriterBenchmarks
         return _buffer.WrittenCount;
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "products.csv row: Sep")]
+    [BenchmarkCategory("products.csv")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "Sep")]
     public int ProductsSep()
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -80,7 +85,8 @@ public class CsvWriterBenchmarks
         return System.Text.Encoding.UTF8.GetByteCount(text.ToString());
     }
 
-    [Benchmark(OperationsPerInvoke = Rows, Description = "users.csv row: RecSynth")]
+    [BenchmarkCategory("users.csv")]
+    [Benchmark(OperationsPerInvoke = Rows, Description = "RecSynth")]
     public int UsersRecSynth()
     {
         _buffer.ResetWrittenCount();
@@ -92,7 +98,8 @@ public class CsvWriterBenchmarks
         return _buffer.WrittenCount;
     }
 
-    [Benchmark(OperationsPerInvoke = Rows, Description = "users.csv row: Sep")]
+    [BenchmarkCategory("users.csv")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "Sep")]
     public int UsersSep()
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);

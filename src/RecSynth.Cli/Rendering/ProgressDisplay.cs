@@ -28,7 +28,7 @@ internal static class ProgressDisplay
         console.Err.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RowsColumn(), new RateColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RowsColumn(), new RateColumn(), new RemainingTimeColumn())
             .Start(context => result = work(new Live(context)));
         return result;
     }

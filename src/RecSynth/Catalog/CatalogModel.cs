@@ -9,7 +9,6 @@ namespace RecSynth.Catalog;
 /// </summary>
 internal sealed class CatalogModel
 {
-    private const long Day = 86_400;
     private readonly ulong _seed;
     private readonly CatalogOptions _options;
     private readonly double[] _category;
@@ -72,9 +71,7 @@ internal sealed class CatalogModel
         double price = Math.Max(0.01, Math.Round(Math.Exp(logPrice), 2));
         double popularity = Math.Max(0.0001, Math.Round(random.NextLogNormal(0, _options.Popularity.Sigma), 4));
 
-        long listedAt = random.NextBernoulli(_options.ListedDuringShare)
-            ? _start + (long)(random.NextDouble() * (_end - _start))
-            : _start - 1 - (long)(random.NextDouble() * (_options.ListedBeforeDays * Day - 1));
+        long listedAt = Arrival.Draw(ref random, _start, _end, _options.ListedDuringShare, _options.ListedBeforeDays);
 
         return new Item
         {

@@ -1,4 +1,5 @@
 using RecSynth.Configuration;
+using RecSynth.Internals;
 
 namespace RecSynth.Catalog;
 
@@ -38,15 +39,7 @@ public sealed class ProductCatalog
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
         var model = new CatalogModel(options);
-        var items = new Item[model.Count];
-        Parallel.For(0, (items.Length + 4095) / 4096, new ParallelOptions { CancellationToken = cancellationToken }, chunk =>
-        {
-            int end = Math.Min(items.Length, (chunk + 1) * 4096);
-            for (int i = chunk * 4096; i < end; i++)
-            {
-                items[i] = model.CreateItem(i);
-            }
-        });
+        var items = Entities.Create(model.Count, model.CreateItem, cancellationToken);
         return new ProductCatalog(items, model.Vocabulary, new EmbeddingModel(options), model.Communities);
     }
 

@@ -8,7 +8,6 @@ namespace RecSynth.Users;
 /// <summary>Draws users one at a time from (seed, index), like <see cref="CatalogModel"/> for products.</summary>
 internal sealed class UserModel
 {
-    private const long Day = 86_400;
     private readonly ulong _seed;
     private readonly UserOptions _options;
     private readonly double[] _ageGroup;
@@ -82,9 +81,7 @@ internal sealed class UserModel
         var activityOptions = _options.Activity;
         double activity = Math.Round(
             Math.Clamp(random.NextLogNormal(Math.Log(activityOptions.Median), activityOptions.Sigma), activityOptions.Min, activityOptions.Max), 4);
-        long signedUpAt = random.NextBernoulli(_options.JoinedDuringShare)
-            ? _start + (long)(random.NextDouble() * (_end - _start))
-            : _start - 1 - (long)(random.NextDouble() * (_options.JoinedBeforeDays * Day - 1));
+        long signedUpAt = Arrival.Draw(ref random, _start, _end, _options.JoinedDuringShare, _options.JoinedBeforeDays);
 
         long? driftAt = null;
         double? cfAfter = null;

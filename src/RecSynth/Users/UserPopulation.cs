@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RecSynth.Configuration;
+using RecSynth.Internals;
 
 namespace RecSynth.Users;
 
@@ -33,15 +34,7 @@ public sealed class UserPopulation
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
         var model = new UserModel(options);
-        var users = new User[model.Count];
-        Parallel.For(0, (users.Length + 4095) / 4096, new ParallelOptions { CancellationToken = cancellationToken }, chunk =>
-        {
-            int end = Math.Min(users.Length, (chunk + 1) * 4096);
-            for (int i = chunk * 4096; i < end; i++)
-            {
-                users[i] = model.CreateUser(i);
-            }
-        });
+        var users = Entities.Create(model.Count, model.CreateUser, cancellationToken);
         return new UserPopulation(users, model);
     }
 

@@ -51,6 +51,16 @@ public static class DatasetGenerator
         var folder = OutputFolder.Prepare(output.Directory, stages, stageFiles, output.Force);
         try
         {
+            CheckCompatible(options, folder, stages);
+        }
+        catch
+        {
+            folder.Abort();
+            throw;
+        }
+
+        try
+        {
             var written = new List<(string File, ManifestFile Entry)>();
             if (catalog)
             {
@@ -71,6 +81,30 @@ public static class DatasetGenerator
         {
             folder.Abort();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A stage written next to stages already in the folder must come from the same config (sizes aside): the users'
+    /// hidden factors and style preferences refer to the catalogue's seed, communities and vocabulary.
+    /// </summary>
+    private static void CheckCompatible(RecSynthOptions options, OutputFolder folder, string[] stages)
+    {
+        if (folder.Previous is not { } previous)
+        {
+            return;
+        }
+
+        var config = OptionsJson.ToJson(options);
+        foreach (var (name, stage) in previous.Stages.Where(s => !stages.Contains(s.Key)))
+        {
+            var differences = OptionsJson.Differences(stage.Config, config, "catalog.count", "users.count");
+            if (differences.Count > 0)
+            {
+                throw new DatasetUsageException(
+                    $"{folder.Path} holds a {name} stage made with a different config ({string.Join(", ", differences.Take(5))}{(differences.Count > 5 ? ", …" : "")}); "
+                    + "the stages of one dataset must share their config apart from the sizes: regenerate every stage (--stage all --force) or use another folder");
+            }
         }
     }
 

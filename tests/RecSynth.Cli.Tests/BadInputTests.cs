@@ -344,7 +344,7 @@ public sealed class BadInputTests
         string output = temp.Sub("data");
 
         var result = Cli.RunProcess(
-            ["generate", "--products", "2000", "--users", "500", "-o", output],
+            ["generate", "--products", "2000", "--users", "500", "--threads", "2", "-o", output],
             environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x1000000" }); // 16 MiB
 
         AssertRefused(result, 2);
@@ -363,7 +363,7 @@ public sealed class BadInputTests
         string output = temp.Sub("data");
 
         var result = Cli.RunProcess(
-            ["generate", "--products", "2000", "--users", "500", "-o", output, "--quiet"],
+            ["generate", "--products", "2000", "--users", "500", "--threads", "2", "-o", output, "--quiet"],
             environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x5000000" }); // 80 MiB
 
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -177,6 +177,37 @@ public sealed partial class GenerateTests
     }
 
     [Fact]
+    public void The_files_do_not_depend_on_the_vector_instructions_of_the_machine()
+    {
+        // Shards run on other machines: the bytes must not depend on AVX-512, AVX2 or any SIMD at all. The runtime's
+        // switches disable them one by one in child processes; float32 and float64 embeddings are both compared.
+        using var temp = new TempDirectory("hw");
+        string config = temp.File("f64.toml");
+        File.WriteAllText(config, "[embedding]\ndtype = \"float64\"\n[factors]\nwrite = true\n");
+        var settings = new (string Name, Dictionary<string, string> Environment)[]
+        {
+            ("default", []),
+            ("no-avx512", new() { ["DOTNET_EnableAVX512F"] = "0" }),
+            ("no-avx2", new() { ["DOTNET_EnableAVX2"] = "0" }),
+            ("no-simd", new() { ["DOTNET_EnableHWIntrinsic"] = "0" }),
+        };
+        foreach (var (name, environment) in settings)
+        {
+            foreach (var (kind, extra) in new[] { ("f32", Array.Empty<string>()), ("f64", new[] { "-c", config }) })
+            {
+                var result = Cli.RunProcess(["generate", .. extra, "--products", "1500", "--users", "300", "-o", temp.Sub(name + "-" + kind), "--quiet"], environment: environment);
+                Assert.True(result.ExitCode == 0, result.ToString());
+            }
+        }
+
+        foreach (var (name, _) in settings.Skip(1))
+        {
+            Datasets.AssertIdentical(temp.Sub("default-f32"), temp.Sub(name + "-f32"));
+            Datasets.AssertIdentical(temp.Sub("default-f64"), temp.Sub(name + "-f64"));
+        }
+    }
+
+    [Fact]
     public async Task Seed_7_gives_different_files_from_the_default_seed_and_is_recorded()
     {
         using var temp = new TempDirectory("gen");

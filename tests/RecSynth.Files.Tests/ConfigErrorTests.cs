@@ -147,6 +147,7 @@ public sealed class ConfigErrorTests
             Gucci = { weight = -1, price_factor = 3.0 }
             Prada = { weight = 0.1, price_factor = 0 }
             Nike = { weight = 2, price_factor = 1.0 }
+            Adidas = { weight = 1, price_factor = 1.0 }
             """);
 
         Assert.Equal(

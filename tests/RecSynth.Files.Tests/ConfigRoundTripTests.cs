@@ -141,7 +141,7 @@ public sealed class ConfigRoundTripTests
             from listed in Gen.Double[0, 1]
             from priceBase in Gen.Double[0.01, 1e6]
             from sigma in Gen.Double[0, 3]
-            from alpha in Gen.Double[1e-9, 1000]
+            from alpha in Gen.Double[0.01, 1000]
             from consistencyMin in Gen.Double[0, 1]
             from startSeconds in Gen.Long[start, start + 40L * 365 * 86_400]
             from length in Gen.Long[1, 10L * 365 * 86_400]

@@ -27,6 +27,30 @@ public sealed class DatasetFolderTests
     }
 
     [Fact]
+    public void A_stage_from_a_different_config_is_refused_next_to_the_other_and_the_folder_is_unchanged()
+    {
+        // The users' factors and style preferences refer to the catalogue's seed, communities and vocabulary: a users
+        // stage made with another seed or communities next to an existing catalogue would be silently inconsistent.
+        using var temp = new TempDirectory("stage");
+        string folder = temp.Sub("out");
+        DatasetGenerator.Generate(Options, TestOptions.Output(folder, stage: DatasetStage.Catalog), cancellationToken: Token);
+        var before = DatasetFiles.Snapshot(folder);
+
+        foreach (var other in new[] { Options with { Seed = Options.Seed + 1 }, Options with { Factors = new FactorOptions { Communities = 7 } } })
+        {
+            var e = Assert.Throws<DatasetUsageException>(() =>
+                DatasetGenerator.Generate(other, TestOptions.Output(folder, stage: DatasetStage.Users), cancellationToken: Token));
+            Assert.Contains("different config", e.Message, StringComparison.Ordinal);
+            Assert.Contains(other.Seed != Options.Seed ? "seed" : "factors.communities", e.Message, StringComparison.Ordinal);
+            DatasetFiles.AssertSameSnapshot(before, DatasetFiles.Snapshot(folder));
+        }
+
+        // Sizes may differ: a users stage of another size joins the catalogue.
+        var manifest = DatasetGenerator.Generate(Options with { Users = Options.Users with { Count = 77 } }, TestOptions.Output(folder, stage: DatasetStage.Users), cancellationToken: Token);
+        Assert.Equal(["catalog", "users"], manifest.Stages.Keys);
+    }
+
+    [Fact]
     public void The_users_stage_writes_only_the_users_files()
     {
         using var temp = new TempDirectory("stage");
@@ -145,11 +169,11 @@ public sealed class DatasetFolderTests
         byte[] products = File.ReadAllBytes(temp.File("products.csv"));
         byte[] users = File.ReadAllBytes(temp.File("users.csv"));
 
-        var manifest = DatasetGenerator.Generate(Options with { Seed = 9 }, TestOptions.Output(temp.Path, stage: DatasetStage.Users, force: true), cancellationToken: Token);
+        var manifest = DatasetGenerator.Generate(Options with { Users = Options.Users with { Count = 123 } }, TestOptions.Output(temp.Path, stage: DatasetStage.Users, force: true), cancellationToken: Token);
 
         Assert.Equal(products, File.ReadAllBytes(temp.File("products.csv")));
         Assert.NotEqual(users, File.ReadAllBytes(temp.File("users.csv")));
-        Assert.Equal((42L, 9L), (manifest.Stages["catalog"].Seed, manifest.Stages["users"].Seed));
+        Assert.Equal((Options.Catalog.Count, 123L), (manifest.Stages["catalog"].Counts["products"], manifest.Stages["users"].Counts["users"]));
         DatasetFiles.AssertMatchesManifest(temp.Path);
     }
 

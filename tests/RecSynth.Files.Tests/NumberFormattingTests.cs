@@ -47,7 +47,7 @@ public sealed class NumberFormattingTests
     [Fact]
     public void Fixed_matches_F_formatting_for_large_values_with_cents()
     {
-        // Prices have two decimals and no upper bound: catalog.price.base has only a minimum.
+        // Prices have two decimals; with catalog.price.base and the price factors at their maxima they reach ~1e13.
         var values = Gen.Long[-1_000_000_000_000, 1_000_000_000_000].Select(cents => cents / 100.0);
 
         values.Sample(value => Fixed(value, 2) == value.ToString("F2", CultureInfo.InvariantCulture), iter: 2_000);
@@ -58,8 +58,8 @@ public sealed class NumberFormattingTests
     [InlineData(1e16, 4, "10000000000000000.0000")]
     public void Fixed_prints_values_too_large_for_64_bit_scaling_as_F_does(double value, int decimals, string expected)
     {
-        // Reachable: catalog.price.base and the price factors have no upper bound, so a valid config can make prices
-        // this large; value * 10^decimals then overflows the ulong in Utf8Row.Fixed and the CSV shows a wrong price.
+        // Beyond exact 64-bit scaling (value * 10^decimals > 2^53) the writer must still print what "F" prints,
+        // e.g. for a caller of the library formatting other numbers than prices.
         Assert.Equal(expected, value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
         Assert.Equal(expected, Fixed(value, decimals));
     }

@@ -19,6 +19,18 @@ public sealed class CfPreferenceTests(UserSample sample) : IClassFixture<UserSam
             u => $"U{u.Index}: {u.CfPreference:R}", "cf_preference in [0, 1] with four decimals");
 
     [Fact]
+    public void Tiny_beta_shapes_give_a_u_shaped_preference_not_nan()
+    {
+        // Beta(0.02, 0.02) puts almost all mass near 0 and 1, half on each side; computing X/(X+Y) directly
+        // underflows both Gammas to 0 and yields NaN. n = 20,000: the share above 0.5 has sd 0.0035, so ±0.02 is > 5σ.
+        var options = Scenario.Defaults(products: 10, users: 20_000).WithUsers(u => u with { CfPreference = u.CfPreference with { Alpha = 0.02, Beta = 0.02 } });
+        var users = UserPopulation.Generate(options, TestContext.Current.CancellationToken).Users.ToArray();
+        Expect.All(users, u => double.IsFinite(u.CfPreference) && u.CfPreference is >= 0 and <= 1, u => $"U{u.Index}: {u.CfPreference}", "a finite preference in [0, 1]");
+        Stats.AssertNear(0.5, users.Count(u => u.CfPreference > 0.5) / (double)users.Length, 0.02, "share above 0.5");
+        Assert.True(users.Count(u => u.CfPreference is < 0.01 or > 0.99) > 0.9 * users.Length, "most mass sits at the ends");
+    }
+
+    [Fact]
     public void Cf_preference_has_the_moments_of_beta_2_2()
     {
         // Beta(2, 2): mean 1/2, variance ab/((a+b)²(a+b+1)) = 0.05, fourth central moment 0.00536. n = 200,000:

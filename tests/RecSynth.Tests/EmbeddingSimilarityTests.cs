@@ -104,9 +104,11 @@ public sealed class EmbeddingSimilarityTests(EmbeddingSample sample) : IClassFix
 
     private static void AssertMeanCosine(double expected, double[] cosines, string what)
     {
+        // The spec's band is ±0.05; the sampling error is ~0.0003, so the model's own target can be held to ±0.01,
+        // which also catches a lost component (e.g. embedding.global = 0 would give 0 instead of 0.05 across categories).
         double error = Stats.StandardError(cosines);
-        Assert.True(error < 0.005, $"{what}: standard error {error} is too large for the ±0.05 check to mean anything");
-        Stats.AssertNear(expected, Stats.Mean(cosines), 0.05, "mean cosine, " + what);
+        Assert.True(error < 0.002, $"{what}: standard error {error} is too large for the ±0.01 check to mean anything");
+        Stats.AssertNear(expected, Stats.Mean(cosines), 0.01, "mean cosine, " + what);
     }
 
     private enum Candidates

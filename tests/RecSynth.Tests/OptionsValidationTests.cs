@@ -67,8 +67,15 @@ public sealed class OptionsValidationTests
     [Fact]
     public void Exclusive_bounds_are_exclusive()
     {
-        var options = s_valid with { Users = s_valid.Users with { CfPreference = s_valid.Users.CfPreference with { Alpha = 0 } } };
-        AssertProblem(Assert.Single(options.Validate()), "users.cf_preference.alpha", "(0, 1000]");
+        var options = s_valid with { Users = s_valid.Users with { Activity = s_valid.Users.Activity with { Median = 0 } } };
+        AssertProblem(Assert.Single(options.Validate()), "users.activity.median", "(0, 1000]");
+    }
+
+    [Fact]
+    public void Vocabulary_names_longer_than_100_characters_are_refused()
+    {
+        var options = s_valid with { Catalog = s_valid.Catalog with { Sizes = [new(new string('x', 101), 1), new("S", 1)] } };
+        AssertProblem(Assert.Single(options.Validate()), "catalog.sizes", "at most 100 characters");
     }
 
     [Fact]

@@ -68,15 +68,50 @@ public sealed class StylePreferenceTests(UserSample sample) : IClassFixture<User
     }
 
     [Fact]
-    public void A_zero_weight_value_is_never_preferred_and_the_count_is_capped_by_the_values_that_can_be_drawn()
+    public void A_zero_weight_value_is_never_preferred()
     {
-        // Three brands, one with weight 0, asked for 2–3: only two can be drawn, so every user prefers exactly those two.
+        // Three brands, one with weight 0, asked for exactly 2: every user prefers the two that can be drawn.
         var options = Scenario.Defaults(products: 10, users: 20_000).WithCatalog(c => c with
         {
             Brands = [new("A", 1, 1), new("B", 0, 1), new("C", 2, 1)],
-        }).WithUsers(u => u with { StylePreferences = u.StylePreferences with { Brands = new(2, 3) } });
+        }).WithUsers(u => u with { StylePreferences = u.StylePreferences with { Brands = new(2, 2) } });
         var users = UserPopulation.Generate(options, TestContext.Current.CancellationToken).Users.ToArray();
         Expect.All(users, u => u.BrandMask == 0b101, u => $"U{u.Index} prefers brands {u.BrandMask:B}", "brands A and C, never B");
+    }
+
+    [Fact]
+    public void Asking_for_more_values_than_have_a_weight_is_a_config_error_not_a_silent_cap()
+    {
+        var options = Scenario.Defaults(products: 10, users: 10).WithCatalog(c => c with
+        {
+            Brands = [new("A", 1, 1), new("B", 0, 1), new("C", 2, 1)],
+        }).WithUsers(u => u with { StylePreferences = u.StylePreferences with { Brands = new(2, 3) } });
+        var problem = Assert.Single(options.Validate());
+        Assert.Equal("users.style_preferences.brands.max", problem.KeyPath);
+        Assert.Contains("weight above 0", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dominant_weight_does_not_stall_drawing_without_replacement()
+    {
+        // One brand a billion times likelier than the others, three brands asked for: rejection alone would need
+        // ~1e9 tries per user; the draw must fall back to the remaining weights and still finish at once.
+        var options = Scenario.Defaults(products: 10, users: 2_000).WithCatalog(c => c with
+        {
+            Brands = [new("A", 1e9, 1), new("B", 1, 1), new("C", 1, 1), new("D", 1, 1)],
+        }).WithUsers(u => u with { StylePreferences = u.StylePreferences with { Brands = new(3, 3) } });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var users = UserPopulation.Generate(options, TestContext.Current.CancellationToken).Users.ToArray();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Expect.All(users, u => (u.BrandMask & 1) == 1 && System.Numerics.BitOperations.PopCount(u.BrandMask) == 3,
+            u => $"U{u.Index} prefers brands {u.BrandMask:B}", "brand A and two others");
+
+        // Among B, C, D (equal weights) each is left out about a third of the time: n = 2,000, sd = √(n·⅓·⅔) ≈ 21, 5σ ≈ 105.
+        foreach (int bit in new[] { 1, 2, 3 })
+        {
+            int without = users.Count(u => (u.BrandMask & (1u << bit)) == 0);
+            Assert.InRange(without, 667 - 105, 667 + 105);
+        }
     }
 
     private (uint[] Masks, double[] Weights, CountRange Range) Select(string attribute)

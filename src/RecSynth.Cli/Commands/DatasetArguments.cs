@@ -33,7 +33,7 @@ internal sealed class DatasetArguments
 
     public Option<int?> Users { get; } = WholeNumbers.Int("--users", "Number of users (overrides the preset and the config)");
 
-    public Option<int?> Threads { get; } = WholeNumbers.Int("--threads", "Worker threads (default: one per core); the output is the same for any value");
+    public Option<int?> Threads { get; } = WholeNumbers.Int("--threads", "Generator threads per file being written (default: one per core); the output is the same for any value");
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {

@@ -53,7 +53,7 @@ internal static class GenerateCommand
         {
             case "all":
                 return DatasetStage.All;
-            case "catalog" or "catalogue":
+            case "catalog":
                 return DatasetStage.Catalog;
             case "users":
                 return DatasetStage.Users;

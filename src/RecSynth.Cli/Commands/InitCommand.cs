@@ -49,8 +49,14 @@ internal static class InitCommand
                 throw new DatasetUsageException($"{path} already exists; use --force to overwrite it");
             }
 
-            // Written next to the target and renamed, so an interrupted init never leaves half a config.
-            string temporary = path + ".tmp";
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null && !Directory.Exists(folder))
+            {
+                throw new IOException($"cannot write {path}: the folder {folder} does not exist");
+            }
+
+            // Written next to the target under a fresh name and renamed, so an interrupted init never leaves half a config.
+            string temporary = Path.Combine(folder ?? ".", "." + Path.GetFileName(path) + "." + Path.GetRandomFileName() + ".tmp");
             try
             {
                 await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
@@ -58,7 +64,15 @@ internal static class InitCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
             {
-                File.Delete(temporary);
+                try
+                {
+                    File.Delete(temporary);
+                }
+                catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+                {
+                    // the write failure is the one to report
+                }
+
                 throw e is OperationCanceledException ? e : new IOException($"cannot write {path}: {e.Message}", e);
             }
             await console.StdOut.WriteLineAsync($"Wrote {path} ({name} preset). Generate with: recsynth generate -c {path}").ConfigureAwait(false);

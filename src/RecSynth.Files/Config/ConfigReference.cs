@@ -25,6 +25,22 @@ public static class ConfigReference
         text.AppendLine("Vocabulary tables (`catalog.colors`, `catalog.brands`, …) replace the default vocabulary as a whole when");
         text.AppendLine("given. Ranges are inclusive unless written with `(` or `)`.");
         Section(text, new RecSynthOptions(), "", "Top level");
+        text.AppendLine();
+        text.AppendLine("## Rules across keys");
+        text.AppendLine();
+        text.AppendLine("Besides each key's own range, a config must satisfy:");
+        text.AppendLine();
+        text.AppendLine("- `time.end` after `time.start`; both whole seconds; a time with an offset is converted to UTC. Products and");
+        text.AppendLine("  users dated before the period (`catalog.listed_before_days`, `users.joined_before_days`) must fall after 0001-01-01.");
+        text.AppendLine("- The embedding weights (`global` … `brand`) add up to at most 1 (the rest is per-item noise), and");
+        text.AppendLine("  `embedding.dimensions` is a multiple of 16 and at least the number of attribute prototypes");
+        text.AppendLine("  (1 + categories + subcategories + categories × (colors + patterns + materials + brands); 227 by default).");
+        text.AppendLine("- Each `users.style_preferences` range has `min` ≥ 1, `min` ≤ `max`, and `max` at most the number of values");
+        text.AppendLine("  with a weight above 0 in the matching catalogue vocabulary.");
+        text.AppendLine("- `users.consistency_min` ≤ `users.consistency_max`; `users.activity.min` ≤ `users.activity.max`.");
+        text.AppendLine("- With `users.cf_preference.by_age_group`, `age_group_means` names exactly the groups of `users.age_groups`.");
+        text.AppendLine("- Vocabulary names are unique within their table, 1–100 characters, without line breaks or control characters;");
+        text.AppendLine("  colors, patterns, materials and brands hold at most 32 values, the other tables at most 255.");
         return text.ToString().TrimEnd() + "\n";
     }
 
@@ -74,10 +90,7 @@ public static class ConfigReference
                 text.AppendLine("```toml");
                 foreach (INamedEntry entry in (IEnumerable)value)
                 {
-                    text.Append(OptionsSchema.TomlKey(entry.Name)).Append(" = ");
-                    text.AppendLine(entryKnobs.Count == 1
-                        ? ConfigWriter.Value(entryKnobs[0].GetValue(entry))
-                        : "{ " + string.Join(", ", entryKnobs.Select(k => OptionsSchema.SnakeCase(k.Name) + " = " + ConfigWriter.Value(k.GetValue(entry)))) + " }");
+                    text.AppendLine(ConfigWriter.Entry(entry, entryKnobs));
                 }
 
                 text.AppendLine("```");

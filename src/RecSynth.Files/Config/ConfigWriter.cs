@@ -59,10 +59,7 @@ public static class ConfigWriter
                 var entryKnobs = OptionsSchema.EntryKnobs(element);
                 foreach (INamedEntry entry in (IEnumerable)value)
                 {
-                    text.Append(OptionsSchema.TomlKey(entry.Name)).Append(" = ");
-                    text.AppendLine(entryKnobs.Count == 1
-                        ? Value(entryKnobs[0].GetValue(entry))
-                        : "{ " + string.Join(", ", entryKnobs.Select(k => OptionsSchema.SnakeCase(k.Name) + " = " + Value(k.GetValue(entry)))) + " }");
+                    text.AppendLine(Entry(entry, entryKnobs));
                 }
             }
             else
@@ -98,6 +95,12 @@ public static class ConfigWriter
 
         text.AppendLine();
     }
+
+    /// <summary>One vocabulary entry as a TOML line: <c>Name = value</c> or <c>Name = { knob = value, … }</c>.</summary>
+    internal static string Entry(INamedEntry entry, IReadOnlyList<PropertyInfo> entryKnobs) =>
+        OptionsSchema.TomlKey(entry.Name) + " = " + (entryKnobs.Count == 1
+            ? Value(entryKnobs[0].GetValue(entry))
+            : "{ " + string.Join(", ", entryKnobs.Select(k => OptionsSchema.SnakeCase(k.Name) + " = " + Value(k.GetValue(entry)))) + " }");
 
     /// <summary>A TOML value: numbers, strings, booleans, date-times, arrays, inline tables.</summary>
     internal static string Value(object? value) => value switch
@@ -146,9 +149,9 @@ public static class ConfigWriter
         nameof(TimeWindowOptions) => "The simulated period: products are listed and users sign up relative to it.",
         nameof(CatalogOptions) => "The catalogue (spec §1): products.csv and embeddings.npy.",
         nameof(UserOptions) => "The users (spec §2): users.csv.",
-        nameof(EmbeddingOptions) => "Image embeddings: unit vectors from orthonormal attribute prototypes plus noise; the weights are the expected cosine each shared attribute adds.",
+        nameof(EmbeddingOptions) => "Image embeddings: unit vectors from orthonormal attribute prototypes plus noise; two products' expected cosine is the sum of the weights they share (same category, different subcategory: global + category + the shared attributes, 0.62 on average).",
         nameof(FactorOptions) => "Hidden collaborative factors: taste communities that CF can discover and images cannot.",
-        nameof(PriceOptions) => "Price = base x category factor x brand factor x condition factor x lognormal(0, sigma), in cents.",
+        nameof(PriceOptions) => "Price = base x category factor x brand factor x condition factor x lognormal(0, sigma), rounded to cents.",
         nameof(PopularityOptions) => "Latent popularity: heavy-tailed, so that interactions follow a long tail.",
         nameof(StylePreferenceOptions) => "How many values each list of style_preferences holds (drawn by frequency, without repetition).",
         nameof(CfPreferenceOptions) => "cf_preference: the inherent preference for CF over image recommendations.",

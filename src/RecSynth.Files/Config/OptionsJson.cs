@@ -16,6 +16,38 @@ internal static class OptionsJson
     public static RecSynthOptions FromJson(JsonObject json, string sourceName) =>
         ConfigFile.Bind((Dictionary<string, object?>)Plain(json)!, sourceName, lines: null, new RecSynthOptions());
 
+    /// <summary>The key paths (in TOML form) whose values differ between two configs, leaving out <paramref name="ignore"/>.</summary>
+    public static IReadOnlyList<string> Differences(JsonObject a, JsonObject b, params string[] ignore)
+    {
+        var left = Flatten(a, "");
+        var right = Flatten(b, "");
+        return [.. left.Keys.Union(right.Keys, StringComparer.Ordinal)
+            .Where(k => !ignore.Contains(k, StringComparer.Ordinal) && left.GetValueOrDefault(k) != right.GetValueOrDefault(k))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static Dictionary<string, string?> Flatten(JsonObject json, string prefix)
+    {
+        var flat = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in json)
+        {
+            string path = OptionsSchema.Join(prefix, key);
+            if (value is JsonObject nested)
+            {
+                foreach (var (k, v) in Flatten(nested, path))
+                {
+                    flat[k] = v;
+                }
+            }
+            else
+            {
+                flat[path] = value?.ToJsonString();
+            }
+        }
+
+        return flat;
+    }
+
     private static JsonNode? Node(object? value) => value switch
     {
         null => null,

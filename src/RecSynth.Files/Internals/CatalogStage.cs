@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
@@ -27,6 +26,7 @@ internal static class CatalogStage
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var prototypes = Task.Run(() => new EmbeddingModel(options), failed.Token);
         var products = Task.Run(() => ProductsFile(model, staging, threads, progress, failed.Token), failed.Token);
+        _ = products.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // stop the other writer at once
         ManifestFile embeddings;
         try
         {
@@ -75,7 +75,6 @@ internal static class CatalogStage
         byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", model.Count, d);
         return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, model.Count, rowsPerChunk, threads, (first, count, buffer) =>
         {
-            var vector = new float[d];
             if (!float64)
             {
                 var floats = MemoryMarshal.Cast<byte, float>(buffer.GetSpan(count * d * sizeof(float)))[..(count * d)];
@@ -88,6 +87,9 @@ internal static class CatalogStage
                 return;
             }
 
+            // The same vector as the float32 file, widened and re-normalised in double precision (left-to-right sums,
+            // so the bytes do not depend on the machine's vector width), so every row has unit norm to float64 accuracy.
+            var vector = new float[d];
             var doubles = MemoryMarshal.Cast<byte, double>(buffer.GetSpan(count * d * sizeof(double)))[..(count * d)];
             for (int r = 0; r < count; r++)
             {
@@ -98,8 +100,11 @@ internal static class CatalogStage
                     row[k] = vector[k];
                 }
 
-                // Re-normalise in double precision so every row has unit norm to float64 accuracy.
-                TensorPrimitives.Divide(row, TensorPrimitives.Norm<double>(row), row);
+                double norm = Math.Sqrt(EmbeddingModel.Dot(row, row));
+                for (int k = 0; k < d; k++)
+                {
+                    row[k] /= norm;
+                }
             }
 
             buffer.Advance(count * d * sizeof(double));

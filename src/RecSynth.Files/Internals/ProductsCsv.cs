@@ -15,6 +15,7 @@ internal sealed class ProductsCsv
 
     // Raw names, for composing the title (which is escaped as a whole).
     private readonly byte[][] _titleColors, _titlePatterns, _titleSubcategories, _titleBrands, _titleConditions;
+    private readonly bool _titleNeedsQuoting;
 
     public ProductsCsv(CatalogVocabulary vocabulary)
     {
@@ -32,6 +33,8 @@ internal sealed class ProductsCsv
         _titleSubcategories = Utf8(vocabulary.Subcategories);
         _titleBrands = Utf8(vocabulary.Brands);
         _titleConditions = Utf8(vocabulary.Conditions);
+        _titleNeedsQuoting = new[] { _titleColors, _titlePatterns, _titleSubcategories, _titleBrands, _titleConditions }
+            .Any(names => names.Any(n => n.AsSpan().IndexOfAny(",\"\r\n"u8) >= 0));
         MaxRowBytes = 256 + 2 * (Longest(_categories) + Longest(_subcategories) + Longest(_styles) + Longest(_materials) + Longest(_sizes))
             + 6 * (Longest(_colors) + Longest(_patterns) + Longest(_subcategories) + Longest(_brands) + Longest(_conditions));
     }
@@ -72,22 +75,36 @@ internal sealed class ProductsCsv
         row.Fixed(item.Popularity, 4);
         row.Comma();
 
-        // "Gray Striped Coat by Zara (Like New)"
-        Span<byte> title = stackalloc byte[MaxRowBytes / 2];
-        var t = new Utf8Row(title);
-        t.Raw(_titleColors[item.Color]);
-        t.Byte((byte)' ');
-        t.Raw(_titlePatterns[item.Pattern]);
-        t.Byte((byte)' ');
-        t.Raw(_titleSubcategories[item.Subcategory]);
-        t.Raw(" by "u8);
-        t.Raw(_titleBrands[item.Brand]);
-        t.Raw(" ("u8);
-        t.Raw(_titleConditions[item.Condition]);
-        t.Byte((byte)')');
-        row.Field(title[..t.Length]);
+        // "Gray Striped Coat by Zara (Like New)": straight into the row when no name needs quoting (the default
+        // vocabulary), else composed aside and written as one escaped field.
+        if (_titleNeedsQuoting)
+        {
+            var title = new byte[MaxRowBytes];
+            var t = new Utf8Row(title);
+            Title(ref t, item);
+            row.Field(title.AsSpan(0, t.Length));
+        }
+        else
+        {
+            Title(ref row, item);
+        }
+
         row.EndLine();
         return row.Length;
+    }
+
+    private void Title(ref Utf8Row row, in Item item)
+    {
+        row.Raw(_titleColors[item.Color]);
+        row.Byte((byte)' ');
+        row.Raw(_titlePatterns[item.Pattern]);
+        row.Byte((byte)' ');
+        row.Raw(_titleSubcategories[item.Subcategory]);
+        row.Raw(" by "u8);
+        row.Raw(_titleBrands[item.Brand]);
+        row.Raw(" ("u8);
+        row.Raw(_titleConditions[item.Condition]);
+        row.Byte((byte)')');
     }
 
     internal static byte[][] Utf8(ImmutableArray<string> names) => [.. names.Select(Encoding.UTF8.GetBytes)];

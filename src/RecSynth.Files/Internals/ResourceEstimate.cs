@@ -19,21 +19,22 @@ internal static class ResourceEstimate
 
     public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, int threads)
     {
+        // The stages run one after the other, so the larger of them counts.
         long window = 2L * threads + 2; // chunks in flight per file (OrderedPipeline)
-        long bytes = BaseBytes;
+        long stage = 0;
         if (catalog)
         {
             // products.csv and embeddings.npy are written side by side; the prototypes are built in double precision.
             long prototypes = RecSynth.Internals.OptionsValidator.PrototypeCount(options.Catalog) * (long)options.Embedding.Dimensions;
-            bytes += 2 * window * ChunkBytes + prototypes * (sizeof(double) + sizeof(float));
+            stage = Math.Max(stage, 2 * window * ChunkBytes + prototypes * (sizeof(double) + sizeof(float)));
         }
 
         if (users)
         {
-            bytes += window * ChunkBytes;
+            stage = Math.Max(stage, window * ChunkBytes);
         }
 
-        return bytes;
+        return BaseBytes + stage;
     }
 
     public static long DiskBytes(RecSynthOptions options, bool catalog, bool users)
@@ -83,7 +84,7 @@ internal static class ResourceEstimate
         try
         {
             var drive = DriveInfo.GetDrives()
-                .Where(d => path.StartsWith(d.RootDirectory.FullName, StringComparison.Ordinal))
+                .Where(d => Contains(d.RootDirectory.FullName, path))
                 .MaxBy(d => d.RootDirectory.FullName.Length);
             return drive is { IsReady: true } ? drive.AvailableFreeSpace : null;
         }
@@ -92,6 +93,10 @@ internal static class ResourceEstimate
             return null; // the write itself reports a full disk, and nothing is left behind
         }
     }
+
+    private static bool Contains(string mount, string path) =>
+        path.StartsWith(mount, StringComparison.Ordinal)
+        && (mount.EndsWith('/') || path.Length == mount.Length || path[mount.Length] == '/');
 
     internal static string Size(long bytes) => bytes >= 1L << 30
         ? (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB"

@@ -73,6 +73,11 @@ internal ref struct Utf8Row(Span<byte> buffer)
     /// </summary>
     public void Fixed(double value, int decimals)
     {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "only finite numbers are written to the data files");
+        }
+
         if (value < 0)
         {
             _buffer[_position++] = (byte)'-';

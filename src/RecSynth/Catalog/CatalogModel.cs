@@ -31,7 +31,7 @@ internal sealed class CatalogModel
         _options = options.Catalog;
         Vocabulary = new CatalogVocabulary(options.Catalog);
         Communities = new TasteCommunities(options);
-        _category = Cumulative.Of([.. _options.Categories.Select(c => c.Weight)]);
+        _category = Cumulative.Of([.. _options.Categories.Select(c => c.Weight)]); // categories carry more than a weight
         _style = Cumulative.Of(_options.Styles);
         _color = Cumulative.Of(_options.Colors);
         _pattern = Cumulative.Of(_options.Patterns);

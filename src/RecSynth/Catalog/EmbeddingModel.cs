@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -128,21 +127,11 @@ internal sealed class EmbeddingModel
     {
         int d = _dimensions;
         var (keyLow, keyHigh) = NoiseKey(item.Index);
-        int c = item.Category;
         double norm = 0;
-        for (int k = 0; k < d; k++)
+        for (int pair = 0; pair < _half; pair++)
         {
-            int pair = k < _half ? k : k - _half;
             var (cos, sin) = GaussianKernel.Pair((uint)pair, (uint)_half, keyLow, keyHigh);
-            double z = k < _half ? cos : sin;
-            double x = (double)_subcategoryTable[item.Subcategory * d + k]
-                + _colorTable[(c * _colors + item.Color) * d + k]
-                + _patternTable[(c * _patterns + item.Pattern) * d + k]
-                + _materialTable[(c * _materials + item.Material) * d + k]
-                + _brandTable[(c * _brands + item.Brand) * d + k]
-                + (double)_noiseScale * z;
-            destination[k] = x;
-            norm += x * x;
+            norm += Set(destination, item, pair, cos) + Set(destination, item, pair + _half, sin);
         }
 
         norm = Math.Sqrt(norm);
@@ -150,6 +139,21 @@ internal sealed class EmbeddingModel
         {
             destination[k] /= norm;
         }
+    }
+
+    /// <summary>Component k of the reference vector before normalisation; returns its square.</summary>
+    private double Set(Span<double> destination, in Item item, int k, double z)
+    {
+        int d = _dimensions;
+        int c = item.Category;
+        double x = (double)_subcategoryTable[item.Subcategory * d + k]
+            + _colorTable[(c * _colors + item.Color) * d + k]
+            + _patternTable[(c * _patterns + item.Pattern) * d + k]
+            + _materialTable[(c * _materials + item.Material) * d + k]
+            + _brandTable[(c * _brands + item.Brand) * d + k]
+            + (double)_noiseScale * z;
+        destination[k] = x;
+        return x * x;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -179,6 +183,21 @@ internal sealed class EmbeddingModel
         return table;
     }
 
+    /// <summary>
+    /// A plain left-to-right dot product. Deliberately not vectorised: the library's vector reductions sum in an
+    /// order that depends on the machine's vector width, and the prototypes feed every embedding bit for bit.
+    /// </summary>
+    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double sum = 0;
+        for (int k = 0; k < a.Length; k++)
+        {
+            sum += a[k] * b[k];
+        }
+
+        return sum;
+    }
+
     /// <summary>Gaussian vectors made orthonormal by modified Gram–Schmidt (random Gaussian vectors are well conditioned, so one pass leaves them orthogonal to ~1e-15). [count, d]</summary>
     private double[] Orthonormal(int count, int d)
     {
@@ -198,12 +217,18 @@ internal sealed class EmbeddingModel
             for (int j = 0; j < p; j++)
             {
                 var u = q.AsSpan(j * d, d);
-                double dot = TensorPrimitives.Dot<double>(u, v);
-                TensorPrimitives.MultiplyAdd(u, -dot, v, v);
+                double dot = Dot(u, v);
+                for (int k = 0; k < d; k++)
+                {
+                    v[k] -= dot * u[k];
+                }
             }
 
-            double norm = TensorPrimitives.Norm<double>(v);
-            TensorPrimitives.Divide(v, norm, v);
+            double norm = Math.Sqrt(Dot(v, v));
+            for (int k = 0; k < d; k++)
+            {
+                v[k] /= norm;
+            }
         }
 
         return q;

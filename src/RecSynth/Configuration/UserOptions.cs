@@ -50,11 +50,11 @@ public sealed record StylePreferenceOptions
 public sealed record CfPreferenceOptions
 {
     /// <summary>First Beta parameter.</summary>
-    [Knob("cf_preference ~ Beta(alpha, beta)", Min = 0, MinExclusive = true, Max = 1000)]
+    [Knob("cf_preference ~ Beta(alpha, beta)", Min = 0.01, Max = 1000)]
     public double Alpha { get; init; } = 2.0;
 
     /// <summary>Second Beta parameter.</summary>
-    [Knob("cf_preference ~ Beta(alpha, beta)", Min = 0, MinExclusive = true, Max = 1000)]
+    [Knob("cf_preference ~ Beta(alpha, beta)", Min = 0.01, Max = 1000)]
     public double Beta { get; init; } = 2.0;
 
     /// <summary>Whether the mean depends on the age group (for testing contextual bandits).</summary>

@@ -124,12 +124,17 @@ internal struct EntityRandom
         }
     }
 
+    /// <summary>Beta(alpha, beta) as X/(X+Y) of two Gammas, computed from their logarithms so tiny shapes do not underflow to 0/0.</summary>
     public double NextBeta(double alpha, double beta)
     {
-        double x = NextGamma(alpha);
-        double y = NextGamma(beta);
-        return x / (x + y);
+        double logX = NextLogGamma(alpha);
+        double logY = NextLogGamma(beta);
+        return 1.0 / (1.0 + Math.Exp(logY - logX));
     }
+
+    /// <summary>log of a Gamma(shape, 1) draw; for shape &lt; 1 the boost U^(1/shape) is applied as log(U)/shape.</summary>
+    private double NextLogGamma(double shape) =>
+        shape < 1.0 ? Math.Log(NextGamma(shape + 1.0)) + Math.Log(NextOpenDouble()) / shape : Math.Log(NextGamma(shape));
 
     /// <summary>An index drawn from a cumulative distribution (last entry is the total).</summary>
     public int NextFromCumulative(ReadOnlySpan<double> cumulative)

@@ -12,6 +12,9 @@ internal static class OptionsValidator
     /// <summary>Attribute masks are 32-bit, so a vocabulary used in style_preferences holds at most 32 values.</summary>
     public const int MaxMaskedVocabulary = 32;
 
+    /// <summary>Vocabulary names are short labels (they go into titles, CSV fields, JSON and TOML keys).</summary>
+    public const int MaxNameLength = 100;
+
     /// <summary>Attribute codes are bytes.</summary>
     public const int MaxVocabulary = 255;
 
@@ -83,6 +86,12 @@ internal static class OptionsValidator
             if (name.Length == 0)
             {
                 problems.Add(new(path, "\"\"", "names must not be empty"));
+                continue;
+            }
+
+            if (name.Length > MaxNameLength)
+            {
+                problems.Add(new(path, name[..20] + "…", $"names may be at most {MaxNameLength} characters"));
                 continue;
             }
 
@@ -207,10 +216,10 @@ internal static class OptionsValidator
         }
 
         var u = o.Users;
-        CheckCounts("users.style_preferences.colors", u.StylePreferences.Colors, c.Colors.Length, problems);
-        CheckCounts("users.style_preferences.patterns", u.StylePreferences.Patterns, c.Patterns.Length, problems);
-        CheckCounts("users.style_preferences.materials", u.StylePreferences.Materials, c.Materials.Length, problems);
-        CheckCounts("users.style_preferences.brands", u.StylePreferences.Brands, c.Brands.Length, problems);
+        CheckCounts("users.style_preferences.colors", u.StylePreferences.Colors, Positive(c.Colors), problems);
+        CheckCounts("users.style_preferences.patterns", u.StylePreferences.Patterns, Positive(c.Patterns), problems);
+        CheckCounts("users.style_preferences.materials", u.StylePreferences.Materials, Positive(c.Materials), problems);
+        CheckCounts("users.style_preferences.brands", u.StylePreferences.Brands, PositivePriced(c.Brands), problems);
         CheckLevels("users.price_sensitivity", u.PriceSensitivity, problems);
         CheckLevels("users.sustainability_focus", u.SustainabilityFocus, problems);
         if (u.ConsistencyMin > u.ConsistencyMax)
@@ -238,6 +247,10 @@ internal static class OptionsValidator
             }
         }
     }
+
+    private static int Positive(ImmutableArray<WeightedName> values) => values.IsDefault ? 0 : values.Count(v => v.Weight > 0);
+
+    private static int PositivePriced(ImmutableArray<PricedName> values) => values.IsDefault ? 0 : values.Count(v => v.Weight > 0);
 
     public static int PrototypeCount(CatalogOptions c)
     {
@@ -271,7 +284,7 @@ internal static class OptionsValidator
 
         if (range.Max > vocabulary)
         {
-            problems.Add(new(path + ".max", Text(range.Max), $"must not exceed the number of values to choose from ({vocabulary})"));
+            problems.Add(new(path + ".max", Text(range.Max), $"must not exceed the number of values with a weight above 0 to choose from ({vocabulary})"));
         }
 
         if (range.Min < 1)

@@ -123,32 +123,63 @@ internal sealed class UserModel
         Communities.UserFactors(user.Index, user.Community, user.PrimaryStyle, destination);
 
     /// <summary>
-    /// A uniform number in [min, max] of values, drawn by weight without replacement, as a bit mask. Drawing with
-    /// replacement and redrawing repeats is the same distribution as drawing from the remaining weights each time,
-    /// and much cheaper for a handful of values out of a small vocabulary.
+    /// A uniform number in [min, max] of values, drawn by weight without replacement, as a bit mask. Each value is
+    /// drawn from the remaining weights: first by a few tries with replacement, redrawing repeats (the same
+    /// distribution, and cheap for a handful of values), then, if a heavy weight keeps coming back, exactly from
+    /// what is left, so the work is bounded whatever the weights.
     /// </summary>
     private static uint WeightedSubset(ref EntityRandom random, double[] cumulative, int positive, CountRange range)
     {
         int count = Math.Min(positive, range.Min + random.NextInt(range.Max - range.Min + 1));
-        double total = cumulative[^1];
         uint mask = 0;
-        for (int drawn = 0; drawn < count;)
+        for (int drawn = 0; drawn < count; drawn++)
         {
-            double u = random.NextDouble() * total;
-            int index = 0;
-            for (int i = 0; i < cumulative.Length - 1; i++)
+            int index = -1;
+            for (int attempt = 0; attempt < 4 && index < 0; attempt++)
             {
-                index += u >= cumulative[i] ? 1 : 0; // branch-free: the draw is unpredictable by design
+                int candidate = random.NextFromCumulative(cumulative);
+                index = (mask & (1u << candidate)) == 0 ? candidate : -1;
             }
 
-            uint bit = 1u << index;
-            if ((mask & bit) == 0)
+            if (index < 0)
             {
-                mask |= bit;
-                drawn++;
+                index = FromRemaining(ref random, cumulative, mask);
             }
+
+            mask |= 1u << index;
         }
 
         return mask;
     }
+
+    private static int FromRemaining(ref EntityRandom random, double[] cumulative, uint mask)
+    {
+        double remaining = 0;
+        for (int i = 0; i < cumulative.Length; i++)
+        {
+            remaining += (mask & (1u << i)) == 0 ? Weight(cumulative, i) : 0;
+        }
+
+        double u = random.NextDouble() * remaining;
+        int last = -1;
+        for (int i = 0; i < cumulative.Length; i++)
+        {
+            double w = (mask & (1u << i)) == 0 ? Weight(cumulative, i) : 0;
+            if (w <= 0)
+            {
+                continue;
+            }
+
+            last = i;
+            u -= w;
+            if (u < 0)
+            {
+                return i;
+            }
+        }
+
+        return last; // rounding left u just above the last positive weight
+    }
+
+    private static double Weight(double[] cumulative, int i) => i == 0 ? cumulative[0] : cumulative[i] - cumulative[i - 1];
 }

@@ -25,7 +25,7 @@ internal static class CatalogStage
         var model = new CatalogModel(options);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var prototypes = Task.Run(() => new EmbeddingModel(options), failed.Token);
-        var products = Task.Run(() => ProductsFile(model, staging, threads, progress, failed.Token), failed.Token);
+        var products = Task.Run(() => ProductsFile(model, staging, Math.Max(1, threads / 2), progress, failed.Token), failed.Token); // the light file: half the threads
         _ = products.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // stop the other writer at once
         ManifestFile embeddings;
         try

@@ -184,18 +184,43 @@ internal sealed class EmbeddingModel
     }
 
     /// <summary>
-    /// A plain left-to-right dot product. Deliberately not vectorised: the library's vector reductions sum in an
-    /// order that depends on the machine's vector width, and the prototypes feed every embedding bit for bit.
+    /// A dot product with a fixed summation order: four running sums (lanes k mod 4), added up lane by lane. The
+    /// library's vector reductions sum in an order that depends on the machine's vector width, and the prototypes feed
+    /// every embedding bit for bit; Vector256 with separate multiply and add is the same arithmetic everywhere
+    /// (emulated where there is no hardware for it).
     /// </summary>
     internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        double sum = 0;
-        for (int k = 0; k < a.Length; k++)
+        var sums = Vector256<double>.Zero;
+        int k = 0;
+        for (; k <= a.Length - 4; k += 4)
+        {
+            sums += Vector256.Create(a[k..]) * Vector256.Create(b[k..]);
+        }
+
+        double sum = sums.GetElement(0) + sums.GetElement(1) + sums.GetElement(2) + sums.GetElement(3);
+        for (; k < a.Length; k++)
         {
             sum += a[k] * b[k];
         }
 
         return sum;
+    }
+
+    /// <summary>v -= scale · u, element by element (the same bits whatever the vector width).</summary>
+    internal static void SubtractScaled(Span<double> v, ReadOnlySpan<double> u, double scale)
+    {
+        var factor = Vector256.Create(scale);
+        int k = 0;
+        for (; k <= v.Length - 4; k += 4)
+        {
+            (Vector256.Create<double>(v[k..]) - factor * Vector256.Create(u[k..])).CopyTo(v[k..]);
+        }
+
+        for (; k < v.Length; k++)
+        {
+            v[k] -= scale * u[k];
+        }
     }
 
     /// <summary>Gaussian vectors made orthonormal by modified Gram–Schmidt (random Gaussian vectors are well conditioned, so one pass leaves them orthogonal to ~1e-15). [count, d]</summary>
@@ -217,11 +242,7 @@ internal sealed class EmbeddingModel
             for (int j = 0; j < p; j++)
             {
                 var u = q.AsSpan(j * d, d);
-                double dot = Dot(u, v);
-                for (int k = 0; k < d; k++)
-                {
-                    v[k] -= dot * u[k];
-                }
+                SubtractScaled(v, u, Dot(u, v));
             }
 
             double norm = Math.Sqrt(Dot(v, v));

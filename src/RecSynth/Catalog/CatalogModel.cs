@@ -22,6 +22,7 @@ internal sealed class CatalogModel
     private readonly double[] _logCategoryPrice;
     private readonly double[] _logBrandPrice;
     private readonly double[] _logConditionPrice;
+    private readonly double _logBasePrice;
     private readonly long _start;
     private readonly long _end;
 
@@ -42,6 +43,7 @@ internal sealed class CatalogModel
         _logCategoryPrice = [.. _options.Categories.Select(c => Math.Log(c.PriceFactor))];
         _logBrandPrice = [.. _options.Brands.Select(c => Math.Log(c.PriceFactor))];
         _logConditionPrice = [.. _options.Conditions.Select(c => Math.Log(c.PriceFactor))];
+        _logBasePrice = Math.Log(_options.Price.Base);
         _start = options.Time.StartSeconds;
         _end = options.Time.EndSeconds;
     }
@@ -66,7 +68,7 @@ internal sealed class CatalogModel
         int condition = random.NextFromCumulative(_condition);
         int size = random.NextFromCumulative(_size);
 
-        double logPrice = Math.Log(_options.Price.Base) + _logCategoryPrice[category] + _logBrandPrice[brand]
+        double logPrice = _logBasePrice + _logCategoryPrice[category] + _logBrandPrice[brand]
             + _logConditionPrice[condition] + _options.Price.Sigma * random.NextNormal();
         double price = Math.Max(0.01, Math.Round(Math.Exp(logPrice), 2));
         double popularity = Math.Max(0.0001, Math.Round(random.NextLogNormal(0, _options.Popularity.Sigma), 4));

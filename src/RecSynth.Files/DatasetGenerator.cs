@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using RecSynth.Configuration;
 using RecSynth.Files.Config;
 using RecSynth.Files.Internals;
@@ -20,12 +21,18 @@ public static class DatasetGenerator
     {
         DatasetStage.Catalog => CatalogStage.AllFiles,
         DatasetStage.Users => UsersStage.AllFiles,
-        _ => [.. CatalogStage.AllFiles, .. UsersStage.AllFiles],
+        DatasetStage.Behaviour => BehaviourStage.AllFiles,
+        _ => [.. CatalogStage.AllFiles, .. UsersStage.AllFiles, .. BehaviourStage.AllFiles],
     };
 
-    /// <summary>Generates the <paramref name="output"/> stage of <paramref name="options"/> into its folder.</summary>
+    /// <summary>
+    /// Generates the <paramref name="output"/> stage of <paramref name="options"/> into its folder. The behaviour stage
+    /// alone simulates on the catalogue and users already in the folder (checked against its manifest first): their
+    /// options come from the manifest, and only <see cref="RecSynthOptions.Behaviour"/> and the seed from
+    /// <paramref name="options"/>.
+    /// </summary>
     /// <exception cref="OptionsException">The options are invalid.</exception>
-    /// <exception cref="DatasetUsageException">The folder is not empty (without force) or the sizes exceed the machine.</exception>
+    /// <exception cref="DatasetUsageException">The folder is not empty (without force), lacks what a stage needs, or the sizes exceed the machine.</exception>
     /// <exception cref="IOException">Writing failed; nothing was left behind.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was left behind.</exception>
     public static DatasetManifest Generate(
@@ -44,14 +51,30 @@ public static class DatasetGenerator
 
         bool catalog = output.Stage is DatasetStage.All or DatasetStage.Catalog;
         bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
-        string[] stages = [.. new[] { catalog ? CatalogStage.Name : null, users ? UsersStage.Name : null }.OfType<string>()];
-        var stageFiles = FilesOf(output.Stage);
-        ResourceEstimate.Check(options, catalog, users, output.Threads, output.Directory);
+        bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
+        string[] stages = [.. new[] { catalog ? CatalogStage.Name : null, users ? UsersStage.Name : null, behaviour ? BehaviourStage.Name : null }.OfType<string>()];
 
-        var folder = OutputFolder.Prepare(output.Directory, stages, stageFiles, output.Force);
+        // A new catalogue or user base makes an existing behaviour stage stale: its files go too.
+        var replaced = FilesOf(output.Stage).Concat(catalog || users ? BehaviourStage.AllFiles : []).Distinct().ToArray();
+        var world = options;
+        if (output.Stage == DatasetStage.Behaviour)
+        {
+            world = WorldOf(output.Directory, cancellationToken) with { Behaviour = options.Behaviour };
+        }
+
+        if (behaviour && RecSynth.Internals.OptionsValidator.ValidateForBehaviour(world) is { Count: > 0 } tooLarge)
+        {
+            throw new OptionsException(tooLarge);
+        }
+
+        ResourceEstimate.Check(world, catalog, users, behaviour, output.Threads, output.Directory);
+        var folder = OutputFolder.Prepare(output.Directory, stages, replaced, output.Force);
         try
         {
-            CheckCompatible(options, folder, stages);
+            if (output.Stage != DatasetStage.Behaviour)
+            {
+                CheckCompatible(options, folder, stages);
+            }
         }
         catch
         {
@@ -62,19 +85,29 @@ public static class DatasetGenerator
         try
         {
             var written = new List<(string File, ManifestFile Entry)>();
+            var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
             if (catalog)
             {
                 written.AddRange(CatalogStage.Write(options, folder.Staging, output.Threads, progress, cancellationToken));
+                counts[CatalogStage.Name] = new(StringComparer.Ordinal) { ["products"] = options.Catalog.Count };
             }
 
             if (users)
             {
                 written.AddRange(UsersStage.Write(options, folder.Staging, output.Threads, progress, cancellationToken));
+                counts[UsersStage.Name] = new(StringComparer.Ordinal) { ["users"] = options.Users.Count };
+            }
+
+            if (behaviour)
+            {
+                var (files, behaviourCounts) = BehaviourStage.Write(world, options.Behaviour, options.Seed, folder.Staging, output.Threads, progress, cancellationToken);
+                written.AddRange(files);
+                counts[BehaviourStage.Name] = behaviourCounts;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var manifest = BuildManifest(options, folder, stages, written);
-            folder.Commit(written.Select(w => w.File), stageFiles, manifest);
+            var manifest = BuildManifest(world with { Seed = options.Seed }, folder, stages, counts, written, catalog || users);
+            folder.Commit(written.Select(w => w.File), replaced, manifest);
             return manifest;
         }
         catch
@@ -82,6 +115,56 @@ public static class DatasetGenerator
             folder.Abort();
             throw;
         }
+    }
+
+    /// <summary>The catalogue and users of an existing dataset: the manifest's config, after checking the files against it.</summary>
+    private static RecSynthOptions WorldOf(string directory, CancellationToken cancellationToken)
+    {
+        string manifestPath = Path.Combine(directory, DatasetManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new DatasetUsageException($"{directory} holds no dataset (no {DatasetManifest.FileName}); the behaviour stage needs the catalogue and users: generate them first (--stage catalog, --stage users, or --stage all)");
+        }
+
+        DatasetManifest manifest;
+        try
+        {
+            manifest = DatasetManifest.Read(manifestPath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetUsageException(e.Message, e);
+        }
+
+        foreach (string stage in new[] { CatalogStage.Name, UsersStage.Name })
+        {
+            if (!manifest.Stages.ContainsKey(stage))
+            {
+                throw new DatasetUsageException($"{directory} has no {stage} stage; the behaviour stage simulates on the catalogue and users in the folder: generate them first (--stage {stage})");
+            }
+        }
+
+        foreach (var (name, file) in manifest.Files.Where(f => f.Value.Stage is CatalogStage.Name or UsersStage.Name))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                throw new DatasetUsageException($"{path} is missing but listed in the manifest; regenerate the dataset");
+            }
+
+            using var stream = File.OpenRead(path);
+            string sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+            if (stream.Length != file.Bytes || sha != file.Sha256)
+            {
+                throw new DatasetUsageException($"{path} does not match the manifest (SHA-256 {sha[..12]}…, expected {file.Sha256[..12]}…): it was changed after it was generated; regenerate it");
+            }
+        }
+
+        return OptionsJson.FromJson(manifest.Stages[UsersStage.Name].Config, manifestPath) with
+        {
+            Catalog = OptionsJson.FromJson(manifest.Stages[CatalogStage.Name].Config, manifestPath).Catalog,
+        };
     }
 
     /// <summary>
@@ -96,48 +179,43 @@ public static class DatasetGenerator
         }
 
         var config = OptionsJson.ToJson(options);
-        foreach (var (name, stage) in previous.Stages.Where(s => !stages.Contains(s.Key)))
+        foreach (var (name, stage) in previous.Stages.Where(s => !stages.Contains(s.Key) && s.Key != BehaviourStage.Name))
         {
-            var differences = OptionsJson.Differences(stage.Config, config, "catalog.count", "users.count");
-            if (differences.Count > 0)
+            var differences = OptionsJson.Differences(stage.Config, config, "catalog.count", "users.count").Where(d => !d.StartsWith("behaviour.", StringComparison.Ordinal)).ToArray();
+            if (differences.Length > 0)
             {
                 throw new DatasetUsageException(
-                    $"{folder.Path} holds a {name} stage made with a different config ({string.Join(", ", differences.Take(5))}{(differences.Count > 5 ? ", …" : "")}); "
+                    $"{folder.Path} holds a {name} stage made with a different config ({string.Join(", ", differences.Take(5))}{(differences.Length > 5 ? ", …" : "")}); "
                     + "the stages of one dataset must share their config apart from the sizes: regenerate every stage (--stage all --force) or use another folder");
             }
         }
     }
 
-    private static DatasetManifest BuildManifest(RecSynthOptions options, OutputFolder folder, string[] stages, List<(string File, ManifestFile Entry)> written)
+    private static DatasetManifest BuildManifest(
+        RecSynthOptions options, OutputFolder folder, string[] stages, SortedDictionary<string, SortedDictionary<string, long>> counts,
+        List<(string File, ManifestFile Entry)> written, bool worldReplaced)
     {
         var manifest = new DatasetManifest { Version = ToolVersion };
         if (folder.Previous is { } previous)
         {
-            // Keep the stages this run did not touch, with those of their files that are still there.
-            foreach (var (name, stage) in previous.Stages.Where(s => !stages.Contains(s.Key)))
+            // Keep the stages this run did not touch, with those of their files that are still there; a new
+            // catalogue or user base drops the behaviour simulated on the old one.
+            bool Kept(string stage) => !stages.Contains(stage) && !(worldReplaced && stage == BehaviourStage.Name);
+            foreach (var (name, stage) in previous.Stages.Where(s => Kept(s.Key)))
             {
                 manifest.Stages[name] = stage;
             }
 
-            foreach (var (file, entry) in previous.Files.Where(f => !stages.Contains(f.Value.Stage) && File.Exists(Path.Combine(folder.Path, f.Key))))
+            foreach (var (file, entry) in previous.Files.Where(f => Kept(f.Value.Stage) && File.Exists(Path.Combine(folder.Path, f.Key))))
             {
                 manifest.Files[file] = entry;
             }
         }
 
+        var config = OptionsJson.ToJson(options);
         foreach (string stage in stages)
         {
-            var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            if (stage == CatalogStage.Name)
-            {
-                counts["products"] = options.Catalog.Count;
-            }
-            else
-            {
-                counts["users"] = options.Users.Count;
-            }
-
-            manifest.Stages[stage] = new ManifestStage { Seed = options.Seed, Counts = counts, Config = OptionsJson.ToJson(options) };
+            manifest.Stages[stage] = new ManifestStage { Seed = options.Seed, Counts = counts[stage], Config = config };
         }
 
         foreach (var (file, entry) in written)

@@ -3,7 +3,7 @@ namespace RecSynth.Files;
 /// <summary>Which part of a dataset to generate.</summary>
 public enum DatasetStage
 {
-    /// <summary>Every stage.</summary>
+    /// <summary>Every stage: catalogue, users, behaviour.</summary>
     All,
 
     /// <summary>The catalogue: <c>products.csv</c>, <c>embeddings.npy</c>, optionally <c>item_factors.npy</c>.</summary>
@@ -11,4 +11,7 @@ public enum DatasetStage
 
     /// <summary>The users: <c>users.csv</c>, optionally <c>user_factors.npy</c>.</summary>
     Users,
+
+    /// <summary>Behaviour: <c>interactions.csv</c>, <c>sessions.csv</c>, <c>ground_truth.csv</c>, simulated on the catalogue and users.</summary>
+    Behaviour,
 }

@@ -14,14 +14,20 @@ internal static class GenerateCommand
         var dataset = new DatasetArguments();
         var stage = new Option<string>("--stage")
         {
-            Description = "catalog (products, embeddings, item factors), users, or all",
+            Description = "catalog (products, embeddings, item factors), users, behaviour (sessions and interactions on the catalogue and users in DIR), or all",
             HelpName = "STAGE",
             DefaultValueFactory = _ => "all",
         };
         var force = new Option<bool>("--force", "-f") { Description = "Write into a non-empty output folder, replacing the stage's files" };
-        var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv and manifest.json.");
+        var policy = new Option<string?>("--policy")
+        {
+            Description = "Logging policy: uniform (cf or image, the default), uniform-blend, fixed:cf, fixed:image, fixed:<blend in [0, 1]>",
+            HelpName = "POLICY",
+        };
+        var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv, a year of behaviour (interactions.csv, sessions.csv, ground_truth.csv) and manifest.json.");
         dataset.AddTo(command);
         command.Options.Add(stage);
+        command.Options.Add(policy);
         command.Options.Add(force);
         command.SetAction((result, cancellationToken) =>
         {
@@ -29,6 +35,15 @@ internal static class GenerateCommand
             var problems = new List<OptionProblem>();
             var parsedStage = ParseStage(result.GetValue(stage) ?? "all", problems);
             var options = settings.BuildOptions(problems);
+            if (result.GetValue(policy) is { } chosen)
+            {
+                options = options with { Behaviour = options.Behaviour with { Policy = chosen } };
+                if (RecSynth.Behaviour.LoggingPolicy.TryParse(chosen, options.Behaviour.BlendLevels, out string? why) is null)
+                {
+                    problems.Add(new("--policy", chosen, why!));
+                }
+            }
+
             if (problems.Count > 0)
             {
                 throw new OptionsException(problems);
@@ -57,8 +72,10 @@ internal static class GenerateCommand
                 return DatasetStage.Catalog;
             case "users":
                 return DatasetStage.Users;
+            case "behaviour" or "behavior":
+                return DatasetStage.Behaviour;
             default:
-                problems.Add(new("--stage", text, "must be one of catalog, users, all"));
+                problems.Add(new("--stage", text, "must be one of catalog, users, behaviour, all"));
                 return DatasetStage.All;
         }
     }

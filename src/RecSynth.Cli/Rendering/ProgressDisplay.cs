@@ -73,7 +73,7 @@ internal static class ProgressDisplay
                     double rate = value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
                     string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}" : "ETA " + Seconds((value.Total - value.Done) / Math.Max(rate, 1e-9));
                     writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} rows ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} rows/s, {eta}"));
+                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} {value.Unit}/s, {eta}"));
                     writer.Flush();
                     state.LastLine = elapsed;
                 }

@@ -113,6 +113,7 @@ public static class ConfigWriter
         DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         Enum e => Quote(e.ToString().ToLowerInvariant()),
         IEnumerable<string> list => "[" + string.Join(", ", list.Select(Quote)) + "]",
+        IEnumerable<double> numbers => "[" + string.Join(", ", numbers.Select(Double)) + "]",
         _ when OptionsSchema.IsRecord(value.GetType()) =>
             "{ " + string.Join(", ", OptionsSchema.Knobs(value.GetType()).Select(k => OptionsSchema.SnakeCase(k.Name) + " = " + Value(k.GetValue(value)))) + " }",
         _ => throw new NotSupportedException($"cannot write {value.GetType()} as TOML"),

@@ -127,6 +127,11 @@ internal static class OptionsBinder
 
         if (OptionsSchema.ArrayElement(type) is { } element)
         {
+            if (element == typeof(double))
+            {
+                return BindNumbers(value, path, problems, out result);
+            }
+
             return element == typeof(string)
                 ? BindStrings(value, path, problems, out result)
                 : BindEntries(type, element, value, path, problems, out result);
@@ -169,6 +174,34 @@ internal static class OptionsBinder
             }
 
             builder.Add(s);
+        }
+
+        result = builder.MoveToImmutable();
+        return true;
+    }
+
+    private static bool BindNumbers(object value, string path, List<OptionProblem> problems, out object? result)
+    {
+        result = null;
+        if (value is not IList list)
+        {
+            return Fail(problems, path, value, "must be an array of numbers", out result);
+        }
+
+        var builder = ImmutableArray.CreateBuilder<double>(list.Count);
+        foreach (object? item in list)
+        {
+            switch (item)
+            {
+                case double d:
+                    builder.Add(d);
+                    break;
+                case long l:
+                    builder.Add(l);
+                    break;
+                default:
+                    return Fail(problems, path, value, "must be an array of numbers", out result);
+            }
         }
 
         result = builder.MoveToImmutable();

@@ -59,6 +59,7 @@ internal static class OptionsJson
         DateTimeOffset t => JsonValue.Create(t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
         Enum e => JsonValue.Create(e.ToString().ToLowerInvariant()),
         IEnumerable<string> strings => new JsonArray([.. strings.Select(s => (JsonNode?)JsonValue.Create(s))]),
+        IEnumerable<double> numbers => new JsonArray([.. numbers.Select(d => (JsonNode?)JsonValue.Create(d))]),
         IEnumerable entries when value.GetType().IsGenericType => Entries(entries, value.GetType().GetGenericArguments()[0]),
         _ => Record(value),
     };

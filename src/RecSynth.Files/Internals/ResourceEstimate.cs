@@ -17,7 +17,7 @@ internal static class ResourceEstimate
     /// <summary>A pipeline chunk (1 MiB of data, in a buffer that may have grown to twice that).</summary>
     private const long ChunkBytes = 2L << 20;
 
-    public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, int threads)
+    public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads)
     {
         // The stages run one after the other, so the larger of them counts.
         long window = 2L * threads + 2; // chunks in flight per file (OrderedPipeline)
@@ -34,7 +34,28 @@ internal static class ResourceEstimate
             stage = Math.Max(stage, window * ChunkBytes);
         }
 
+        if (behaviour)
+        {
+            stage = Math.Max(stage, BehaviourBytes(options, threads));
+        }
+
         return BaseBytes + stage;
+    }
+
+    /// <summary>
+    /// The simulation holds the world (products, users, factors, embeddings twice while the index is built, the index's
+    /// neighbour lists), each user's state (CF candidates, purchases), and one week of records; not the whole log.
+    /// </summary>
+    private static long BehaviourBytes(RecSynthOptions options, int threads)
+    {
+        long products = options.Catalog.Count, users = options.Users.Count;
+        int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
+        var b = options.Behaviour;
+        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12) + users * (128 + 4L * f);
+        long states = users * (96 + 8L * b.Cf.Candidates + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length);
+        double weeklySessions = users * Math.Min(options.Users.Activity.Max, options.Users.Activity.Median * 3);
+        long week = (long)(weeklySessions * (48 + 4 * 40)); // sessions and ~4 interactions each, sorted copies
+        return world + states + week + threads * (products * 16L);
     }
 
     public static long DiskBytes(RecSynthOptions options, bool catalog, bool users)
@@ -57,15 +78,17 @@ internal static class ResourceEstimate
     }
 
     /// <summary>Refuses runs this machine cannot hold (a usage error) or store (an I/O error), before anything is written.</summary>
-    public static void Check(RecSynthOptions options, bool catalog, bool users, int threads, string directory)
+    public static void Check(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads, string directory)
     {
-        long need = MemoryBytes(options, catalog, users, threads);
+        long need = MemoryBytes(options, catalog, users, behaviour, threads);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (need > available)
         {
-            throw new DatasetUsageException(
-                $"generating needs about {Size(need)} of memory with --threads {threads} (embedding.dimensions = {options.Embedding.Dimensions}), "
-                + $"but only {Size(available)} is available to this process; use fewer --threads or a larger memory limit");
+            throw new DatasetUsageException(behaviour
+                ? $"simulating behaviour for catalog.count = {options.Catalog.Count} and users.count = {options.Users.Count} needs about {Size(need)} of memory, "
+                  + $"but only {Size(available)} is available to this process; lower the sizes (--products, --users) or use a larger machine"
+                : $"generating needs about {Size(need)} of memory with --threads {threads} (embedding.dimensions = {options.Embedding.Dimensions}), "
+                  + $"but only {Size(available)} is available to this process; use fewer --threads or a larger memory limit");
         }
 
         long disk = DiskBytes(options, catalog, users);

@@ -102,6 +102,13 @@ internal ref struct Utf8Row(Span<byte> buffer)
         }
     }
 
+    /// <summary>The shortest text that reads back as the same double (e.g. 0.5, 0.2, 1).</summary>
+    public void Shortest(double value)
+    {
+        value.TryFormat(_buffer[_position..], out int written, "R", System.Globalization.CultureInfo.InvariantCulture);
+        _position += written;
+    }
+
     /// <summary>Unix seconds as RFC 3339 UTC: 2023-05-03T13:06:52Z.</summary>
     public void Timestamp(long unixSeconds)
     {

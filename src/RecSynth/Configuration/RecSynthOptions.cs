@@ -27,6 +27,9 @@ public sealed record RecSynthOptions
     /// <summary>Hidden collaborative factors.</summary>
     public FactorOptions Factors { get; init; } = new();
 
+    /// <summary>Behaviour: sessions, slates, responses.</summary>
+    public BehaviourOptions Behaviour { get; init; } = new();
+
     /// <summary>The defaults with a preset's sizes.</summary>
     public static RecSynthOptions FromPreset(Preset preset) => new RecSynthOptions().WithPreset(preset);
 

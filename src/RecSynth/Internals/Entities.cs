@@ -5,10 +5,13 @@ internal static class Entities
 {
     private const int Chunk = 4096;
 
-    public static T[] Create<T>(int count, Func<int, T> create, CancellationToken cancellationToken)
+    public static T[] Create<T>(int count, Func<int, T> create, CancellationToken cancellationToken) =>
+        Create(count, create, new ParallelOptions { CancellationToken = cancellationToken });
+
+    public static T[] Create<T>(int count, Func<int, T> create, ParallelOptions parallel)
     {
         var entities = new T[count];
-        Parallel.For(0, (count + Chunk - 1) / Chunk, new ParallelOptions { CancellationToken = cancellationToken }, chunk =>
+        Parallel.For(0, (count + Chunk - 1) / Chunk, parallel, chunk =>
         {
             int end = Math.Min(count, (chunk + 1) * Chunk);
             for (int i = chunk * Chunk; i < end; i++)

@@ -17,6 +17,10 @@ internal enum RandomStream : ulong
     Prototypes = 6,
     Communities = 7,
     UserDrift = 8,
+    ImageIndex = 9,
+    Sessions = 10,
+    SessionDraws = 11,
+    TasteSeed = 12,
 }
 
 /// <summary>
@@ -89,6 +93,75 @@ internal struct EntityRandom
     }
 
     public bool NextBernoulli(double p) => NextDouble() < p;
+
+    /// <summary>Poisson(mean): multiplication of uniforms for small means, else the normal approximation's rounding refined by PTRS.</summary>
+    public int NextPoisson(double mean)
+    {
+        if (mean <= 0)
+        {
+            return 0;
+        }
+
+        if (mean < 30)
+        {
+            double limit = Math.Exp(-mean);
+            double product = NextDouble();
+            int count = 0;
+            while (product > limit)
+            {
+                product *= NextDouble();
+                count++;
+            }
+
+            return count;
+        }
+
+        // Hörmann's transformed rejection with squeeze (PTRS), exact for means >= 10.
+        double slam = Math.Sqrt(mean);
+        double loglam = Math.Log(mean);
+        double b = 0.931 + 2.53 * slam;
+        double a = -0.059 + 0.02483 * b;
+        double invalpha = 1.1239 + 1.1328 / (b - 3.4);
+        double vr = 0.9277 - 3.6224 / (b - 2);
+        while (true)
+        {
+            double u = NextDouble() - 0.5;
+            double v = NextDouble();
+            double us = 0.5 - Math.Abs(u);
+            double k = Math.Floor((2 * a / us + b) * u + mean + 0.43);
+            if (us >= 0.07 && v <= vr)
+            {
+                return (int)k;
+            }
+
+            if (k < 0 || (us < 0.013 && v > us))
+            {
+                continue;
+            }
+
+            if (Math.Log(v) + Math.Log(invalpha) - Math.Log(a / (us * us) + b) <= -mean + k * loglam - LogFactorial(k))
+            {
+                return (int)k;
+            }
+        }
+    }
+
+    private static double LogFactorial(double k)
+    {
+        if (k < 20)
+        {
+            double f = 0;
+            for (int i = 2; i <= (int)k; i++)
+            {
+                f += Math.Log(i);
+            }
+
+            return f;
+        }
+
+        // Stirling's series.
+        return (k + 0.5) * Math.Log(k) - k + 0.5 * Math.Log(2 * Math.PI) + 1 / (12 * k) - 1 / (360 * k * k * k);
+    }
 
     public double NextUniform(double min, double max) => min + (max - min) * NextDouble();
 

@@ -31,6 +31,18 @@ internal static class GaussianKernel
         return (radius * cos, radius * sin);
     }
 
+    /// <summary>Fills <paramref name="destination"/> with standard normals from the stream (keyLow, keyHigh); length a multiple of 16.</summary>
+    public static void Fill(Span<float> destination, uint keyLow, uint keyHigh)
+    {
+        uint half = (uint)destination.Length / 2;
+        for (int k = 0; k < (int)half; k += Lanes)
+        {
+            var (cos, sin) = Pairs((uint)k, half, keyLow, keyHigh);
+            cos.CopyTo(destination[k..]);
+            sin.CopyTo(destination[((int)half + k)..]);
+        }
+    }
+
     /// <summary>The scalar twin of <see cref="Pairs"/> for one lane: same operations, same bits.</summary>
     public static (float Cos, float Sin) Pair(uint counter, uint half, uint keyLow, uint keyHigh)
     {

@@ -63,13 +63,34 @@ internal static class OptionsValidator
                 return;
         }
 
-        if (OptionsSchema.ArrayElement(type) is { } element)
+        if (OptionsSchema.ArrayElement(type) is { } element && element == typeof(double))
         {
-            CheckArray((IEnumerable)value, element, knob, path, problems);
+            CheckNumbers((ImmutableArray<double>)value, knob, path, problems);
+        }
+        else if (OptionsSchema.ArrayElement(type) is { } element2)
+        {
+            CheckArray((IEnumerable)value, element2, knob, path, problems);
         }
         else if (OptionsSchema.IsRecord(type))
         {
             Walk(value, path, problems);
+        }
+    }
+
+    private static void CheckNumbers(ImmutableArray<double> values, KnobAttribute? knob, string path, List<OptionProblem> problems)
+    {
+        if (values.IsDefaultOrEmpty)
+        {
+            problems.Add(new(path, "[]", "must list at least one number"));
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]) || !OptionsSchema.InRange(values[i], knob))
+            {
+                problems.Add(new($"{path}[{i}]", Text(values[i]), double.IsFinite(values[i]) ? OptionsSchema.MustBe(knob) : "must be a finite number"));
+            }
         }
     }
 
@@ -232,6 +253,8 @@ internal static class OptionsValidator
             problems.Add(new("users.activity.min", Text(u.Activity.Min), $"must not exceed users.activity.max ({Text(u.Activity.Max)})"));
         }
 
+        CheckBehaviour(o, problems);
+
         if (u.CfPreference.ByAgeGroup && !u.AgeGroups.IsDefault && !u.CfPreference.AgeGroupMeans.IsDefault)
         {
             var groups = u.AgeGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
@@ -251,6 +274,63 @@ internal static class OptionsValidator
     private static int Positive(ImmutableArray<WeightedName> values) => values.IsDefault ? 0 : values.Count(v => v.Weight > 0);
 
     private static int PositivePriced(ImmutableArray<PricedName> values) => values.IsDefault ? 0 : values.Count(v => v.Weight > 0);
+
+    private static void CheckBehaviour(RecSynthOptions o, List<OptionProblem> problems)
+    {
+        var b = o.Behaviour;
+        if (b.Policy is not null && !b.BlendLevels.IsDefault && Behaviour.LoggingPolicy.TryParse(b.Policy, b.BlendLevels, out string? error) is null)
+        {
+            problems.Add(new("behaviour.policy", b.Policy, error!));
+        }
+
+        if (!b.BlendLevels.IsDefaultOrEmpty)
+        {
+            var levels = b.BlendLevels;
+            bool sorted = levels.Zip(levels.Skip(1), (x, y) => x < y).All(ok => ok);
+            if (!sorted || levels[0] != 0 || levels[^1] != 1)
+            {
+                problems.Add(new("behaviour.blend_levels", "[" + string.Join(", ", levels.Select(l => Text(l))) + "]",
+                    "must rise strictly from 0 (pure CF) to 1 (pure image)"));
+            }
+        }
+
+        if (!b.Sessions.Weekly.IsDefault && (b.Sessions.Weekly.Length != 7 || !(b.Sessions.Weekly.Sum() > 0)))
+        {
+            problems.Add(new("behaviour.sessions.weekly", b.Sessions.Weekly.Length + " values", "needs 7 values, Monday to Sunday, not all 0"));
+        }
+
+        if (!b.Sessions.Hourly.IsDefault && (b.Sessions.Hourly.Length != 24 || !(b.Sessions.Hourly.Sum() > 0)))
+        {
+            problems.Add(new("behaviour.sessions.hourly", b.Sessions.Hourly.Length + " values", "needs 24 values, 00 to 23 UTC, not all 0"));
+        }
+
+        if (!b.Response.ConditionAppeal.IsDefault && !o.Catalog.Conditions.IsDefault)
+        {
+            var conditions = o.Catalog.Conditions.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var appeal in b.Response.ConditionAppeal.Where(a => !conditions.Contains(a.Name)))
+            {
+                problems.Add(new("behaviour.response.condition_appeal." + OptionsSchema.TomlKey(appeal.Name), appeal.Name, "is not a condition of catalog.conditions"));
+            }
+        }
+
+    }
+
+    /// <summary>What only the behaviour simulation needs: it holds the embeddings and factors in single arrays.</summary>
+    public static IReadOnlyList<OptionProblem> ValidateForBehaviour(RecSynthOptions o)
+    {
+        var problems = new List<OptionProblem>();
+        if ((long)o.Catalog.Count * o.Embedding.Dimensions > Array.MaxLength)
+        {
+            problems.Add(new("catalog.count", Text(o.Catalog.Count), $"times embedding.dimensions must stay within {Array.MaxLength:N0} for the behaviour simulation, which holds the embeddings in memory"));
+        }
+
+        if ((long)o.Users.Count * o.Factors.Dimensions > Array.MaxLength)
+        {
+            problems.Add(new("users.count", Text(o.Users.Count), $"times factors.dimensions must stay within {Array.MaxLength:N0} for the behaviour simulation"));
+        }
+
+        return problems;
+    }
 
     public static int PrototypeCount(CatalogOptions c)
     {

@@ -1,0 +1,84 @@
+using RecSynth.Configuration;
+using RecSynth.Internals;
+
+namespace RecSynth.Behaviour;
+
+/// <summary>
+/// The CF source: ranks products as a well-trained CF model would, by taste match (user · item factors) plus
+/// standardised popularity, with per-session noise. Each user's candidate list is the top of that score; it is found
+/// from per-community pools (the items best for each taste community's centroid), not by scoring every product, so it
+/// scales to millions of products. A user CF does not know yet (too few likes or purchases) gets the popular items.
+/// </summary>
+internal sealed class CfSource
+{
+    private const int PoolCommunities = 3;
+    private readonly World _world;
+    private readonly CfSourceOptions _options;
+    private readonly int[][] _pools; // per community: best items for its centroid
+    private readonly int[] _popular; // the most popular items
+    private readonly float[] _popularScores;
+
+    public CfSource(World world, CfSourceOptions options, ParallelOptions parallel)
+    {
+        _world = world;
+        _options = options;
+        int n = world.Items.Length;
+        int poolSize = Math.Min(n, 4 * options.Candidates);
+        var communities = world.Communities;
+        _pools = new int[communities.Count][];
+        Parallel.For(0, communities.Count, parallel, c =>
+        {
+            var centroid = communities.Centroid(c);
+            var best = new TopK(poolSize);
+            for (int i = 0; i < n; i++)
+            {
+                best.Offer(i, VectorMath.DotScalar(centroid, world.ItemFactor(i)) + (float)options.PopularityWeight * world.ZPopularity[i]);
+            }
+
+            _pools[c] = best.Sorted().Items;
+        });
+
+        var popular = new TopK(Math.Min(n, options.Candidates));
+        for (int i = 0; i < n; i++)
+        {
+            popular.Offer(i, (float)options.PopularityWeight * world.ZPopularity[i]);
+        }
+
+        (_popular, _popularScores) = popular.Sorted();
+    }
+
+    /// <summary>A user's candidates (best first) and their scores, once CF knows the user.</summary>
+    public (int[] Items, float[] Scores) Candidates(int user)
+    {
+        var factor = _world.UserFactor(user);
+        var communities = _world.Communities;
+
+        // The pools of the communities whose centroids the user is closest to.
+        var nearest = new TopK(Math.Min(PoolCommunities, communities.Count));
+        for (int c = 0; c < communities.Count; c++)
+        {
+            nearest.Offer(c, VectorMath.DotScalar(factor, communities.Centroid(c)));
+        }
+
+        var best = new TopK(Math.Min(_options.Candidates, _world.Items.Length));
+        var seen = new HashSet<int>();
+        foreach (int c in nearest.Indices())
+        {
+            foreach (int item in _pools[c])
+            {
+                if (seen.Add(item))
+                {
+                    best.Offer(item, Score(factor, item));
+                }
+            }
+        }
+
+        return best.Sorted();
+    }
+
+    /// <summary>What CF recommends to a user it does not know yet: the popular items.</summary>
+    public (int[] Items, float[] Scores) Popular => (_popular, _popularScores);
+
+    private float Score(ReadOnlySpan<float> userFactor, int item) =>
+        VectorMath.DotScalar(userFactor, _world.ItemFactor(item)) + (float)_options.PopularityWeight * _world.ZPopularity[item];
+}

@@ -1,0 +1,493 @@
+using System.Runtime.Intrinsics;
+using RecSynth.Internals;
+
+namespace RecSynth.Behaviour;
+
+/// <summary>
+/// Nearest neighbours by embedding cosine without comparing all pairs: a two-level inverted file. Spherical k-means
+/// splits the products into coarse cells, and each coarse cell into leaves of about <c>cell_size</c> products. A
+/// query scores the coarse centroids, then the leaves of the best coarse cells, and compares itself exactly with
+/// every product of the best <c>probes</c> leaves. Exact within that candidate set; its recall against brute force
+/// is measured by a test and in docs/benchmarks.md. Deterministic: cells are built in a fixed order from seeded
+/// samples, and every sum has a fixed order.
+/// </summary>
+internal sealed class ImageIndex
+{
+    private const int Iterations = 6;
+    private const int SampleFactor = 32;
+
+    private readonly float[] _vectors; // [items, d], item order
+    private readonly int _d;
+    private readonly int _probes;
+    private readonly Coarse[] _coarse;
+    private readonly float[] _ordered; // [items, d], leaf by leaf: a probe streams one contiguous block
+    private readonly int[] _orderedItems; // item at each ordered position
+
+    public ImageIndex(float[] vectors, int d, int cellSize, int probes, ulong seed, ParallelOptions parallel)
+    {
+        _vectors = vectors;
+        _d = d;
+        _probes = probes;
+        int n = vectors.Length / d;
+        int leaves = Math.Max(1, (int)Math.Round(n / (double)cellSize));
+        int coarseCount = Math.Max(1, (int)Math.Round(Math.Sqrt(leaves)));
+        int[] all = [.. Enumerable.Range(0, n)];
+        var coarse = Cluster(all, coarseCount, seed, 0, parallel);
+        _coarse = new Coarse[coarse.Centroids.Length / d];
+        Parallel.For(0, _coarse.Length, parallel, c =>
+        {
+            int[] members = coarse.Members[c];
+            int k = Math.Max(1, (int)Math.Round(members.Length / (double)cellSize));
+            var split = Cluster(members, k, seed, c + 1, new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken });
+            _coarse[c] = new Coarse(coarse.Centroids.AsSpan(c * d, d).ToArray(), split.Centroids, split.Members);
+        });
+        Leaves = _coarse.Sum(c => c.Leaves.Length);
+
+        _ordered = new float[vectors.Length];
+        _orderedItems = new int[n];
+        int position = 0;
+        foreach (var cell in _coarse)
+        {
+            cell.Starts = new int[cell.Leaves.Length + 1];
+            for (int l = 0; l < cell.Leaves.Length; l++)
+            {
+                cell.Starts[l] = position;
+                foreach (int item in cell.Leaves[l])
+                {
+                    _orderedItems[position] = item;
+                    vectors.AsSpan(item * d, d).CopyTo(_ordered.AsSpan(position * d, d));
+                    position++;
+                }
+            }
+
+            cell.Starts[^1] = position;
+        }
+    }
+
+    public int Leaves { get; }
+
+    /// <summary>The <paramref name="count"/> most similar products to <paramref name="query"/> (best first), leaving out <paramref name="exclude"/>.</summary>
+    public (int[] Items, float[] Similarities) Search(ReadOnlySpan<float> query, int count, int exclude)
+    {
+        var best = new TopK(count);
+        foreach (int key in Probe(query))
+        {
+            var cell = _coarse[key >> 16];
+            int leaf = key & 0xFFFF;
+            for (int position = cell.Starts[leaf]; position < cell.Starts[leaf + 1]; position++)
+            {
+                int item = _orderedItems[position];
+                if (item != exclude)
+                {
+                    best.Offer(item, VectorMath.Dot(query, _ordered.AsSpan(position * _d, _d)));
+                }
+            }
+        }
+
+        return best.Sorted();
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> nearest neighbours of every product, as flat [items, count] arrays (best first).
+    /// Leaf by leaf: the leaf's products share the candidate set probed from the leaf's centroid, and each candidate
+    /// vector is read once and compared with four of the leaf's products at a time, so the work is a cache-friendly
+    /// block product rather than one scan per product. Each pair's dot product is the same sum as <see cref="VectorMath.Dot"/>.
+    /// </summary>
+    public (int[] Items, float[] Similarities) AllNeighbours(int count, ParallelOptions parallel)
+    {
+        int n = _orderedItems.Length;
+        var items = new int[n * count];
+        var similarities = new float[n * count];
+        items.AsSpan().Fill(-1);
+        var leaves = _coarse.SelectMany((cell, c) => Enumerable.Range(0, cell.Leaves.Length).Select(l => c << 16 | l)).ToArray();
+        Parallel.For(0, leaves.Length, parallel, li =>
+        {
+            var cell = _coarse[leaves[li] >> 16];
+            int leaf = leaves[li] & 0xFFFF;
+            int first = cell.Starts[leaf], end = cell.Starts[leaf + 1];
+            int size = end - first;
+            var best = new TopK[size];
+            for (int q = 0; q < size; q++)
+            {
+                best[q] = new TopK(count);
+            }
+
+            foreach (int key in Probe(cell.LeafCentroid(leaf, _d)))
+            {
+                var probed = _coarse[key >> 16];
+                int probedLeaf = key & 0xFFFF;
+                for (int position = probed.Starts[probedLeaf]; position < probed.Starts[probedLeaf + 1]; position++)
+                {
+                    CompareWithLeaf(position, first, size, best);
+                }
+            }
+
+            for (int q = 0; q < size; q++)
+            {
+                int item = _orderedItems[first + q];
+                var (ids, sims) = best[q].Sorted();
+                ids.CopyTo(items.AsSpan(item * count, ids.Length));
+                sims.CopyTo(similarities.AsSpan(item * count, sims.Length));
+            }
+        });
+        return (items, similarities);
+    }
+
+    /// <summary>Offers the candidate at <paramref name="position"/> to the top lists of the leaf's products (itself excluded).</summary>
+    private void CompareWithLeaf(int position, int first, int size, TopK[] best)
+    {
+        int d = _d;
+        int candidate = _orderedItems[position];
+        ref float c = ref _ordered[position * d];
+        int q = 0;
+        for (; q + 4 <= size; q += 4)
+        {
+            ref float q0 = ref _ordered[(first + q) * d];
+            ref float q1 = ref _ordered[(first + q + 1) * d];
+            ref float q2 = ref _ordered[(first + q + 2) * d];
+            ref float q3 = ref _ordered[(first + q + 3) * d];
+            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            for (nuint k = 0; k < (nuint)d; k += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref c, k);
+                s0 += Vector256.LoadUnsafe(ref q0, k) * v;
+                s1 += Vector256.LoadUnsafe(ref q1, k) * v;
+                s2 += Vector256.LoadUnsafe(ref q2, k) * v;
+                s3 += Vector256.LoadUnsafe(ref q3, k) * v;
+            }
+
+            Offer(best[q], candidate, first + q, s0);
+            Offer(best[q + 1], candidate, first + q + 1, s1);
+            Offer(best[q + 2], candidate, first + q + 2, s2);
+            Offer(best[q + 3], candidate, first + q + 3, s3);
+        }
+
+        for (; q < size; q++)
+        {
+            if (_orderedItems[first + q] != candidate)
+            {
+                best[q].Offer(candidate, VectorMath.Dot(_ordered.AsSpan((first + q) * d, d), _ordered.AsSpan(position * d, d)));
+            }
+        }
+    }
+
+    private void Offer(TopK best, int candidate, int queryPosition, Vector256<float> sums)
+    {
+        if (_orderedItems[queryPosition] == candidate)
+        {
+            return;
+        }
+
+        float sum = 0;
+        for (int lane = 0; lane < 8; lane++)
+        {
+            sum += sums.GetElement(lane);
+        }
+
+        best.Offer(candidate, sum);
+    }
+
+    /// <summary>The leaves to search for a query: the best leaves of the best few coarse cells (keys: coarse &lt;&lt; 16 | leaf).</summary>
+    private int[] Probe(ReadOnlySpan<float> query)
+    {
+        int coarseProbes = Math.Min(_coarse.Length, Math.Max(1, (_probes + 1) / 2));
+        var coarseBest = new TopK(coarseProbes);
+        for (int c = 0; c < _coarse.Length; c++)
+        {
+            coarseBest.Offer(c, VectorMath.Dot(query, _coarse[c].Centroid));
+        }
+
+        var leafBest = new TopK(_probes);
+        foreach (int c in coarseBest.Indices())
+        {
+            var cell = _coarse[c];
+            for (int l = 0; l < cell.Leaves.Length; l++)
+            {
+                leafBest.Offer(c << 16 | l, VectorMath.Dot(query, cell.LeafCentroid(l, _d)));
+            }
+        }
+
+        return leafBest.Indices().ToArray();
+    }
+
+    /// <summary>The exact answer, by comparing with every product: for measuring recall.</summary>
+    public (int[] Items, float[] Similarities) BruteForce(ReadOnlySpan<float> query, int count, int exclude)
+    {
+        var best = new TopK(count);
+        int n = _vectors.Length / _d;
+        for (int item = 0; item < n; item++)
+        {
+            if (item != exclude)
+            {
+                best.Offer(item, VectorMath.Dot(query, _vectors.AsSpan(item * _d, _d)));
+            }
+        }
+
+        return best.Sorted();
+    }
+
+    /// <summary>Spherical k-means of <paramref name="members"/> into at most <paramref name="k"/> cells (k-means++ seeds on a sample).</summary>
+    private (float[] Centroids, int[][] Members) Cluster(int[] members, int k, ulong seed, long stream, ParallelOptions parallel)
+    {
+        int d = _d;
+        k = Math.Min(k, members.Length);
+        if (k <= 1)
+        {
+            return (Mean(members), [members]);
+        }
+
+        var random = new EntityRandom(seed, RandomStream.ImageIndex, stream);
+        int[] sample = Sample(members, Math.Min(members.Length, SampleFactor * k), ref random);
+        var centroids = SeedCentroids(sample, k, ref random);
+        var assignment = new int[sample.Length];
+        for (int iteration = 0; iteration < Iterations; iteration++)
+        {
+            Assign(sample, centroids, k, assignment, parallel);
+            centroids = Means(sample, assignment, k, centroids);
+        }
+
+        var all = new int[members.Length];
+        Assign(members, centroids, k, all, parallel);
+        var groups = new List<int>[k];
+        for (int c = 0; c < k; c++)
+        {
+            groups[c] = [];
+        }
+
+        for (int i = 0; i < members.Length; i++)
+        {
+            groups[all[i]].Add(members[i]);
+        }
+
+        // Drop empty cells so every probe finds products.
+        var kept = Enumerable.Range(0, k).Where(c => groups[c].Count > 0).ToArray();
+        var keptCentroids = new float[kept.Length * d];
+        for (int i = 0; i < kept.Length; i++)
+        {
+            centroids.AsSpan(kept[i] * d, d).CopyTo(keptCentroids.AsSpan(i * d, d));
+        }
+
+        return (keptCentroids, [.. kept.Select(c => groups[c].ToArray())]);
+    }
+
+    private static int[] Sample(int[] members, int size, ref EntityRandom random)
+    {
+        if (size >= members.Length)
+        {
+            return members;
+        }
+
+        // A partial Fisher–Yates shuffle of a copy, sorted back so that later sums run in item order.
+        int[] copy = [.. members];
+        for (int i = 0; i < size; i++)
+        {
+            int j = i + random.NextInt(copy.Length - i);
+            (copy[i], copy[j]) = (copy[j], copy[i]);
+        }
+
+        int[] sample = copy[..size];
+        Array.Sort(sample);
+        return sample;
+    }
+
+    /// <summary>k-means++: each next seed drawn with probability proportional to its distance to the nearest seed so far.</summary>
+    private float[] SeedCentroids(int[] sample, int k, ref EntityRandom random)
+    {
+        int d = _d;
+        var centroids = new float[k * d];
+        var distance = new double[sample.Length];
+        int first = sample[random.NextInt(sample.Length)];
+        _vectors.AsSpan(first * d, d).CopyTo(centroids.AsSpan(0, d));
+        for (int i = 0; i < sample.Length; i++)
+        {
+            distance[i] = Math.Max(0, 1 - VectorMath.Dot(Row(sample[i]), centroids.AsSpan(0, d)));
+        }
+
+        for (int c = 1; c < k; c++)
+        {
+            double total = 0;
+            foreach (double x in distance)
+            {
+                total += x;
+            }
+
+            double u = random.NextDouble() * total;
+            int pick = sample.Length - 1;
+            for (int i = 0; i < sample.Length; i++)
+            {
+                u -= distance[i];
+                if (u < 0)
+                {
+                    pick = i;
+                    break;
+                }
+            }
+
+            _vectors.AsSpan(sample[pick] * d, d).CopyTo(centroids.AsSpan(c * d, d));
+            for (int i = 0; i < sample.Length; i++)
+            {
+                distance[i] = Math.Min(distance[i], Math.Max(0, 1 - VectorMath.Dot(Row(sample[i]), centroids.AsSpan(c * d, d))));
+            }
+        }
+
+        return centroids;
+    }
+
+    private void Assign(int[] points, float[] centroids, int k, int[] assignment, ParallelOptions parallel)
+    {
+        int d = _d;
+        Parallel.For(0, (points.Length + 1023) / 1024, parallel, block =>
+        {
+            int end = Math.Min(points.Length, (block + 1) * 1024);
+            for (int i = block * 1024; i < end; i++)
+            {
+                var row = Row(points[i]);
+                int best = 0;
+                float bestScore = float.NegativeInfinity;
+                for (int c = 0; c < k; c++)
+                {
+                    float score = VectorMath.Dot(row, centroids.AsSpan(c * d, d));
+                    if (score > bestScore)
+                    {
+                        (best, bestScore) = (c, score);
+                    }
+                }
+
+                assignment[i] = best;
+            }
+        });
+    }
+
+    /// <summary>Normalised cluster means, summed in point order; an empty cluster keeps its centroid.</summary>
+    private float[] Means(int[] points, int[] assignment, int k, float[] previous)
+    {
+        int d = _d;
+        var sums = new double[k * d];
+        var counts = new int[k];
+        for (int i = 0; i < points.Length; i++)
+        {
+            int c = assignment[i];
+            counts[c]++;
+            var row = Row(points[i]);
+            for (int j = 0; j < d; j++)
+            {
+                sums[c * d + j] += row[j];
+            }
+        }
+
+        var centroids = new float[k * d];
+        for (int c = 0; c < k; c++)
+        {
+            if (counts[c] == 0)
+            {
+                previous.AsSpan(c * d, d).CopyTo(centroids.AsSpan(c * d, d));
+                continue;
+            }
+
+            Normalise(sums.AsSpan(c * d, d), centroids.AsSpan(c * d, d));
+        }
+
+        return centroids;
+    }
+
+    private float[] Mean(int[] points)
+    {
+        var sums = new double[_d];
+        foreach (int p in points)
+        {
+            var row = Row(p);
+            for (int j = 0; j < _d; j++)
+            {
+                sums[j] += row[j];
+            }
+        }
+
+        var centroid = new float[_d];
+        Normalise(sums, centroid);
+        return centroid;
+    }
+
+    private static void Normalise(ReadOnlySpan<double> sums, Span<float> destination)
+    {
+        double norm = 0;
+        foreach (double x in sums)
+        {
+            norm += x * x;
+        }
+
+        norm = norm > 0 ? Math.Sqrt(norm) : 1;
+        for (int j = 0; j < sums.Length; j++)
+        {
+            destination[j] = (float)(sums[j] / norm);
+        }
+    }
+
+    private ReadOnlySpan<float> Row(int item) => _vectors.AsSpan(item * _d, _d);
+
+    private sealed class Coarse(float[] centroid, float[] leafCentroids, int[][] leaves)
+    {
+        public float[] Centroid { get; } = centroid;
+
+        public int[][] Leaves { get; } = leaves;
+
+        /// <summary>Where each leaf starts in the ordered vectors (and where the last ends).</summary>
+        public int[] Starts { get; set; } = [];
+
+        public ReadOnlySpan<float> LeafCentroid(int leaf, int d) => leafCentroids.AsSpan(leaf * d, d);
+    }
+}
+
+/// <summary>The k best (index, score) pairs, highest score first, ties broken by the lower index (deterministic).</summary>
+internal sealed class TopK(int k)
+{
+    private readonly int[] _indices = new int[Math.Max(1, k)];
+    private readonly float[] _scores = new float[Math.Max(1, k)];
+    private int _count;
+
+    public int Count => _count;
+
+    /// <summary>Empties the list for reuse.</summary>
+    public TopK Reset()
+    {
+        _count = 0;
+        return this;
+    }
+
+    /// <summary>Copies the indices, best first, and returns how many.</summary>
+    public int CopyTo(int[] destination)
+    {
+        Array.Copy(_indices, destination, _count);
+        return _count;
+    }
+
+    public void Offer(int index, float score)
+    {
+        if (k <= 0)
+        {
+            return;
+        }
+
+        if (_count == k && !Better(score, index, _scores[_count - 1], _indices[_count - 1]))
+        {
+            return;
+        }
+
+        int at = _count < k ? _count++ : _count - 1;
+        while (at > 0 && Better(score, index, _scores[at - 1], _indices[at - 1]))
+        {
+            _scores[at] = _scores[at - 1];
+            _indices[at] = _indices[at - 1];
+            at--;
+        }
+
+        _scores[at] = score;
+        _indices[at] = index;
+    }
+
+    public IEnumerable<int> Indices() => _indices.Take(_count);
+
+    public (int[] Items, float[] Scores) Sorted() => (_indices[.._count], _scores[.._count]);
+
+    private static bool Better(float score, int index, float otherScore, int otherIndex) =>
+        score > otherScore || (score == otherScore && index < otherIndex);
+}

@@ -1,0 +1,516 @@
+using RecSynth.Catalog;
+using RecSynth.Configuration;
+using RecSynth.Internals;
+using RecSynth.Users;
+
+namespace RecSynth.Behaviour;
+
+/// <summary>
+/// Simulates sessions (spec §3): the policy chooses an arm, the two sources fill the slate, the user examines it
+/// top-down (a cascade with position bias) and views, likes and buys. Every draw comes from the session's own stream
+/// (seed, session id), so a user's history does not depend on other users, threads or shards.
+/// </summary>
+internal sealed class Simulator
+{
+    public const long SessionsPerUser = 10_000_000; // session id = user × this + the user's session number
+    private const long Day = 86_400;
+
+    private readonly World _world;
+    private readonly BehaviourOptions _options;
+    private readonly ResponseOptions _response;
+    private readonly ulong _seed;
+    private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
+    private readonly float[] _logPrice; // log(price / reference), per item
+    private readonly float[] _appeal; // condition appeal, per item
+
+    public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
+    {
+        _world = world;
+        _options = options;
+        _response = options.Response;
+        _seed = seed;
+        Schedule = new SessionSchedule(options.Sessions, world.Options.Time.StartSeconds, world.Options.Time.EndSeconds, seed);
+        Cf = new CfSource(world, options.Cf, parallel);
+        Image = new ImageSource(world, options.Image, seed, parallel);
+        int k = options.SlateSize;
+        _examine = new double[k + 2];
+        for (int p = 1; p <= k; p++)
+        {
+            _examine[p] = Math.Pow(p, -_response.PositionBias);
+        }
+
+        var appeal = options.Response.ConditionAppeal.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
+        _logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
+        _appeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
+        Levels = [.. options.BlendLevels];
+    }
+
+    public SessionSchedule Schedule { get; }
+
+    public CfSource Cf { get; }
+
+    public ImageSource Image { get; }
+
+    public double[] Levels { get; }
+
+    public int SlateSize => _options.SlateSize;
+
+    /// <summary>Simulates <paramref name="user"/>'s sessions that start in <paramref name="week"/>, appending their records.</summary>
+    public void RunWeek(int user, int week, UserState state, ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth)
+    {
+        ref readonly var person = ref _world.UserList[user];
+        scratch.Times.Clear();
+        Schedule.Sessions(person, week, scratch.Times);
+        foreach (long start in scratch.Times)
+        {
+            long sessionId = user * SessionsPerUser + state.Sessions;
+            state.Sessions++;
+            var random = new EntityRandom(_seed, RandomStream.SessionDraws, sessionId);
+            var (arm, propensity) = policy.Choose(user, ref random);
+            ulong cfKey = random.NextUInt64();
+            ulong imageKey = random.NextUInt64();
+            bool truthWanted = truth is not null && random.NextDouble() < TruthShare(person);
+            scratch.Exclude(state);
+            int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
+            int imageCount = arm.Blend > 0 || truthWanted ? ImageList(person, state, start, imageKey, scratch) : 0;
+            double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
+            Describe(person, cfCount, imageCount, scratch);
+            if (truth is not null && truthWanted)
+            {
+                truth.CountSession(user);
+                for (int level = 0; level < Levels.Length; level++)
+                {
+                    int size = Assemble(Levels[level], cfCount, imageCount, scratch);
+                    truth.Add(user, level, Expected(person, cfPreference, size, scratch));
+                }
+            }
+
+            int slateSize = Assemble(arm.Blend, cfCount, imageCount, scratch);
+            var (views, likes, purchases) = Respond(person, state, cfPreference, start, sessionId, slateSize, ref random, scratch, output);
+            output.Sessions.Add(new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases));
+        }
+    }
+
+    /// <summary>The share of a user's sessions the ground truth samples: about ground_truth_sessions of the expected count.</summary>
+    private double TruthShare(in User user)
+    {
+        int wanted = _options.GroundTruthSessions;
+        double expected = user.Activity * Schedule.Weeks;
+        return wanted == 0 || expected <= wanted ? 1 : wanted / expected;
+    }
+
+    /// <summary>CF's top K for this session: the user's candidates (or the popular items) with per-session noise.</summary>
+    private int CfList(in User user, UserState state, long now, ulong key, Scratch scratch)
+    {
+        var (items, scores) = state.Positives >= _options.Cf.WarmUpPositives
+            ? state.Cf ??= Cf.Candidates(user.Index)
+            : Cf.Popular;
+        var noise = scratch.Noise(items.Length);
+        GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
+        long listedBy = now - _options.Cf.ColdStartDays * Day;
+        float sigma = (float)_options.Cf.Noise;
+        var top = scratch.Top.Reset();
+        for (int j = 0; j < items.Length; j++)
+        {
+            int item = items[j];
+            if (_world.Items[item].ListedAt > listedBy || scratch.Excluded[item] == scratch.Session)
+            {
+                continue;
+            }
+
+            top.Offer(item, scores[j] + sigma * noise[j]);
+        }
+
+        return top.CopyTo(scratch.CfList);
+    }
+
+    /// <summary>The image source's top K: similarity to the recent positives (or the visual taste), with per-session noise.</summary>
+    private int ImageList(in User user, UserState state, long now, ulong key, Scratch scratch)
+    {
+        int anchors = Math.Min(state.AnchorCount, _options.Image.Anchors);
+        int stamp = scratch.NextStamp();
+        int count = 0;
+        for (int r = 0; r < Math.Max(1, anchors); r++)
+        {
+            int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
+            scratch.Excluded[anchor] = scratch.Session; // never recommend an anchor back
+        }
+
+        for (int r = 0; r < Math.Max(1, anchors); r++)
+        {
+            int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
+            var (neighbours, similarities) = Image.Neighbours(anchor);
+            float weight = (float)(1 - r * Image.RecencyDiscount);
+            for (int j = 0; j < neighbours.Length; j++)
+            {
+                int item = neighbours[j];
+                if (scratch.Excluded[item] == scratch.Session || _world.Items[item].ListedAt > now)
+                {
+                    continue;
+                }
+
+                float score = similarities[j] * weight;
+                if (scratch.Stamps[item] == stamp)
+                {
+                    int at = scratch.Slot[item];
+                    scratch.CandidateScores[at] = Math.Max(scratch.CandidateScores[at], score);
+                    continue;
+                }
+
+                scratch.Stamps[item] = stamp;
+                scratch.Slot[item] = count;
+                scratch.Candidates[count] = item;
+                scratch.CandidateScores[count] = score;
+                count++;
+            }
+        }
+
+        var noise = scratch.Noise(count);
+        GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
+        float sigma = (float)Image.Noise;
+        var top = scratch.Top.Reset();
+        for (int j = 0; j < count; j++)
+        {
+            top.Offer(scratch.Candidates[j], scratch.CandidateScores[j] + sigma * noise[j]);
+        }
+
+        return top.CopyTo(scratch.ImageList);
+    }
+
+    /// <summary>
+    /// The slate for a blend: round(blend × K) positions, spread evenly, from the image list, the rest from the CF
+    /// list; a product already shown is skipped, and a source that runs out is filled from the other.
+    /// </summary>
+    private int Assemble(double blend, int cfCount, int imageCount, Scratch scratch)
+    {
+        int k = _options.SlateSize;
+        int images = (int)Math.Round(blend * k, MidpointRounding.AwayFromZero);
+        int ci = 0, ii = 0, size = 0;
+        for (int p = 0; p < k; p++)
+        {
+            bool image = Spread(p + 1, images, k) > Spread(p, images, k);
+            int item = image ? Next(scratch.ImageList, imageCount, ref ii, scratch, size) : Next(scratch.CfList, cfCount, ref ci, scratch, size);
+            bool fromImage = image;
+            if (item < 0)
+            {
+                item = image ? Next(scratch.CfList, cfCount, ref ci, scratch, size) : Next(scratch.ImageList, imageCount, ref ii, scratch, size);
+                fromImage = !image;
+            }
+
+            if (item < 0)
+            {
+                break;
+            }
+
+            scratch.Slate[size] = item;
+            scratch.SlateLocal[size] = scratch.Local[item];
+            scratch.Sources[size] = fromImage ? RecType.Image : RecType.Cf;
+            size++;
+        }
+
+        return size;
+    }
+
+    /// <summary>ceil(p · n / k): spreads n of k positions evenly, the first at the top (a blend leads with its image).</summary>
+    private static int Spread(int p, int n, int k) => (p * n + k - 1) / k;
+
+    private static int Next(int[] list, int count, ref int at, Scratch scratch, int size)
+    {
+        while (at < count)
+        {
+            int item = list[at++];
+            if (Array.IndexOf(scratch.Slate, item, 0, size) < 0)
+            {
+                return item;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Interest of the user in a product: matches of style preferences, hidden taste, popularity, price and condition.</summary>
+    private float Interest(in User user, int itemIndex)
+    {
+        ref readonly var item = ref _world.Items[itemIndex];
+        var r = _response;
+        double logit = r.InterestBias
+            + (((user.ColorMask >> item.Color) & 1) != 0 ? r.Color : 0)
+            + (((user.PatternMask >> item.Pattern) & 1) != 0 ? r.Pattern : 0)
+            + (((user.MaterialMask >> item.Material) & 1) != 0 ? r.Material : 0)
+            + (((user.BrandMask >> item.Brand) & 1) != 0 ? r.Brand : 0)
+            + (item.Style == user.PrimaryStyle ? r.Style : 0)
+            + r.Taste * VectorMath.DotScalar(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex))
+            + r.Popularity * _world.ZPopularity[itemIndex]
+            - r.PricePenalty[user.PriceSensitivity] * _logPrice[itemIndex]
+            + r.Sustainability[user.SustainabilityFocus] * _appeal[itemIndex];
+        return (float)(1 / (1 + Math.Exp(-logit)));
+    }
+
+    private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
+
+    /// <summary>
+    /// What every slate of this session needs about its candidate products, computed once: interest, like and purchase
+    /// probabilities, and their pairwise similarities (for satiation).
+    /// </summary>
+    private void Describe(in User user, int cfCount, int imageCount, Scratch scratch)
+    {
+        int n = 0;
+        int stamp = scratch.NextStamp();
+        foreach (var (list, count) in new[] { (scratch.CfList, cfCount), (scratch.ImageList, imageCount) })
+        {
+            for (int j = 0; j < count; j++)
+            {
+                int item = list[j];
+                if (scratch.Stamps[item] == stamp)
+                {
+                    continue;
+                }
+
+                scratch.Stamps[item] = stamp;
+                scratch.Local[item] = n;
+                scratch.LocalItems[n] = item;
+                float interest = Interest(user, item);
+                scratch.LocalInterest[n] = interest;
+                scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
+                scratch.LocalPurchase[n] = (float)Math.Min(1, _response.PurchaseScale * interest * Math.Exp(-_response.PurchasePricePenalty[user.PriceSensitivity] * _logPrice[item]));
+                n++;
+            }
+        }
+
+        int width = scratch.LocalWidth;
+        for (int a = 0; a < n; a++)
+        {
+            ref readonly var first = ref _world.Items[scratch.LocalItems[a]];
+            for (int b = 0; b < a; b++)
+            {
+                float similarity = _world.Similarity(first, _world.Items[scratch.LocalItems[b]]);
+                scratch.LocalSimilarity[a * width + b] = similarity;
+                scratch.LocalSimilarity[b * width + a] = similarity;
+            }
+        }
+    }
+
+    /// <summary>The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty).</summary>
+    private double ViewBase(int p, Scratch scratch)
+    {
+        int local = scratch.SlateLocal[p];
+        int width = scratch.LocalWidth;
+        float saturation = 0;
+        for (int q = 0; q < p; q++)
+        {
+            saturation = Math.Max(saturation, scratch.LocalSimilarity[local * width + scratch.SlateLocal[q]]);
+        }
+
+        double penalty = Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
+        return _response.ViewScale * scratch.LocalInterest[local] * (1 - _response.Satiation * penalty);
+    }
+
+    /// <summary>
+    /// The exact expected reward of the slate (over the examination cascade, the source multiplier's uniform part, and
+    /// the view, like and purchase draws): Σ_L P(the user stops after L) · (1 − Π_{p ≤ L} (1 − P(positive at p))).
+    /// </summary>
+    private double Expected(in User user, double cfPreference, int size, Scratch scratch)
+    {
+        double consistency = user.PreferenceConsistency;
+        double expected = 0, none = 1;
+        for (int p = 0; p < size; p++)
+        {
+            double a = ViewBase(p, scratch);
+            double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
+            double view = ExpectedClipped(a, low, low + (1 - consistency));
+            int local = scratch.SlateLocal[p];
+            double like = scratch.LocalLike[local];
+            double purchase = scratch.LocalPurchase[local];
+            none *= 1 - view * (1 - (1 - like) * (1 - purchase));
+            expected += (_examine[p + 1] - _examine[p + 2]) * (1 - none);
+        }
+
+        return expected;
+    }
+
+    /// <summary>E[min(1, a·m)] for m uniform on [low, high].</summary>
+    private static double ExpectedClipped(double a, double low, double high)
+    {
+        if (a <= 0)
+        {
+            return 0;
+        }
+
+        if (high - low < 1e-12)
+        {
+            return Math.Min(1, a * low);
+        }
+
+        double t = 1 / a; // where a·m reaches 1
+        if (t >= high)
+        {
+            return a * (low + high) / 2;
+        }
+
+        if (t <= low)
+        {
+            return 1;
+        }
+
+        return ((t * t - low * low) * a / 2 + (high - t)) / (high - low);
+    }
+
+    /// <summary>The user's response: cascade examination, views, likes and purchases; events in time order.</summary>
+    private (byte Views, byte Likes, byte Purchases) Respond(
+        in User user, UserState state, double cfPreference, long start, long sessionId, int size, ref EntityRandom random, Scratch scratch, Output output)
+    {
+        var r = _response;
+        double consistency = user.PreferenceConsistency;
+        double clock = start;
+        byte views = 0, likes = 0, purchases = 0;
+        for (int p = 0; p < size; p++)
+        {
+            if (p > 0 && !random.NextBernoulli(_examine[p + 1] / _examine[p]))
+            {
+                break; // the cascade stops here
+            }
+
+            clock += 3 + Exponential(ref random, r.DwellSeconds);
+            double a = ViewBase(p, scratch);
+            int local = scratch.SlateLocal[p];
+            double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();
+            if (!random.NextBernoulli(Math.Min(1, a * multiplier)))
+            {
+                continue;
+            }
+
+            int item = scratch.Slate[p];
+            long viewed = (long)clock;
+            var source = scratch.Sources[p];
+            byte position = (byte)(p + 1);
+            output.Interactions.Add(new InteractionRecord(viewed, sessionId, user.Index, item, position, FeedbackType.View, source));
+            views++;
+            bool liked = random.NextBernoulli(scratch.LocalLike[local]);
+            bool bought = random.NextBernoulli(scratch.LocalPurchase[local]);
+            if (liked)
+            {
+                output.Interactions.Add(new InteractionRecord(viewed + 1 + (long)Exponential(ref random, r.LikeDelaySeconds), sessionId, user.Index, item, position, FeedbackType.Like, source));
+                likes++;
+            }
+
+            if (bought)
+            {
+                output.Interactions.Add(new InteractionRecord(viewed + 1 + (long)Exponential(ref random, r.PurchaseDelaySeconds), sessionId, user.Index, item, position, FeedbackType.Purchase, source));
+                purchases++;
+                state.AddPurchase(item);
+            }
+
+            if (liked || bought)
+            {
+                state.AddPositive(item);
+            }
+        }
+
+        return (views, likes, purchases);
+    }
+
+    private static double Exponential(ref EntityRandom random, double mean) => mean <= 0 ? 0 : -mean * Math.Log(random.NextOpenDouble());
+
+    /// <summary>The records a worker collects.</summary>
+    internal sealed class Output
+    {
+        public List<InteractionRecord> Interactions { get; } = [];
+
+        public List<SessionRecord> Sessions { get; } = [];
+    }
+
+    /// <summary>Per-worker working memory, reused from session to session.</summary>
+    internal sealed class Scratch
+    {
+        private float[] _noise = new float[256];
+        private int _stamp;
+
+        public Scratch(int items, int slateSize, int maxCandidates)
+        {
+            Stamps = new int[items];
+            Slot = new int[items];
+            Excluded = new int[items];
+            Local = new int[items];
+            LocalWidth = 2 * slateSize;
+            LocalItems = new int[LocalWidth];
+            LocalInterest = new float[LocalWidth];
+            LocalLike = new float[LocalWidth];
+            LocalPurchase = new float[LocalWidth];
+            LocalSimilarity = new float[LocalWidth * LocalWidth];
+            SlateLocal = new int[slateSize];
+            Candidates = new int[maxCandidates];
+            CandidateScores = new float[maxCandidates];
+            CfList = new int[slateSize];
+            ImageList = new int[slateSize];
+            Slate = new int[slateSize];
+            Sources = new RecType[slateSize];
+            Top = new TopK(slateSize);
+        }
+
+        public List<long> Times { get; } = [];
+
+        public int[] Stamps { get; }
+
+        public int[] Slot { get; }
+
+        public int[] Candidates { get; }
+
+        public float[] CandidateScores { get; }
+
+        public int[] CfList { get; }
+
+        public int[] ImageList { get; }
+
+        public int[] Slate { get; }
+
+        public RecType[] Sources { get; }
+
+        public TopK Top { get; }
+
+        public int NextStamp() => ++_stamp;
+
+        /// <summary>Marks of products the session must not show (bought, or an anchor): Excluded[item] == Session.</summary>
+        public int[] Excluded { get; }
+
+        public int Session { get; private set; }
+
+        /// <summary>The session's candidate products (both lists, deduplicated) by local index, with what the slates need.</summary>
+        public int[] Local { get; }
+
+        public int LocalWidth { get; }
+
+        public int[] LocalItems { get; }
+
+        public float[] LocalInterest { get; }
+
+        public float[] LocalLike { get; }
+
+        public float[] LocalPurchase { get; }
+
+        public float[] LocalSimilarity { get; } // [LocalWidth, LocalWidth]
+
+        public int[] SlateLocal { get; }
+
+        /// <summary>Starts a session: everything the user bought is excluded.</summary>
+        public void Exclude(UserState state)
+        {
+            Session = ++_stamp;
+            foreach (int item in state.Bought)
+            {
+                Excluded[item] = Session;
+            }
+        }
+
+        /// <summary>A buffer of at least <paramref name="count"/> floats, a multiple of 16 long.</summary>
+        public Span<float> Noise(int count)
+        {
+            int length = Math.Max(16, (count + 15) / 16 * 16);
+            if (_noise.Length < length)
+            {
+                _noise = new float[length];
+            }
+
+            return _noise.AsSpan(0, length);
+        }
+    }
+}

@@ -18,6 +18,7 @@ internal static class RecSynthApp
             new VersionOption(),
             InitCommand.Create(console),
             GenerateCommand.Create(console),
+            StatsCommand.Create(console),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

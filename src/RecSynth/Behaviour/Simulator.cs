@@ -22,6 +22,7 @@ internal sealed class Simulator
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
     private readonly float[] _logPrice; // log(price / reference), per item
     private readonly float[] _appeal; // condition appeal, per item
+    private readonly long[] _listedAt; // per item, packed for the masks of the sources
 
     public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
     {
@@ -43,6 +44,7 @@ internal sealed class Simulator
         _logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
         _appeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
+        _listedAt = [.. world.Items.Select(i => i.ListedAt)];
     }
 
     public SessionSchedule Schedule { get; }
@@ -113,7 +115,7 @@ internal sealed class Simulator
         for (int j = 0; j < items.Length; j++)
         {
             int item = items[j];
-            if (_world.Items[item].ListedAt > listedBy || scratch.Excluded[item] == scratch.Session)
+            if (_listedAt[item] > listedBy || scratch.Excluded[item] == scratch.Session)
             {
                 continue;
             }
@@ -144,7 +146,7 @@ internal sealed class Simulator
             for (int j = 0; j < neighbours.Length; j++)
             {
                 int item = neighbours[j];
-                if (scratch.Excluded[item] == scratch.Session || _world.Items[item].ListedAt > now)
+                if (scratch.Excluded[item] == scratch.Session || _listedAt[item] > now)
                 {
                     continue;
                 }
@@ -256,25 +258,22 @@ internal sealed class Simulator
     {
         int n = 0;
         int stamp = scratch.NextStamp();
-        foreach (var (list, count) in new[] { (scratch.CfList, cfCount), (scratch.ImageList, imageCount) })
+        for (int j = 0; j < cfCount + imageCount; j++)
         {
-            for (int j = 0; j < count; j++)
+            int item = j < cfCount ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
+            if (scratch.Stamps[item] == stamp)
             {
-                int item = list[j];
-                if (scratch.Stamps[item] == stamp)
-                {
-                    continue;
-                }
-
-                scratch.Stamps[item] = stamp;
-                scratch.Local[item] = n;
-                scratch.LocalItems[n] = item;
-                float interest = Interest(user, item);
-                scratch.LocalInterest[n] = interest;
-                scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
-                scratch.LocalPurchase[n] = (float)Math.Min(1, _response.PurchaseScale * interest * Math.Exp(-_response.PurchasePricePenalty[user.PriceSensitivity] * _logPrice[item]));
-                n++;
+                continue;
             }
+
+            scratch.Stamps[item] = stamp;
+            scratch.Local[item] = n;
+            scratch.LocalItems[n] = item;
+            float interest = Interest(user, item);
+            scratch.LocalInterest[n] = interest;
+            scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
+            scratch.LocalPurchase[n] = (float)Math.Min(1, _response.PurchaseScale * interest * Math.Exp(-_response.PurchasePricePenalty[user.PriceSensitivity] * _logPrice[item]));
+            n++;
         }
 
         int width = scratch.LocalWidth;

@@ -59,7 +59,9 @@ public static class DatasetGenerator
         var world = options;
         if (output.Stage == DatasetStage.Behaviour)
         {
-            world = WorldOf(output.Directory, cancellationToken) with { Behaviour = options.Behaviour };
+            // The folder's catalogue and users with the caller's behaviour: checked together (e.g. condition_appeal
+            // must name the folder's conditions).
+            world = (WorldOf(output.Directory, cancellationToken) with { Behaviour = options.Behaviour }).EnsureValid();
         }
 
         if (behaviour && RecSynth.Internals.OptionsValidator.ValidateForBehaviour(world) is { Count: > 0 } tooLarge)

@@ -241,7 +241,44 @@ public sealed class BadInputTests
         var result = await RefusedAsync(2, "--preset", "seed", "--stage", "nonsense");
 
         Assert.Contains("--stage = nonsense", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("catalog, users, all", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("catalog, users, behaviour, all", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nonsense", "uniform, uniform-blend, fixed:cf, fixed:image")]
+    [InlineData("fixed:2", "must be a number in [0, 1]")]
+    [InlineData("fixed:", "must be a number in [0, 1]")]
+    public async Task An_unknown_logging_policy_exits_2_naming_the_option_and_the_choices(string policy, string message)
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--policy", policy);
+
+        Assert.Contains($"--policy = {policy}", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_behaviour_stage_without_a_dataset_in_the_folder_exits_2_and_creates_nothing()
+    {
+        var result = await RefusedAsync(2, "--stage", "behaviour");
+
+        Assert.Contains("no manifest.json", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--stage catalog", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_behaviour_stage_next_to_a_catalogue_without_users_exits_2_and_leaves_the_folder_unchanged()
+    {
+        using var temp = new TempDirectory("bad");
+        string output = temp.Sub("data");
+        Assert.Equal(0, (await Cli.RunAsync("generate", "--preset", "seed", "--stage", "catalog", "-o", output, "--quiet")).ExitCode);
+        var before = Datasets.Snapshot(output);
+
+        var result = await Cli.RunAsync("generate", "--preset", "seed", "--stage", "behaviour", "-o", output);
+
+        AssertRefused(result, 2);
+        Assert.Contains("no users stage", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--stage users", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before, Datasets.Snapshot(output));
     }
 
     [Theory]
@@ -285,7 +322,9 @@ public sealed class BadInputTests
 
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "notes.txt")));
-        Assert.Equal(["embeddings.npy", "manifest.json", "notes.txt", "products.csv", "users.csv"], Datasets.Snapshot(output).Keys);
+        Assert.Equal(
+            ["embeddings.npy", "ground_truth.csv", "interactions.csv", "manifest.json", "notes.txt", "products.csv", "sessions.csv", "users.csv"],
+            Datasets.Snapshot(output).Keys);
     }
 
     [Fact]
@@ -335,8 +374,10 @@ public sealed class BadInputTests
         Assert.Equal([file], Directory.GetFileSystemEntries(temp.Path));
     }
 
-    [Fact]
-    public void A_run_whose_memory_estimate_exceeds_what_the_process_may_use_exits_2_before_anything_is_written()
+    [Theory]
+    [InlineData("catalog")]
+    [InlineData("users")]
+    public void A_run_whose_memory_estimate_exceeds_what_the_process_may_use_exits_2_before_anything_is_written(string stage)
     {
         // The catalogue and users stages stream, so their estimate is fixed (chunk windows and prototype tables, about
         // 60 MiB with two threads); a 16 MiB GC heap limit, as a container would impose, is below it.
@@ -344,7 +385,7 @@ public sealed class BadInputTests
         string output = temp.Sub("data");
 
         var result = Cli.RunProcess(
-            ["generate", "--products", "2000", "--users", "500", "--threads", "2", "-o", output],
+            ["generate", "--products", "2000", "--users", "500", "--threads", "2", "--stage", stage, "-o", output],
             environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x1000000" }); // 16 MiB
 
         AssertRefused(result, 2);
@@ -355,19 +396,61 @@ public sealed class BadInputTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
-    [Fact]
-    public void The_same_run_generates_under_a_limit_above_the_estimate()
+    [Theory]
+    [InlineData("catalog", "embeddings.npy", "products.csv")]
+    [InlineData("users", "users.csv")]
+    public void The_same_run_generates_under_a_limit_above_the_estimate(string stage, params string[] files)
     {
         // Guards the test above: it is the estimate against the limit that refuses, not the limit breaking the runtime.
         using var temp = new TempDirectory("mem");
         string output = temp.Sub("data");
 
         var result = Cli.RunProcess(
-            ["generate", "--products", "2000", "--users", "500", "--threads", "2", "-o", output, "--quiet"],
+            ["generate", "--products", "2000", "--users", "500", "--threads", "2", "--stage", stage, "-o", output, "--quiet"],
             environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x5000000" }); // 80 MiB
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Datasets.AssertComplete(output, "embeddings.npy", "products.csv", "users.csv");
+        Datasets.AssertComplete(output, files);
+    }
+
+    [Fact]
+    public void A_behaviour_simulation_whose_world_exceeds_what_the_process_may_use_exits_2_naming_the_sizes()
+    {
+        // The simulation holds the embeddings and the index in memory: 20,000 products need about 90 MiB, more than
+        // an 80 MiB GC heap limit (under which the catalogue and users stages alone would run).
+        using var temp = new TempDirectory("mem");
+        string output = temp.Sub("data");
+
+        var result = Cli.RunProcess(
+            ["generate", "--products", "20000", "--users", "500", "--threads", "1", "-o", output],
+            environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x5000000" }); // 80 MiB
+
+        AssertRefused(result, 2);
+        Assert.Contains("behaviour", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("memory", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("80 MiB", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("catalog.count = 20000", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--products", result.StdErr, StringComparison.Ordinal);
+        Datasets.AssertNotCreated(output, result);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void The_same_behaviour_simulation_runs_under_a_limit_above_its_estimate()
+    {
+        // Guards the test above: the estimate (about 115 MiB) is not below what the simulation really needs. Two weeks
+        // of behaviour keep it fast; the world, which dominates the memory, is the same.
+        using var temp = new TempDirectory("mem");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(2));
+        string output = temp.Sub("data");
+
+        var result = Cli.RunProcess(
+            ["generate", "-c", config, "--products", "20000", "--users", "500", "--threads", "1", "-o", output, "--quiet"],
+            environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x8000000" }); // 128 MiB
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Datasets.AssertComplete(output, Datasets.All);
     }
 
     [Fact]

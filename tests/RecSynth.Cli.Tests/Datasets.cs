@@ -8,6 +8,25 @@ internal static class Datasets
 {
     public const string Staging = ".recsynth-staging";
 
+    /// <summary>The files of the catalogue and users stages (without the factor files).</summary>
+    public static readonly string[] CatalogAndUsers = ["embeddings.npy", "products.csv", "users.csv"];
+
+    /// <summary>The files of the behaviour stage.</summary>
+    public static readonly string[] Behaviour = ["ground_truth.csv", "interactions.csv", "sessions.csv"];
+
+    /// <summary>The files of a whole dataset, every stage (without the factor files).</summary>
+    public static readonly string[] All = [.. CatalogAndUsers, .. Behaviour];
+
+    /// <summary>
+    /// A [time] section for a period of whole weeks from 2023-01-01: the behaviour of a few weeks takes a fraction of
+    /// a year's, so tests that run every stage stay fast.
+    /// </summary>
+    public static string Weeks(int weeks) =>
+        $"[time]\nstart = 2023-01-01T00:00:00Z\nend = {new DateTime(2023, 1, 1).AddDays(7 * weeks):yyyy-MM-dd}T00:00:00Z\n";
+
+    /// <summary>The lines of sessions.csv or interactions.csv as field arrays, header first (their fields hold no comma or quote).</summary>
+    public static string[][] CsvFields(string file) => [.. File.ReadLines(file).Select(l => l.Split(','))];
+
     /// <summary>Every file under <paramref name="folder"/> (recursively, by relative path) and its SHA-256; empty if there is no folder.</summary>
     public static SortedDictionary<string, string> Snapshot(string folder)
     {
@@ -62,7 +81,14 @@ internal static class Datasets
         return files;
     }
 
-    /// <summary>The seed and counts the manifest records for a stage (catalog or users).</summary>
+    /// <summary>The stages the manifest records, in its order.</summary>
+    public static string[] ManifestStages(string folder)
+    {
+        using var manifest = ReadManifest(folder);
+        return [.. manifest.RootElement.GetProperty("stages").EnumerateObject().Select(s => s.Name)];
+    }
+
+    /// <summary>The seed and counts the manifest records for a stage (catalog, users or behaviour).</summary>
     public static (long Seed, Dictionary<string, long> Counts) ManifestStage(string folder, string stage)
     {
         using var manifest = ReadManifest(folder);

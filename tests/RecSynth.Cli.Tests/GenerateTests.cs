@@ -6,13 +6,21 @@ namespace RecSynth.Cli.Tests;
 
 public sealed partial class GenerateTests
 {
-    private static readonly string[] s_datasetFiles = ["embeddings.npy", "products.csv", "users.csv"];
+    private static readonly string[] s_datasetFiles = Datasets.All;
 
-    [GeneratedRegex(@"^recsynth: (?<file>[a-z_]+\.(csv|npy)) (?<done>[\d,]+)/(?<total>[\d,]+) rows \((?<percent>\d+)%\), [\d,]+ rows/s, (ETA \S+|done in \S+)$")]
+    /// <summary>Weeks simulated over the default period, 2023-01-01 to 2024-01-01 (the last one partial).</summary>
+    private const int YearWeeks = 53;
+
+    /// <summary>A file's progress in rows, or the behaviour simulation's in weeks.</summary>
+    [GeneratedRegex(@"^recsynth: ((?<file>[a-z_]+\.(csv|npy)) (?<done>[\d,]+)/(?<total>[\d,]+) rows \((?<percent>\d+)%\), [\d,]+ rows/s|behaviour (?<done>[\d,]+)/(?<total>[\d,]+) weeks \((?<percent>\d+)%\), [\d,]+ weeks/s), (ETA \S+|done in \S+)$")]
     private static partial Regex ProgressLine();
 
-    /// <summary>Every stderr line is a plain progress line, and every file ends with a 100 % "done" line with its row count.</summary>
-    private static void AssertPlainProgress(string stderr, params (string File, int Rows)[] files)
+    /// <summary>
+    /// Every stderr line is a plain progress line, every file ends with a 100 % "done" line with its row count, and
+    /// the behaviour simulation (when <paramref name="weeks"/> is given) with one with its weeks; without, there is no
+    /// behaviour line.
+    /// </summary>
+    private static void AssertPlainProgress(string stderr, int? weeks, params (string File, int Rows)[] files)
     {
         string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
@@ -28,6 +36,17 @@ public sealed partial class GenerateTests
             Assert.True(
                 lines.Any(l => l.StartsWith($"recsynth: {file} {total}/{total} rows (100%)", StringComparison.Ordinal) && l.Contains("done in", StringComparison.Ordinal)),
                 $"no final progress line for {file} ({total} rows) in:\n{stderr}");
+        }
+
+        if (weeks is int w)
+        {
+            Assert.True(
+                lines.Any(l => l.StartsWith($"recsynth: behaviour {w}/{w} weeks (100%)", StringComparison.Ordinal) && l.Contains("done in", StringComparison.Ordinal)),
+                $"no final progress line for the behaviour ({w} weeks) in:\n{stderr}");
+        }
+        else
+        {
+            Assert.DoesNotContain("recsynth: behaviour", stderr, StringComparison.Ordinal);
         }
     }
 
@@ -63,9 +82,14 @@ public sealed partial class GenerateTests
         Datasets.AssertComplete(output, s_datasetFiles);
         Assert.Equal(1000, Datasets.CsvRows(Path.Combine(output, "products.csv")));
         Assert.Equal(11, Datasets.CsvRows(Path.Combine(output, "users.csv")));
+        Assert.Equal(11, Datasets.CsvRows(Path.Combine(output, "ground_truth.csv")));
         var files = Datasets.ManifestFiles(output);
-        Assert.Equal((1000L, 1000L, 11L), (files["products.csv"].Rows, files["embeddings.npy"].Rows, files["users.csv"].Rows));
+        Assert.Equal((1000L, 1000L, 11L, 11L), (files["products.csv"].Rows, files["embeddings.npy"].Rows, files["users.csv"].Rows, files["ground_truth.csv"].Rows));
         Assert.Equal(("catalog", "catalog", "users"), (files["products.csv"].Stage, files["embeddings.npy"].Stage, files["users.csv"].Stage));
+        Assert.Equal(("behaviour", "behaviour", "behaviour"), (files["interactions.csv"].Stage, files["sessions.csv"].Stage, files["ground_truth.csv"].Stage));
+        Assert.Equal(Datasets.CsvRows(Path.Combine(output, "interactions.csv")), files["interactions.csv"].Rows);
+        Assert.Equal(Datasets.CsvRows(Path.Combine(output, "sessions.csv")), files["sessions.csv"].Rows);
+        Assert.True(files["sessions.csv"].Rows > 0, "a year of 11 users has no sessions");
         using (var manifest = Datasets.ReadManifest(output))
         {
             Assert.Equal("recsynth", manifest.RootElement.GetProperty("tool").GetString());
@@ -74,8 +98,10 @@ public sealed partial class GenerateTests
 
         Assert.Equal((42L, 1000L), (Datasets.ManifestStage(output, "catalog").Seed, Datasets.ManifestStage(output, "catalog").Counts["products"]));
         Assert.Equal((42L, 11L), (Datasets.ManifestStage(output, "users").Seed, Datasets.ManifestStage(output, "users").Counts["users"]));
+        var behaviour = Datasets.ManifestStage(output, "behaviour");
+        Assert.Equal((42L, files["sessions.csv"].Rows, files["interactions.csv"].Rows), (behaviour.Seed, behaviour.Counts["sessions"], behaviour.Counts["interactions"]));
         AssertSummary(result.StdOut, output, 42, s_datasetFiles);
-        AssertPlainProgress(result.StdErr, ("products.csv", 1000), ("embeddings.npy", 1000), ("users.csv", 11));
+        AssertPlainProgress(result.StdErr, YearWeeks, ("products.csv", 1000), ("embeddings.npy", 1000), ("users.csv", 11));
     }
 
     [Fact]
@@ -83,15 +109,18 @@ public sealed partial class GenerateTests
     {
         using var temp = new TempDirectory("gen");
         string output = temp.Sub("data");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(2));
 
-        var result = await Cli.RunAsync("generate", "--products", "2000", "--users", "500", "-o", output);
+        var result = await Cli.RunAsync("generate", "-c", config, "--products", "2000", "--users", "500", "-o", output);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Datasets.AssertComplete(output, s_datasetFiles);
         Assert.Equal(2000, Datasets.CsvRows(Path.Combine(output, "products.csv")));
         Assert.Equal(500, Datasets.CsvRows(Path.Combine(output, "users.csv")));
+        Assert.Equal(500, Datasets.CsvRows(Path.Combine(output, "ground_truth.csv"))); // a row per user
         Assert.Equal(2000 * 512 * 4 + 128, new FileInfo(Path.Combine(output, "embeddings.npy")).Length); // float32 (2000, 512) after a 128-byte header
-        AssertPlainProgress(result.StdErr, ("products.csv", 2000), ("embeddings.npy", 2000), ("users.csv", 500));
+        AssertPlainProgress(result.StdErr, 2, ("products.csv", 2000), ("embeddings.npy", 2000), ("users.csv", 500));
     }
 
     [Fact]
@@ -124,11 +153,11 @@ public sealed partial class GenerateTests
         Datasets.AssertComplete(output, s_datasetFiles);
         AssertSummary(result.StdOut, output, 42, s_datasetFiles);
         Assert.DoesNotContain('\u001b', result.StdOut); // stdout is a pipe: no colours
-        AssertPlainProgress(result.StdErr, ("products.csv", 1000), ("embeddings.npy", 1000), ("users.csv", 11));
+        AssertPlainProgress(result.StdErr, YearWeeks, ("products.csv", 1000), ("embeddings.npy", 1000), ("users.csv", 11));
     }
 
     [Fact]
-    public async Task The_catalog_stage_then_the_users_stage_into_the_same_folder_keeps_the_catalogue()
+    public async Task The_catalog_users_and_behaviour_stages_into_the_same_folder_keep_the_earlier_stages()
     {
         using var temp = new TempDirectory("gen");
         string output = temp.Sub("data");
@@ -138,24 +167,59 @@ public sealed partial class GenerateTests
         Assert.True(catalog.ExitCode == 0, catalog.ToString());
         Datasets.AssertComplete(output, "embeddings.npy", "products.csv");
         var catalogFiles = Datasets.Snapshot(output);
-        AssertPlainProgress(catalog.StdErr, ("products.csv", 1000), ("embeddings.npy", 1000));
+        AssertPlainProgress(catalog.StdErr, null, ("products.csv", 1000), ("embeddings.npy", 1000));
         Assert.DoesNotContain("users.csv", catalog.StdErr, StringComparison.Ordinal);
 
         var users = await Cli.RunAsync("generate", "--preset", "seed", "--stage", "users", "-o", output);
 
         Assert.True(users.ExitCode == 0, users.ToString());
-        Datasets.AssertComplete(output, s_datasetFiles);
+        Datasets.AssertComplete(output, Datasets.CatalogAndUsers);
         var after = Datasets.Snapshot(output);
         Assert.Equal(catalogFiles["products.csv"], after["products.csv"]);
         Assert.Equal(catalogFiles["embeddings.npy"], after["embeddings.npy"]);
-        Assert.Equal(["catalog", "users"], Datasets.ReadManifest(output).RootElement.GetProperty("stages").EnumerateObject().Select(s => s.Name));
-        AssertPlainProgress(users.StdErr, ("users.csv", 11));
+        Assert.Equal(["catalog", "users"], Datasets.ManifestStages(output));
+        AssertPlainProgress(users.StdErr, null, ("users.csv", 11));
         Assert.DoesNotContain("products.csv", users.StdErr, StringComparison.Ordinal);
 
-        // The two stages in one folder are the same dataset as one run of both.
+        // The behaviour stage simulates on the catalogue and users in the folder; their files stay as they are.
+        var behaviour = await Cli.RunAsync("generate", "--preset", "seed", "--stage", "behaviour", "-o", output);
+
+        Assert.True(behaviour.ExitCode == 0, behaviour.ToString());
+        Datasets.AssertComplete(output, s_datasetFiles);
+        var world = Datasets.Snapshot(output);
+        foreach (string file in Datasets.CatalogAndUsers)
+        {
+            Assert.Equal(after[file], world[file]);
+        }
+
+        Assert.Equal(["behaviour", "catalog", "users"], Datasets.ManifestStages(output));
+        AssertPlainProgress(behaviour.StdErr, YearWeeks);
+        AssertSummary(behaviour.StdOut, output, 42, Datasets.Behaviour);
+
+        // The three stages in one folder are the same dataset as one run of all of them.
         var whole = await Cli.RunAsync("generate", "--preset", "seed", "-o", temp.Sub("whole"), "--quiet");
         Assert.Equal(0, whole.ExitCode);
         Datasets.AssertIdentical(temp.Sub("whole"), output);
+
+        // A new catalogue makes the behaviour simulated on the old one stale: regenerating it drops the behaviour stage.
+        var recatalog = await Cli.RunAsync("generate", "--preset", "seed", "--products", "800", "--stage", "catalog", "-o", output, "--force", "--quiet");
+
+        Assert.True(recatalog.ExitCode == 0, recatalog.ToString());
+        Datasets.AssertComplete(output, Datasets.CatalogAndUsers);
+        Assert.Equal(["catalog", "users"], Datasets.ManifestStages(output));
+        Assert.Equal(800, Datasets.CsvRows(Path.Combine(output, "products.csv")));
+        Assert.Equal(world["users.csv"], Datasets.Snapshot(output)["users.csv"]);
+
+        // And the behaviour stage runs again on the new catalogue, here with another logging policy.
+        var again = await Cli.RunAsync("generate", "--stage", "behaviour", "--policy", "fixed:image", "-o", output, "--quiet");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Datasets.AssertComplete(output, s_datasetFiles);
+        Assert.Equal(800, Datasets.ManifestStage(output, "catalog").Counts["products"]);
+        string[][] sessions = Datasets.CsvFields(Path.Combine(output, "sessions.csv"));
+        Assert.True(sessions.Length > 1, "no sessions");
+        int policy = Array.IndexOf(sessions[0], "Policy"), arm = Array.IndexOf(sessions[0], "Arm");
+        Assert.All(sessions.Skip(1), r => Assert.Equal(("fixed:image", "image"), (r[policy], r[arm])));
     }
 
     [Fact]
@@ -163,14 +227,14 @@ public sealed partial class GenerateTests
     {
         using var temp = new TempDirectory("gen");
         string config = temp.File("factors.toml");
-        File.WriteAllText(config, "[factors]\nwrite = true\n");
+        File.WriteAllText(config, Datasets.Weeks(2) + "[factors]\nwrite = true\n");
 
         var one = await Cli.RunAsync("generate", "-c", config, "--products", "2000", "--users", "500", "--threads", "1", "-o", temp.Sub("t1"), "--quiet");
         var eight = await Cli.RunAsync("generate", "-c", config, "--products", "2000", "--users", "500", "--threads", "8", "-o", temp.Sub("t8"), "--quiet");
 
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.True(eight.ExitCode == 0, eight.ToString());
-        string[] all = ["embeddings.npy", "item_factors.npy", "products.csv", "user_factors.npy", "users.csv"];
+        string[] all = [.. s_datasetFiles, "item_factors.npy", "user_factors.npy"];
         Datasets.AssertComplete(temp.Sub("t1"), all);
         Datasets.AssertComplete(temp.Sub("t8"), all);
         Datasets.AssertIdentical(temp.Sub("t1"), temp.Sub("t8"));
@@ -181,9 +245,12 @@ public sealed partial class GenerateTests
     {
         // Shards run on other machines: the bytes must not depend on AVX-512, AVX2 or any SIMD at all. The runtime's
         // switches disable them one by one in child processes; float32 and float64 embeddings are both compared.
+        // Every stage (the behaviour's dot products and sums too), over two weeks to keep eight runs fast.
         using var temp = new TempDirectory("hw");
+        string f32 = temp.File("f32.toml");
         string config = temp.File("f64.toml");
-        File.WriteAllText(config, "[embedding]\ndtype = \"float64\"\n[factors]\nwrite = true\n");
+        File.WriteAllText(f32, Datasets.Weeks(2));
+        File.WriteAllText(config, Datasets.Weeks(2) + "[embedding]\ndtype = \"float64\"\n[factors]\nwrite = true\n");
         var settings = new (string Name, Dictionary<string, string> Environment)[]
         {
             ("default", []),
@@ -193,13 +260,15 @@ public sealed partial class GenerateTests
         };
         foreach (var (name, environment) in settings)
         {
-            foreach (var (kind, extra) in new[] { ("f32", Array.Empty<string>()), ("f64", new[] { "-c", config }) })
+            foreach (var (kind, extra) in new[] { ("f32", new[] { "-c", f32 }), ("f64", new[] { "-c", config }) })
             {
                 var result = Cli.RunProcess(["generate", .. extra, "--products", "1500", "--users", "300", "-o", temp.Sub(name + "-" + kind), "--quiet"], environment: environment);
                 Assert.True(result.ExitCode == 0, result.ToString());
             }
         }
 
+        Datasets.AssertComplete(temp.Sub("default-f32"), s_datasetFiles);
+        Datasets.AssertComplete(temp.Sub("default-f64"), [.. s_datasetFiles, "item_factors.npy", "user_factors.npy"]);
         foreach (var (name, _) in settings.Skip(1))
         {
             Datasets.AssertIdentical(temp.Sub("default-f32"), temp.Sub(name + "-f32"));
@@ -227,6 +296,7 @@ public sealed partial class GenerateTests
         Assert.Equal(42, Datasets.ManifestStage(temp.Sub("s42"), "catalog").Seed);
         Assert.Equal(7, Datasets.ManifestStage(temp.Sub("s7"), "catalog").Seed);
         Assert.Equal(7, Datasets.ManifestStage(temp.Sub("s7"), "users").Seed);
+        Assert.Equal(7, Datasets.ManifestStage(temp.Sub("s7"), "behaviour").Seed);
         Assert.Contains("(seed 7)", seven.StdOut, StringComparison.Ordinal);
     }
 
@@ -235,7 +305,7 @@ public sealed partial class GenerateTests
     {
         using var temp = new TempDirectory("gen");
         string config = temp.File("config.toml");
-        File.WriteAllText(config, "seed = 5\n\n[catalog]\ncount = 3000\n\n[users]\ncount = 40\n");
+        File.WriteAllText(config, "seed = 5\n\n[catalog]\ncount = 3000\n\n[users]\ncount = 40\n\n" + Datasets.Weeks(2));
         string output = temp.Sub("data");
 
         var result = await Cli.RunAsync("generate", "-c", config, "--products", "1200", "-o", output, "--quiet");
@@ -245,6 +315,10 @@ public sealed partial class GenerateTests
         Assert.Equal(40, Datasets.CsvRows(Path.Combine(output, "users.csv")));
         Assert.Equal((5L, 1200L), (Datasets.ManifestStage(output, "catalog").Seed, Datasets.ManifestStage(output, "catalog").Counts["products"]));
         Assert.Equal((5L, 40L), (Datasets.ManifestStage(output, "users").Seed, Datasets.ManifestStage(output, "users").Counts["users"]));
+        Assert.Equal(5L, Datasets.ManifestStage(output, "behaviour").Seed);
+        Assert.Equal(40, Datasets.CsvRows(Path.Combine(output, "ground_truth.csv")));
+        using var manifest = Datasets.ReadManifest(output);
+        Assert.Equal("2023-01-15T00:00:00Z", manifest.RootElement.GetProperty("stages").GetProperty("behaviour").GetProperty("config").GetProperty("time").GetProperty("end").GetString());
     }
 
     [Fact]
@@ -296,7 +370,9 @@ public sealed partial class GenerateTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Datasets.AssertComplete(output, s_datasetFiles);
         Assert.Equal(7, Datasets.ManifestStage(output, "catalog").Seed);
+        Assert.Equal(7, Datasets.ManifestStage(output, "behaviour").Seed);
         Assert.NotEqual(before["products.csv"], Datasets.Snapshot(output)["products.csv"]);
+        Assert.NotEqual(before["sessions.csv"], Datasets.Snapshot(output)["sessions.csv"]);
     }
 
     [Fact]

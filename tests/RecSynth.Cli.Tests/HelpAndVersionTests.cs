@@ -41,6 +41,7 @@ public sealed class HelpAndVersionTests
         AssertOption(result.StdOut, "--users", "<N>");
         AssertOption(result.StdOut, "--threads", "<N>");
         AssertOption(result.StdOut, "--stage", "<STAGE>");
+        AssertOption(result.StdOut, "--policy", "<POLICY>");
         AssertOption(result.StdOut, "--force");
         AssertOption(result.StdOut, "--quiet");
         AssertOption(result.StdOut, "--help");

@@ -46,7 +46,7 @@ public sealed class InitTests
         var generate = await Cli.RunAsync("generate", "-c", config, "--products", "300", "--users", "20", "-o", output, "--quiet");
 
         Assert.True(generate.ExitCode == 0, generate.ToString());
-        Datasets.AssertComplete(output, "embeddings.npy", "products.csv", "users.csv");
+        Datasets.AssertComplete(output, Datasets.All);
     }
 
     [Fact]
@@ -77,7 +77,8 @@ public sealed class InitTests
             "[time]", "[catalog]", "[catalog.price]", "[catalog.popularity]", "[catalog.categories]", "[catalog.colors]",
             "[catalog.patterns]", "[catalog.materials]", "[catalog.brands]", "[catalog.conditions]", "[catalog.sizes]",
             "[catalog.styles]", "[users]", "[users.age_groups]", "[users.style_preferences]", "[users.cf_preference]",
-            "[users.activity]", "[users.drift]", "[embedding]", "[factors]",
+            "[users.activity]", "[users.drift]", "[embedding]", "[factors]", "[behaviour]", "[behaviour.sessions]",
+            "[behaviour.cf]", "[behaviour.image]", "[behaviour.response]", "[behaviour.response.condition_appeal]",
         ];
         foreach (string section in sections)
         {
@@ -86,6 +87,8 @@ public sealed class InitTests
 
         Assert.Contains(lines, l => l.StartsWith("seed = ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("write = ", StringComparison.Ordinal)); // factors.write
+        Assert.Contains("policy = \"uniform\"", lines); // behaviour.policy
+        Assert.Contains(lines, l => l.StartsWith("blend_levels = [", StringComparison.Ordinal)); // behaviour.blend_levels
         Assert.True(lines.Count(l => l.StartsWith('#')) >= 30, "the config should explain its knobs in comments");
     }
 

@@ -36,7 +36,9 @@ public sealed class ConfigReferenceDocsTests
             if (kind == KnobPaths.Kind.Scalar)
             {
                 string row = Assert.Single(lines, l => l.StartsWith($"| `{path}` |", StringComparison.Ordinal));
-                Assert.Contains(knob!.Description, row, StringComparison.Ordinal);
+
+                // In a Markdown table cell a "|" is written "\|" (else it would end the cell).
+                Assert.Contains(knob!.Description.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal), row, StringComparison.Ordinal);
             }
             else
             {
@@ -54,5 +56,10 @@ public sealed class ConfigReferenceDocsTests
         Assert.Contains("| `embedding.dtype` | `\"float32\"` | one of float32, float64 |", reference, StringComparison.Ordinal);
         Assert.Contains("| `time.start` | `2023-01-01T00:00:00Z` |", reference, StringComparison.Ordinal);
         Assert.Contains("\"Local Brand\" = { weight = 0.2, price_factor = 0.85 }", reference, StringComparison.Ordinal);
+        Assert.Contains("| `behaviour.policy` | `\"uniform\"` |", reference, StringComparison.Ordinal);
+        Assert.Contains("| `behaviour.blend_levels` | `[0.0, 0.25, 0.5, 0.75, 1.0]` | [0, 1] |", reference, StringComparison.Ordinal);
+        Assert.Contains("| `behaviour.response.satiation_threshold` | `0.6` | [0, 1) |", reference, StringComparison.Ordinal);
+        Assert.Contains("| `behaviour.response.view_scale` | `1.6` | [0, 100] | P(view \\| examined) = view_scale", reference, StringComparison.Ordinal);
+        Assert.Contains("\"Like New\" = -0.2", reference, StringComparison.Ordinal);
     }
 }

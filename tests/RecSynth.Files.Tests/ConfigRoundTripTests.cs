@@ -76,13 +76,82 @@ public sealed class ConfigRoundTripTests
             },
             Embedding = new EmbeddingOptions { Dimensions = 256, Dtype = EmbeddingDType.Float64, Global = 0.1, Category = 0.3, Subcategory = 0.1, Color = 0.05, Pattern = 0.04, Material = 0.03, Brand = 0.02 },
             Factors = new FactorOptions { Dimensions = 8, Communities = 3, StyleAffinity = 0.9, ItemNoise = 1.5, UserNoise = 2.5, Write = true },
+            Behaviour = new BehaviourOptions
+            {
+                Policy = "fixed:0.4",
+                SlateSize = 7,
+                BlendLevels = [0, 0.1, 0.4, 2.0 / 3, 1],
+                GroundTruth = false,
+                GroundTruthSessions = 0,
+                Sessions = new SessionOptions
+                {
+                    Weekly = [1, 1.5, 0, 0.25, 1, 3, 2.125],
+                    Hourly = [.. Enumerable.Range(0, 24).Select(h => h / 7.0)],
+                },
+                Cf = new CfSourceOptions { Candidates = 50, PopularityWeight = 1.25, Noise = 0, ColdStartDays = 0, WarmUpPositives = 10 },
+                Image = new ImageSourceOptions { Anchors = 5, Neighbours = 20, RecencyDiscount = 0.5, Noise = 0.1, CellSize = 32, Probes = 3 },
+                Response = new ResponseOptions
+                {
+                    PositionBias = 1.5,
+                    ViewScale = 2,
+                    LikeScale = 0.5,
+                    PurchaseScale = 0.125,
+                    Satiation = 0.3,
+                    SatiationThreshold = 0.25,
+                    ReferencePrice = 99.99,
+                    InterestBias = -2.5,
+                    Color = 1,
+                    Pattern = -0.5,
+                    Material = 0.75,
+                    Brand = 0.1,
+                    Style = 2,
+                    Taste = 0.3,
+                    Popularity = -0.2,
+                    PricePenalty = new(0.2, 0.3, 0.4),
+                    PurchasePricePenalty = new(-0.5, 0, 0.5),
+                    Sustainability = new(1, 0.5, 0),
+                    ConditionAppeal = [new("Alt, aber gut", 0.75), new("Neu", -1.5)],
+                    DwellSeconds = 5,
+                    LikeDelaySeconds = 0,
+                    PurchaseDelaySeconds = 3600,
+                },
+            },
         };
         Assert.Empty(changed.Validate());
+        Assert.Empty(DefaultLeaves(changed, "behaviour")); // every knob of the [behaviour] section is changed
         Assert.NotNull(OptionsEquality.FirstDifference(new RecSynthOptions(), changed)); // the comparison sees changes
 
         var parsed = ConfigFile.Parse(ConfigWriter.Render(changed));
 
         OptionsEquality.AssertEqual(changed, parsed);
+    }
+
+    /// <summary>The knob paths under <paramref name="section"/> whose value in <paramref name="options"/> equals the default.</summary>
+    private static List<string> DefaultLeaves(RecSynthOptions options, string section)
+    {
+        var defaults = new RecSynthOptions();
+        var same = new List<string>();
+        foreach (var (path, kind, _) in KnobPaths.All().Where(k => k.Path.StartsWith(section + ".", StringComparison.Ordinal) && k.Kind != KnobPaths.Kind.Section))
+        {
+            object? a = Value(defaults, path), b = Value(options, path);
+            if (OptionsEquality.FirstDifference(a, b) is null)
+            {
+                same.Add(path);
+            }
+        }
+
+        return same;
+
+        static object? Value(object record, string path)
+        {
+            object? value = record;
+            foreach (string name in path.Split('.'))
+            {
+                value = value!.GetType().GetProperties().Single(p => KnobPaths.SnakeCase(p.Name) == name).GetValue(value);
+            }
+
+            return value;
+        }
     }
 
     [Fact]
@@ -146,6 +215,7 @@ public sealed class ConfigRoundTripTests
             from startSeconds in Gen.Long[start, start + 40L * 365 * 86_400]
             from length in Gen.Long[1, 10L * 365 * 86_400]
             from write in Gen.Bool
+            from behaviour in BehaviourGen()
             select new RecSynthOptions
             {
                 Seed = seed,
@@ -153,6 +223,7 @@ public sealed class ConfigRoundTripTests
                 Catalog = new CatalogOptions { Count = products, ListedDuringShare = listed, Price = new PriceOptions { Base = priceBase, Sigma = sigma } },
                 Users = new UserOptions { Count = users, ConsistencyMin = consistencyMin, CfPreference = new CfPreferenceOptions { Alpha = alpha } },
                 Factors = new FactorOptions { Write = write },
+                Behaviour = behaviour,
             };
 
         gen.Sample(options =>
@@ -161,6 +232,114 @@ public sealed class ConfigRoundTripTests
             var parsed = ConfigFile.Parse(ConfigWriter.Render(options));
             return OptionsEquality.FirstDifference(options, parsed) is null;
         }, iter: 200);
+    }
+
+    /// <summary>
+    /// Valid [behaviour] sections with every number drawn from its knob's range: blend levels rising strictly from 0 to
+    /// 1, 7 weekly and 24 hourly intensities not all zero, an appeal for each default condition, any logging policy.
+    /// </summary>
+    private static Gen<BehaviourOptions> BehaviourGen()
+    {
+        var levels = Gen.Double[0, 1].Array[0, 6].Select(inner => ImmutableArray.Create([0.0, .. inner.Where(x => x is > 0 and < 1).Distinct().Order(), 1.0]));
+        var policy = Gen.OneOf(
+            Gen.OneOfConst("uniform", "uniform-blend", "fixed:cf", "fixed:image"),
+            Gen.Double[0, 1].Select(blend => "fixed:" + blend.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        var sessions =
+            from weekly in Gen.Double[0, 10].Array[7].Where(a => a.Sum() > 0)
+            from hourly in Gen.Double[0, 10].Array[24].Where(a => a.Sum() > 0)
+            select new SessionOptions { Weekly = [.. weekly], Hourly = [.. hourly] };
+        var cf =
+            from candidates in Gen.Int[10, 10_000]
+            from popularity in Gen.Double[0, 10]
+            from noise in Gen.Double[0, 10]
+            from coldStart in Gen.Int[0, 3650]
+            from warmUp in Gen.Int[0, 1000]
+            select new CfSourceOptions { Candidates = candidates, PopularityWeight = popularity, Noise = noise, ColdStartDays = coldStart, WarmUpPositives = warmUp };
+        var image =
+            from anchors in Gen.Int[1, 20]
+            from neighbours in Gen.Int[10, 1000]
+            from recency in Gen.Double[0, 1]
+            from noise in Gen.Double[0, 1]
+            from cellSize in Gen.Int[16, 100_000]
+            from probes in Gen.Int[1, 1000]
+            select new ImageSourceOptions { Anchors = anchors, Neighbours = neighbours, RecencyDiscount = recency, Noise = noise, CellSize = cellSize, Probes = probes };
+        var level = Gen.Double[-100, 100].Array[3].Select(v => new LevelValues(v[0], v[1], v[2]));
+        var scales = Gen.Double[0, 100].Array[3];
+        var weights = Gen.Double[-10, 10].Array[7];
+        string[] conditions = [.. new CatalogOptions().Conditions.Select(c => c.Name)];
+        var response =
+            from positionBias in Gen.Double[0, 5]
+            from scale in scales
+            from satiation in Gen.Double[0, 1]
+            from threshold in Gen.Double[0, 1].Where(t => t < 1)
+            from referencePrice in Gen.Double[0.01, 1e6]
+            from bias in Gen.Double[-20, 20]
+            from w in weights
+            from penalty in level
+            from purchasePenalty in level
+            from sustainability in level
+            from appeal in Gen.Double[-10, 10].Array[conditions.Length]
+            from dwell in Gen.Double[0, 3600]
+            from delays in Gen.Double[0, 86_400].Array[2]
+            select new ResponseOptions
+            {
+                PositionBias = positionBias,
+                ViewScale = scale[0],
+                LikeScale = scale[1],
+                PurchaseScale = scale[2],
+                Satiation = satiation,
+                SatiationThreshold = threshold,
+                ReferencePrice = referencePrice,
+                InterestBias = bias,
+                Color = w[0],
+                Pattern = w[1],
+                Material = w[2],
+                Brand = w[3],
+                Style = w[4],
+                Taste = w[5],
+                Popularity = w[6],
+                PricePenalty = penalty,
+                PurchasePricePenalty = purchasePenalty,
+                Sustainability = sustainability,
+                ConditionAppeal = [.. conditions.Select((name, i) => new NamedNumber(name, appeal[i]))],
+                DwellSeconds = dwell,
+                LikeDelaySeconds = delays[0],
+                PurchaseDelaySeconds = delays[1],
+            };
+        return
+            from p in policy
+            from slate in Gen.Int[1, 100]
+            from blend in levels
+            from groundTruth in Gen.Bool
+            from truthSessions in Gen.Int[0, 1_000_000]
+            from s in sessions
+            from c in cf
+            from i in image
+            from r in response
+            select new BehaviourOptions
+            {
+                Policy = p,
+                SlateSize = slate,
+                BlendLevels = blend,
+                GroundTruth = groundTruth,
+                GroundTruthSessions = truthSessions,
+                Sessions = s,
+                Cf = c,
+                Image = i,
+                Response = r,
+            };
+    }
+
+    [Fact]
+    public void Random_valid_behaviour_sections_survive_render_and_parse()
+    {
+        BehaviourGen().Sample(behaviour =>
+        {
+            var options = new RecSynthOptions { Behaviour = behaviour };
+            Assert.Empty(options.Validate());
+            var parsed = ConfigFile.Parse(ConfigWriter.Render(options));
+            return OptionsEquality.FirstDifference(options, parsed) is null;
+        }, iter: 300);
     }
 
     [Fact]
@@ -174,6 +353,34 @@ public sealed class ConfigRoundTripTests
         gen.Sample(colors =>
         {
             var options = new RecSynthOptions { Catalog = new CatalogOptions { Colors = [.. colors.Select(c => new WeightedName(c, 1))] } };
+            var parsed = ConfigFile.Parse(ConfigWriter.Render(options));
+            return OptionsEquality.FirstDifference(options, parsed) is null;
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void Random_printable_condition_names_survive_render_and_parse_in_the_catalogue_and_the_condition_appeal_table()
+    {
+        // The conditions are a vocabulary of the catalogue, and behaviour.response.condition_appeal a table keyed by them.
+        const string characters = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~éßÜ€黒";
+        var pieces = Gen.OneOf(Gen.Char[characters].Select(c => c.ToString()), Gen.Const("😀"));
+        var names = pieces.Array[1, 12].Select(string.Concat).Where(n => n.Trim().Length > 0);
+        var gen =
+            from conditions in names.Array[1, 6].Where(a => a.Distinct().Count() == a.Length)
+            from appealed in Gen.Int[1, conditions.Length] // a partial table, but not an empty one
+            from appeal in Gen.Double[-10, 10].Array[appealed]
+            select new RecSynthOptions
+            {
+                Catalog = new CatalogOptions { Conditions = [.. conditions.Select(c => new PricedName(c, 1, 1))] },
+                Behaviour = new BehaviourOptions
+                {
+                    Response = new ResponseOptions { ConditionAppeal = [.. conditions.Take(appealed).Select((c, i) => new NamedNumber(c, appeal[i]))] },
+                },
+            };
+
+        gen.Sample(options =>
+        {
+            Assert.Empty(options.Validate());
             var parsed = ConfigFile.Parse(ConfigWriter.Render(options));
             return OptionsEquality.FirstDifference(options, parsed) is null;
         }, iter: 300);

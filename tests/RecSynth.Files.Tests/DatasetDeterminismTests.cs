@@ -6,8 +6,9 @@ namespace RecSynth.Files.Tests;
 /// <summary>Spec §6: the same options and seed give byte-identical files, whatever the number of threads; another seed gives other data.</summary>
 public sealed class DatasetDeterminismTests
 {
-    // Several CSV chunks (4,096 rows) and many embedding chunks, so that threads really interleave.
-    private static readonly RecSynthOptions Options = TestOptions.Small(5_000, 5_000) with { Factors = new FactorOptions { Write = true } };
+    // Several CSV chunks (4,096 rows) and many embedding chunks, so that threads really interleave; two weeks of
+    // behaviour give interactions.csv several of its 8,192-row chunks, and every user is simulated on each thread count.
+    private static readonly RecSynthOptions Options = TestOptions.Dataset(5_000, 5_000, weeks: 2) with { Factors = new FactorOptions { Write = true } };
 
     [Fact]
     public void The_same_options_give_byte_identical_files_with_1_2_and_8_threads()
@@ -21,21 +22,23 @@ public sealed class DatasetDeterminismTests
         }).ToList();
 
         Assert.Equal(
-            ["embeddings.npy", "item_factors.npy", "manifest.json", "products.csv", "user_factors.npy", "users.csv"],
+            ["embeddings.npy", "ground_truth.csv", "interactions.csv", "item_factors.npy", "manifest.json", "products.csv", "sessions.csv", "user_factors.npy", "users.csv"],
             snapshots[0].Keys);
+        long interactions = DatasetFiles.Rows(Path.Combine(temp.Sub("t1"), "interactions.csv"));
+        Assert.True(interactions > 2 * 8_192, $"only {interactions} interactions: too few for the writer's chunks to interleave");
         DatasetFiles.AssertSameSnapshot(snapshots[0], snapshots[1]);
         DatasetFiles.AssertSameSnapshot(snapshots[0], snapshots[2]);
     }
 
     [Fact]
-    public void Another_seed_gives_different_products_embeddings_and_users()
+    public void Another_seed_gives_different_products_embeddings_users_and_behaviour()
     {
         using var temp = new TempDirectory("seeds");
-        var options = TestOptions.Small(1_000, 500);
+        var options = TestOptions.Dataset(1_000, 500);
         DatasetGenerator.Generate(options, TestOptions.Output(temp.Sub("a")), cancellationToken: TestContext.Current.CancellationToken);
         DatasetGenerator.Generate(options with { Seed = options.Seed + 1 }, TestOptions.Output(temp.Sub("b")), cancellationToken: TestContext.Current.CancellationToken);
 
-        foreach (string file in new[] { "products.csv", "embeddings.npy", "users.csv" })
+        foreach (string file in new[] { "products.csv", "embeddings.npy", "users.csv", "interactions.csv", "sessions.csv", "ground_truth.csv" })
         {
             byte[] a = File.ReadAllBytes(Path.Combine(temp.Sub("a"), file));
             byte[] b = File.ReadAllBytes(Path.Combine(temp.Sub("b"), file));
@@ -64,5 +67,14 @@ public sealed class DatasetDeterminismTests
         Assert.Equal(
             [.. Enumerable.Range(0, 11).Select(i => $"U{i:D6}")],
             ExpectedRows.ReadCsv(Path.Combine(folder, "users.csv")).Rows.Select(r => r[0]));
+
+        // And a year of behaviour for them: a row of ground truth per user, sessions of those users only.
+        Assert.Equal(
+            [.. Enumerable.Range(0, 11).Select(i => $"U{i:D6}")],
+            ExpectedRows.ReadCsv(Path.Combine(folder, "ground_truth.csv")).Rows.Select(r => r[0]));
+        var sessions = ExpectedRows.ReadCsv(Path.Combine(folder, "sessions.csv")).Rows;
+        Assert.NotEmpty(sessions);
+        Assert.All(sessions, r => Assert.Matches("^U0000(0[0-9]|10)$", r[1]));
+        DatasetFiles.AssertMatchesManifest(folder);
     }
 }

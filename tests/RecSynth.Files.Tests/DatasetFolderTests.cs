@@ -4,9 +4,33 @@ using RecSynth.Testing;
 namespace RecSynth.Files.Tests;
 
 /// <summary>Stages, and what Generate does with the output folder: refusals without force, replacement with it, and bad paths or options.</summary>
-public sealed class DatasetFolderTests
+public sealed class DatasetFolderTests(DatasetFolderTests.Whole whole) : IClassFixture<DatasetFolderTests.Whole>
 {
-    private static readonly RecSynthOptions Options = TestOptions.Small(1_000, 400);
+    // Every stage; two weeks of behaviour keep the runs that write all of them fast.
+    private static readonly RecSynthOptions Options = TestOptions.Dataset(1_000, 400);
+
+    /// <summary>Every stage of <see cref="Options"/>, generated once for the class: tests copy it, never change it.</summary>
+    public sealed class Whole : IDisposable
+    {
+        private readonly TempDirectory _root = new("whole");
+
+        public Whole()
+        {
+            Folder = _root.Sub("data");
+            DatasetGenerator.Generate(Options, TestOptions.Output(Folder), cancellationToken: CancellationToken.None);
+        }
+
+        public string Folder { get; }
+
+        /// <summary>A copy of the dataset in <paramref name="folder"/> (which must not exist or be empty), as a fresh run would leave it.</summary>
+        public void CopyTo(string folder)
+        {
+            DatasetFiles.Copy(Folder, folder);
+            DatasetFiles.AssertMatchesManifest(folder);
+        }
+
+        public void Dispose() => _root.Dispose();
+    }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -64,28 +88,130 @@ public sealed class DatasetFolderTests
     }
 
     [Fact]
-    public void Running_catalog_then_users_keeps_both_stages_and_equals_running_all()
+    public void Running_catalog_then_users_then_behaviour_keeps_the_stages_and_equals_running_all()
     {
         using var temp = new TempDirectory("stage");
         string staged = temp.Sub("staged");
-        string whole = temp.Sub("whole");
 
         DatasetGenerator.Generate(Options, TestOptions.Output(staged, stage: DatasetStage.Catalog), cancellationToken: Token);
         var manifest = DatasetGenerator.Generate(Options, TestOptions.Output(staged, stage: DatasetStage.Users), cancellationToken: Token);
-        DatasetGenerator.Generate(Options, TestOptions.Output(whole), cancellationToken: Token);
 
         Assert.Equal(["catalog", "users"], manifest.Stages.Keys);
         Assert.Equal(["embeddings.npy", "products.csv", "users.csv"], manifest.Files.Keys);
         DatasetFiles.AssertMatchesManifest(staged);
+        var beforeBehaviour = DatasetFiles.Snapshot(staged);
+
+        // The behaviour stage simulates on the catalogue and users already in the folder, and leaves their files be.
+        manifest = DatasetGenerator.Generate(Options, TestOptions.Output(staged, stage: DatasetStage.Behaviour), cancellationToken: Token);
+
+        Assert.Equal(["behaviour", "catalog", "users"], manifest.Stages.Keys);
+        Assert.Equal(DatasetFiles.All, manifest.Files.Keys);
+        DatasetFiles.AssertMatchesManifest(staged);
         var a = DatasetFiles.Snapshot(staged);
-        var b = DatasetFiles.Snapshot(whole);
-        foreach (string file in new[] { "embeddings.npy", "products.csv", "users.csv" })
+        var b = DatasetFiles.Snapshot(whole.Folder);
+        foreach (string file in DatasetFiles.CatalogAndUsers)
+        {
+            Assert.Equal(beforeBehaviour[file], a[file]);
+        }
+
+        foreach (string file in DatasetFiles.All)
         {
             Assert.Equal(b[file], a[file]);
         }
 
-        // Even the manifest is the same bytes: the catalogue stage recorded by the first run is carried over unchanged.
-        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "manifest.json")), File.ReadAllBytes(Path.Combine(staged, "manifest.json")));
+        // Even the manifest is the same bytes: the stages recorded by the earlier runs are carried over unchanged.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole.Folder, "manifest.json")), File.ReadAllBytes(Path.Combine(staged, "manifest.json")));
+
+        // A new catalogue makes the behaviour simulated on the old one stale: its files and its stage go.
+        var resized = Options with { Catalog = Options.Catalog with { Count = 900 } };
+        manifest = DatasetGenerator.Generate(resized, TestOptions.Output(staged, stage: DatasetStage.Catalog, force: true), cancellationToken: Token);
+
+        Assert.Equal(["catalog", "users"], manifest.Stages.Keys);
+        Assert.Equal(["embeddings.npy", "manifest.json", "products.csv", "users.csv"], Entries(staged));
+        Assert.Equal(900, manifest.Stages["catalog"].Counts["products"]);
+        Assert.Equal(a["users.csv"], File.ReadAllBytes(Path.Combine(staged, "users.csv")));
+        DatasetFiles.AssertMatchesManifest(staged);
+
+        // And the behaviour stage runs again on the new catalogue.
+        manifest = DatasetGenerator.Generate(Options, TestOptions.Output(staged, stage: DatasetStage.Behaviour), cancellationToken: Token);
+
+        Assert.Equal(["behaviour", "catalog", "users"], manifest.Stages.Keys);
+        Assert.Equal(900, manifest.Stages["catalog"].Counts["products"]);
+        DatasetFiles.AssertMatchesManifest(staged);
+    }
+
+    [Fact]
+    public void The_behaviour_stage_needs_a_dataset_with_the_catalogue_and_the_users()
+    {
+        using var temp = new TempDirectory("stage");
+        string folder = temp.Sub("out");
+
+        // No folder, then a folder with a catalogue only: refused, nothing created or changed.
+        var none = Assert.Throws<DatasetUsageException>(() => DatasetGenerator.Generate(Options, TestOptions.Output(folder, stage: DatasetStage.Behaviour), cancellationToken: Token));
+        Assert.Contains("no manifest.json", none.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+
+        DatasetGenerator.Generate(Options, TestOptions.Output(folder, stage: DatasetStage.Catalog), cancellationToken: Token);
+        var before = DatasetFiles.Snapshot(folder);
+
+        var noUsers = Assert.Throws<DatasetUsageException>(() => DatasetGenerator.Generate(Options, TestOptions.Output(folder, stage: DatasetStage.Behaviour), cancellationToken: Token));
+        Assert.Contains("no users stage", noUsers.Message, StringComparison.Ordinal);
+        DatasetFiles.AssertSameSnapshot(before, DatasetFiles.Snapshot(folder));
+    }
+
+    [Fact]
+    public void The_behaviour_stage_refuses_a_catalogue_or_users_file_changed_after_it_was_generated()
+    {
+        using var temp = new TempDirectory("stage");
+        DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path, stage: DatasetStage.Catalog), cancellationToken: Token);
+        DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path, stage: DatasetStage.Users), cancellationToken: Token);
+        string users = File.ReadAllText(temp.File("users.csv"));
+        File.WriteAllText(temp.File("users.csv"), users.Replace("U000001,", "U000001x,", StringComparison.Ordinal));
+        var before = DatasetFiles.Snapshot(temp.Path);
+
+        var error = Assert.Throws<DatasetUsageException>(() => DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path, stage: DatasetStage.Behaviour), cancellationToken: Token));
+
+        Assert.Contains("users.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match the manifest", error.Message, StringComparison.Ordinal);
+        DatasetFiles.AssertSameSnapshot(before, DatasetFiles.Snapshot(temp.Path));
+    }
+
+    [Fact]
+    public void The_behaviour_stage_takes_the_world_from_the_folder_and_only_the_behaviour_and_seed_from_the_caller()
+    {
+        using var temp = new TempDirectory("stage");
+        DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path, stage: DatasetStage.Catalog), cancellationToken: Token);
+        DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path, stage: DatasetStage.Users), cancellationToken: Token);
+        var world = DatasetFiles.Snapshot(temp.Path);
+
+        // Other sizes, another period and vocabulary: all ignored, the folder's catalogue and users are simulated.
+        var caller = new RecSynthOptions
+        {
+            Seed = 7,
+            Time = TestOptions.Weeks(30),
+            Catalog = new CatalogOptions { Count = 5, Sizes = [new("One size", 1)] },
+            Users = new UserOptions { Count = 3 },
+            Behaviour = new BehaviourOptions { Policy = "fixed:cf" },
+        };
+        var manifest = DatasetGenerator.Generate(caller, TestOptions.Output(temp.Path, stage: DatasetStage.Behaviour), cancellationToken: Token);
+
+        foreach (string file in DatasetFiles.CatalogAndUsers)
+        {
+            Assert.True(world[file].AsSpan().SequenceEqual(File.ReadAllBytes(temp.File(file))), $"{file} changed");
+        }
+
+        Assert.Equal((42L, 42L, 7L), (manifest.Stages["catalog"].Seed, manifest.Stages["users"].Seed, manifest.Stages["behaviour"].Seed));
+        using var written = DatasetFiles.Manifest(temp.Path);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(written.RootElement.GetProperty("stages").GetProperty("behaviour").GetProperty("config").GetRawText())!.AsObject();
+        var recorded = RecSynth.Files.Config.OptionsJson.FromJson(config, "manifest.json");
+        OptionsEquality.AssertEqual(Options with { Seed = 7, Behaviour = caller.Behaviour }, recorded);
+        Assert.Equal(400, DatasetFiles.Rows(temp.File("ground_truth.csv")));
+        var (header, sessions) = ExpectedRows.ReadCsv(temp.File("sessions.csv"));
+        Assert.NotEmpty(sessions);
+        Assert.All(sessions, r => Assert.Equal(("fixed:cf", "cf"), (r[Array.IndexOf(header, "Policy")], r[Array.IndexOf(header, "Arm")])));
+        long end = Options.Time.End.ToUnixTimeSeconds();
+        Assert.All(sessions, r => Assert.True(DateTimeOffset.Parse(r[Array.IndexOf(header, "StartedAt")], System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds() < end, $"session {r[0]} after the folder's period"));
+        DatasetFiles.AssertMatchesManifest(temp.Path);
     }
 
     [Fact]
@@ -123,7 +249,7 @@ public sealed class DatasetFolderTests
 
         DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path, force: true), cancellationToken: Token);
 
-        Assert.Equal(["embeddings.npy", "manifest.json", "notes.txt", "products.csv", "users.csv"], Entries(temp.Path));
+        Assert.Equal(["embeddings.npy", "ground_truth.csv", "interactions.csv", "manifest.json", "notes.txt", "products.csv", "sessions.csv", "users.csv"], Entries(temp.Path));
         Assert.Equal("mine", File.ReadAllText(temp.File("notes.txt")));
     }
 
@@ -131,10 +257,11 @@ public sealed class DatasetFolderTests
     [InlineData(DatasetStage.All)]
     [InlineData(DatasetStage.Catalog)]
     [InlineData(DatasetStage.Users)]
+    [InlineData(DatasetStage.Behaviour)]
     public void Rerunning_a_stage_that_exists_is_refused_without_force(DatasetStage stage)
     {
         using var temp = new TempDirectory("rerun");
-        DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path), cancellationToken: Token);
+        whole.CopyTo(temp.Path);
         var before = DatasetFiles.Snapshot(temp.Path);
 
         var error = Assert.Throws<DatasetUsageException>(() =>
@@ -155,17 +282,18 @@ public sealed class DatasetFolderTests
         var manifest = DatasetGenerator.Generate(Options with { Seed = 7 }, TestOptions.Output(temp.Path, force: true), cancellationToken: Token);
 
         // The factor files of the first run are not part of the new dataset: they are gone, not left stale.
-        Assert.Equal(["embeddings.npy", "manifest.json", "products.csv", "users.csv"], Entries(temp.Path));
+        Assert.Equal(["embeddings.npy", "ground_truth.csv", "interactions.csv", "manifest.json", "products.csv", "sessions.csv", "users.csv"], Entries(temp.Path));
+        Assert.Equal(7, manifest.Stages["behaviour"].Seed);
         Assert.Equal(7, manifest.Stages["catalog"].Seed);
         DatasetFiles.AssertMatchesManifest(temp.Path);
         DatasetFiles.AssertSameSnapshot(DatasetFiles.Snapshot(reference.Path), DatasetFiles.Snapshot(temp.Path));
     }
 
     [Fact]
-    public void With_force_rerunning_one_stage_keeps_the_other()
+    public void With_force_rerunning_one_stage_keeps_the_other_and_drops_the_behaviour_simulated_on_it()
     {
         using var temp = new TempDirectory("rerun");
-        DatasetGenerator.Generate(Options, TestOptions.Output(temp.Path), cancellationToken: Token);
+        whole.CopyTo(temp.Path);
         byte[] products = File.ReadAllBytes(temp.File("products.csv"));
         byte[] users = File.ReadAllBytes(temp.File("users.csv"));
 
@@ -174,6 +302,31 @@ public sealed class DatasetFolderTests
         Assert.Equal(products, File.ReadAllBytes(temp.File("products.csv")));
         Assert.NotEqual(users, File.ReadAllBytes(temp.File("users.csv")));
         Assert.Equal((Options.Catalog.Count, 123L), (manifest.Stages["catalog"].Counts["products"], manifest.Stages["users"].Counts["users"]));
+
+        // The behaviour was simulated on the old users: it is gone, not left stale.
+        Assert.Equal(["catalog", "users"], manifest.Stages.Keys);
+        Assert.Equal(["embeddings.npy", "manifest.json", "products.csv", "users.csv"], Entries(temp.Path));
+        DatasetFiles.AssertMatchesManifest(temp.Path);
+    }
+
+    [Fact]
+    public void With_force_rerunning_the_behaviour_stage_keeps_the_catalogue_and_users()
+    {
+        using var temp = new TempDirectory("rerun");
+        whole.CopyTo(temp.Path);
+        var before = DatasetFiles.Snapshot(temp.Path);
+
+        var manifest = DatasetGenerator.Generate(Options with { Seed = 7 }, TestOptions.Output(temp.Path, stage: DatasetStage.Behaviour, force: true), cancellationToken: Token);
+
+        var after = DatasetFiles.Snapshot(temp.Path);
+        Assert.Equal(before.Keys, after.Keys);
+        foreach (string file in DatasetFiles.CatalogAndUsers)
+        {
+            Assert.True(before[file].AsSpan().SequenceEqual(after[file]), $"{file} changed");
+        }
+
+        Assert.False(before["sessions.csv"].AsSpan().SequenceEqual(after["sessions.csv"]), "sessions.csv is the same with seed 7");
+        Assert.Equal((42L, 42L, 7L), (manifest.Stages["catalog"].Seed, manifest.Stages["users"].Seed, manifest.Stages["behaviour"].Seed));
         DatasetFiles.AssertMatchesManifest(temp.Path);
     }
 

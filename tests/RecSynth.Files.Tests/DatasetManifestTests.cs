@@ -27,12 +27,21 @@ public sealed class DatasetManifestTests(GeneratedDatasets datasets)
         using var manifest = DatasetFiles.Manifest(dataset.Folder);
         var stages = manifest.RootElement.GetProperty("stages");
 
-        Assert.Equal(["catalog", "users"], stages.EnumerateObject().Select(s => s.Name));
+        Assert.Equal(["behaviour", "catalog", "users"], stages.EnumerateObject().Select(s => s.Name));
         Assert.Equal(42, stages.GetProperty("catalog").GetProperty("seed").GetInt64());
         Assert.Equal(42, stages.GetProperty("users").GetProperty("seed").GetInt64());
+        Assert.Equal(42, stages.GetProperty("behaviour").GetProperty("seed").GetInt64());
         Assert.Equal(3_000, stages.GetProperty("catalog").GetProperty("counts").GetProperty("products").GetInt64());
         Assert.Equal(1_000, stages.GetProperty("users").GetProperty("counts").GetProperty("users").GetInt64());
-        foreach (string stage in new[] { "catalog", "users" })
+
+        // The behaviour counts are the rows of its files, counted here by a CSV reader.
+        var behaviour = stages.GetProperty("behaviour").GetProperty("counts");
+        Assert.Equal(["interactions", "sessions"], behaviour.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        long interactions = DatasetFiles.Rows(dataset.File("interactions.csv"));
+        long sessions = DatasetFiles.Rows(dataset.File("sessions.csv"));
+        Assert.True(interactions > 0 && sessions > 0, $"{interactions} interactions in {sessions} sessions");
+        Assert.Equal((interactions, sessions), (behaviour.GetProperty("interactions").GetInt64(), behaviour.GetProperty("sessions").GetInt64()));
+        foreach (string stage in new[] { "behaviour", "catalog", "users" })
         {
             var config = JsonNode.Parse(stages.GetProperty(stage).GetProperty("config").GetRawText())!.AsObject();
             OptionsEquality.AssertEqual(dataset.Options, OptionsJson.FromJson(config, "manifest.json"));
@@ -62,8 +71,15 @@ public sealed class DatasetManifestTests(GeneratedDatasets datasets)
 
         using var manifest = DatasetFiles.Manifest(dataset.Folder);
         var files = manifest.RootElement.GetProperty("files");
+        long interactions = DatasetFiles.Rows(dataset.File("interactions.csv"));
+        long sessions = DatasetFiles.Rows(dataset.File("sessions.csv"));
+        Assert.True(interactions > 0 && sessions > 0, $"{interactions} interactions in {sessions} sessions");
         Assert.Equal(
-            [("embeddings.npy", "catalog", 3_000L), ("item_factors.npy", "catalog", 3_000L), ("products.csv", "catalog", 3_000L), ("user_factors.npy", "users", 1_000L), ("users.csv", "users", 1_000L)],
+            [
+                ("embeddings.npy", "catalog", 3_000L), ("ground_truth.csv", "behaviour", 1_000L), ("interactions.csv", "behaviour", interactions),
+                ("item_factors.npy", "catalog", 3_000L), ("products.csv", "catalog", 3_000L), ("sessions.csv", "behaviour", sessions),
+                ("user_factors.npy", "users", 1_000L), ("users.csv", "users", 1_000L),
+            ],
             files.EnumerateObject().Select(f => (f.Name, f.Value.GetProperty("stage").GetString()!, f.Value.GetProperty("rows").GetInt64())));
         Assert.All(files.EnumerateObject(), f => Assert.Matches("^[0-9a-f]{64}$", f.Value.GetProperty("sha256").GetString()!));
     }

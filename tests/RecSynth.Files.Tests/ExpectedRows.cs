@@ -23,6 +23,13 @@ internal static class ExpectedRows
         "cf_preference", "preference_consistency", "activity", "signed_up_at", "drift_at", "cf_preference_after",
     ];
 
+    /// <summary>Spec §3.</summary>
+    public static readonly string[] InteractionColumns = ["FeedbackType", "UserId", "ItemId", "Timestamp", "RecType", "SessionId", "Position"];
+
+    /// <summary>Spec §3.</summary>
+    public static readonly string[] SessionColumns =
+        ["SessionId", "UserId", "StartedAt", "Policy", "Arm", "Propensity", "SlateSize", "Views", "Likes", "Purchases", "Reward"];
+
     private static readonly string[] Levels = ["Low", "Medium", "High"];
 
     public static string Time(long seconds) =>

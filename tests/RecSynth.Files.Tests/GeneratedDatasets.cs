@@ -15,26 +15,37 @@ public sealed class GeneratedDatasets : IDisposable
 
     public GeneratedDatasets()
     {
-        _default = new(() => Generate("default", TestOptions.Small(3_000, 1_000) with { Factors = new FactorOptions { Write = true } }));
-        _float64 = new(() => Generate("float64", TestOptions.Small(3_000, 1_000) with { Embedding = new EmbeddingOptions { Dtype = EmbeddingDType.Float64 } }, DatasetStage.Catalog));
-        _awkwardNames = new(() => Generate("awkward", AwkwardVocabulary.Options));
+        _default = new(() => Generate("default", TestOptions.Dataset(3_000, 1_000) with { Factors = new FactorOptions { Write = true } }, DatasetStage.All));
+        _float64 = new(() => Generate("float64", TestOptions.Dataset(3_000, 1_000) with { Embedding = new EmbeddingOptions { Dtype = EmbeddingDType.Float64 } }, DatasetStage.Catalog));
+        _awkwardNames = new(() => Generate("awkward", AwkwardVocabulary.Options, DatasetStage.Catalog, DatasetStage.Users));
     }
 
-    /// <summary>The default scenario at 3,000 products and 1,000 users, with the factor files.</summary>
+    /// <summary>
+    /// The default scenario at 3,000 products and 1,000 users, with the factor files: every stage, with two weeks of
+    /// behaviour.
+    /// </summary>
     public Dataset Default => _default.Value;
 
     /// <summary>The catalogue of <see cref="Default"/> with float64 embeddings.</summary>
     public Dataset Float64 => _float64.Value;
 
-    /// <summary>A vocabulary whose names hold commas, quotes, backslashes and non-ASCII letters.</summary>
+    /// <summary>
+    /// A vocabulary whose names hold commas, quotes, backslashes and non-ASCII letters: the catalogue and the users,
+    /// written by two stages into one folder.
+    /// </summary>
     public Dataset AwkwardNames => _awkwardNames.Value;
 
     public void Dispose() => _root.Dispose();
 
-    private Dataset Generate(string name, RecSynthOptions options, DatasetStage stage = DatasetStage.All)
+    private Dataset Generate(string name, RecSynthOptions options, params DatasetStage[] stages)
     {
         string folder = _root.Sub(name);
-        var manifest = DatasetGenerator.Generate(options, TestOptions.Output(folder, threads: 2, stage: stage), cancellationToken: CancellationToken.None);
+        DatasetManifest manifest = null!;
+        foreach (var stage in stages)
+        {
+            manifest = DatasetGenerator.Generate(options, TestOptions.Output(folder, threads: 2, stage: stage), cancellationToken: CancellationToken.None);
+        }
+
         return new Dataset(folder, options, manifest);
     }
 }
@@ -70,6 +81,12 @@ internal static class AwkwardVocabulary
         {
             Count = 600,
             AgeGroups = [new("young, very", 1), new("\"old\"", 1), new("mittel", 1)],
+        },
+
+        // The appeal of each condition names the conditions of this catalogue (the defaults name the default ones).
+        Behaviour = new BehaviourOptions
+        {
+            Response = new ResponseOptions { ConditionAppeal = [new("Neu", -0.25), new("Alt, aber \"gut\"", 0.5)] },
         },
     };
 }

@@ -14,12 +14,26 @@ namespace RecSynth.Files.Tests;
 /// <summary>Small, fast options for tests that generate datasets.</summary>
 internal static class TestOptions
 {
+    /// <summary>The default start of the simulated period.</summary>
+    public static readonly DateTimeOffset Start = new(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Small sizes over the default (year-long) period: for tests of the catalogue or users stage alone.</summary>
     public static RecSynthOptions Small(int products = 2_000, int users = 1_000, long seed = 42) =>
         new RecSynthOptions { Seed = seed } with
         {
             Catalog = new CatalogOptions { Count = products },
             Users = new UserOptions { Count = users },
         };
+
+    /// <summary>
+    /// Small sizes over a short period from the default start, for tests that write every stage: a year of behaviour
+    /// takes seconds, a few weeks a fraction of that. (Listing and sign-up times are relative to the period.)
+    /// </summary>
+    public static RecSynthOptions Dataset(int products = 2_000, int users = 1_000, long seed = 42, int weeks = 2) =>
+        Small(products, users, seed) with { Time = Weeks(weeks) };
+
+    /// <summary>A period of whole weeks from the default start.</summary>
+    public static TimeWindowOptions Weeks(int weeks) => new() { Start = Start, End = Start.AddDays(7 * weeks) };
 
     public static GenerateOptions Output(string directory, int threads = 2, DatasetStage stage = DatasetStage.All, bool force = false) =>
         new() { Directory = directory, Threads = threads, Stage = stage, Force = force };
@@ -169,6 +183,15 @@ internal static class KnobPaths
 /// <summary>Reading and checking dataset folders, independently of the code that wrote them.</summary>
 internal static class DatasetFiles
 {
+    /// <summary>The files of the behaviour stage (spec §3), in ordinal order.</summary>
+    public static readonly string[] Behaviour = ["ground_truth.csv", "interactions.csv", "sessions.csv"];
+
+    /// <summary>The files of the catalogue and users stages without the factor files, in ordinal order.</summary>
+    public static readonly string[] CatalogAndUsers = ["embeddings.npy", "products.csv", "users.csv"];
+
+    /// <summary>The data files of a whole dataset without the factor files, in ordinal order.</summary>
+    public static readonly string[] All = [.. CatalogAndUsers.Concat(Behaviour).Order(StringComparer.Ordinal)];
+
     public static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     /// <summary>Every file under the folder (relative path → bytes), for before/after comparisons.</summary>
@@ -186,6 +209,21 @@ internal static class DatasetFiles
         }
 
         return files;
+    }
+
+    /// <summary>Copies a dataset folder (files and subfolders) into <paramref name="destination"/>, which it creates.</summary>
+    public static void Copy(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (string directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, directory)));
+        }
+
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)));
+        }
     }
 
     public static void AssertSameSnapshot(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual)

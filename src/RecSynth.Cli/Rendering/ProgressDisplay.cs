@@ -44,6 +44,7 @@ internal static class ProgressDisplay
                 if (!_tasks.TryGetValue(value.File, out var task))
                 {
                     task = context.AddTask(value.File, maxValue: Math.Max(1, value.Total));
+                    s_units.AddOrUpdate(task, value.Unit);
                     _tasks[value.File] = task;
                 }
 
@@ -87,15 +88,19 @@ internal static class ProgressDisplay
             : TimeSpan.FromSeconds(Math.Round(s)).ToString("c", CultureInfo.InvariantCulture);
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProgressTask, string> s_units = [];
+
+    private static string Unit(ProgressTask task) => s_units.TryGetValue(task, out string? unit) ? unit : "rows";
+
     private sealed class RowsColumn : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:N0}/{task.MaxValue:N0} rows"));
+            new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:N0}/{task.MaxValue:N0} {Unit(task)}"));
     }
 
     private sealed class RateColumn : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Speed is double speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} rows/s") : "");
+            new Text(task.Speed is double speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} {Unit(task)}/s") : "");
     }
 }

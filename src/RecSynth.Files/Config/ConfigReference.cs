@@ -104,5 +104,5 @@ public static class ConfigReference
 
     private static string Range(string? range) => range is null ? "" : $", {range}";
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
 }

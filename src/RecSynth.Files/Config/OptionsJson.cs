@@ -99,6 +99,10 @@ internal static class OptionsJson
         return json;
     }
 
+    /// <summary>A JSON number as a long when it is written as an integer, else as a double (whatever CLR type backs the node).</summary>
+    private static object Number(string text) =>
+        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
     private static object? Plain(JsonNode? node) => node switch
     {
         null => null,
@@ -109,8 +113,7 @@ internal static class OptionsJson
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number when v.TryGetValue(out long l) => l,
-            JsonValueKind.Number => v.GetValue<double>(),
+            JsonValueKind.Number => Number(v.ToJsonString()),
             _ => null,
         },
         _ => null,

@@ -17,7 +17,11 @@ internal static class ResourceEstimate
     /// <summary>A pipeline chunk (1 MiB of data, in a buffer that may have grown to twice that).</summary>
     private const long ChunkBytes = 2L << 20;
 
-    public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads)
+    public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads) =>
+        Estimate(options, catalog, users, behaviour, threads).Bytes;
+
+    /// <summary>The memory the run needs, and whether the behaviour stage is what sets it.</summary>
+    private static (long Bytes, bool BehaviourDominates) Estimate(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads)
     {
         // The stages run one after the other, so the larger of them counts.
         long window = 2L * threads + 2; // chunks in flight per file (OrderedPipeline)
@@ -34,12 +38,15 @@ internal static class ResourceEstimate
             stage = Math.Max(stage, window * ChunkBytes);
         }
 
+        bool behaviourDominates = false;
         if (behaviour)
         {
-            stage = Math.Max(stage, BehaviourBytes(options, threads));
+            long simulation = BehaviourBytes(options, threads);
+            behaviourDominates = simulation > stage;
+            stage = Math.Max(stage, simulation);
         }
 
-        return BaseBytes + stage;
+        return (BaseBytes + stage, behaviourDominates);
     }
 
     /// <summary>
@@ -58,9 +65,18 @@ internal static class ResourceEstimate
         return world + states + week + threads * (products * 16L);
     }
 
-    public static long DiskBytes(RecSynthOptions options, bool catalog, bool users)
+    public static long DiskBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour = false)
     {
         long bytes = 0;
+        if (behaviour)
+        {
+            // Sessions (~70 bytes) and ~1.6 interactions (~65 bytes) each, at the clipped log-normal's mean activity.
+            var activity = options.Users.Activity;
+            double mean = Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2));
+            double weeks = (options.Time.End - options.Time.Start).TotalDays / 7;
+            bytes += (long)(options.Users.Count * mean * weeks * (70 + 1.6 * 65)) + options.Users.Count * 120L;
+        }
+
         if (catalog)
         {
             int elementSize = options.Embedding.Dtype == EmbeddingDType.Float64 ? 8 : 4;
@@ -80,18 +96,18 @@ internal static class ResourceEstimate
     /// <summary>Refuses runs this machine cannot hold (a usage error) or store (an I/O error), before anything is written.</summary>
     public static void Check(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads, string directory)
     {
-        long need = MemoryBytes(options, catalog, users, behaviour, threads);
+        var (need, behaviourDominates) = Estimate(options, catalog, users, behaviour, threads);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (need > available)
         {
-            throw new DatasetUsageException(behaviour
+            throw new DatasetUsageException(behaviourDominates
                 ? $"simulating behaviour for catalog.count = {options.Catalog.Count} and users.count = {options.Users.Count} needs about {Size(need)} of memory, "
                   + $"but only {Size(available)} is available to this process; lower the sizes (--products, --users) or use a larger machine"
                 : $"generating needs about {Size(need)} of memory with --threads {threads} (embedding.dimensions = {options.Embedding.Dimensions}), "
                   + $"but only {Size(available)} is available to this process; use fewer --threads or a larger memory limit");
         }
 
-        long disk = DiskBytes(options, catalog, users);
+        long disk = DiskBytes(options, catalog, users, behaviour);
         long? free = FreeSpace(Path.GetFullPath(directory));
         if (free is long bytes && disk > bytes)
         {

@@ -15,6 +15,7 @@ internal sealed class CfSource
     private readonly World _world;
     private readonly CfSourceOptions _options;
     private readonly int[][] _pools; // per community: best items for its centroid
+    private readonly bool[][] _membership; // per community: whether each item is in its pool
     private readonly int[] _popular; // the most popular items
     private readonly float[] _popularScores;
 
@@ -23,7 +24,7 @@ internal sealed class CfSource
         _world = world;
         _options = options;
         int n = world.Items.Length;
-        int poolSize = Math.Min(n, 4 * options.Candidates);
+        int poolSize = Math.Min(n, 2 * options.Candidates);
         var communities = world.Communities;
         _pools = new int[communities.Count][];
         Parallel.For(0, communities.Count, parallel, c =>
@@ -32,11 +33,21 @@ internal sealed class CfSource
             var best = new TopK(poolSize);
             for (int i = 0; i < n; i++)
             {
-                best.Offer(i, VectorMath.DotScalar(centroid, world.ItemFactor(i)) + (float)options.PopularityWeight * world.ZPopularity[i]);
+                best.Offer(i, VectorMath.Dot(centroid, world.ItemFactor(i)) + (float)options.PopularityWeight * world.ZPopularity[i]);
             }
 
             _pools[c] = best.Sorted().Items;
         });
+        _membership = [.. _pools.Select(pool =>
+        {
+            var member = new bool[n];
+            foreach (int item in pool)
+            {
+                member[item] = true;
+            }
+
+            return member;
+        })];
 
         var popular = new TopK(Math.Min(n, options.Candidates));
         for (int i = 0; i < n; i++)
@@ -57,16 +68,23 @@ internal sealed class CfSource
         var nearest = new TopK(Math.Min(PoolCommunities, communities.Count));
         for (int c = 0; c < communities.Count; c++)
         {
-            nearest.Offer(c, VectorMath.DotScalar(factor, communities.Centroid(c)));
+            nearest.Offer(c, VectorMath.Dot(factor, communities.Centroid(c)));
         }
 
         var best = new TopK(Math.Min(_options.Candidates, _world.Items.Length));
-        var seen = new HashSet<int>();
-        foreach (int c in nearest.Indices())
+        int[] chosen = [.. nearest.Indices()];
+        for (int p = 0; p < chosen.Length; p++)
         {
-            foreach (int item in _pools[c])
+            foreach (int item in _pools[chosen[p]])
             {
-                if (seen.Add(item))
+                // An item in an earlier pool was scored already.
+                bool seen = false;
+                for (int q = 0; q < p && !seen; q++)
+                {
+                    seen = _membership[chosen[q]][item];
+                }
+
+                if (!seen)
                 {
                     best.Offer(item, Score(factor, item));
                 }
@@ -80,5 +98,5 @@ internal sealed class CfSource
     public (int[] Items, float[] Scores) Popular => (_popular, _popularScores);
 
     private float Score(ReadOnlySpan<float> userFactor, int item) =>
-        VectorMath.DotScalar(userFactor, _world.ItemFactor(item)) + (float)_options.PopularityWeight * _world.ZPopularity[item];
+        VectorMath.Dot(userFactor, _world.ItemFactor(item)) + (float)_options.PopularityWeight * _world.ZPopularity[item];
 }

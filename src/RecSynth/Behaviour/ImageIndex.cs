@@ -460,14 +460,21 @@ internal sealed class TopK(int k)
         return _count;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Offer(int index, float score)
     {
-        if (k <= 0)
+        // The common case, once the list is full: a candidate below the last one.
+        if (_count == k && score < _scores[_count - 1])
         {
             return;
         }
 
-        if (_count == k && !Better(score, index, _scores[_count - 1], _indices[_count - 1]))
+        Insert(index, score);
+    }
+
+    private void Insert(int index, float score)
+    {
+        if (k <= 0 || (_count == k && !Better(score, index, _scores[_count - 1], _indices[_count - 1])))
         {
             return;
         }

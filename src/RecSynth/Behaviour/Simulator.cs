@@ -241,7 +241,7 @@ internal sealed class Simulator
             + (((user.MaterialMask >> item.Material) & 1) != 0 ? r.Material : 0)
             + (((user.BrandMask >> item.Brand) & 1) != 0 ? r.Brand : 0)
             + (item.Style == user.PrimaryStyle ? r.Style : 0)
-            + r.Taste * VectorMath.DotScalar(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex))
+            + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex))
             + r.Popularity * _world.ZPopularity[itemIndex]
             - r.PricePenalty[user.PriceSensitivity] * _logPrice[itemIndex]
             + r.Sustainability[user.SustainabilityFocus] * _appeal[itemIndex];
@@ -276,28 +276,36 @@ internal sealed class Simulator
             n++;
         }
 
+        // Similarities are computed when a slate first needs them (most sessions need a tenth of the pairs).
         int width = scratch.LocalWidth;
         for (int a = 0; a < n; a++)
         {
-            ref readonly var first = ref _world.Items[scratch.LocalItems[a]];
-            for (int b = 0; b < a; b++)
-            {
-                float similarity = _world.Similarity(first, _world.Items[scratch.LocalItems[b]]);
-                scratch.LocalSimilarity[a * width + b] = similarity;
-                scratch.LocalSimilarity[b * width + a] = similarity;
-            }
+            scratch.LocalSimilarity.AsSpan(a * width, n).Fill(float.NaN);
         }
+    }
+
+    private float Similarity(int a, int b, Scratch scratch)
+    {
+        int width = scratch.LocalWidth;
+        float similarity = scratch.LocalSimilarity[a * width + b];
+        if (float.IsNaN(similarity))
+        {
+            similarity = _world.Similarity(_world.Items[scratch.LocalItems[a]], _world.Items[scratch.LocalItems[b]]);
+            scratch.LocalSimilarity[a * width + b] = similarity;
+            scratch.LocalSimilarity[b * width + a] = similarity;
+        }
+
+        return similarity;
     }
 
     /// <summary>The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty).</summary>
     private double ViewBase(int p, Scratch scratch)
     {
         int local = scratch.SlateLocal[p];
-        int width = scratch.LocalWidth;
         float saturation = 0;
         for (int q = 0; q < p; q++)
         {
-            saturation = Math.Max(saturation, scratch.LocalSimilarity[local * width + scratch.SlateLocal[q]]);
+            saturation = Math.Max(saturation, Similarity(local, scratch.SlateLocal[q], scratch));
         }
 
         double penalty = Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);

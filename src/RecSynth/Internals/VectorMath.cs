@@ -11,14 +11,15 @@ namespace RecSynth.Internals;
 /// </summary>
 internal static class VectorMath
 {
-    /// <summary>Dot product of two float vectors whose length is a multiple of 8.</summary>
+    /// <summary>Dot product of two float vectors of the same length (any length; the tail beyond a multiple of 8 is added last, in order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         ref float x = ref MemoryMarshal.GetReference(a);
         ref float y = ref MemoryMarshal.GetReference(b);
         var sums = Vector256<float>.Zero;
-        for (nuint k = 0; k < (nuint)a.Length; k += 8)
+        nuint whole = (nuint)(a.Length & ~7);
+        for (nuint k = 0; k < whole; k += 8)
         {
             sums += Vector256.LoadUnsafe(ref x, k) * Vector256.LoadUnsafe(ref y, k);
         }
@@ -29,14 +30,7 @@ internal static class VectorMath
             sum += sums.GetElement(lane);
         }
 
-        return sum;
-    }
-
-    /// <summary>A scalar dot product in order (for short vectors such as the hidden factors).</summary>
-    public static float DotScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int k = 0; k < a.Length; k++)
+        for (int k = (int)whole; k < a.Length; k++)
         {
             sum += a[k] * b[k];
         }

@@ -49,7 +49,7 @@ public sealed record CfSourceOptions
 {
     /// <summary>Candidates kept per user, re-ranked with noise in each session.</summary>
     [Knob("candidates kept per user (the model's top list), re-ranked with noise in each session", Min = 10, Max = 10_000)]
-    public int Candidates { get; init; } = 200;
+    public int Candidates { get; init; } = 120;
 
     /// <summary>Weight of standardised log-popularity in the CF score.</summary>
     [Knob("weight of standardised log-popularity next to the taste match (user · item factors)", Min = 0, Max = 10)]
@@ -77,7 +77,7 @@ public sealed record ImageSourceOptions
 
     /// <summary>Nearest neighbours kept per anchor.</summary>
     [Knob("nearest neighbours looked up per anchor product", Min = 10, Max = 1000)]
-    public int Neighbours { get; init; } = 50;
+    public int Neighbours { get; init; } = 30;
 
     /// <summary>Similarity lost per step back in the user's history.</summary>
     [Knob("similarity discount per step back in the user's history (the most recent anchor counts fully)", Min = 0, Max = 1)]

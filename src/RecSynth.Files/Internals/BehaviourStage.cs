@@ -33,10 +33,11 @@ internal static class BehaviourStage
         using var sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
         int weeks = run.Simulator.Schedule.Weeks;
         progress?.Report(new GenerationProgress("behaviour", 0, weeks, "weeks"));
-        run.Run((week, interactionRows, sessionRows) =>
+        var buffers = new List<ArrayBufferWriter<byte>>();
+        run.Run((week, interactionRows, interactionCount, sessionRows, sessionCount) =>
         {
-            WriteRows(interactions, interactionRows, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, parallel);
-            WriteRows(sessions, sessionRows, BehaviourCsv.MaxSessionBytes, csv.WriteSession, parallel);
+            WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, parallel);
+            WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, parallel);
             progress?.Report(new GenerationProgress("behaviour", week + 1, weeks, "weeks"));
         }, cancellationToken);
 
@@ -49,7 +50,7 @@ internal static class BehaviourStage
         {
             using var file = new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns));
             int[] users = [.. Enumerable.Range(0, state.UserList.Length)];
-            WriteRows(file, users, csv.MaxTruthBytes, (int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), parallel);
+            WriteRows(file, users, users.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
             files.Add((GroundTruthFile, file.Complete(Name)));
         }
 
@@ -63,29 +64,29 @@ internal static class BehaviourStage
 
     private delegate int RowWriter<T>(in T row, Span<byte> destination);
 
-    /// <summary>Formats rows in parallel chunks and appends the chunks in order.</summary>
-    private static void WriteRows<T>(StreamedFile file, ReadOnlySpan<T> rows, int maxRowBytes, RowWriter<T> write, ParallelOptions parallel)
+    /// <summary>Formats rows in parallel chunks and appends the chunks in order; the chunk buffers are reused from call to call.</summary>
+    private static void WriteRows<T>(
+        StreamedFile file, T[] rows, int count, int maxRowBytes, RowWriter<T> write, List<ArrayBufferWriter<byte>> buffers, ParallelOptions parallel)
     {
-        int chunks = (rows.Length + RowsPerChunk - 1) / RowsPerChunk;
-        var buffers = new ArrayBufferWriter<byte>[chunks];
-        var copy = rows.ToArray();
+        int chunks = (count + RowsPerChunk - 1) / RowsPerChunk;
+        while (buffers.Count < chunks)
+        {
+            buffers.Add(new ArrayBufferWriter<byte>(RowsPerChunk * 80));
+        }
+
         Parallel.For(0, chunks, parallel, c =>
         {
-            var buffer = new ArrayBufferWriter<byte>(RowsPerChunk * 80);
-            int end = Math.Min(copy.Length, (c + 1) * RowsPerChunk);
+            var buffer = buffers[c];
+            buffer.ResetWrittenCount();
+            int end = Math.Min(count, (c + 1) * RowsPerChunk);
             for (int i = c * RowsPerChunk; i < end; i++)
             {
-                buffer.Advance(write(copy[i], buffer.GetSpan(maxRowBytes)));
+                buffer.Advance(write(rows[i], buffer.GetSpan(maxRowBytes)));
             }
-
-            buffers[c] = buffer;
         });
         for (int c = 0; c < chunks; c++)
         {
-            file.Write(buffers[c].WrittenSpan, Math.Min(RowsPerChunk, rows.Length - c * RowsPerChunk));
+            file.Write(buffers[c].WrittenSpan, Math.Min(RowsPerChunk, count - c * RowsPerChunk));
         }
     }
-
-    private static void WriteRows(StreamedFile file, int[] users, int maxRowBytes, Func<int, Span<byte>, int> write, ParallelOptions parallel) =>
-        WriteRows<int>(file, users, maxRowBytes, (in int user, Span<byte> destination) => write(user, destination), parallel);
 }

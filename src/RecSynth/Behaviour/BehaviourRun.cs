@@ -37,19 +37,25 @@ internal sealed class BehaviourRun
 
     public UserState? State(int user) => _states[user];
 
-    /// <summary>Runs every week; <paramref name="week"/> receives each week's records in file order.</summary>
-    public void Run(Action<int, ReadOnlySpan<InteractionRecord>, ReadOnlySpan<SessionRecord>> week, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs every week; <paramref name="week"/> receives each week's records in file order (as arrays and the number of
+    /// records in them: the arrays are reused from week to week, so memory does not creep up over a long period).
+    /// </summary>
+    public void Run(Action<int, InteractionRecord[], int, SessionRecord[], int> week, CancellationToken cancellationToken)
     {
         int blocks = (_userCount + UsersPerBlock - 1) / UsersPerBlock;
         var outputs = new Simulator.Output[blocks];
-        var scratch = new ThreadLocal<Simulator.Scratch>(() =>
-            new Simulator.Scratch(_world.Items.Length, _simulator.SlateSize, Math.Max(16, _world.Options.Behaviour.Image.Anchors * _world.Options.Behaviour.Image.Neighbours)));
+        var options = _world.Options.Behaviour;
+        using var scratch = new ThreadLocal<Simulator.Scratch>(() =>
+            new Simulator.Scratch(_world.Items.Length, _simulator.SlateSize, Math.Max(16, options.Image.Anchors * options.Image.Neighbours)));
         for (int b = 0; b < blocks; b++)
         {
             outputs[b] = new Simulator.Output();
         }
 
-        var pending = new List<InteractionRecord>();
+        var interactions = new InteractionRecord[1024];
+        var sessions = new SessionRecord[1024];
+        int pending = 0; // interactions carried over from the previous week, at the start of the array
         long periodStart = _world.Options.Time.StartSeconds;
         int weeks = _simulator.Schedule.Weeks;
         for (int w = 0; w < weeks; w++)
@@ -63,37 +69,44 @@ internal sealed class BehaviourRun
                 int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
                 for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
                 {
-                    var state = _states[user] ??= new UserState(_world.Options.Behaviour.Image.Anchors);
+                    var state = _states[user] ??= new UserState(options.Image.Anchors);
                     _simulator.RunWeek(user, w, state, _policy, scratch.Value!, output, Truth);
                 }
             });
 
-            var interactions = new List<InteractionRecord>(pending);
-            var sessions = new List<SessionRecord>();
+            int interactionCount = pending, sessionCount = 0;
             foreach (var output in outputs)
             {
-                interactions.AddRange(output.Interactions);
-                sessions.AddRange(output.Sessions);
+                Append(ref interactions, ref interactionCount, output.Interactions);
+                Append(ref sessions, ref sessionCount, output.Sessions);
             }
 
-            var sortedInteractions = interactions.ToArray();
-            Array.Sort(sortedInteractions, new InteractionOrder());
-            var sortedSessions = sessions.ToArray();
-            Array.Sort(sortedSessions, new SessionOrder());
+            interactions.AsSpan(0, interactionCount).Sort(new InteractionOrder());
+            sessions.AsSpan(0, sessionCount).Sort(new SessionOrder());
 
             // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
             long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
-            int cut = Array.FindIndex(sortedInteractions, r => r.Timestamp >= weekEnd);
-            if (cut < 0)
+            int cut = interactionCount;
+            while (cut > 0 && interactions[cut - 1].Timestamp >= weekEnd)
             {
-                cut = sortedInteractions.Length;
+                cut--;
             }
 
-            pending = [.. sortedInteractions.AsSpan(cut)];
-            week(w, sortedInteractions.AsSpan(0, cut), sortedSessions);
+            week(w, interactions, cut, sessions, sessionCount);
+            pending = interactionCount - cut;
+            Array.Copy(interactions, cut, interactions, 0, pending);
+        }
+    }
+
+    private static void Append<T>(ref T[] array, ref int count, List<T> items)
+    {
+        if (count + items.Count > array.Length)
+        {
+            Array.Resize(ref array, Math.Max(2 * array.Length, count + items.Count));
         }
 
-        scratch.Dispose();
+        items.CopyTo(array, count);
+        count += items.Count;
     }
 
     private readonly struct InteractionOrder : IComparer<InteractionRecord>

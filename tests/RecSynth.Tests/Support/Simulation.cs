@@ -50,10 +50,10 @@ internal sealed class Simulation
             new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = token });
         var interactions = new List<InteractionRecord>();
         var sessions = new List<SessionRecord>();
-        run.Run((_, i, s) =>
+        run.Run((_, i, ic, s, sc) =>
         {
-            interactions.AddRange(i);
-            sessions.AddRange(s);
+            interactions.AddRange(i.AsSpan(0, ic));
+            sessions.AddRange(s.AsSpan(0, sc));
         }, token);
         return new Simulation(world, run, policy, [.. interactions], [.. sessions]);
     }

@@ -52,6 +52,13 @@ public static class DatasetGenerator
         bool catalog = output.Stage is DatasetStage.All or DatasetStage.Catalog;
         bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
         bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
+        if (output.Shard is { } shard && (!behaviour || shard.Index < 0 || shard.Index >= shard.Count || shard.Count is < 1 or > DatasetShard.MaxCount))
+        {
+            throw new OptionsException([new OptionProblem("--shard", shard.ToString(), behaviour
+                ? "the shard index is 0-based and must be below the number of shards"
+                : "shards split the behaviour stage; use --stage behaviour or all")]);
+        }
+
         string[] stages = [.. new[] { catalog ? CatalogStage.Name : null, users ? UsersStage.Name : null, behaviour ? BehaviourStage.Name : null }.OfType<string>()];
 
         // A new catalogue or user base makes an existing behaviour stage stale: its files go too.
@@ -102,13 +109,18 @@ public static class DatasetGenerator
 
             if (behaviour)
             {
-                var (files, behaviourCounts) = BehaviourStage.Write(world, options.Behaviour, options.Seed, folder.Staging, output.Threads, progress, cancellationToken);
+                var (files, behaviourCounts) = BehaviourStage.Write(world, options.Behaviour, options.Seed, output.Shard, folder.Staging, output.Threads, progress, cancellationToken);
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             var manifest = BuildManifest(world with { Seed = options.Seed }, folder, stages, counts, written, catalog || users);
+            if (output.Shard is { } part && manifest.Stages.TryGetValue(BehaviourStage.Name, out var simulated))
+            {
+                manifest.Stages[BehaviourStage.Name] = simulated with { Shard = part.ToString() };
+            }
+
             folder.Commit(written.Select(w => w.File), replaced, manifest);
             return manifest;
         }

@@ -14,4 +14,10 @@ public sealed record GenerateOptions
 
     /// <summary>Replace existing files in a non-empty folder.</summary>
     public bool Force { get; init; }
+
+    /// <summary>
+    /// Simulate the behaviour of one shard of the users only (the catalogue and users stages are written whole);
+    /// <see cref="DatasetMerger.Merge"/> joins the shards' folders into the dataset of an unsharded run.
+    /// </summary>
+    public DatasetShard? Shard { get; init; }
 }

@@ -256,6 +256,46 @@ public sealed class BadInputTests
         Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("3/3", "0-based")]
+    [InlineData("1/0", "number of shards must be in [1,")]
+    [InlineData("one/3", "k/n")]
+    [InlineData("1/2/3", "k/n")]
+    public async Task A_bad_shard_spec_exits_2_naming_the_option_and_the_form(string shard, string message)
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--shard", shard);
+
+        Assert.Contains($"--shard = {shard}", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shard_of_the_catalog_stage_exits_2()
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--stage", "catalog", "--shard", "0/2");
+
+        Assert.Contains("shards split the behaviour stage", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merging_an_incomplete_set_of_shards_exits_2_naming_the_missing_shard_and_creates_nothing()
+    {
+        using var temp = new TempDirectory("merge-bad");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(1));
+        foreach (int k in new[] { 0, 2 })
+        {
+            var shard = await Cli.RunAsync("generate", "-c", config, "--preset", "seed", "--shard", $"{k}/3", "-o", temp.Sub("s" + k), "--quiet");
+            Assert.True(shard.ExitCode == 0, shard.ToString());
+        }
+
+        var result = await Cli.RunAsync("merge", temp.Sub("s0"), temp.Sub("s2"), "-o", temp.Sub("merged"));
+
+        AssertRefused(result, 2);
+        Assert.Contains("1/3 missing", result.StdErr, StringComparison.Ordinal);
+        Datasets.AssertNotCreated(temp.Sub("merged"), result);
+    }
+
     [Fact]
     public async Task The_behaviour_stage_without_a_dataset_in_the_folder_exits_2_and_creates_nothing()
     {

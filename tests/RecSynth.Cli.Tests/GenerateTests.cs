@@ -223,6 +223,31 @@ public sealed partial class GenerateTests
     }
 
     [Fact]
+    public async Task Three_shards_merged_give_the_folder_of_one_unsharded_run_byte_for_byte()
+    {
+        using var temp = new TempDirectory("shards");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(2));
+        string[] sizes = ["-c", config, "--products", "1500", "--users", "700"];
+
+        var whole = await Cli.RunAsync(["generate", .. sizes, "-o", temp.Sub("whole"), "--quiet"]);
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        foreach (int k in new[] { 0, 1, 2 })
+        {
+            var shard = await Cli.RunAsync(["generate", .. sizes, "--shard", $"{k}/3", "-o", temp.Sub("shard" + k), "--quiet"]);
+            Assert.True(shard.ExitCode == 0, shard.ToString());
+            Assert.True(Datasets.CsvRows(Path.Combine(temp.Sub("shard" + k), "sessions.csv")) < Datasets.CsvRows(Path.Combine(temp.Sub("whole"), "sessions.csv")));
+        }
+
+        var merged = await Cli.RunAsync("merge", temp.Sub("shard1"), temp.Sub("shard2"), temp.Sub("shard0"), "-o", temp.Sub("merged"));
+
+        Assert.True(merged.ExitCode == 0, merged.ToString());
+        Assert.Contains("interactions.csv", merged.StdOut, StringComparison.Ordinal); // the summary table
+        Datasets.AssertComplete(temp.Sub("merged"), s_datasetFiles);
+        Datasets.AssertIdentical(temp.Sub("whole"), temp.Sub("merged"));
+    }
+
+    [Fact]
     public async Task One_thread_and_eight_threads_give_byte_identical_folders_including_the_factor_files()
     {
         using var temp = new TempDirectory("gen");

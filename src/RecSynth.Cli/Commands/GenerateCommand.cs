@@ -24,10 +24,16 @@ internal static class GenerateCommand
             Description = "Logging policy: uniform (cf or image, the default), uniform-blend, fixed:cf, fixed:image, fixed:<blend in [0, 1]>",
             HelpName = "POLICY",
         };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Simulate the behaviour of shard k of n only (0-based, users split by id), e.g. 0/3; `recsynth merge` joins the shards' folders",
+            HelpName = "k/n",
+        };
         var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv, a year of behaviour (interactions.csv, sessions.csv, ground_truth.csv) and manifest.json.");
         dataset.AddTo(command);
         command.Options.Add(stage);
         command.Options.Add(policy);
+        command.Options.Add(shard);
         command.Options.Add(force);
         command.SetAction((result, cancellationToken) =>
         {
@@ -44,12 +50,29 @@ internal static class GenerateCommand
                 }
             }
 
+            DatasetShard? part = null;
+            if (result.GetValue(shard) is { } shardText)
+            {
+                part = DatasetShard.TryParse(shardText, out string? why);
+                if (part is null)
+                {
+                    problems.Add(new("--shard", shardText, why!));
+                }
+                else if (parsedStage is DatasetStage.Catalog or DatasetStage.Users)
+                {
+                    problems.Add(new("--shard", shardText, "shards split the behaviour stage; use it with --stage behaviour or all"));
+                }
+            }
+
             if (problems.Count > 0)
             {
                 throw new OptionsException(problems);
             }
 
-            var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force) };
+            var output = new GenerateOptions
+            {
+                Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Shard = part,
+            };
             var clock = Stopwatch.StartNew();
             var manifest = ProgressDisplay.Run(console, settings.Quiet, progress => DatasetGenerator.Generate(options, output, progress, cancellationToken));
             if (!settings.Quiet)

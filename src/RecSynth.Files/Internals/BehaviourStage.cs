@@ -21,13 +21,15 @@ internal static class BehaviourStage
     // world: the options of the catalogue and users being simulated; behaviour and seed: those of the simulation,
     // which may differ from the world's (a new logging policy or seed on a fixed catalogue).
     public static (IReadOnlyList<(string File, ManifestFile Entry)> Files, SortedDictionary<string, long> Counts) Write(
-        RecSynthOptions world, BehaviourOptions behaviour, long seed, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        RecSynthOptions world, BehaviourOptions behaviour, long seed, DatasetShard? shard, string staging, int threads,
+        IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var state = new World(world with { Behaviour = behaviour }, threads, cancellationToken);
         var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
             ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
-        var run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel);
+        var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserList.Length);
+        var run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount);
         var csv = new BehaviourCsv(state.UserList.Length, policy.Name, behaviour.BlendLevels, policy.Arms);
         using var interactions = new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
         using var sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
@@ -49,7 +51,7 @@ internal static class BehaviourStage
         if (run.Truth is { } truth)
         {
             using var file = new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns));
-            int[] users = [.. Enumerable.Range(0, state.UserList.Length)];
+            int[] users = [.. Enumerable.Range(firstUser, userCount)];
             WriteRows(file, users, users.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
             files.Add((GroundTruthFile, file.Complete(Name)));
         }

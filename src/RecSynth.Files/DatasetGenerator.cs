@@ -16,14 +16,18 @@ public static class DatasetGenerator
     public static string ToolVersion { get; } =
         typeof(DatasetGenerator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Every file a stage can write.</summary>
-    public static IReadOnlyList<string> FilesOf(DatasetStage stage) => stage switch
+    /// <summary>Every file a stage can write, in either format.</summary>
+    public static IReadOnlyList<string> FilesOf(DatasetStage stage)
     {
-        DatasetStage.Catalog => CatalogStage.AllFiles,
-        DatasetStage.Users => UsersStage.AllFiles,
-        DatasetStage.Behaviour => BehaviourStage.AllFiles,
-        _ => [.. CatalogStage.AllFiles, .. UsersStage.AllFiles, .. BehaviourStage.AllFiles],
-    };
+        string[] files = stage switch
+        {
+            DatasetStage.Catalog => CatalogStage.AllFiles,
+            DatasetStage.Users => UsersStage.AllFiles,
+            DatasetStage.Behaviour => BehaviourStage.AllFiles,
+            _ => [.. CatalogStage.AllFiles, .. UsersStage.AllFiles, .. BehaviourStage.AllFiles],
+        };
+        return [.. files, .. files.Where(ParquetTables.HasParquetForm).Select(ParquetTables.ParquetName)];
+    }
 
     /// <summary>
     /// Generates the <paramref name="output"/> stage of <paramref name="options"/> into its folder. The behaviour stage
@@ -44,6 +48,11 @@ public static class DatasetGenerator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         options.EnsureValid();
+        if (output.Formats is 0 || (output.Formats & ~(DatasetFormats.Csv | DatasetFormats.Parquet)) != 0)
+        {
+            throw new OptionsException([new OptionProblem("--format", output.Formats.ToString(), "must be csv, parquet, or csv,parquet")]);
+        }
+
         if (output.Threads is < 1 or > 1024)
         {
             throw new OptionsException([new OptionProblem("--threads", output.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in [1, 1024]")]);
@@ -62,7 +71,7 @@ public static class DatasetGenerator
         string[] stages = [.. new[] { catalog ? CatalogStage.Name : null, users ? UsersStage.Name : null, behaviour ? BehaviourStage.Name : null }.OfType<string>()];
 
         // A new catalogue or user base makes an existing behaviour stage stale: its files go too.
-        var replaced = FilesOf(output.Stage).Concat(catalog || users ? BehaviourStage.AllFiles : []).Distinct().ToArray();
+        var replaced = FilesOf(output.Stage).Concat(catalog || users ? FilesOf(DatasetStage.Behaviour) : []).Distinct().ToArray();
         var world = options;
         if (output.Stage == DatasetStage.Behaviour)
         {
@@ -114,6 +123,7 @@ public static class DatasetGenerator
                 counts[BehaviourStage.Name] = behaviourCounts;
             }
 
+            written = InFormats(written, output.Formats, folder.Staging, progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var manifest = BuildManifest(world with { Seed = options.Seed }, folder, stages, counts, written, catalog || users);
             if (output.Shard is { } part && manifest.Stages.TryGetValue(BehaviourStage.Name, out var simulated))
@@ -129,6 +139,43 @@ public static class DatasetGenerator
             folder.Abort();
             throw;
         }
+    }
+
+    /// <summary>The staged tables in the formats asked for: Parquet files written from the CSV files, which go when only Parquet is wanted.</summary>
+    internal static List<(string File, ManifestFile Entry)> InFormats(
+        List<(string File, ManifestFile Entry)> written, DatasetFormats formats, string staging, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!formats.HasFlag(DatasetFormats.Parquet))
+        {
+            return written;
+        }
+
+        var result = new List<(string File, ManifestFile Entry)>();
+        foreach (var (file, entry) in written)
+        {
+            if (!ParquetTables.HasParquetForm(file))
+            {
+                result.Add((file, entry));
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            string csv = Path.Combine(staging, file);
+            string parquet = ParquetTables.ParquetName(file);
+            var converted = ParquetTables.Convert(csv, entry.Rows, Path.Combine(staging, parquet), entry.Stage, progress, cancellationToken);
+            if (formats.HasFlag(DatasetFormats.Csv))
+            {
+                result.Add((file, entry));
+            }
+            else
+            {
+                File.Delete(csv);
+            }
+
+            result.Add((parquet, converted));
+        }
+
+        return result;
     }
 
     /// <summary>The catalogue and users of an existing dataset: the manifest's config, after checking the files against it.</summary>

@@ -44,11 +44,22 @@ public static class DatasetMerger
             foreach (var (name, entry) in first.Files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (entry.Stage == BehaviourStage.Name && name.EndsWith(ParquetTables.Extension, StringComparison.Ordinal))
+                {
+                    continue; // written from the merged CSV below, as generate writes it
+                }
+
                 string target = Path.Combine(folder.Staging, name);
                 var sources = parts.Select(p => new ShardFile(p.Folder, name, p.Manifest.Files[name])).ToArray();
                 manifest.Files[name] = entry.Stage != BehaviourStage.Name
                     ? Copy(sources[0], target, cancellationToken)
                     : Concatenated(name, sources, target, progress, cancellationToken);
+            }
+
+            foreach (var (name, entry) in first.Files.Where(f => f.Value.Stage == BehaviourStage.Name && f.Key.EndsWith(ParquetTables.Extension, StringComparison.Ordinal)))
+            {
+                string csv = Path.ChangeExtension(name, ".csv");
+                manifest.Files[name] = ParquetTables.Convert(Path.Combine(folder.Staging, csv), manifest.Files[csv].Rows, Path.Combine(folder.Staging, name), entry.Stage, progress, cancellationToken);
             }
 
             folder.Commit(files, [], manifest);
@@ -120,6 +131,13 @@ public static class DatasetMerger
         {
             throw new DatasetUsageException(string.Create(CultureInfo.InvariantCulture,
                 $"shard{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Take(10).Select(i => $"{i}/{count}"))}{(missing.Length > 10 ? ", …" : "")} missing: a merge needs all {count} shards"));
+        }
+
+        var tables = parts[0].Manifest.Files;
+        if (tables.Keys.FirstOrDefault(f => tables[f].Stage == BehaviourStage.Name && f.EndsWith(ParquetTables.Extension, StringComparison.Ordinal)
+            && !tables.ContainsKey(Path.ChangeExtension(f, ".csv"))) is { } parquetOnly)
+        {
+            throw new DatasetUsageException($"{parts[0].Folder} has {parquetOnly} without its CSV: merge reads the CSV tables; write the shards with --format csv or --format csv,parquet (the merge then writes both)");
         }
 
         parts.Sort((a, b) => a.Shard.Index.CompareTo(b.Shard.Index));

@@ -269,6 +269,34 @@ public sealed class BadInputTests
         Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("xlsx")]
+    [InlineData("csv,json")]
+    [InlineData("")]
+    public async Task An_unknown_format_exits_2_naming_the_choices(string format)
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--format", format);
+
+        Assert.Contains("--format", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("csv, parquet, or csv,parquet", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parquet_asked_for_a_path_that_exists_exits_2_and_leaves_it_alone()
+    {
+        using var temp = new TempDirectory("bad");
+        string output = temp.Sub("data");
+        Assert.Equal(0, (await Cli.RunAsync("generate", "--preset", "seed", "-c", WriteConfig(temp, Datasets.Weeks(1)), "-o", output, "--quiet")).ExitCode);
+        File.WriteAllText(Path.Combine(output, "sessions.parquet"), "someone else's file");
+        var before = Datasets.Snapshot(output);
+
+        var result = await Cli.RunAsync("generate", "--preset", "seed", "--stage", "behaviour", "--format", "parquet", "-o", output);
+
+        AssertRefused(result, 2);
+        Assert.Contains("--force", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before, Datasets.Snapshot(output));
+    }
+
     [Fact]
     public async Task A_shard_of_the_catalog_stage_exits_2()
     {

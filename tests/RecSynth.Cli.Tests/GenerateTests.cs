@@ -223,6 +223,29 @@ public sealed partial class GenerateTests
     }
 
     [Fact]
+    public async Task Format_parquet_writes_every_table_as_parquet_and_csv_parquet_writes_both()
+    {
+        using var temp = new TempDirectory("formats");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(1));
+        string[] tables = ["ground_truth", "interactions", "products", "sessions", "users"];
+
+        var parquet = await Cli.RunAsync("generate", "-c", config, "--preset", "seed", "--format", "parquet", "-o", temp.Sub("p"), "--quiet");
+        var both = await Cli.RunAsync("generate", "-c", config, "--preset", "seed", "--format", "csv,parquet", "-o", temp.Sub("b"), "--quiet");
+
+        Assert.True(parquet.ExitCode == 0, parquet.ToString());
+        Assert.True(both.ExitCode == 0, both.ToString());
+        Datasets.AssertComplete(temp.Sub("p"), [.. tables.Select(t => t + ".parquet"), "embeddings.npy"]);
+        Datasets.AssertComplete(temp.Sub("b"), [.. tables.Select(t => t + ".parquet"), .. Datasets.All]);
+        foreach (string table in tables)
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(temp.Sub("p"), table + ".parquet"));
+            Assert.True(bytes.AsSpan(0, 4).SequenceEqual("PAR1"u8) && bytes.AsSpan(bytes.Length - 4).SequenceEqual("PAR1"u8), $"{table}.parquet is not a Parquet file");
+            Assert.Equal(Datasets.Sha256(Path.Combine(temp.Sub("p"), table + ".parquet")), Datasets.Sha256(Path.Combine(temp.Sub("b"), table + ".parquet")));
+        }
+    }
+
+    [Fact]
     public async Task Three_shards_merged_give_the_folder_of_one_unsharded_run_byte_for_byte()
     {
         using var temp = new TempDirectory("shards");

@@ -29,11 +29,18 @@ internal static class GenerateCommand
             Description = "Simulate the behaviour of shard k of n only (0-based, users split by id), e.g. 0/3; `recsynth merge` joins the shards' folders",
             HelpName = "k/n",
         };
+        var format = new Option<string>("--format")
+        {
+            Description = "Table format: csv (the default), parquet, or csv,parquet (both); embeddings and factors are always .npy",
+            HelpName = "FORMAT",
+            DefaultValueFactory = _ => "csv",
+        };
         var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv, a year of behaviour (interactions.csv, sessions.csv, ground_truth.csv) and manifest.json.");
         dataset.AddTo(command);
         command.Options.Add(stage);
         command.Options.Add(policy);
         command.Options.Add(shard);
+        command.Options.Add(format);
         command.Options.Add(force);
         command.SetAction((result, cancellationToken) =>
         {
@@ -50,6 +57,7 @@ internal static class GenerateCommand
                 }
             }
 
+            var formats = ParseFormats(result.GetValue(format) ?? "csv", problems);
             DatasetShard? part = null;
             if (result.GetValue(shard) is { } shardText)
             {
@@ -71,7 +79,7 @@ internal static class GenerateCommand
 
             var output = new GenerateOptions
             {
-                Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Shard = part,
+                Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Shard = part, Formats = formats,
             };
             var clock = Stopwatch.StartNew();
             var manifest = ProgressDisplay.Run(console, settings.Quiet, progress => DatasetGenerator.Generate(options, output, progress, cancellationToken));
@@ -83,6 +91,29 @@ internal static class GenerateCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary>csv, parquet, or both as a comma-separated list (csv,parquet or parquet,csv).</summary>
+    internal static DatasetFormats ParseFormats(string text, List<OptionProblem> problems)
+    {
+        DatasetFormats formats = 0;
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            switch (part.ToLowerInvariant())
+            {
+                case "csv":
+                    formats |= DatasetFormats.Csv;
+                    break;
+                case "parquet":
+                    formats |= DatasetFormats.Parquet;
+                    break;
+                default:
+                    problems.Add(new("--format", text, "must be csv, parquet, or csv,parquet"));
+                    return DatasetFormats.Csv;
+            }
+        }
+
+        return formats;
     }
 
     private static DatasetStage ParseStage(string text, List<OptionProblem> problems)

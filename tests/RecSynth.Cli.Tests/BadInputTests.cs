@@ -115,6 +115,29 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_time_window_that_ends_before_it_starts_exits_2_naming_both_ends()
+    {
+        string stderr = await RefusedConfigAsync("[time]\nstart = 2024-01-01T00:00:00Z\nend = 2023-06-01T00:00:00Z\n");
+
+        Assert.Contains("time.end", stderr, StringComparison.Ordinal);
+        Assert.Contains("2023-06-01", stderr, StringComparison.Ordinal);
+        Assert.Contains("after time.start", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[0.0, 0.5, 1.5]", "1.5")]
+    [InlineData("[-0.25, 0.0, 1.0]", "-0.25")]
+    public async Task A_blend_level_outside_0_1_exits_2_naming_the_key_and_the_value(string levels, string bad)
+    {
+        string stderr = await RefusedConfigAsync($"[behaviour]\nblend_levels = {levels}\n");
+
+        Assert.Contains("CONFIG:2", stderr, StringComparison.Ordinal);
+        Assert.Contains("behaviour.blend_levels", stderr, StringComparison.Ordinal);
+        Assert.Contains(bad, stderr, StringComparison.Ordinal);
+        Assert.Contains("[0, 1]", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_key_in_the_config_exits_2_naming_it_with_a_suggestion_file_and_line()
     {
         string stderr = await RefusedConfigAsync("seed = 1\n[catalog]\ncount = 1000\ncolour = 3\n");

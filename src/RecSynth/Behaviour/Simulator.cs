@@ -20,9 +20,9 @@ internal sealed class Simulator
     private readonly ResponseOptions _response;
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
-    private readonly float[] _logPrice; // log(price / reference), per item
-    private readonly float[] _appeal; // condition appeal, per item
     private readonly long[] _listedAt; // per item, packed for the masks of the sources
+    private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
+    private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
 
     public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
     {
@@ -41,10 +41,29 @@ internal sealed class Simulator
         }
 
         var appeal = options.Response.ConditionAppeal.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
-        _logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
-        _appeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
+        float[] logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
+        float[] conditionAppeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
+
+        // The parts of interest and purchase that depend on the product and one of the user's three-level attributes,
+        // computed once per product rather than once per slate position.
+        int n = world.Items.Length;
+        var r = _response;
+        _interestBase = new float[9 * n];
+        _purchaseFactor = new float[3 * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int sensitivity = 0; sensitivity < 3; sensitivity++)
+            {
+                _purchaseFactor[sensitivity * n + i] = (float)(r.PurchaseScale * Math.Exp(-r.PurchasePricePenalty[sensitivity] * logPrice[i]));
+                for (int focus = 0; focus < 3; focus++)
+                {
+                    _interestBase[(sensitivity * 3 + focus) * n + i] = (float)(
+                        r.InterestBias + r.Popularity * world.ZPopularity[i] - r.PricePenalty[sensitivity] * logPrice[i] + r.Sustainability[focus] * conditionAppeal[i]);
+                }
+            }
+        }
     }
 
     public SessionSchedule Schedule { get; }
@@ -235,17 +254,15 @@ internal sealed class Simulator
     {
         ref readonly var item = ref _world.Items[itemIndex];
         var r = _response;
-        double logit = r.InterestBias
+        int n = _world.Items.Length;
+        double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
             + (((user.ColorMask >> item.Color) & 1) != 0 ? r.Color : 0)
             + (((user.PatternMask >> item.Pattern) & 1) != 0 ? r.Pattern : 0)
             + (((user.MaterialMask >> item.Material) & 1) != 0 ? r.Material : 0)
             + (((user.BrandMask >> item.Brand) & 1) != 0 ? r.Brand : 0)
             + (item.Style == user.PrimaryStyle ? r.Style : 0)
-            + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex))
-            + r.Popularity * _world.ZPopularity[itemIndex]
-            - r.PricePenalty[user.PriceSensitivity] * _logPrice[itemIndex]
-            + r.Sustainability[user.SustainabilityFocus] * _appeal[itemIndex];
-        return (float)(1 / (1 + Math.Exp(-logit)));
+            + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex));
+        return 1 / (1 + MathF.Exp(-(float)logit));
     }
 
     private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
@@ -272,7 +289,7 @@ internal sealed class Simulator
             float interest = Interest(user, item);
             scratch.LocalInterest[n] = interest;
             scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
-            scratch.LocalPurchase[n] = (float)Math.Min(1, _response.PurchaseScale * interest * Math.Exp(-_response.PurchasePricePenalty[user.PriceSensitivity] * _logPrice[item]));
+            scratch.LocalPurchase[n] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
             n++;
         }
 

@@ -11,6 +11,7 @@ namespace RecSynth.Behaviour;
 internal sealed class BehaviourRun
 {
     private const int UsersPerBlock = 256;
+    private const long Day = 86_400;
     private readonly World _world;
     private readonly Simulator _simulator;
     private readonly ISessionPolicy _policy;
@@ -32,6 +33,9 @@ internal sealed class BehaviourRun
     }
 
     public GroundTruth? Truth { get; }
+
+    /// <summary>For a bandit: called after each simulated day (0-based) has run and the policy has learned from it, alone.</summary>
+    public Action<int>? DayEnded { get; set; }
 
     public Simulator Simulator => _simulator;
 
@@ -66,18 +70,35 @@ internal sealed class BehaviourRun
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int simulated = w;
-                Parallel.For(0, blocks, _parallel, b =>
+                foreach (var output in outputs)
                 {
-                    var output = outputs[b];
                     output.Interactions.Clear();
                     output.Sessions.Clear();
-                    int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
-                    for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
+                }
+
+                // A bandit steps day by day (what it shares across users, and its daily metrics, change between days).
+                int steps = _policy is Bandits.BanditPolicy ? 7 : 1;
+                for (int step = 0; step < steps; step++)
+                {
+                    long from = steps == 1 ? long.MinValue : periodStart + w * SessionSchedule.Week + step * Day;
+                    long to = steps == 1 ? long.MaxValue : from + Day;
+                    Parallel.For(0, blocks, _parallel, b =>
                     {
-                        var state = _states[user] ??= new UserState(options.Image.Anchors);
-                        _simulator.RunWeek(user, simulated, state, _policy, scratch.Value!, output, Truth);
+                        var output = outputs[b];
+                        int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
+                        for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
+                        {
+                            var state = _states[user] ??= new UserState(options.Image.Anchors);
+                            _simulator.RunWeek(user, simulated, state, _policy, scratch.Value!, output, Truth, from, to);
+                        }
+                    });
+
+                    if (_policy is Bandits.BanditPolicy bandit && (steps == 1 || from < _world.Options.Time.EndSeconds))
+                    {
+                        bandit.EndOfDay();
+                        DayEnded?.Invoke(w * 7 + step);
                     }
-                });
+                }
 
                 // The previous week's sink must be done: it holds the interactions that spill over into this week.
                 sink.GetAwaiter().GetResult();

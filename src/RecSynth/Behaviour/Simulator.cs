@@ -76,18 +76,29 @@ internal sealed class Simulator
 
     public int SlateSize => _options.SlateSize;
 
-    /// <summary>Simulates <paramref name="user"/>'s sessions that start in <paramref name="week"/>, appending their records.</summary>
-    public void RunWeek(int user, int week, UserState state, ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth)
+    /// <summary>
+    /// Simulates <paramref name="user"/>'s sessions that start in <paramref name="week"/> (and in [from, to): one day of
+    /// it, for a policy that learns day by day), appending their records. The policy draws from a stream of its own, so
+    /// that the same session of two policies that serve the same arm gets the same slate and the same response (common
+    /// random numbers), and a learning policy learns from each session's reward at once.
+    /// </summary>
+    public void RunWeek(int user, int week, UserState state, ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue)
     {
         ref readonly var person = ref _world.UserList[user];
         scratch.Times.Clear();
         Schedule.Sessions(person, week, scratch.Times);
         foreach (long start in scratch.Times)
         {
+            if (start < from || start >= to)
+            {
+                continue;
+            }
+
             long sessionId = user * SessionsPerUser + state.Sessions;
             state.Sessions++;
             var random = new EntityRandom(_seed, RandomStream.SessionDraws, sessionId);
-            var (arm, propensity) = policy.Choose(user, ref random);
+            var policyRandom = new EntityRandom(_seed, RandomStream.PolicyDraws, sessionId);
+            var (arm, propensity) = policy.Choose(user, ref policyRandom);
             ulong cfKey = random.NextUInt64();
             ulong imageKey = random.NextUInt64();
             bool truthWanted = truth is not null && random.NextDouble() < TruthShare(person);
@@ -108,7 +119,12 @@ internal sealed class Simulator
 
             int slateSize = Assemble(arm.Blend, cfCount, imageCount, scratch);
             var (views, likes, purchases) = Respond(person, state, cfPreference, start, sessionId, slateSize, ref random, scratch, output);
-            output.Sessions.Add(new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases));
+            var record = new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases);
+            output.Sessions.Add(record);
+            if (policy is Bandits.BanditPolicy learner)
+            {
+                learner.Learn(user, arm, record.Reward);
+            }
         }
     }
 

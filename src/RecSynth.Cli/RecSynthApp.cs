@@ -18,6 +18,8 @@ internal static class RecSynthApp
             new VersionOption(),
             InitCommand.Create(console),
             GenerateCommand.Create(console),
+            SimulateCommand.Create(console),
+            CompareCommand.Create(console),
             MergeCommand.Create(console),
             StatsCommand.Create(console),
         };

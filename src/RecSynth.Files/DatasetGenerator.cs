@@ -43,7 +43,57 @@ public static class DatasetGenerator
         RecSynthOptions options,
         GenerateOptions output,
         IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default) => Run(options, output, null, progress, cancellationToken).Manifest;
+
+    /// <summary>
+    /// Like <see cref="Generate"/>, but a bandit serves the sessions in a closed loop (spec §4) instead of the logging
+    /// policy, with the generator's own sources as recommenders; writes metrics.csv (one row per day) next to the
+    /// tables, and returns the run's metrics against the ground truth.
+    /// </summary>
+    /// <exception cref="OptionsException">The options or the policy are invalid, or a shard is asked for (a policy that learns across users cannot be split).</exception>
+    /// <exception cref="DatasetUsageException">As for <see cref="Generate"/>.</exception>
+    /// <exception cref="IOException">Writing failed; nothing was left behind.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was left behind.</exception>
+    public static SimulationResult Simulate(
+        RecSynthOptions options,
+        GenerateOptions output,
+        SimulationOptions simulation,
+        IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(simulation);
+        ArgumentNullException.ThrowIfNull(output);
+        var problems = new List<OptionProblem>();
+        if (RecSynth.Bandits.BanditPolicies.Validate(simulation.Policy) is { } why)
+        {
+            problems.Add(new OptionProblem("--policy", simulation.Policy, why));
+        }
+
+        if (output.Shard is { } shard)
+        {
+            problems.Add(new OptionProblem("--shard", shard.ToString(), "a closed loop cannot be sharded: its policies may learn across users"));
+        }
+
+        if (output.Stage is DatasetStage.Catalog or DatasetStage.Users)
+        {
+            problems.Add(new OptionProblem("--stage", output.Stage.ToString().ToLowerInvariant(), "simulate runs the behaviour: use all or behaviour"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OptionsException(problems);
+        }
+
+        var (manifest, loop) = Run(options, output, simulation, progress, cancellationToken);
+        return new SimulationResult(manifest, loop!);
+    }
+
+    private static (DatasetManifest Manifest, RecSynth.Bandits.ClosedLoopResult? Loop) Run(
+        RecSynthOptions options,
+        GenerateOptions output,
+        SimulationOptions? simulation,
+        IProgress<GenerationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
@@ -103,6 +153,7 @@ public static class DatasetGenerator
         try
         {
             var written = new List<(string File, ManifestFile Entry)>();
+            RecSynth.Bandits.ClosedLoopResult? loop = null;
             var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
             if (catalog)
             {
@@ -118,7 +169,9 @@ public static class DatasetGenerator
 
             if (behaviour)
             {
-                var (files, behaviourCounts) = BehaviourStage.Write(world, options.Behaviour, options.Seed, output.Shard, folder.Staging, output.Threads, progress, cancellationToken);
+                var (files, behaviourCounts, result) = BehaviourStage.Write(
+                    world, options.Behaviour, options.Seed, output.Shard, simulation, folder.Staging, output.Threads, progress, cancellationToken);
+                loop = result;
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;
             }
@@ -132,7 +185,7 @@ public static class DatasetGenerator
             }
 
             folder.Commit(written.Select(w => w.File), replaced, manifest);
-            return manifest;
+            return (manifest, loop);
         }
         catch
         {

@@ -25,17 +25,18 @@ public static class ClosedLoop
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var world = new World(options, threads, cancellationToken);
-        var (run, metrics) = Prepare(world, options, policy, arms, parallel);
+        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, policy, arms, parallel);
         run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), cancellationToken);
         return metrics.Compute(run.Truth!, options.Behaviour.BlendLevels);
     }
 
     /// <summary>A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the sessions).</summary>
-    internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(World world, RecSynthOptions options, string policy, BanditArms arms, ParallelOptions parallel)
+    internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(World world, BehaviourOptions behaviour, ulong seed, string policy, BanditArms arms, ParallelOptions parallel)
     {
         var bandit = BanditPolicies.Create(policy, arms, world);
-        var run = new BehaviourRun(world, options.Behaviour with { GroundTruth = true }, (ulong)options.Seed, bandit, parallel);
-        var metrics = new LoopMetrics(bandit, options.Time.StartSeconds, options.Time.EndSeconds) { UserCount = world.UserList.Length };
+        var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel);
+        var time = world.Options.Time;
+        var metrics = new LoopMetrics(bandit, time.StartSeconds, time.EndSeconds) { UserCount = world.UserList.Length };
         run.DayEnded = metrics.DayEnded;
         return (run, metrics);
     }

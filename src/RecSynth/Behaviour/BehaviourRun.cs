@@ -39,6 +39,8 @@ internal sealed class BehaviourRun
 
     public Simulator Simulator => _simulator;
 
+    public ISessionPolicy Policy => _policy;
+
     public UserState? State(int user) => _states[user];
 
     /// <summary>

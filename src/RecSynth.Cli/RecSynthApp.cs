@@ -20,6 +20,7 @@ internal static class RecSynthApp
             GenerateCommand.Create(console),
             SimulateCommand.Create(console),
             CompareCommand.Create(console),
+            EvaluateCommand.Create(console),
             MergeCommand.Create(console),
             StatsCommand.Create(console),
         };

@@ -64,6 +64,10 @@ public static class BanditPolicies
         return false;
     }
 
+    /// <summary>The arms of <paramref name="arms"/>: cf and image, or one per blend level.</summary>
+    public static ImmutableArray<Arm> ArmsOf(BanditArms arms, ImmutableArray<double> blendLevels) =>
+        arms == BanditArms.Two ? [Arm.Cf, Arm.Image] : [.. blendLevels.Select(l => new Arm(l))];
+
     /// <summary>The policy <paramref name="name"/> over the arms of <paramref name="world"/>'s blend levels.</summary>
     internal static BanditPolicy Create(string name, BanditArms arms, World world)
     {
@@ -72,7 +76,7 @@ public static class BanditPolicies
             throw new ArgumentException(error, nameof(name));
         }
 
-        ImmutableArray<Arm> set = arms == BanditArms.Two ? [Arm.Cf, Arm.Image] : [.. world.Options.Behaviour.BlendLevels.Select(l => new Arm(l))];
+        var set = ArmsOf(arms, world.Options.Behaviour.BlendLevels);
         int users = world.UserList.Length;
         return policy.Kind switch
         {

@@ -76,3 +76,18 @@ internal sealed class Ucb1Policy(ImmutableArray<Arm> arms, int users) : BanditPo
         OneHot(probabilities, ArgMax(bounds));
     }
 }
+
+/// <summary>Each user always gets one given arm (e.g. their optimal arm from a ground truth): a stationary per-user policy.</summary>
+internal sealed class PerUserPolicy(string name, ImmutableArray<Arm> arms, int[] armOfUser) : BanditPolicy(name, arms, armOfUser.Length)
+{
+    public override void Probabilities(int user, ref EntityRandom random, Span<double> probabilities)
+    {
+        if (armOfUser[user] < 0)
+        {
+            probabilities.Fill(1.0 / Arms.Length); // no known arm: uniform
+            return;
+        }
+
+        OneHot(probabilities, armOfUser[user]);
+    }
+}

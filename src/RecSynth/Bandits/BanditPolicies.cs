@@ -19,7 +19,7 @@ public static class BanditPolicies
 {
     /// <summary>The names <see cref="Validate"/> accepts (fixed takes an arm or a blend: fixed:cf, fixed:image, fixed:0.25).</summary>
     public static ImmutableArray<string> Names { get; } =
-        ["uniform", "fixed:<arm>", "epsilon-greedy[:<epsilon>]", "ucb1", "thompson", "hierarchical-thompson", "contextual"];
+        ["uniform", "fixed:<arm>", "epsilon-greedy[:<epsilon>]", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"];
 
     /// <summary>Null when <paramref name="name"/> names a policy; otherwise why not.</summary>
     public static string? Validate(string name) => Parse(name, out _, out string? error) ? null : error;
@@ -31,7 +31,7 @@ public static class BanditPolicies
         policy = (name, 0);
         switch (name)
         {
-            case "uniform" or "ucb1" or "thompson" or "hierarchical-thompson" or "contextual":
+            case "uniform" or "ucb1" or "thompson" or "hierarchical-thompson" or "contextual" or "curve-thompson":
                 return true;
             case "epsilon-greedy":
                 policy = ("epsilon-greedy", 0.1);
@@ -86,6 +86,7 @@ public static class BanditPolicies
             "ucb1" => new Ucb1Policy(set, users),
             "thompson" => new ThompsonPolicy(set, users),
             "hierarchical-thompson" => EmpiricalBayesThompsonPolicy.Hierarchical(set, users),
+            "curve-thompson" => new CurveThompsonPolicy(set, users),
             _ => EmpiricalBayesThompsonPolicy.Contextual(set, world.UserList, world.AgeGroups.Length, world.Vocabulary.Styles.Length),
         };
     }

@@ -37,6 +37,9 @@ internal abstract class BanditPolicy : ISessionPolicy
 
     public int Pulls(int user, int arm) => _pulls[user * Arms.Length + arm];
 
+    /// <summary>Users × arms.</summary>
+    protected int PullsLength => _pulls.Length;
+
     public int Rewards(int user, int arm) => _rewards[user * Arms.Length + arm];
 
     /// <summary>Sessions served to the user so far.</summary>

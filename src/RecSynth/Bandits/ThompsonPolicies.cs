@@ -279,3 +279,185 @@ internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
         return x;
     }
 }
+
+/// <summary>
+/// Thompson sampling over blend levels with a per-user model of the reward across the blend: the reward rate at blend
+/// w is θ₀ + θ₁·w + θ₂·w², θ with a Gaussian prior (mean: the pooled reward rate, learned across users daily; no slope
+/// or curvature) and a Gaussian likelihood (Bayesian linear regression with the Bernoulli variance of the pooled rate).
+/// Every session informs every level, so a user's best blend is found from far fewer sessions than with a separate
+/// Beta per level. The arms' probabilities are estimated from <see cref="ThompsonPolicy.Draws"/> posterior draws and
+/// mixed with 1 / (Draws + 1) of uniform.
+/// </summary>
+internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) : BanditPolicy("curve-thompson", arms, users)
+{
+    private const int Terms = 3;
+    private const double PriorSd = 0.3; // of each coefficient (tried 0.08, 0.15, 0.3: 76.3, 77.4, 78.0 % near-optimal)
+    private double _pooled = 0.4;
+
+    public override bool LearnsAcrossUsers => true;
+
+    public override void EndOfDay()
+    {
+        long pulls = 0, rewards = 0;
+        int users = UserCount;
+        for (int u = 0; u < users; u++)
+        {
+            for (int a = 0; a < Arms.Length; a++)
+            {
+                pulls += Pulls(u, a);
+                rewards += Rewards(u, a);
+            }
+        }
+
+        _pooled = pulls == 0 ? 0.4 : Math.Clamp(rewards / (double)pulls, 0.02, 0.98);
+    }
+
+    public override void Probabilities(int user, ref EntityRandom random, Span<double> probabilities)
+    {
+        Span<double> mean = stackalloc double[Terms];
+        Span<double> chol = stackalloc double[Terms * Terms];
+        Posterior(user, mean, chol);
+        Span<int> wins = stackalloc int[Arms.Length];
+        wins.Clear();
+        Span<double> z = stackalloc double[Terms];
+        Span<double> theta = stackalloc double[Terms];
+        Span<double> values = stackalloc double[Arms.Length];
+        for (int d = 0; d < ThompsonPolicy.Draws; d++)
+        {
+            for (int i = 0; i < Terms; i++)
+            {
+                z[i] = random.NextNormal();
+            }
+
+            for (int i = 0; i < Terms; i++)
+            {
+                double sum = mean[i];
+                for (int k = 0; k <= i; k++)
+                {
+                    sum += chol[i * Terms + k] * z[k];
+                }
+
+                theta[i] = sum;
+            }
+
+            for (int a = 0; a < Arms.Length; a++)
+            {
+                double w = Arms[a].Blend;
+                values[a] = theta[0] + theta[1] * w + theta[2] * w * w;
+            }
+
+            wins[ArgMax(values)]++;
+        }
+
+        for (int a = 0; a < Arms.Length; a++)
+        {
+            probabilities[a] = (wins[a] + 1.0 / Arms.Length) / (ThompsonPolicy.Draws + 1);
+        }
+    }
+
+    public override int BestArm(int user)
+    {
+        if (Sessions(user) == 0)
+        {
+            return -1;
+        }
+
+        Span<double> mean = stackalloc double[Terms];
+        Span<double> chol = stackalloc double[Terms * Terms];
+        Posterior(user, mean, chol);
+        Span<double> values = stackalloc double[Arms.Length];
+        for (int a = 0; a < Arms.Length; a++)
+        {
+            double w = Arms[a].Blend;
+            values[a] = mean[0] + mean[1] * w + mean[2] * w * w;
+        }
+
+        return ArgMax(values);
+    }
+
+    private int UserCount => PullsLength / Arms.Length;
+
+    /// <summary>The posterior mean of θ and the Cholesky factor of its covariance.</summary>
+    private void Posterior(int user, Span<double> mean, Span<double> chol)
+    {
+        double noise = _pooled * (1 - _pooled);
+        Span<double> precision = stackalloc double[Terms * Terms];
+        Span<double> b = stackalloc double[Terms];
+        precision.Clear();
+        for (int i = 0; i < Terms; i++)
+        {
+            precision[i * Terms + i] = 1 / (PriorSd * PriorSd);
+        }
+
+        b[0] = _pooled / (PriorSd * PriorSd);
+        b[1] = 0;
+        b[2] = 0;
+        Span<double> phi = stackalloc double[Terms];
+        for (int a = 0; a < Arms.Length; a++)
+        {
+            int n = Pulls(user, a);
+            if (n == 0)
+            {
+                continue;
+            }
+
+            double w = Arms[a].Blend;
+            phi[0] = 1;
+            phi[1] = w;
+            phi[2] = w * w;
+            for (int i = 0; i < Terms; i++)
+            {
+                b[i] += Rewards(user, a) * phi[i] / noise;
+                for (int j = 0; j < Terms; j++)
+                {
+                    precision[i * Terms + j] += n * phi[i] * phi[j] / noise;
+                }
+            }
+        }
+
+        // Covariance = precision⁻¹ (3 × 3, by cofactors), mean = covariance · b, then its Cholesky factor.
+        Span<double> cov = stackalloc double[Terms * Terms];
+        Invert3(precision, cov);
+        for (int i = 0; i < Terms; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < Terms; j++)
+            {
+                sum += cov[i * Terms + j] * b[j];
+            }
+
+            mean[i] = sum;
+        }
+
+        chol.Clear();
+        for (int i = 0; i < Terms; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double sum = cov[i * Terms + j];
+                for (int k = 0; k < j; k++)
+                {
+                    sum -= chol[i * Terms + k] * chol[j * Terms + k];
+                }
+
+                chol[i * Terms + j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-15)) : sum / chol[j * Terms + j];
+            }
+        }
+    }
+
+    private static void Invert3(ReadOnlySpan<double> m, Span<double> inverse)
+    {
+        double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5], g = m[6], h = m[7], k = m[8];
+        double ca = e * k - f * h, cb = -(d * k - f * g), cc = d * h - e * g;
+        double det = a * ca + b * cb + c * cc;
+        inverse[0] = ca / det;
+        inverse[1] = -(b * k - c * h) / det;
+        inverse[2] = (b * f - c * e) / det;
+        inverse[3] = cb / det;
+        inverse[4] = (a * k - c * g) / det;
+        inverse[5] = -(a * f - c * d) / det;
+        inverse[6] = cc / det;
+        inverse[7] = -(a * h - b * g) / det;
+        inverse[8] = (a * e - b * d) / det;
+    }
+}

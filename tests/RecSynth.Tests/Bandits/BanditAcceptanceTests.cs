@@ -107,10 +107,12 @@ public sealed class BanditAcceptanceTests(ClosedLoopRuns runs)
         Assert.True(contextual >= thompson - spread, $"contextual {contextual:N0} is worse than thompson {thompson:N0} by more than {spread:F0}");
     }
 
-    [Fact(Skip = "Not met yet: 76.7 % of the 2,270 users with >= 50 sessions end within 5 % (hierarchical Thompson with neighbouring blends sharing counts; per-user Thompson 74.1 %); a model of the reward across blends is the next step")]
-    public void Over_blend_levels_hierarchical_thompson_ends_within_5_percent_of_the_optimal_blend_for_80_percent_of_active_users_and_improves_over_the_year()
+    [Fact(Skip = "Not met: 78.0 % of the 2,270 users with >= 50 sessions end within 5 % (curve-thompson; hierarchical 76.7 %, per-user Thompson 74.1 %). "
+        + "The misses are users whose served arm's early rewards differ from the year's average that ground_truth.csv holds (CF is the popular list until "
+        + "a user's third like, image slates follow the likes they produced): a user's expected reward per arm is not stationary.")]
+    public void Over_blend_levels_curve_thompson_ends_within_5_percent_of_the_optimal_blend_for_80_percent_of_active_users_and_improves_over_the_year()
     {
-        var result = runs.Get("hierarchical-thompson", BanditArms.Blend);
+        var result = runs.Get("curve-thompson", BanditArms.Blend);
         var active = result.Users.Where(u => u.Sessions >= 50 && u.Optimal >= 0).ToList();
         double share = active.Count(u => u.Expected[u.MostChosen] >= 0.95 * u.Expected[u.Optimal]) / (double)active.Count;
         var days = result.Days;

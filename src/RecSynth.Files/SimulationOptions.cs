@@ -10,6 +10,9 @@ public sealed record SimulationOptions
 
     /// <summary>Two arms or the blend levels.</summary>
     public BanditArms Arms { get; init; } = BanditArms.Two;
+
+    /// <summary>What fills the slates.</summary>
+    public Recommender Recommender { get; init; } = Recommender.Oracle;
 }
 
 /// <summary>What <see cref="DatasetGenerator.Simulate"/> wrote and measured.</summary>

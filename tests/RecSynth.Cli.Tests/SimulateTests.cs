@@ -53,6 +53,21 @@ public sealed class SimulateTests
     }
 
     [Fact]
+    public async Task Simulate_with_the_builtin_recommender_writes_a_dataset_with_cf_and_image_interactions()
+    {
+        using var temp = new TempDirectory("simulate-builtin");
+        string folder = temp.Sub("out");
+
+        var result = await Cli.RunAsync(["simulate", .. s_small, "--policy", "uniform", "--recommender", "builtin", "-o", folder, "--quiet"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Datasets.AssertComplete(folder, [.. Datasets.All, "metrics.csv"]);
+        var interactions = Datasets.CsvFields(Path.Combine(folder, "interactions.csv")).Skip(1).ToList();
+        Assert.Contains(interactions, i => i[4] == "cf");
+        Assert.Contains(interactions, i => i[4] == "image");
+    }
+
+    [Fact]
     public async Task Simulate_gives_byte_identical_folders_with_1_and_4_threads()
     {
         using var temp = new TempDirectory("simulate-threads");
@@ -68,7 +83,7 @@ public sealed class SimulateTests
     [Theory]
     [InlineData("--policy", "nonsense", "--policy = nonsense")]
     [InlineData("--arms", "three", "--arms = three")]
-    [InlineData("--recommender", "builtin", "not available in this version yet")]
+    [InlineData("--recommender", "gorse", "not available in this version yet")]
     [InlineData("--recommender", "other", "must be oracle, builtin or gorse")]
     [InlineData("--days", "0", "--days = 0")]
     public async Task Simulate_refuses_bad_options_with_exit_2_and_writes_nothing(string option, string value, string message)

@@ -16,7 +16,7 @@ internal sealed class BanditArguments
 
     public Option<string> Recommender { get; } = new("--recommender")
     {
-        Description = "What fills the slates: oracle (the generator's own sources); builtin and gorse are not available yet",
+        Description = "What fills the slates: oracle (the generator's own sources), builtin (matrix factorisation retrained daily on the log, and the embeddings' nearest neighbours); gorse is not available yet",
         HelpName = "NAME",
         DefaultValueFactory = _ => "oracle",
     };
@@ -45,14 +45,21 @@ internal sealed class BanditArguments
         }
     }
 
-    public void CheckRecommender(ParseResult result, List<OptionProblem> problems)
+    public Recommender ReadRecommender(ParseResult result, List<OptionProblem> problems)
     {
         string text = result.GetValue(Recommender) ?? "oracle";
-        if (text != "oracle")
+        switch (text)
         {
-            problems.Add(new("--recommender", text, text is "builtin" or "gorse"
-                ? $"the {text} recommender is not available in this version yet; use oracle (the generator's own CF and image sources)"
-                : "must be oracle, builtin or gorse"));
+            case "oracle":
+                return Bandits.Recommender.Oracle;
+            case "builtin":
+                return Bandits.Recommender.Builtin;
+            case "gorse":
+                problems.Add(new("--recommender", text, "the gorse recommender is not available in this version yet; use oracle or builtin"));
+                return Bandits.Recommender.Oracle;
+            default:
+                problems.Add(new("--recommender", text, "must be oracle, builtin or gorse"));
+                return Bandits.Recommender.Oracle;
         }
     }
 

@@ -55,7 +55,7 @@ internal static class CompareCommand
             }
 
             var arms = bandit.ReadArms(result, problems);
-            bandit.CheckRecommender(result, problems);
+            var recommender = bandit.ReadRecommender(result, problems);
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
             if (problems.Count > 0)
             {
@@ -74,7 +74,7 @@ internal static class CompareCommand
                         console.StdErr.WriteLine($"running {name}, seed {options.Seed + r}");
                     }
 
-                    summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, settings.ThreadCount, cancellationToken).Summary);
+                    summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, cancellationToken).Summary);
                 }
 
                 rows.Add(ComparedPolicy.Of(name, summaries));

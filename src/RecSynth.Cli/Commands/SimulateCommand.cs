@@ -43,7 +43,7 @@ internal static class SimulateCommand
             string name = result.GetValue(policy)!;
             BanditArguments.CheckPolicy("--policy", name, problems);
             var arms = bandit.ReadArms(result, problems);
-            bandit.CheckRecommender(result, problems);
+            var recommender = bandit.ReadRecommender(result, problems);
             var formats = GenerateCommand.ParseFormats(result.GetValue(format) ?? "csv", problems);
             var parsedStage = (result.GetValue(stage) ?? "all").ToLowerInvariant() switch
             {
@@ -60,7 +60,7 @@ internal static class SimulateCommand
             var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Formats = formats };
             var clock = Stopwatch.StartNew();
             var simulated = ProgressDisplay.Run(console, settings.Quiet, progress =>
-                DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms }, progress, cancellationToken));
+                DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms, Recommender = recommender }, progress, cancellationToken));
             if (!settings.Quiet)
             {
                 Summary.Write(console.Out, Path.GetFullPath(settings.Output), simulated.Manifest, options.Seed, clock.Elapsed);

@@ -3,6 +3,16 @@ using RecSynth.Configuration;
 
 namespace RecSynth.Bandits;
 
+/// <summary>What fills the slates of the closed loop.</summary>
+public enum Recommender
+{
+    /// <summary>The generator's own sources: CF from the hidden factors, images from the embeddings.</summary>
+    Oracle,
+
+    /// <summary>CF from an implicit-feedback matrix factorisation retrained daily on the simulated log; images from the embeddings' nearest neighbours.</summary>
+    Builtin,
+}
+
 /// <summary>
 /// The closed loop (spec §4) in memory: a bandit chooses each session's arm, the generator's own sources fill the
 /// slate (the <c>oracle</c> recommender), the simulated users respond, the bandit learns, day by day; the run is
@@ -13,7 +23,12 @@ public static class ClosedLoop
 {
     /// <summary>Runs <paramref name="policy"/> (see <see cref="BanditPolicies.Names"/>) over the behaviour period of <paramref name="options"/>.</summary>
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
-    public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, int threads, CancellationToken cancellationToken = default)
+    public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, int threads, CancellationToken cancellationToken) =>
+        Run(options, policy, arms, Recommender.Oracle, threads, cancellationToken);
+
+    /// <summary>Runs <paramref name="policy"/> with the given recommender behind the slates.</summary>
+    /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
+    public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, Recommender recommender, int threads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
@@ -23,7 +38,7 @@ public static class ClosedLoop
             throw new OptionsException([new OptionProblem("--policy", policy, error)]);
         }
 
-        return Run(options, world => BanditPolicies.Create(policy, arms, world), threads, cancellationToken);
+        return Run(options, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken);
     }
 
     /// <summary>
@@ -35,22 +50,28 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(armOfUser);
         options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        return Run(options, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), threads, cancellationToken);
+        return Run(options, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), Recommender.Oracle, threads, cancellationToken);
     }
 
-    private static ClosedLoopResult Run(RecSynthOptions options, Func<World, BanditPolicy> create, int threads, CancellationToken cancellationToken)
+    private static ClosedLoopResult Run(RecSynthOptions options, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var world = new World(options, threads, cancellationToken);
-        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), parallel);
+        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), parallel, recommender);
         run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), cancellationToken);
         return metrics.Compute(run.Truth!, options.Behaviour.BlendLevels);
     }
 
     /// <summary>A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the sessions).</summary>
-    internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, ParallelOptions parallel)
+    internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(
+        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, ParallelOptions parallel, Recommender recommender = Recommender.Oracle)
     {
         var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel);
+        if (recommender == Recommender.Builtin)
+        {
+            run.Simulator.Learned = new LearnedCf(world.UserList.Length, world.Items.Length, behaviour.Cf.Candidates, seed);
+        }
+
         var time = world.Options.Time;
         var metrics = new LoopMetrics(bandit, time.StartSeconds, time.EndSeconds) { UserCount = world.UserList.Length };
         run.DayEnded = metrics.DayEnded;

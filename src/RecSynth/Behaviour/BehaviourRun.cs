@@ -79,7 +79,7 @@ internal sealed class BehaviourRun
                 }
 
                 // A bandit steps day by day (what it shares across users, and its daily metrics, change between days).
-                int steps = _policy is Bandits.BanditPolicy ? 7 : 1;
+                int steps = _policy is Bandits.BanditPolicy || _simulator.Learned is not null ? 7 : 1;
                 for (int step = 0; step < steps; step++)
                 {
                     long from = steps == 1 ? long.MinValue : periodStart + w * SessionSchedule.Week + step * Day;
@@ -95,10 +95,14 @@ internal sealed class BehaviourRun
                         }
                     });
 
-                    if (_policy is Bandits.BanditPolicy bandit && (steps == 1 || from < _world.Options.Time.EndSeconds))
+                    if (steps == 7 && from < _world.Options.Time.EndSeconds)
                     {
-                        bandit.EndOfDay();
-                        DayEnded?.Invoke(w * 7 + step);
+                        _simulator.Learned?.Retrain(_parallel);
+                        if (_policy is Bandits.BanditPolicy bandit)
+                        {
+                            bandit.EndOfDay();
+                            DayEnded?.Invoke(w * 7 + step);
+                        }
                     }
                 }
 

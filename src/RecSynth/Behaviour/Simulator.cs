@@ -70,6 +70,9 @@ internal sealed class Simulator
 
     public CfSource Cf { get; }
 
+    /// <summary>The builtin recommender's CF model, learned from the log; null: the oracle's own CF source.</summary>
+    public LearnedCf? Learned { get; set; }
+
     public ImageSource Image { get; }
 
     public double[] Levels { get; }
@@ -139,13 +142,14 @@ internal sealed class Simulator
     /// <summary>CF's top K for this session: the user's candidates (or the popular items) with per-session noise.</summary>
     private int CfList(in User user, UserState state, long now, ulong key, Scratch scratch)
     {
-        var (items, scores) = state.Positives >= _options.Cf.WarmUpPositives
-            ? state.Cf ??= Cf.Candidates(user.Index)
-            : Cf.Popular;
+        bool warm = state.Positives >= _options.Cf.WarmUpPositives;
+        var (items, scores) = Learned is { } model
+            ? (warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular)
+            : warm ? state.Cf ??= Cf.Candidates(user.Index) : Cf.Popular;
         var noise = scratch.Noise(items.Length);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
         long listedBy = now - _options.Cf.ColdStartDays * Day;
-        float sigma = (float)_options.Cf.Noise;
+        float sigma = Learned is null ? (float)_options.Cf.Noise : 0; // a learned model's errors are its own noise
         var top = scratch.Top.Reset();
         for (int j = 0; j < items.Length; j++)
         {
@@ -424,6 +428,7 @@ internal sealed class Simulator
             var source = scratch.Sources[p];
             byte position = (byte)(p + 1);
             output.Interactions.Add(new InteractionRecord(viewed, sessionId, user.Index, item, position, FeedbackType.View, source));
+            Learned?.Record(user.Index, item, FeedbackType.View);
             views++;
             bool liked = random.NextBernoulli(scratch.LocalLike[local]);
             bool bought = random.NextBernoulli(scratch.LocalPurchase[local]);
@@ -431,6 +436,7 @@ internal sealed class Simulator
             {
                 output.Interactions.Add(new InteractionRecord(viewed + 1 + (long)Exponential(ref random, r.LikeDelaySeconds), sessionId, user.Index, item, position, FeedbackType.Like, source));
                 likes++;
+                Learned?.Record(user.Index, item, FeedbackType.Like);
             }
 
             if (bought)
@@ -438,6 +444,7 @@ internal sealed class Simulator
                 output.Interactions.Add(new InteractionRecord(viewed + 1 + (long)Exponential(ref random, r.PurchaseDelaySeconds), sessionId, user.Index, item, position, FeedbackType.Purchase, source));
                 purchases++;
                 state.AddPurchase(item);
+                Learned?.Record(user.Index, item, FeedbackType.Purchase);
             }
 
             if (liked || bought)

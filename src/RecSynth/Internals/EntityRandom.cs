@@ -22,6 +22,7 @@ internal enum RandomStream : ulong
     SessionDraws = 11,
     TasteSeed = 12,
     PolicyDraws = 13,
+    LearnedFactors = 14,
 }
 
 /// <summary>

@@ -8,8 +8,8 @@ namespace RecSynth.Behaviour;
 /// squares with confidence weights, Hu, Koren and Volinsky 2008) trained on the simulated log only — never on the
 /// hidden factors. Feedback is recorded as it happens (view 1, like 3, purchase 5, summed per user and product);
 /// after each simulated day one warm-started ALS sweep updates the user factors, then the product factors, each row by
-/// a few conjugate-gradient steps on its normal equations. A user's candidates are the top of x_u · y_i over all
-/// products, recomputed for a user's first session after a retraining; a user with no feedback yet gets the products
+/// a few conjugate-gradient steps on its normal equations. A user's candidates are the top of x_u · y_i over the
+/// products with the most feedback (20 × the candidates), recomputed for a user's first session after a retraining; a user with no feedback yet gets the products
 /// most interacted with so far. Deterministic: fixed row order, fixed sums.
 /// </summary>
 internal sealed class LearnedCf
@@ -18,6 +18,7 @@ internal sealed class LearnedCf
     private const double Alpha = 10; // confidence per unit of feedback weight
     private const double Lambda = 0.1;
     private const int ConjugateSteps = 3;
+    private const int PoolFactor = 20;
     private readonly int _users;
     private readonly int _items;
     private readonly int _candidates;
@@ -30,6 +31,7 @@ internal sealed class LearnedCf
     private readonly int[] _cacheVersion;
     private int _version;
     private (int[] Items, float[] Scores) _popular;
+    private int[] _pool = []; // the products a user's candidates are ranked from: those with the most feedback
 
     public LearnedCf(int users, int items, int candidates, ulong seed)
     {
@@ -80,7 +82,7 @@ internal sealed class LearnedCf
 
         var top = new TopK(_candidates);
         var x = _x.AsSpan(user * Factors, Factors);
-        for (int i = 0; i < _items; i++)
+        foreach (int i in _pool)
         {
             top.Offer(i, VectorMath.Dot(x, _y.AsSpan(i * Factors, Factors)));
         }
@@ -149,13 +151,16 @@ internal sealed class LearnedCf
         int[] products = [.. Enumerable.Range(0, _items).Where(i => counts[i] > 0)];
         Solve(_y, _x, products, i => (columnUsers[i], columnWeights[i]), parallel);
 
-        var popular = new TopK(_candidates);
+        // Two-stage retrieval, as serving systems do: the pool is the products with the most feedback, and a user's
+        // candidates are ranked from it by the model (a product nobody has touched has no learned factors anyway).
+        var pool = new TopK(Math.Min(_items, PoolFactor * _candidates));
         for (int i = 0; i < _items; i++)
         {
-            popular.Offer(i, counts[i]);
+            pool.Offer(i, counts[i]);
         }
 
-        _popular = (popular.Sorted().Items, new float[_candidates]);
+        _pool = pool.Sorted().Items;
+        _popular = (_pool[.._candidates], new float[_candidates]);
         _version++;
     }
 

@@ -19,6 +19,9 @@ internal static class RecSynthApp
             InitCommand.Create(console),
             GenerateCommand.Create(console),
             StatsCommand.Create(console),
+            PushCommand.Create(console),
+            ExportCommand.Create(console),
+            GorseConfigCommand.Create(console),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -24,9 +24,10 @@ internal static class Wire
         return found;
     }
 
-    public static string Text(JsonElement row, string name)
+    public static string Text(JsonElement row, string name) => Text(Field(row, name), name);
+
+    public static string Text(JsonElement? value, string name)
     {
-        var value = Field(row, name);
         return value switch
         {
             null or { ValueKind: JsonValueKind.Null } => "",
@@ -35,9 +36,10 @@ internal static class Wire
         };
     }
 
-    public static double Number(JsonElement row, string name)
+    public static double Number(JsonElement row, string name) => Number(Field(row, name), name);
+
+    public static double Number(JsonElement? value, string name)
     {
-        var value = Field(row, name);
         return value switch
         {
             null or { ValueKind: JsonValueKind.Null } => 0,
@@ -75,12 +77,20 @@ internal static class Wire
     }
 
     /// <summary>A string timestamp: empty or missing is the zero time (year 1), as in Gorse; anything unparsable refuses the request.</summary>
-    public static DateTimeOffset Time(JsonElement row, string name)
+    public static DateTimeOffset Time(JsonElement row, string name) => Time(Field(row, name), name);
+
+    public static DateTimeOffset Time(JsonElement? value, string name)
     {
-        string text = Text(row, name);
+        string text = Text(value, name);
         if (text.Length == 0)
         {
             return DateTimeOffset.MinValue;
+        }
+
+        // The common case first: RFC 3339 UTC in whole seconds, as RecSynth sends it.
+        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact))
+        {
+            return exact;
         }
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)

@@ -13,7 +13,8 @@ namespace RecSynth.Gorse;
 /// <summary>
 /// A typed client of Gorse's REST API (<c>gorse-api.md</c>): batched inserts, cursor-paged reads, recommendations and
 /// health. Transient failures (5xx, 429 honouring Retry-After, timeouts, dropped connections) are retried with
-/// exponential backoff and jitter; any other 4xx fails at once with a <see cref="GorseException"/>.
+/// exponential backoff and jitter; any other 4xx fails at once with a <see cref="GorseException"/>, as does a transient
+/// failure that outlasts the retries.
 /// </summary>
 public sealed class GorseClient : IDisposable
 {
@@ -216,9 +217,17 @@ public sealed class GorseClient : IDisposable
             request.Headers.Add("X-API-Version", apiVersion);
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        byte[] answer = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return response.IsSuccessStatusCode ? answer : throw Error(response.StatusCode, answer, $"{method} /{PathOnly(pathAndQuery)}");
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            byte[] answer = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? answer : throw Error(response.StatusCode, answer, $"{method} /{PathOnly(pathAndQuery)}");
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            // The retries are spent (or there were none): no answer came back at all.
+            throw new GorseException($"{method} /{PathOnly(pathAndQuery)} got no answer: {e.Message}", e);
+        }
     }
 
     private static GorseException Error(HttpStatusCode status, byte[] body, string request) =>

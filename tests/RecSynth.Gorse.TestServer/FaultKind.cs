@@ -17,4 +17,7 @@ public enum FaultKind
 
     /// <summary>429 with Retry-After, nothing stored.</summary>
     TooManyRequests,
+
+    /// <summary>Held for a while, then handled normally.</summary>
+    Slow,
 }

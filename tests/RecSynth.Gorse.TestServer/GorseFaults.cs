@@ -21,6 +21,12 @@ public sealed record GorseFaults
     /// <summary>Answer 429 with a Retry-After header, storing nothing.</summary>
     public double TooManyRequestsRate { get; init; }
 
+    /// <summary>Hold the request for <see cref="SlowDelay"/> before handling it normally (a client with a shorter timeout gives up first).</summary>
+    public double SlowRate { get; init; }
+
+    /// <summary>How long a slow request is held.</summary>
+    public TimeSpan SlowDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The Retry-After of a 429, in whole seconds.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
 

@@ -258,6 +258,11 @@ public sealed class GorseTestServer : IAsyncDisposable
                 await TextAsync(context, 429, "injected quota exceeded").ConfigureAwait(false);
                 break;
             default:
+                if (fault == FaultKind.Slow)
+                {
+                    await Task.Delay(_faults.SlowDelay).ConfigureAwait(false);
+                }
+
                 store(1);
                 await JsonAsync(context, new JsonObject { ["RowAffected"] = rows }).ConfigureAwait(false);
                 break;
@@ -278,6 +283,7 @@ public sealed class GorseTestServer : IAsyncDisposable
                 : roll < f.ErrorRate + f.PartialWriteRate ? FaultKind.PartialWrite
                 : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate ? FaultKind.Drop
                 : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate + f.TooManyRequestsRate ? FaultKind.TooManyRequests
+                : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate + f.TooManyRequestsRate + f.SlowRate ? FaultKind.Slow
                 : FaultKind.None;
         }
     }

@@ -162,6 +162,21 @@ public sealed class GorseClientTests
     }
 
     [Fact]
+    public async Task Attempts_that_time_out_are_retried_then_surface_as_no_answer()
+    {
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { SlowRate = 1, SlowDelay = TimeSpan.FromMilliseconds(600) });
+        using var client = new GorseClient(new GorseClientOptions
+        {
+            Endpoint = server.Endpoint, MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(5), AttemptTimeout = TimeSpan.FromMilliseconds(100),
+        });
+
+        var error = await Assert.ThrowsAsync<GorseException>(() => client.InsertUsersAsync([new GorseUser { UserId = "u" }], TestContext.Current.CancellationToken));
+
+        Assert.Contains("POST /api/users got no answer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, client.Retries);
+    }
+
+    [Fact]
     public void The_options_text_never_shows_the_api_key()
     {
         var options = new GorseClientOptions { Endpoint = new Uri("http://127.0.0.1:8087"), ApiKey = "visible-secret" };

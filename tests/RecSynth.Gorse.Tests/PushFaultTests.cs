@@ -40,6 +40,23 @@ public sealed class PushFaultTests(SmallDataset dataset)
     }
 
     [Fact]
+    public async Task Attempts_that_time_out_are_retried_and_the_push_still_ends_with_exactly_the_dataset()
+    {
+        using var temp = new TempDirectory("push-timeouts");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { SlowRate = 0.2, SlowDelay = TimeSpan.FromSeconds(1), Seed = 5 });
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        var options = FastRetries(server.Endpoint);
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = options.Endpoint, MaxRetries = options.MaxRetries, BaseDelay = options.BaseDelay, MaxDelay = options.MaxDelay, AttemptTimeout = TimeSpan.FromMilliseconds(250) });
+
+        var results = await GorsePush.RunAsync(data, client, server.Endpoint, new GorsePushOptions { BatchSize = 100, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
+
+        Assert.True(results.Sum(r => r.Retries) > 0, "no attempt timed out: the test proves nothing");
+        await Task.Delay(TimeSpan.FromSeconds(1.2), TestContext.Current.CancellationToken); // the abandoned slow requests land too (with the same rows)
+        ExpectedState.Of(folder, withEmbeddings: false).AssertHeldBy(server.Store);
+    }
+
+    [Fact]
     public async Task A_429_is_retried_no_sooner_than_its_retry_after()
     {
         using var temp = new TempDirectory("push-429");

@@ -106,7 +106,7 @@ public static class GorsePush
                     // Not cancelled by Ctrl+C: a batch in flight is finished and recorded.
                     await send(from, count, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is GorseException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+                catch (GorseException e)
                 {
                     string first = string.Join(", ", Enumerable.Range(from, Math.Min(3, count)).Select(id));
                     Interlocked.CompareExchange(ref failure, new GorseException(

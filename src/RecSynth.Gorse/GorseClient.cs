@@ -27,11 +27,15 @@ public sealed class GorseClient : IDisposable
     public GorseClient(GorseClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new HttpRetryStrategyOptions
+        // Retry outside, timeout inside: each attempt has its own timeout, and a timed-out attempt is retried.
+        // The default predicate retries 5xx, 408, 429, HttpRequestException (refused or dropped connections) and
+        // attempt timeouts, and nothing else: a 4xx is Gorse's final word.
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 0) is 0 ? 1 : options.MaxRetries,
-                ShouldHandle = options.MaxRetries <= 0 ? _ => PredicateResult.False() : new HttpRetryStrategyOptions().ShouldHandle,
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.BaseDelay,
@@ -42,9 +46,10 @@ public sealed class GorseClient : IDisposable
                     Interlocked.Increment(ref _retries);
                     return default;
                 },
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            });
+        }
+
+        var pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
         var sockets = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -171,7 +171,7 @@ public sealed partial class GorseDataset : IDisposable
             var array = new JsonArray();
             foreach (float x in vector)
             {
-                array.Add(x);
+                array.Add(JsonValue.Create(x)); // not Add<T>: that one needs reflection (Native AOT)
             }
 
             labels["embedding"] = array;

@@ -86,6 +86,19 @@ public sealed class GorseConfigAndExportTests(SmallDataset dataset)
     private static List<JsonObject> Lines(string path) =>
         [.. File.ReadLines(path).Select(l => JsonNode.Parse(l)!.AsObject())];
 
+    [Theory]
+    [InlineData("push", new[] { "--url", "--api-key-env", "--api-key-file", "--batch-size", "--concurrency", "--max-retries", "--with-embeddings", "--with-ground-truth", "--resume", "--verify", "--dry-run", "--quiet" })]
+    [InlineData("export", new[] { "--format", "--output", "--with-embeddings", "--with-ground-truth" })]
+    [InlineData("gorse-config", new string[0])]
+    public async Task Help_of_the_gorse_verbs_lists_every_option(string verb, string[] options)
+    {
+        var result = await Tool.RunAsync(verb, "--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("DIR", result.StdOut, StringComparison.Ordinal);
+        Assert.All(options, option => Assert.Contains(option, result.StdOut, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Export_refuses_an_unknown_format_with_exit_2()
     {

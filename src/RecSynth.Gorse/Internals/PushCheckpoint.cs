@@ -16,7 +16,7 @@ internal sealed class PushCheckpoint
     public const string FileName = "gorse-push.checkpoint.json";
     private readonly string _path;
     private readonly State _state;
-    private readonly Dictionary<string, bool[]> _done = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Acknowledged> _done = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     private PushCheckpoint(string path, State state, IReadOnlyDictionary<string, int> batches)
@@ -34,7 +34,7 @@ internal sealed class PushCheckpoint
                 }
             }
 
-            _done[table] = done;
+            _done[table] = new Acknowledged(done);
         }
     }
 
@@ -70,16 +70,14 @@ internal sealed class PushCheckpoint
         return new PushCheckpoint(path, saved, batches);
     }
 
-    public bool IsDone(string table, int batch) => _done[table][batch];
-
-    public int CountDone(string table) => _done[table].Count(d => d);
+    public bool IsDone(string table, int batch) => _done[table].IsDone(batch);
 
     /// <summary>Records an acknowledged batch and rewrites the file before returning.</summary>
     public void Acknowledge(string table, int batch)
     {
         lock (_lock)
         {
-            _done[table][batch] = true;
+            _done[table].Add(batch);
             Save();
         }
     }
@@ -90,7 +88,7 @@ internal sealed class PushCheckpoint
         {
             foreach (var (table, done) in _done)
             {
-                _state.Acknowledged[table] = FormatRanges(done);
+                _state.Acknowledged[table] = done.Format();
             }
 
             string temporary = _path + ".tmp";
@@ -113,35 +111,6 @@ internal sealed class PushCheckpoint
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    /// <summary>"0-15,17,19-20".</summary>
-    internal static string FormatRanges(bool[] done)
-    {
-        var text = new StringBuilder();
-        for (int i = 0; i < done.Length; i++)
-        {
-            if (!done[i])
-            {
-                continue;
-            }
-
-            int end = i;
-            while (end + 1 < done.Length && done[end + 1])
-            {
-                end++;
-            }
-
-            text.Append(text.Length == 0 ? "" : ",").Append(i.ToString(CultureInfo.InvariantCulture));
-            if (end > i)
-            {
-                text.Append('-').Append(end.ToString(CultureInfo.InvariantCulture));
-            }
-
-            i = end;
-        }
-
-        return text.ToString();
-    }
-
     internal static IEnumerable<int> ParseRanges(string ranges, int count)
     {
         foreach (string part in ranges.Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -152,6 +121,64 @@ internal sealed class PushCheckpoint
             for (int i = Math.Max(0, from); i <= Math.Min(to, count - 1); i++)
             {
                 yield return i;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A table's acknowledged batches as a prefix (every batch below it) and the few acknowledged beyond it (out of
+    /// order, at most the concurrency): formatting it after each acknowledgement costs O(concurrency), not O(batches).
+    /// </summary>
+    internal sealed class Acknowledged
+    {
+        private readonly bool[] _done;
+        private readonly SortedSet<int> _beyond = [];
+        private int _prefix;
+
+        public Acknowledged(bool[] done)
+        {
+            _done = done;
+            Advance();
+            for (int i = _prefix; i < done.Length; i++)
+            {
+                if (done[i])
+                {
+                    _beyond.Add(i);
+                }
+            }
+        }
+
+        public bool IsDone(int batch) => _done[batch];
+
+        public void Add(int batch)
+        {
+            _done[batch] = true;
+            _beyond.Add(batch);
+            Advance();
+        }
+
+        public string Format()
+        {
+            var text = new StringBuilder();
+            if (_prefix > 0)
+            {
+                text.Append(_prefix == 1 ? "0" : string.Create(CultureInfo.InvariantCulture, $"0-{_prefix - 1}"));
+            }
+
+            foreach (int batch in _beyond)
+            {
+                text.Append(text.Length == 0 ? "" : ",").Append(batch.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return text.ToString();
+        }
+
+        private void Advance()
+        {
+            while (_prefix < _done.Length && _done[_prefix])
+            {
+                _beyond.Remove(_prefix);
+                _prefix++;
             }
         }
     }

@@ -35,7 +35,7 @@ foreach (int batch in batches)
             using var client = new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint });
             string checkpoint = Path.Combine(folder, GorsePush.CheckpointFileName);
             File.Delete(checkpoint);
-            var results = await GorsePush.RunAsync(dataset, client, server.Endpoint, new GorsePushOptions { BatchSize = batch, Concurrency = concurrency });
+            var results = await GorsePush.RunAsync(dataset, client, new GorsePushOptions { BatchSize = batch, Concurrency = concurrency });
             var feedback = results.Single(r => r.Table == "feedback");
             rates.Add(feedback.Rows / feedback.Elapsed.TotalSeconds);
             if (server.Store.Feedback.Count != dataset.FeedbackCount && Environment.GetEnvironmentVariable("PUSHBENCH_SINK") is null)

@@ -67,13 +67,18 @@ public sealed class GorseClient : IDisposable
         }
 
         _ownsHttp = true;
+        Endpoint = options.Endpoint;
     }
 
     /// <summary>Uses a caller's <see cref="HttpClient"/> (its base address set to the server) as it is: no retries are added.</summary>
     public GorseClient(HttpClient httpClient)
     {
         _http = httpClient ?? throw new ArgumentNullException(nameof(httpClient));
+        Endpoint = httpClient.BaseAddress ?? throw new ArgumentException("the HttpClient needs a BaseAddress (the Gorse server)", nameof(httpClient));
     }
+
+    /// <summary>The server this client talks to.</summary>
+    public Uri Endpoint { get; }
 
     /// <summary>Retries made so far by this client (all calls).</summary>
     public long Retries => Interlocked.Read(ref _retries);

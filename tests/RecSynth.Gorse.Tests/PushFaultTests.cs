@@ -6,13 +6,15 @@ namespace RecSynth.Gorse.Tests;
 /// <summary>A push through every kind of transient failure ends with Gorse holding exactly the dataset.</summary>
 public sealed class PushFaultTests(SmallDataset dataset)
 {
-    private static GorseClientOptions FastRetries(Uri endpoint) => new()
+    /// <summary>Many quick retries, so that a test of transient faults stays fast and never runs out of them.</summary>
+    private static GorseClientOptions FastRetries(Uri endpoint, string? apiKey = null, TimeSpan? attemptTimeout = null) => new()
     {
         Endpoint = endpoint,
+        ApiKey = apiKey,
         MaxRetries = 12,
         BaseDelay = TimeSpan.FromMilliseconds(5),
         MaxDelay = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromSeconds(20),
+        AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20),
     };
 
     [Fact]
@@ -25,7 +27,7 @@ public sealed class PushFaultTests(SmallDataset dataset)
         using var data = GorseDataset.Load(folder, new GorseDatasetOptions { WithEmbeddings = true }, TestContext.Current.CancellationToken);
         using var client = new GorseClient(FastRetries(server.Endpoint));
 
-        var results = await GorsePush.RunAsync(data, client, server.Endpoint, new GorsePushOptions { BatchSize = 40, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
+        var results = await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 40, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
 
         ExpectedState.Of(folder, withEmbeddings: true).AssertHeldBy(server.Store);
         var writes = server.Requests.Where(r => r.Method is "POST" or "PUT").ToList();
@@ -46,10 +48,9 @@ public sealed class PushFaultTests(SmallDataset dataset)
         string folder = dataset.CopyTo(temp);
         await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { SlowRate = 0.2, SlowDelay = TimeSpan.FromSeconds(1), Seed = 5 });
         using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
-        var options = FastRetries(server.Endpoint);
-        using var client = new GorseClient(new GorseClientOptions { Endpoint = options.Endpoint, MaxRetries = options.MaxRetries, BaseDelay = options.BaseDelay, MaxDelay = options.MaxDelay, AttemptTimeout = TimeSpan.FromMilliseconds(250) });
+        using var client = new GorseClient(FastRetries(server.Endpoint, attemptTimeout: TimeSpan.FromMilliseconds(250)));
 
-        var results = await GorsePush.RunAsync(data, client, server.Endpoint, new GorsePushOptions { BatchSize = 100, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
+        var results = await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 100, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
 
         Assert.True(results.Sum(r => r.Retries) > 0, "no attempt timed out: the test proves nothing");
         await Task.Delay(TimeSpan.FromSeconds(1.2), TestContext.Current.CancellationToken); // the abandoned slow requests land too (with the same rows)
@@ -65,7 +66,7 @@ public sealed class PushFaultTests(SmallDataset dataset)
         using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
         using var client = new GorseClient(FastRetries(server.Endpoint));
 
-        await GorsePush.RunAsync(data, client, server.Endpoint, new GorsePushOptions { BatchSize = 200, Concurrency = 1 }, stop: TestContext.Current.CancellationToken);
+        await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 200, Concurrency = 1 }, stop: TestContext.Current.CancellationToken);
 
         var requests = server.Requests.Where(r => r.Method is "POST" or "PUT").ToList();
         var limited = requests.Where(r => r.Fault == FaultKind.TooManyRequests).ToList();
@@ -86,10 +87,10 @@ public sealed class PushFaultTests(SmallDataset dataset)
         string folder = dataset.CopyTo(temp);
         await using var server = await GorseTestServer.StartAsync(apiKey: "right-key");
         using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
-        using var client = new GorseClient(FastRetries(server.Endpoint) is var o ? new GorseClientOptions { Endpoint = o.Endpoint, ApiKey = "wrong-key", MaxRetries = 5, BaseDelay = o.BaseDelay } : null!);
+        using var client = new GorseClient(FastRetries(server.Endpoint, apiKey: "wrong-key"));
 
         var error = await Assert.ThrowsAsync<GorseException>(() =>
-            GorsePush.RunAsync(data, client, server.Endpoint, new GorsePushOptions { BatchSize = 50, Concurrency = 1 }, stop: TestContext.Current.CancellationToken));
+            GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 50, Concurrency = 1 }, stop: TestContext.Current.CancellationToken));
 
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
         Assert.Contains("unauthorized", error.Message, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class SmallPresetPushTests
             MaxDelay = TimeSpan.FromMilliseconds(50),
         });
 
-        await GorsePush.RunAsync(data, client, server.Endpoint, new GorsePushOptions { BatchSize = 1000, Concurrency = 8 }, stop: TestContext.Current.CancellationToken);
+        await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 1000, Concurrency = 8 }, stop: TestContext.Current.CancellationToken);
 
         Assert.True(data.FeedbackCount > 100_000, $"only {data.FeedbackCount} feedback rows: not the small preset");
         var writes = server.Requests.Where(r => r.Method is "POST" or "PUT").ToList();

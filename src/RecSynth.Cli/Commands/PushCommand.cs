@@ -70,7 +70,7 @@ internal static class PushCommand
             IReadOnlyList<GorseTableResult> pushed;
             try
             {
-                pushed = await ProgressDisplay.RunAsync(console, silent, progress => GorsePush.RunAsync(data, client, endpoint!, options, progress, cancellationToken)).ConfigureAwait(false);
+                pushed = await ProgressDisplay.RunAsync(console, silent, progress => GorsePush.RunAsync(data, client, options, progress, cancellationToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -22,11 +22,10 @@ public static class GorsePush
     /// </summary>
     /// <exception cref="GorseException">Gorse refused a batch (a 4xx, or a transient failure that outlasted the retries); the message names the batch and its first ids.</exception>
     public static async Task<IReadOnlyList<GorseTableResult>> RunAsync(
-        GorseDataset dataset, GorseClient client, Uri endpoint, GorsePushOptions options, IProgress<GorsePushProgress>? progress = null, CancellationToken stop = default)
+        GorseDataset dataset, GorseClient client, GorsePushOptions options, IProgress<GorsePushProgress>? progress = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
@@ -38,7 +37,7 @@ public static class GorsePush
             ["feedback"] = dataset.FeedbackCount,
         };
         var batches = rows.ToDictionary(r => r.Key, r => (r.Value + batchSize - 1) / batchSize, StringComparer.Ordinal);
-        var checkpoint = PushCheckpoint.Open(dataset, endpoint.ToString(), batchSize, batches, options.Resume);
+        var checkpoint = PushCheckpoint.Open(dataset, client.Endpoint.ToString(), batchSize, batches, options.Resume);
         checkpoint.Save();
 
         var results = new List<GorseTableResult>();

@@ -52,6 +52,12 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// <summary>Every request so far, in order of completion.</summary>
     public IReadOnlyList<RequestRecord> Requests => [.. _requests];
 
+    /// <summary>
+    /// Benchmarks only: read each write's body and answer <c>RowAffected</c> without parsing or storing it, to measure
+    /// what the client alone can send.
+    /// </summary>
+    public bool DiscardWrites { get; set; }
+
     /// <summary>The faults injected from now on (resets the seeded stream).</summary>
     public GorseFaults Faults
     {
@@ -208,6 +214,13 @@ public sealed class GorseTestServer : IAsyncDisposable
 
     private async Task<(int Rows, string? FirstKey, FaultKind Fault)> WriteAsync(HttpContext context, string table)
     {
+        if (DiscardWrites)
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null).ConfigureAwait(false);
+            await JsonAsync(context, new JsonObject { ["RowAffected"] = 0 }).ConfigureAwait(false);
+            return (0, null, FaultKind.None);
+        }
+
         using var body = await JsonDocument.ParseAsync(context.Request.Body).ConfigureAwait(false);
         bool put = context.Request.Method == "PUT";
         if (put && table != "feedback")

@@ -126,6 +126,13 @@ public sealed class GorseTestServer : IAsyncDisposable
             switch (request.Method, segments)
             {
                 case ("POST" or "PUT", ["api", "users" or "items" or "feedback"]):
+                    // go-restful picks its decoder from the Content-Type, and the web service consumes JSON only.
+                    if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await TextAsync(context, 415, "415: Unsupported Media Type").ConfigureAwait(false);
+                        return;
+                    }
+
                     (rows, firstKey, fault) = await WriteAsync(context, segments[1]).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "users"]):

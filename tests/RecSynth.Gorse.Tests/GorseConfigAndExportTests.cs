@@ -83,6 +83,36 @@ public sealed class GorseConfigAndExportTests(SmallDataset dataset)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_hidden_ground_truth_leaves_the_dataset_only_when_asked(bool withGroundTruth)
+    {
+        using var temp = new TempDirectory("export-truth");
+        string output = temp.Sub("out");
+        string[] args = ["export", dataset.Folder, "--format", "gorse-jsonl", "-o", output, "--quiet"];
+
+        var result = await Tool.RunAsync(withGroundTruth ? [.. args, "--with-ground-truth"] : args);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var users = ExpectedState.Csv(Path.Combine(dataset.Folder, "users.csv")).ToDictionary(u => u["user_id"], StringComparer.Ordinal);
+        foreach (var user in Lines(Path.Combine(output, "users.jsonl")))
+        {
+            var labels = user["Labels"]!.AsObject();
+            var row = users[(string)user["UserId"]!];
+            foreach (string hidden in new[] { "cf_preference", "preference_consistency", "activity" })
+            {
+                Assert.Equal(withGroundTruth, labels.ContainsKey(hidden));
+                if (withGroundTruth)
+                {
+                    Assert.Equal(double.Parse(row[hidden], System.Globalization.CultureInfo.InvariantCulture), (double)labels[hidden]!);
+                }
+            }
+        }
+
+        Assert.All(Lines(Path.Combine(output, "items.jsonl")), item => Assert.Equal(withGroundTruth, item["Labels"]!.AsObject().ContainsKey("popularity")));
+    }
+
     private static List<JsonObject> Lines(string path) =>
         [.. File.ReadLines(path).Select(l => JsonNode.Parse(l)!.AsObject())];
 

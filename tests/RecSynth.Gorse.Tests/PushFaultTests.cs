@@ -66,7 +66,7 @@ public sealed class PushFaultTests(SmallDataset dataset)
         using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
         using var client = new GorseClient(FastRetries(server.Endpoint));
 
-        await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 200, Concurrency = 1 }, stop: TestContext.Current.CancellationToken);
+        await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 200, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
 
         var requests = server.Requests.Where(r => r.Method is "POST" or "PUT").ToList();
         var limited = requests.Where(r => r.Fault == FaultKind.TooManyRequests).ToList();

@@ -18,6 +18,10 @@ internal static class RecSynthApp
             new VersionOption(),
             InitCommand.Create(console),
             GenerateCommand.Create(console),
+            SimulateCommand.Create(console),
+            CompareCommand.Create(console),
+            EvaluateCommand.Create(console),
+            MergeCommand.Create(console),
             StatsCommand.Create(console),
             PushCommand.Create(console),
             ExportCommand.Create(console),
@@ -69,7 +73,7 @@ internal static class RecSynthApp
             case OptionsException or DatasetUsageException:
                 console.Error(exception.Message);
                 return ExitCodes.Usage;
-            case IOException or UnauthorizedAccessException:
+            case IOException or UnauthorizedAccessException or InvalidDataException:
                 console.Error(exception.Message);
                 return ExitCodes.Failure;
             case AggregateException { InnerExceptions.Count: 1 } aggregate:

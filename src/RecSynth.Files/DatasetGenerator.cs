@@ -16,14 +16,18 @@ public static class DatasetGenerator
     public static string ToolVersion { get; } =
         typeof(DatasetGenerator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Every file a stage can write.</summary>
-    public static IReadOnlyList<string> FilesOf(DatasetStage stage) => stage switch
+    /// <summary>Every file a stage can write, in either format.</summary>
+    public static IReadOnlyList<string> FilesOf(DatasetStage stage)
     {
-        DatasetStage.Catalog => CatalogStage.AllFiles,
-        DatasetStage.Users => UsersStage.AllFiles,
-        DatasetStage.Behaviour => BehaviourStage.AllFiles,
-        _ => [.. CatalogStage.AllFiles, .. UsersStage.AllFiles, .. BehaviourStage.AllFiles],
-    };
+        string[] files = stage switch
+        {
+            DatasetStage.Catalog => CatalogStage.AllFiles,
+            DatasetStage.Users => UsersStage.AllFiles,
+            DatasetStage.Behaviour => BehaviourStage.AllFiles,
+            _ => [.. CatalogStage.AllFiles, .. UsersStage.AllFiles, .. BehaviourStage.AllFiles],
+        };
+        return [.. files, .. files.Where(ParquetTables.HasParquetForm).Select(ParquetTables.ParquetName)];
+    }
 
     /// <summary>
     /// Generates the <paramref name="output"/> stage of <paramref name="options"/> into its folder. The behaviour stage
@@ -39,11 +43,66 @@ public static class DatasetGenerator
         RecSynthOptions options,
         GenerateOptions output,
         IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default) => Run(options, output, null, progress, cancellationToken).Manifest;
+
+    /// <summary>
+    /// Like <see cref="Generate"/>, but a bandit serves the sessions in a closed loop (spec §4) instead of the logging
+    /// policy, with the generator's own sources as recommenders; writes metrics.csv (one row per day) next to the
+    /// tables, and returns the run's metrics against the ground truth.
+    /// </summary>
+    /// <exception cref="OptionsException">The options or the policy are invalid, or a shard is asked for (a policy that learns across users cannot be split).</exception>
+    /// <exception cref="DatasetUsageException">As for <see cref="Generate"/>.</exception>
+    /// <exception cref="IOException">Writing failed; nothing was left behind.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was left behind.</exception>
+    public static SimulationResult Simulate(
+        RecSynthOptions options,
+        GenerateOptions output,
+        SimulationOptions simulation,
+        IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(simulation);
+        ArgumentNullException.ThrowIfNull(output);
+        var problems = new List<OptionProblem>();
+        if (RecSynth.Bandits.BanditPolicies.Validate(simulation.Policy) is { } why)
+        {
+            problems.Add(new OptionProblem("--policy", simulation.Policy, why));
+        }
+
+        if (output.Shard is { } shard)
+        {
+            problems.Add(new OptionProblem("--shard", shard.ToString(), "a closed loop cannot be sharded: its policies may learn across users"));
+        }
+
+        if (output.Stage is DatasetStage.Catalog or DatasetStage.Users)
+        {
+            problems.Add(new OptionProblem("--stage", output.Stage.ToString().ToLowerInvariant(), "simulate runs the behaviour: use all or behaviour"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OptionsException(problems);
+        }
+
+        var (manifest, loop) = Run(options, output, simulation, progress, cancellationToken);
+        return new SimulationResult(manifest, loop!);
+    }
+
+    private static (DatasetManifest Manifest, RecSynth.Bandits.ClosedLoopResult? Loop) Run(
+        RecSynthOptions options,
+        GenerateOptions output,
+        SimulationOptions? simulation,
+        IProgress<GenerationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         options.EnsureValid();
+        if (output.Formats is 0 || (output.Formats & ~(DatasetFormats.Csv | DatasetFormats.Parquet)) != 0)
+        {
+            throw new OptionsException([new OptionProblem("--format", output.Formats.ToString(), "must be csv, parquet, or csv,parquet")]);
+        }
+
         if (output.Threads is < 1 or > 1024)
         {
             throw new OptionsException([new OptionProblem("--threads", output.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in [1, 1024]")]);
@@ -52,10 +111,17 @@ public static class DatasetGenerator
         bool catalog = output.Stage is DatasetStage.All or DatasetStage.Catalog;
         bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
         bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
+        if (output.Shard is { } shard && (!behaviour || shard.Index < 0 || shard.Index >= shard.Count || shard.Count is < 1 or > DatasetShard.MaxCount))
+        {
+            throw new OptionsException([new OptionProblem("--shard", shard.ToString(), behaviour
+                ? "the shard index is 0-based and must be below the number of shards"
+                : "shards split the behaviour stage; use --stage behaviour or all")]);
+        }
+
         string[] stages = [.. new[] { catalog ? CatalogStage.Name : null, users ? UsersStage.Name : null, behaviour ? BehaviourStage.Name : null }.OfType<string>()];
 
         // A new catalogue or user base makes an existing behaviour stage stale: its files go too.
-        var replaced = FilesOf(output.Stage).Concat(catalog || users ? BehaviourStage.AllFiles : []).Distinct().ToArray();
+        var replaced = FilesOf(output.Stage).Concat(catalog || users ? FilesOf(DatasetStage.Behaviour) : []).Distinct().ToArray();
         var world = options;
         if (output.Stage == DatasetStage.Behaviour)
         {
@@ -87,6 +153,7 @@ public static class DatasetGenerator
         try
         {
             var written = new List<(string File, ManifestFile Entry)>();
+            RecSynth.Bandits.ClosedLoopResult? loop = null;
             var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
             if (catalog)
             {
@@ -102,21 +169,66 @@ public static class DatasetGenerator
 
             if (behaviour)
             {
-                var (files, behaviourCounts) = BehaviourStage.Write(world, options.Behaviour, options.Seed, folder.Staging, output.Threads, progress, cancellationToken);
+                var (files, behaviourCounts, result) = BehaviourStage.Write(
+                    world, options.Behaviour, options.Seed, output.Shard, simulation, folder.Staging, output.Threads, progress, cancellationToken);
+                loop = result;
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;
             }
 
+            written = InFormats(written, output.Formats, folder.Staging, progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var manifest = BuildManifest(world with { Seed = options.Seed }, folder, stages, counts, written, catalog || users);
+            if (output.Shard is { } part && manifest.Stages.TryGetValue(BehaviourStage.Name, out var simulated))
+            {
+                manifest.Stages[BehaviourStage.Name] = simulated with { Shard = part.ToString() };
+            }
+
             folder.Commit(written.Select(w => w.File), replaced, manifest);
-            return manifest;
+            return (manifest, loop);
         }
         catch
         {
             folder.Abort();
             throw;
         }
+    }
+
+    /// <summary>The staged tables in the formats asked for: Parquet files written from the CSV files, which go when only Parquet is wanted.</summary>
+    internal static List<(string File, ManifestFile Entry)> InFormats(
+        List<(string File, ManifestFile Entry)> written, DatasetFormats formats, string staging, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!formats.HasFlag(DatasetFormats.Parquet))
+        {
+            return written;
+        }
+
+        var result = new List<(string File, ManifestFile Entry)>();
+        foreach (var (file, entry) in written)
+        {
+            if (!ParquetTables.HasParquetForm(file))
+            {
+                result.Add((file, entry));
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            string csv = Path.Combine(staging, file);
+            string parquet = ParquetTables.ParquetName(file);
+            var converted = ParquetTables.Convert(csv, entry.Rows, Path.Combine(staging, parquet), entry.Stage, progress, cancellationToken);
+            if (formats.HasFlag(DatasetFormats.Csv))
+            {
+                result.Add((file, entry));
+            }
+            else
+            {
+                File.Delete(csv);
+            }
+
+            result.Add((parquet, converted));
+        }
+
+        return result;
     }
 
     /// <summary>The catalogue and users of an existing dataset: the manifest's config, after checking the files against it.</summary>

@@ -63,6 +63,10 @@ public sealed record ManifestStage
 
     /// <summary>The full effective config, in the TOML file's shape.</summary>
     public JsonObject Config { get; init; } = [];
+
+    /// <summary>For a behaviour stage simulated for one shard of the users, the shard as <c>k/n</c>; otherwise null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Shard { get; init; }
 }
 
 /// <summary>One file of a dataset.</summary>

@@ -46,6 +46,11 @@ public sealed record DatasetStats
         string Path(string name) => System.IO.Path.Combine(directory, name);
         foreach (string required in new[] { "products.csv", "users.csv" })
         {
+            if (!File.Exists(Path(required)) && File.Exists(Path(System.IO.Path.ChangeExtension(required, ".parquet"))))
+            {
+                throw new DatasetUsageException($"{directory} holds its tables as Parquet only; stats reads the CSV tables: generate with --format csv,parquet (or read the Parquet files with DuckDB or pandas)");
+            }
+
             if (!File.Exists(Path(required)))
             {
                 throw new DatasetUsageException($"{directory} has no {required}: not a RecSynth dataset (generate one with `recsynth generate -o {directory}`)");

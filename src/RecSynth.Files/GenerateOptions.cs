@@ -12,6 +12,15 @@ public sealed record GenerateOptions
     /// <summary>Worker threads; output is byte-identical for any value.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The formats of the tables: CSV (the default), Parquet, or both. Embeddings and factors are always <c>.npy</c>.</summary>
+    public DatasetFormats Formats { get; init; } = DatasetFormats.Csv;
+
     /// <summary>Replace existing files in a non-empty folder.</summary>
     public bool Force { get; init; }
+
+    /// <summary>
+    /// Simulate the behaviour of one shard of the users only (the catalogue and users stages are written whole);
+    /// <see cref="DatasetMerger.Merge"/> joins the shards' folders into the dataset of an unsharded run.
+    /// </summary>
+    public DatasetShard? Shard { get; init; }
 }

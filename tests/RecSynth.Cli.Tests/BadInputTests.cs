@@ -115,6 +115,29 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_time_window_that_ends_before_it_starts_exits_2_naming_both_ends()
+    {
+        string stderr = await RefusedConfigAsync("[time]\nstart = 2024-01-01T00:00:00Z\nend = 2023-06-01T00:00:00Z\n");
+
+        Assert.Contains("time.end", stderr, StringComparison.Ordinal);
+        Assert.Contains("2023-06-01", stderr, StringComparison.Ordinal);
+        Assert.Contains("after time.start", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[0.0, 0.5, 1.5]", "1.5")]
+    [InlineData("[-0.25, 0.0, 1.0]", "-0.25")]
+    public async Task A_blend_level_outside_0_1_exits_2_naming_the_key_and_the_value(string levels, string bad)
+    {
+        string stderr = await RefusedConfigAsync($"[behaviour]\nblend_levels = {levels}\n");
+
+        Assert.Contains("CONFIG:2", stderr, StringComparison.Ordinal);
+        Assert.Contains("behaviour.blend_levels", stderr, StringComparison.Ordinal);
+        Assert.Contains(bad, stderr, StringComparison.Ordinal);
+        Assert.Contains("[0, 1]", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_key_in_the_config_exits_2_naming_it_with_a_suggestion_file_and_line()
     {
         string stderr = await RefusedConfigAsync("seed = 1\n[catalog]\ncount = 1000\ncolour = 3\n");
@@ -254,6 +277,74 @@ public sealed class BadInputTests
 
         Assert.Contains($"--policy = {policy}", result.StdErr, StringComparison.Ordinal);
         Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("3/3", "0-based")]
+    [InlineData("1/0", "number of shards must be in [1,")]
+    [InlineData("one/3", "k/n")]
+    [InlineData("1/2/3", "k/n")]
+    public async Task A_bad_shard_spec_exits_2_naming_the_option_and_the_form(string shard, string message)
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--shard", shard);
+
+        Assert.Contains($"--shard = {shard}", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("xlsx")]
+    [InlineData("csv,json")]
+    [InlineData("")]
+    public async Task An_unknown_format_exits_2_naming_the_choices(string format)
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--format", format);
+
+        Assert.Contains("--format", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("csv, parquet, or csv,parquet", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parquet_asked_for_a_path_that_exists_exits_2_and_leaves_it_alone()
+    {
+        using var temp = new TempDirectory("bad");
+        string output = temp.Sub("data");
+        Assert.Equal(0, (await Cli.RunAsync("generate", "--preset", "seed", "-c", WriteConfig(temp, Datasets.Weeks(1)), "-o", output, "--quiet")).ExitCode);
+        File.WriteAllText(Path.Combine(output, "sessions.parquet"), "someone else's file");
+        var before = Datasets.Snapshot(output);
+
+        var result = await Cli.RunAsync("generate", "--preset", "seed", "--stage", "behaviour", "--format", "parquet", "-o", output);
+
+        AssertRefused(result, 2);
+        Assert.Contains("--force", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before, Datasets.Snapshot(output));
+    }
+
+    [Fact]
+    public async Task A_shard_of_the_catalog_stage_exits_2()
+    {
+        var result = await RefusedAsync(2, "--preset", "seed", "--stage", "catalog", "--shard", "0/2");
+
+        Assert.Contains("shards split the behaviour stage", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merging_an_incomplete_set_of_shards_exits_2_naming_the_missing_shard_and_creates_nothing()
+    {
+        using var temp = new TempDirectory("merge-bad");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(1));
+        foreach (int k in new[] { 0, 2 })
+        {
+            var shard = await Cli.RunAsync("generate", "-c", config, "--preset", "seed", "--shard", $"{k}/3", "-o", temp.Sub("s" + k), "--quiet");
+            Assert.True(shard.ExitCode == 0, shard.ToString());
+        }
+
+        var result = await Cli.RunAsync("merge", temp.Sub("s0"), temp.Sub("s2"), "-o", temp.Sub("merged"));
+
+        AssertRefused(result, 2);
+        Assert.Contains("1/3 missing", result.StdErr, StringComparison.Ordinal);
+        Datasets.AssertNotCreated(temp.Sub("merged"), result);
     }
 
     [Fact]

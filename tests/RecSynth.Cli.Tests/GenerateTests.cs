@@ -223,6 +223,54 @@ public sealed partial class GenerateTests
     }
 
     [Fact]
+    public async Task Format_parquet_writes_every_table_as_parquet_and_csv_parquet_writes_both()
+    {
+        using var temp = new TempDirectory("formats");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(1));
+        string[] tables = ["ground_truth", "interactions", "products", "sessions", "users"];
+
+        var parquet = await Cli.RunAsync("generate", "-c", config, "--preset", "seed", "--format", "parquet", "-o", temp.Sub("p"), "--quiet");
+        var both = await Cli.RunAsync("generate", "-c", config, "--preset", "seed", "--format", "csv,parquet", "-o", temp.Sub("b"), "--quiet");
+
+        Assert.True(parquet.ExitCode == 0, parquet.ToString());
+        Assert.True(both.ExitCode == 0, both.ToString());
+        Datasets.AssertComplete(temp.Sub("p"), [.. tables.Select(t => t + ".parquet"), "embeddings.npy"]);
+        Datasets.AssertComplete(temp.Sub("b"), [.. tables.Select(t => t + ".parquet"), .. Datasets.All]);
+        foreach (string table in tables)
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(temp.Sub("p"), table + ".parquet"));
+            Assert.True(bytes.AsSpan(0, 4).SequenceEqual("PAR1"u8) && bytes.AsSpan(bytes.Length - 4).SequenceEqual("PAR1"u8), $"{table}.parquet is not a Parquet file");
+            Assert.Equal(Datasets.Sha256(Path.Combine(temp.Sub("p"), table + ".parquet")), Datasets.Sha256(Path.Combine(temp.Sub("b"), table + ".parquet")));
+        }
+    }
+
+    [Fact]
+    public async Task Three_shards_merged_give_the_folder_of_one_unsharded_run_byte_for_byte()
+    {
+        using var temp = new TempDirectory("shards");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(2));
+        string[] sizes = ["-c", config, "--products", "1500", "--users", "700"];
+
+        var whole = await Cli.RunAsync(["generate", .. sizes, "-o", temp.Sub("whole"), "--quiet"]);
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        foreach (int k in new[] { 0, 1, 2 })
+        {
+            var shard = await Cli.RunAsync(["generate", .. sizes, "--shard", $"{k}/3", "-o", temp.Sub("shard" + k), "--quiet"]);
+            Assert.True(shard.ExitCode == 0, shard.ToString());
+            Assert.True(Datasets.CsvRows(Path.Combine(temp.Sub("shard" + k), "sessions.csv")) < Datasets.CsvRows(Path.Combine(temp.Sub("whole"), "sessions.csv")));
+        }
+
+        var merged = await Cli.RunAsync("merge", temp.Sub("shard1"), temp.Sub("shard2"), temp.Sub("shard0"), "-o", temp.Sub("merged"));
+
+        Assert.True(merged.ExitCode == 0, merged.ToString());
+        Assert.Contains("interactions.csv", merged.StdOut, StringComparison.Ordinal); // the summary table
+        Datasets.AssertComplete(temp.Sub("merged"), s_datasetFiles);
+        Datasets.AssertIdentical(temp.Sub("whole"), temp.Sub("merged"));
+    }
+
+    [Fact]
     public async Task One_thread_and_eight_threads_give_byte_identical_folders_including_the_factor_files()
     {
         using var temp = new TempDirectory("gen");

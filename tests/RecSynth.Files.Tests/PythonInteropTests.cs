@@ -211,6 +211,60 @@ public sealed class PythonInteropTests(GeneratedDatasets datasets)
     }
 
     [Fact]
+    public void Stats_agree_with_the_same_measures_computed_by_pandas()
+    {
+        // An independent implementation of each vital sign (issue 3 §9), with pandas, on the same files.
+        const string script = """
+            import json, sys
+            import pandas as pd
+            d = sys.argv[1]
+            p = pd.read_csv(d + "/products.csv"); u = pd.read_csv(d + "/users.csv")
+            i = pd.read_csv(d + "/interactions.csv"); s = pd.read_csv(d + "/sessions.csv"); g = pd.read_csv(d + "/ground_truth.csv")
+            per_user = i.groupby("UserId").size().reindex(u["user_id"], fill_value=0)
+            per_product = i.groupby("ItemId").size().reindex(p["item_id"], fill_value=0)
+            q = lambda x: {k: float(x.quantile(v, interpolation="lower")) for k, v in [("p10", .1), ("p50", .5), ("p90", .9), ("p99", .99)]} | {"max": float(x.max())}
+            top = per_product.sort_values(ascending=False).head(max(1, len(p) // 5)).sum()
+            bucket = u.set_index("user_id")["cf_preference"].map(lambda c: "image-leaning (<= 0.3)" if c <= 0.3 else ("cf-leaning (>= 0.7)" if c >= 0.7 else "middle"))
+            s["bucket"] = s["UserId"].map(bucket)
+            rate = {b: {a: float(r) for a, r in grp.groupby("Arm")["Reward"].mean().items()} for b, grp in s.groupby("bucket")}
+            blend = g["OptimalBlend"].dropna()
+            print(json.dumps({
+                "products": len(p), "users": len(u), "sessions": len(s), "interactions": len(i),
+                "mix": {k: int(v) for k, v in i["FeedbackType"].value_counts().items()},
+                "sparsity": 1 - len(i[["UserId", "ItemId"]].drop_duplicates()) / (len(u) * len(p)),
+                "per_user": q(per_user), "per_product": q(per_product), "top20": float(top / len(i)),
+                "rate": rate, "interior": float(((blend > 0) & (blend < 1)).mean()),
+            }))
+            """;
+        var dataset = datasets.Default;
+        using var json = Run(script, dataset.Folder);
+        var expected = json.RootElement;
+
+        var stats = DatasetStats.Compute(dataset.Folder, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected.GetProperty("products").GetInt64(), stats.Products);
+        Assert.Equal(expected.GetProperty("users").GetInt64(), stats.Users);
+        Assert.Equal(expected.GetProperty("sessions").GetInt64(), stats.Sessions);
+        Assert.Equal(expected.GetProperty("interactions").GetInt64(), stats.Interactions);
+        Assert.True(stats.Interactions > 1_000, "too few interactions for the measures to mean anything");
+        Assert.Equal(expected.GetProperty("mix").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64()), stats.EventMix);
+        Assert.Equal(expected.GetProperty("sparsity").GetDouble(), stats.Sparsity, 12);
+        Assert.Equal(expected.GetProperty("per_user").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()), stats.InteractionsPerUser);
+        Assert.Equal(expected.GetProperty("per_product").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()), stats.InteractionsPerProduct);
+        Assert.Equal(expected.GetProperty("top20").GetDouble(), stats.Top20Share, 12);
+        Assert.Equal(expected.GetProperty("interior").GetDouble(), stats.InteriorOptimalBlendShare!.Value, 12);
+        var rates = expected.GetProperty("rate");
+        Assert.Equal(rates.EnumerateObject().Select(b => b.Name).Order(StringComparer.Ordinal), stats.RewardRate.Keys);
+        foreach (var bucket in rates.EnumerateObject())
+        {
+            foreach (var arm in bucket.Value.EnumerateObject())
+            {
+                Assert.Equal(arm.Value.GetDouble(), stats.RewardRate[bucket.Name][arm.Name], 12);
+            }
+        }
+    }
+
+    [Fact]
     public void Behaviour_csvs_load_with_pandas_with_the_spec_columns_and_the_values_sep_reads()
     {
         var dataset = datasets.Default;

@@ -40,10 +40,14 @@ internal sealed class DatasetArguments
         Description = "No progress and no summary; errors only",
     };
 
-    public void AddTo(Command command)
+    public void AddTo(Command command, bool output = true)
     {
         command.Options.Add(Config);
-        command.Options.Add(Output);
+        if (output)
+        {
+            command.Options.Add(Output);
+        }
+
         command.Options.Add(Preset);
         command.Options.Add(Seed);
         command.Options.Add(Products);
@@ -68,6 +72,23 @@ internal sealed record DatasetSettings(
     string? Config, string Output, string? Preset, long? Seed, int? Products, int? Users, int? Threads, bool Quiet)
 {
     public int ThreadCount => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>The options with the period cut to <paramref name="days"/> days from its start (when given).</summary>
+    public static RecSynthOptions WithDays(RecSynthOptions options, int? days, List<OptionProblem> problems)
+    {
+        if (days is not int count)
+        {
+            return options;
+        }
+
+        if (count is < 1 or > 36_500)
+        {
+            problems.Add(new("--days", count.ToString(CultureInfo.InvariantCulture), "must be in [1, 36500]"));
+            return options;
+        }
+
+        return options with { Time = options.Time with { End = options.Time.Start.AddDays(count) } };
+    }
 
     /// <summary>Defaults, then the config file, then --preset, then the explicit options; validated, every problem at once.</summary>
     public RecSynthOptions BuildOptions(List<OptionProblem> problems)

@@ -24,10 +24,23 @@ internal static class GenerateCommand
             Description = "Logging policy: uniform (cf or image, the default), uniform-blend, fixed:cf, fixed:image, fixed:<blend in [0, 1]>",
             HelpName = "POLICY",
         };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Simulate the behaviour of shard k of n only (0-based, users split by id), e.g. 0/3; `recsynth merge` joins the shards' folders",
+            HelpName = "k/n",
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "Table format: csv (the default), parquet, or csv,parquet (both); embeddings and factors are always .npy",
+            HelpName = "FORMAT",
+            DefaultValueFactory = _ => "csv",
+        };
         var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv, a year of behaviour (interactions.csv, sessions.csv, ground_truth.csv) and manifest.json.");
         dataset.AddTo(command);
         command.Options.Add(stage);
         command.Options.Add(policy);
+        command.Options.Add(shard);
+        command.Options.Add(format);
         command.Options.Add(force);
         command.SetAction((result, cancellationToken) =>
         {
@@ -44,12 +57,30 @@ internal static class GenerateCommand
                 }
             }
 
+            var formats = ParseFormats(result.GetValue(format) ?? "csv", problems);
+            DatasetShard? part = null;
+            if (result.GetValue(shard) is { } shardText)
+            {
+                part = DatasetShard.TryParse(shardText, out string? why);
+                if (part is null)
+                {
+                    problems.Add(new("--shard", shardText, why!));
+                }
+                else if (parsedStage is DatasetStage.Catalog or DatasetStage.Users)
+                {
+                    problems.Add(new("--shard", shardText, "shards split the behaviour stage; use it with --stage behaviour or all"));
+                }
+            }
+
             if (problems.Count > 0)
             {
                 throw new OptionsException(problems);
             }
 
-            var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force) };
+            var output = new GenerateOptions
+            {
+                Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Shard = part, Formats = formats,
+            };
             var clock = Stopwatch.StartNew();
             var manifest = ProgressDisplay.Run(console, settings.Quiet, progress => DatasetGenerator.Generate(options, output, progress, cancellationToken));
             if (!settings.Quiet)
@@ -60,6 +91,29 @@ internal static class GenerateCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary>csv, parquet, or both as a comma-separated list (csv,parquet or parquet,csv).</summary>
+    internal static DatasetFormats ParseFormats(string text, List<OptionProblem> problems)
+    {
+        DatasetFormats formats = 0;
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            switch (part.ToLowerInvariant())
+            {
+                case "csv":
+                    formats |= DatasetFormats.Csv;
+                    break;
+                case "parquet":
+                    formats |= DatasetFormats.Parquet;
+                    break;
+                default:
+                    problems.Add(new("--format", text, "must be csv, parquet, or csv,parquet"));
+                    return DatasetFormats.Csv;
+            }
+        }
+
+        return formats;
     }
 
     private static DatasetStage ParseStage(string text, List<OptionProblem> problems)

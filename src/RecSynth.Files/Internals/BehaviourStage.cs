@@ -1,4 +1,5 @@
 using System.Buffers;
+using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
 
@@ -14,21 +15,43 @@ internal static class BehaviourStage
     public const string Interactions = "interactions.csv";
     public const string Sessions = "sessions.csv";
     public const string GroundTruthFile = "ground_truth.csv";
-    public static readonly string[] AllFiles = [Interactions, Sessions, GroundTruthFile];
+    public const string MetricsFile = "metrics.csv";
+    public static readonly string[] AllFiles = [Interactions, Sessions, GroundTruthFile, MetricsFile];
 
     private const int RowsPerChunk = 8192;
 
     // world: the options of the catalogue and users being simulated; behaviour and seed: those of the simulation,
     // which may differ from the world's (a new logging policy or seed on a fixed catalogue).
-    public static (IReadOnlyList<(string File, ManifestFile Entry)> Files, SortedDictionary<string, long> Counts) Write(
-        RecSynthOptions world, BehaviourOptions behaviour, long seed, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    // simulation: a bandit in the closed loop instead of the logging policy (then metrics.csv is written too).
+    public static (IReadOnlyList<(string File, ManifestFile Entry)> Files, SortedDictionary<string, long> Counts, ClosedLoopResult? Loop) Write(
+        RecSynthOptions world, BehaviourOptions behaviour, long seed, DatasetShard? shard, SimulationOptions? simulation, string staging, int threads,
+        IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        if (simulation is not null)
+        {
+            behaviour = behaviour with { GroundTruth = true };
+        }
+
         var state = new World(world with { Behaviour = behaviour }, threads, cancellationToken);
-        var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
-            ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
-        var run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel);
-        var csv = new BehaviourCsv(state.UserList.Length, policy.Name, behaviour.BlendLevels, policy.Arms);
+        var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserList.Length);
+        BehaviourRun run;
+        LoopMetrics? metrics = null;
+        BehaviourCsv csv;
+        if (simulation is not null)
+        {
+            (run, metrics) = ClosedLoop.Prepare(state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), parallel);
+            var bandit = (BanditPolicy)run.Policy;
+            csv = new BehaviourCsv(state.UserList.Length, bandit.Name, behaviour.BlendLevels, bandit.Arms);
+        }
+        else
+        {
+            var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
+                ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
+            run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount);
+            csv = new BehaviourCsv(state.UserList.Length, policy.Name, behaviour.BlendLevels, policy.Arms);
+        }
+
         using var interactions = new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
         using var sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
         int weeks = run.Simulator.Schedule.Weeks;
@@ -38,6 +61,7 @@ internal static class BehaviourStage
         {
             WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, parallel);
             WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, parallel);
+            metrics?.Add(sessionRows.AsSpan(0, sessionCount));
             progress?.Report(new GenerationProgress("behaviour", week + 1, weeks, "weeks"));
         }, cancellationToken);
 
@@ -49,9 +73,19 @@ internal static class BehaviourStage
         if (run.Truth is { } truth)
         {
             using var file = new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns));
-            int[] users = [.. Enumerable.Range(0, state.UserList.Length)];
+            int[] users = [.. Enumerable.Range(firstUser, userCount)];
             WriteRows(file, users, users.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
             files.Add((GroundTruthFile, file.Complete(Name)));
+        }
+
+        ClosedLoopResult? loop = null;
+        if (metrics is not null)
+        {
+            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels);
+            using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
+            var (text, rows) = MetricsCsv.Format(loop);
+            file.Write(text, rows);
+            files.Add((MetricsFile, file.Complete(Name)));
         }
 
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal)
@@ -59,7 +93,7 @@ internal static class BehaviourStage
             ["sessions"] = files[1].Entry.Rows,
             ["interactions"] = files[0].Entry.Rows,
         };
-        return (files, counts);
+        return (files, counts, loop);
     }
 
     private delegate int RowWriter<T>(in T row, Span<byte> destination);

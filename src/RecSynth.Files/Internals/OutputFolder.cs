@@ -43,6 +43,12 @@ internal sealed class OutputFolder
         string? createdRoot = null;
         if (Directory.Exists(path))
         {
+            if (stageFiles.FirstOrDefault(f => Directory.Exists(System.IO.Path.Combine(path, f))) is { } blocked)
+            {
+                throw new DatasetUsageException(
+                    $"{System.IO.Path.Combine(path, blocked)} exists and is a folder: the dataset's {blocked} cannot be written there, not even with --force; move it away or choose another folder with -o");
+            }
+
             string[] entries = [.. Directory.EnumerateFileSystemEntries(path)
                 .Select(System.IO.Path.GetFileName)
                 .Where(n => n is not null && n != StagingName)

@@ -11,6 +11,7 @@ namespace RecSynth.Behaviour;
 internal sealed class BehaviourRun
 {
     private const int UsersPerBlock = 256;
+    private const long Day = 86_400;
     private readonly World _world;
     private readonly Simulator _simulator;
     private readonly ISessionPolicy _policy;
@@ -33,13 +34,20 @@ internal sealed class BehaviourRun
 
     public GroundTruth? Truth { get; }
 
+    /// <summary>For a bandit: called after each simulated day (0-based) has run and the policy has learned from it, alone.</summary>
+    public Action<int>? DayEnded { get; set; }
+
     public Simulator Simulator => _simulator;
+
+    public ISessionPolicy Policy => _policy;
 
     public UserState? State(int user) => _states[user];
 
     /// <summary>
     /// Runs every week; <paramref name="week"/> receives each week's records in file order (as arrays and the number of
-    /// records in them: the arrays are reused from week to week, so memory does not creep up over a long period).
+    /// records in them: the arrays are reused from week to week, so memory does not creep up over a long period). The
+    /// sink runs on another thread while the next week is simulated (one week at a time, in order), so sorting and
+    /// writing overlap the simulation.
     /// </summary>
     public void Run(Action<int, InteractionRecord[], int, SessionRecord[], int> week, CancellationToken cancellationToken)
     {
@@ -53,60 +61,121 @@ internal sealed class BehaviourRun
             outputs[b] = new Simulator.Output();
         }
 
-        var interactions = new InteractionRecord[1024];
-        var sessions = new SessionRecord[1024];
-        int pending = 0; // interactions carried over from the previous week, at the start of the array
+        // Two sets of buffers: one is sorted and written while the other collects the next week.
+        var buffers = new[] { new WeekBuffer(), new WeekBuffer() };
         long periodStart = _world.Options.Time.StartSeconds;
         int weeks = _simulator.Schedule.Weeks;
-        for (int w = 0; w < weeks; w++)
+        Task sink = Task.CompletedTask;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Parallel.For(0, blocks, _parallel, b =>
+            for (int w = 0; w < weeks; w++)
             {
-                var output = outputs[b];
-                output.Interactions.Clear();
-                output.Sessions.Clear();
-                int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
-                for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
+                cancellationToken.ThrowIfCancellationRequested();
+                int simulated = w;
+                foreach (var output in outputs)
                 {
-                    var state = _states[user] ??= new UserState(options.Image.Anchors);
-                    _simulator.RunWeek(user, w, state, _policy, scratch.Value!, output, Truth);
+                    output.Interactions.Clear();
+                    output.Sessions.Clear();
                 }
-            });
 
-            int interactionCount = pending, sessionCount = 0;
-            foreach (var output in outputs)
-            {
-                Append(ref interactions, ref interactionCount, output.Interactions);
-                Append(ref sessions, ref sessionCount, output.Sessions);
+                // A bandit steps day by day (what it shares across users, and its daily metrics, change between days).
+                int steps = _policy is Bandits.BanditPolicy ? 7 : 1;
+                for (int step = 0; step < steps; step++)
+                {
+                    long from = steps == 1 ? long.MinValue : periodStart + w * SessionSchedule.Week + step * Day;
+                    long to = steps == 1 ? long.MaxValue : from + Day;
+                    Parallel.For(0, blocks, _parallel, b =>
+                    {
+                        var output = outputs[b];
+                        int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
+                        for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
+                        {
+                            var state = _states[user] ??= new UserState(options.Image.Anchors);
+                            _simulator.RunWeek(user, simulated, state, _policy, scratch.Value!, output, Truth, from, to);
+                        }
+                    });
+
+                    if (_policy is Bandits.BanditPolicy bandit && (steps == 1 || from < _world.Options.Time.EndSeconds))
+                    {
+                        bandit.EndOfDay();
+                        DayEnded?.Invoke(w * 7 + step);
+                    }
+                }
+
+                // The previous week's sink must be done: it holds the interactions that spill over into this week.
+                sink.GetAwaiter().GetResult();
+                var previous = buffers[(w + 1) & 1];
+                var current = buffers[w & 1];
+                current.Start(previous);
+                foreach (var output in outputs)
+                {
+                    current.Add(output);
+                }
+
+                // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
+                long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
+                // A thread of its own: on the thread pool, the sink's and the simulation's parallel loops would wait for
+                // the pool to grow.
+                sink = Task.Factory.StartNew(
+                    () => current.SortAndWrite(simulated, weekEnd, week), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
-
-            interactions.AsSpan(0, interactionCount).Sort(new InteractionOrder());
-            sessions.AsSpan(0, sessionCount).Sort(new SessionOrder());
-
-            // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
-            long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
-            int cut = interactionCount;
-            while (cut > 0 && interactions[cut - 1].Timestamp >= weekEnd)
-            {
-                cut--;
-            }
-
-            week(w, interactions, cut, sessions, sessionCount);
-            pending = interactionCount - cut;
-            Array.Copy(interactions, cut, interactions, 0, pending);
+        }
+        finally
+        {
+            sink.GetAwaiter().GetResult();
         }
     }
 
-    private static void Append<T>(ref T[] array, ref int count, List<T> items)
+    /// <summary>One week's records being collected, then sorted and handed to the sink.</summary>
+    private sealed class WeekBuffer
     {
-        if (count + items.Count > array.Length)
+        private InteractionRecord[] _interactions = new InteractionRecord[1024];
+        private SessionRecord[] _sessions = new SessionRecord[1024];
+        private int _interactionCount;
+        private int _sessionCount;
+        private int _cut; // interactions before it were written; the rest spill over
+
+        /// <summary>Empties the buffer, keeping the interactions <paramref name="previous"/> carried over.</summary>
+        public void Start(WeekBuffer previous)
         {
-            Array.Resize(ref array, Math.Max(2 * array.Length, count + items.Count));
+            _interactionCount = _sessionCount = 0;
+            int carried = previous._interactionCount - previous._cut;
+            Reserve(ref _interactions, carried);
+            Array.Copy(previous._interactions, previous._cut, _interactions, 0, carried);
+            _interactionCount = carried;
+            previous._interactionCount = previous._cut = 0;
         }
 
-        items.CopyTo(array, count);
-        count += items.Count;
+        public void Add(Simulator.Output output)
+        {
+            Reserve(ref _interactions, _interactionCount + output.Interactions.Count);
+            output.Interactions.CopyTo(_interactions, _interactionCount);
+            _interactionCount += output.Interactions.Count;
+            Reserve(ref _sessions, _sessionCount + output.Sessions.Count);
+            output.Sessions.CopyTo(_sessions, _sessionCount);
+            _sessionCount += output.Sessions.Count;
+        }
+
+        public void SortAndWrite(int week, long weekEnd, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
+        {
+            _interactions.AsSpan(0, _interactionCount).Sort(new InteractionOrder());
+            _sessions.AsSpan(0, _sessionCount).Sort(new SessionOrder());
+            _cut = _interactionCount;
+            while (_cut > 0 && _interactions[_cut - 1].Timestamp >= weekEnd)
+            {
+                _cut--;
+            }
+
+            sink(week, _interactions, _cut, _sessions, _sessionCount);
+        }
+
+        private static void Reserve<T>(ref T[] array, int count)
+        {
+            if (count > array.Length)
+            {
+                Array.Resize(ref array, Math.Max(2 * array.Length, count));
+            }
+        }
     }
 
     private readonly struct InteractionOrder : IComparer<InteractionRecord>

@@ -20,9 +20,9 @@ internal sealed class Simulator
     private readonly ResponseOptions _response;
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
-    private readonly float[] _logPrice; // log(price / reference), per item
-    private readonly float[] _appeal; // condition appeal, per item
     private readonly long[] _listedAt; // per item, packed for the masks of the sources
+    private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
+    private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
 
     public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
     {
@@ -41,10 +41,29 @@ internal sealed class Simulator
         }
 
         var appeal = options.Response.ConditionAppeal.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
-        _logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
-        _appeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
+        float[] logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
+        float[] conditionAppeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
+
+        // The parts of interest and purchase that depend on the product and one of the user's three-level attributes,
+        // computed once per product rather than once per slate position.
+        int n = world.Items.Length;
+        var r = _response;
+        _interestBase = new float[9 * n];
+        _purchaseFactor = new float[3 * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int sensitivity = 0; sensitivity < 3; sensitivity++)
+            {
+                _purchaseFactor[sensitivity * n + i] = (float)(r.PurchaseScale * Math.Exp(-r.PurchasePricePenalty[sensitivity] * logPrice[i]));
+                for (int focus = 0; focus < 3; focus++)
+                {
+                    _interestBase[(sensitivity * 3 + focus) * n + i] = (float)(
+                        r.InterestBias + r.Popularity * world.ZPopularity[i] - r.PricePenalty[sensitivity] * logPrice[i] + r.Sustainability[focus] * conditionAppeal[i]);
+                }
+            }
+        }
     }
 
     public SessionSchedule Schedule { get; }
@@ -57,18 +76,29 @@ internal sealed class Simulator
 
     public int SlateSize => _options.SlateSize;
 
-    /// <summary>Simulates <paramref name="user"/>'s sessions that start in <paramref name="week"/>, appending their records.</summary>
-    public void RunWeek(int user, int week, UserState state, ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth)
+    /// <summary>
+    /// Simulates <paramref name="user"/>'s sessions that start in <paramref name="week"/> (and in [from, to): one day of
+    /// it, for a policy that learns day by day), appending their records. The policy draws from a stream of its own, so
+    /// that the same session of two policies that serve the same arm gets the same slate and the same response (common
+    /// random numbers), and a learning policy learns from each session's reward at once.
+    /// </summary>
+    public void RunWeek(int user, int week, UserState state, ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue)
     {
         ref readonly var person = ref _world.UserList[user];
         scratch.Times.Clear();
         Schedule.Sessions(person, week, scratch.Times);
         foreach (long start in scratch.Times)
         {
+            if (start < from || start >= to)
+            {
+                continue;
+            }
+
             long sessionId = user * SessionsPerUser + state.Sessions;
             state.Sessions++;
             var random = new EntityRandom(_seed, RandomStream.SessionDraws, sessionId);
-            var (arm, propensity) = policy.Choose(user, ref random);
+            var policyRandom = new EntityRandom(_seed, RandomStream.PolicyDraws, sessionId);
+            var (arm, propensity) = policy.Choose(user, ref policyRandom);
             ulong cfKey = random.NextUInt64();
             ulong imageKey = random.NextUInt64();
             bool truthWanted = truth is not null && random.NextDouble() < TruthShare(person);
@@ -89,7 +119,12 @@ internal sealed class Simulator
 
             int slateSize = Assemble(arm.Blend, cfCount, imageCount, scratch);
             var (views, likes, purchases) = Respond(person, state, cfPreference, start, sessionId, slateSize, ref random, scratch, output);
-            output.Sessions.Add(new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases));
+            var record = new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases);
+            output.Sessions.Add(record);
+            if (policy is Bandits.BanditPolicy learner)
+            {
+                learner.Learn(user, arm, record.Reward);
+            }
         }
     }
 
@@ -235,17 +270,15 @@ internal sealed class Simulator
     {
         ref readonly var item = ref _world.Items[itemIndex];
         var r = _response;
-        double logit = r.InterestBias
+        int n = _world.Items.Length;
+        double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
             + (((user.ColorMask >> item.Color) & 1) != 0 ? r.Color : 0)
             + (((user.PatternMask >> item.Pattern) & 1) != 0 ? r.Pattern : 0)
             + (((user.MaterialMask >> item.Material) & 1) != 0 ? r.Material : 0)
             + (((user.BrandMask >> item.Brand) & 1) != 0 ? r.Brand : 0)
             + (item.Style == user.PrimaryStyle ? r.Style : 0)
-            + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex))
-            + r.Popularity * _world.ZPopularity[itemIndex]
-            - r.PricePenalty[user.PriceSensitivity] * _logPrice[itemIndex]
-            + r.Sustainability[user.SustainabilityFocus] * _appeal[itemIndex];
-        return (float)(1 / (1 + Math.Exp(-logit)));
+            + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex));
+        return 1 / (1 + MathF.Exp(-(float)logit));
     }
 
     private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
@@ -272,7 +305,7 @@ internal sealed class Simulator
             float interest = Interest(user, item);
             scratch.LocalInterest[n] = interest;
             scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
-            scratch.LocalPurchase[n] = (float)Math.Min(1, _response.PurchaseScale * interest * Math.Exp(-_response.PurchasePricePenalty[user.PriceSensitivity] * _logPrice[item]));
+            scratch.LocalPurchase[n] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
             n++;
         }
 

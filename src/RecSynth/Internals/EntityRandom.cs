@@ -21,6 +21,7 @@ internal enum RandomStream : ulong
     Sessions = 10,
     SessionDraws = 11,
     TasteSeed = 12,
+    PolicyDraws = 13,
 }
 
 /// <summary>

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using RecSynth.Cli.Rendering;
+using RecSynth.Configuration;
+using RecSynth.Files;
+using Spectre.Console;
+
+namespace RecSynth.Cli.Commands;
+
+/// <summary><c>recsynth simulate</c>: one call to <see cref="DatasetGenerator.Simulate"/>, with progress and a summary.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create(Consoles console)
+    {
+        var dataset = new DatasetArguments();
+        var bandit = new BanditArguments();
+        var policy = new Option<string>("--policy")
+        {
+            Description = "The bandit: uniform, fixed:<arm or blend>, epsilon-greedy[:<epsilon>], ucb1, thompson, hierarchical-thompson, contextual",
+            HelpName = "NAME",
+            Required = true,
+        };
+        var stage = new Option<string>("--stage")
+        {
+            Description = "all (catalogue, users and the closed loop) or behaviour (the closed loop on the catalogue and users already in DIR)",
+            HelpName = "STAGE",
+            DefaultValueFactory = _ => "all",
+        };
+        var format = new Option<string>("--format") { Description = "Table format: csv, parquet, or csv,parquet", HelpName = "FORMAT", DefaultValueFactory = _ => "csv" };
+        var force = new Option<bool>("--force", "-f") { Description = "Write into a non-empty output folder, replacing the stage's files" };
+        var command = new Command("simulate", "Run a bandit in the closed loop, day by day, on the generator's users, catalogue and response model: writes the tables of generate plus metrics.csv (per day: reward, regret against the ground truth's optimum, share of users with the optimal arm learned, arm shares).");
+        dataset.AddTo(command);
+        command.Options.Add(policy);
+        bandit.AddTo(command);
+        command.Options.Add(stage);
+        command.Options.Add(format);
+        command.Options.Add(force);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var settings = dataset.Read(result);
+            var problems = new List<OptionProblem>();
+            string name = result.GetValue(policy)!;
+            BanditArguments.CheckPolicy("--policy", name, problems);
+            var arms = bandit.ReadArms(result, problems);
+            bandit.CheckRecommender(result, problems);
+            var formats = GenerateCommand.ParseFormats(result.GetValue(format) ?? "csv", problems);
+            var parsedStage = (result.GetValue(stage) ?? "all").ToLowerInvariant() switch
+            {
+                "all" => DatasetStage.All,
+                "behaviour" or "behavior" => DatasetStage.Behaviour,
+                var other => Problem(problems, other),
+            };
+            var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
+            if (problems.Count > 0)
+            {
+                throw new OptionsException(problems);
+            }
+
+            var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Formats = formats };
+            var clock = Stopwatch.StartNew();
+            var simulated = ProgressDisplay.Run(console, settings.Quiet, progress =>
+                DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms }, progress, cancellationToken));
+            if (!settings.Quiet)
+            {
+                Summary.Write(console.Out, Path.GetFullPath(settings.Output), simulated.Manifest, options.Seed, clock.Elapsed);
+                var s = simulated.Loop.Summary;
+                string P(double x) => x.ToString("P1", CultureInfo.InvariantCulture);
+                var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{s.Policy} over {string.Join(", ", s.Arms)}"))
+                    .AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+                table.AddRow("sessions", s.Sessions.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("rewarded sessions", $"{s.Reward.ToString("N0", CultureInfo.InvariantCulture)} ({P(s.Reward / (double)Math.Max(1, s.Sessions))})");
+                table.AddRow("cumulative regret", s.Regret.ToString("N1", CultureInfo.InvariantCulture));
+                table.AddRow("users with the optimal arm learned", P(s.OptimalLearnedShare));
+                table.AddRow("users served their optimal arm most", P(s.OptimalMostChosenShare));
+                table.AddRow("mean error of the learned blend", s.BlendError.ToString("0.000", CultureInfo.InvariantCulture));
+                table.AddRow("median sessions to settle", s.MedianSessionsToSettle.ToString("0.#", CultureInfo.InvariantCulture));
+                console.Out.Write(table);
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static DatasetStage Problem(List<OptionProblem> problems, string text)
+    {
+        problems.Add(new("--stage", text, "must be all or behaviour"));
+        return DatasetStage.All;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using nietras.SeparatedValues;
+using RecSynth.Bandits;
+using RecSynth.Behaviour;
+using RecSynth.Configuration;
+using RecSynth.Files.Config;
+
+namespace RecSynth.Files;
+
+/// <summary>Off-policy estimates of a policy's value from a dataset's log, next to its true value by simulation.</summary>
+/// <param name="Policy">The evaluated policy.</param>
+/// <param name="Arms">Its arms.</param>
+/// <param name="LoggingPolicy">The policy that wrote sessions.csv.</param>
+/// <param name="LoggedSessions">Rows of sessions.csv.</param>
+/// <param name="Estimates">IPS, SNIPS and DR for a stationary policy; replay for a learning one.</param>
+/// <param name="TrueValue">Reward per session when the policy runs in the closed loop on the same users (same config and seed).</param>
+/// <param name="TrueSessions">Sessions of that run.</param>
+public sealed record PolicyEvaluation(
+    string Policy, ImmutableArray<Arm> Arms, string LoggingPolicy, long LoggedSessions, ImmutableArray<PolicyEstimate> Estimates, double TrueValue, long TrueSessions)
+{
+    /// <summary>Policies whose choice depends only on the user, which IPS, SNIPS and DR evaluate; <c>best-arm</c> serves each user the optimal arm of ground_truth.csv.</summary>
+    public static ImmutableArray<string> Stationary { get; } = ["uniform", "fixed:<arm>", "best-arm"];
+
+    /// <summary>Evaluates <paramref name="policy"/> (a bandit name or <c>best-arm</c>) on the log in <paramref name="directory"/>.</summary>
+    /// <exception cref="DatasetUsageException">The folder has no usable log for this policy (no propensities, no support for its arms…).</exception>
+    /// <exception cref="OptionsException">The policy name is invalid.</exception>
+    public static PolicyEvaluation Evaluate(string directory, string policy, BanditArms arms, int threads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(policy);
+        bool bestArm = policy == "best-arm";
+        if (!bestArm && BanditPolicies.Validate(policy) is { } why)
+        {
+            throw new OptionsException([new OptionProblem("--policy", policy, why + ", or best-arm")]);
+        }
+
+        var options = ConfigOf(directory);
+        var armSet = policy.StartsWith("fixed:", StringComparison.Ordinal)
+            ? [new Arm(BanditPolicies.Parse(policy, out var parsed, out _) ? parsed.Parameter : 0)]
+            : BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels);
+        var (log, loggingPolicy) = ReadLog(Path.Combine(directory, "sessions.csv"), armSet);
+        CheckSupport(log, armSet, loggingPolicy, arms);
+
+        ImmutableArray<PolicyEstimate> estimates;
+        ClosedLoopResult truth;
+        if (bestArm || policy is "uniform" || policy.StartsWith("fixed:", StringComparison.Ordinal))
+        {
+            int[] armOfUser = bestArm ? BestArms(Path.Combine(directory, "ground_truth.csv"), armSet, options.Users.Count) : [];
+            Func<int, int, double> target = bestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
+                : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
+                : (_, _) => 1;
+            estimates = OffPolicy.Stationary(log, armSet.Length, target);
+            truth = bestArm
+                ? ClosedLoop.RunPerUser(options, "best-arm", arms, armOfUser, threads, cancellationToken)
+                : ClosedLoop.Run(options, policy, arms, threads, cancellationToken);
+        }
+        else
+        {
+            var world = new World(options, threads, cancellationToken);
+            estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), (ulong)options.Seed)];
+            truth = ClosedLoop.Run(options, policy, arms, threads, cancellationToken);
+        }
+
+        var s = truth.Summary;
+        return new PolicyEvaluation(policy, armSet, loggingPolicy, log.Count, estimates, s.Reward / (double)Math.Max(1, s.Sessions), s.Sessions);
+    }
+
+    /// <summary>The config and seed the folder's behaviour was simulated with.</summary>
+    private static RecSynthOptions ConfigOf(string directory)
+    {
+        string path = Path.Combine(directory, DatasetManifest.FileName);
+        if (!File.Exists(path))
+        {
+            throw new DatasetUsageException($"{directory} holds no dataset (no {DatasetManifest.FileName}); evaluate reads a folder written by generate");
+        }
+
+        DatasetManifest manifest;
+        try
+        {
+            manifest = DatasetManifest.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetUsageException(e.Message, e);
+        }
+
+        if (!manifest.Stages.TryGetValue("behaviour", out var stage))
+        {
+            throw new DatasetUsageException($"{directory} has no behaviour stage: there is no log to evaluate on (generate it with --stage behaviour)");
+        }
+
+        if (stage.Shard is not null)
+        {
+            throw new DatasetUsageException($"{directory} is shard {stage.Shard} of a sharded run: merge the shards first (recsynth merge)");
+        }
+
+        return OptionsJson.FromJson(stage.Config, path) with { Seed = stage.Seed };
+    }
+
+    private static (List<LoggedSession> Log, string Policy) ReadLog(string path, ImmutableArray<Arm> arms)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DatasetUsageException($"{path} is missing: there is no log to evaluate on");
+        }
+
+        var log = new List<LoggedSession>();
+        string policy = "";
+        using var reader = Sep.Reader().FromFile(path);
+        foreach (string column in new[] { "SessionId", "UserId", "StartedAt", "Policy", "Arm", "Propensity", "Reward" })
+        {
+            if (!reader.Header.ColNames.Contains(column))
+            {
+                throw new DatasetUsageException($"{path} has no {column} column: off-policy evaluation needs the logged arm, its propensity and the reward of every session");
+            }
+        }
+
+        foreach (var row in reader)
+        {
+            int line = row.LineNumberFrom;
+            string Where(string column) => string.Create(CultureInfo.InvariantCulture, $"{path} line {line}, column {column}");
+            if (!double.TryParse(row["Propensity"].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out double propensity) || propensity is not (> 0 and <= 1))
+            {
+                throw new DatasetUsageException($"{Where("Propensity")}: '{row["Propensity"].ToString()}' is not a propensity in (0, 1]");
+            }
+
+            string armText = row["Arm"].ToString();
+            double blend = armText switch
+            {
+                "cf" => 0,
+                "image" => 1,
+                _ => double.TryParse(armText, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) ? b : throw new DatasetUsageException($"{Where("Arm")}: '{armText}' is not an arm"),
+            };
+            var id = row["UserId"].Span;
+            if (id.Length < 2 || !int.TryParse(id[1..], NumberStyles.None, CultureInfo.InvariantCulture, out int user))
+            {
+                throw new DatasetUsageException($"{Where("UserId")}: '{id.ToString()}' is not a user id");
+            }
+
+            policy = row["Policy"].ToString();
+            int arm = arms.IndexOf(new Arm(blend));
+            log.Add(new LoggedSession(
+                long.Parse(row["SessionId"].Span, CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(row["StartedAt"].Span, CultureInfo.InvariantCulture).ToUnixTimeSeconds(),
+                user, arm, propensity, row["Reward"].Span is "1" ? 1 : 0));
+        }
+
+        return (log, policy);
+    }
+
+    private static void CheckSupport(List<LoggedSession> log, ImmutableArray<Arm> arms, string loggingPolicy, BanditArms mode)
+    {
+        var served = log.Where(s => s.Arm >= 0).Select(s => s.Arm).ToHashSet();
+        var missing = arms.Where((_, a) => !served.Contains(a)).ToArray();
+        if (missing.Length > 0)
+        {
+            string hint = mode == BanditArms.Blend && arms.Length > 2
+                ? "; a blend policy needs a log over the blend levels (generate --policy uniform-blend), or evaluate with --arms two"
+                : "";
+            throw new DatasetUsageException(
+                $"the log (policy {loggingPolicy}) never served {string.Join(", ", missing.Select(a => a.Name))}: it holds no information about {(missing.Length > 1 ? "those arms" : "that arm")}{hint}");
+        }
+    }
+
+    private static int[] BestArms(string path, ImmutableArray<Arm> arms, int users)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DatasetUsageException($"{path} is missing: best-arm serves each user the optimal arm of the ground truth");
+        }
+
+        var best = new int[users];
+        Array.Fill(best, -1);
+        using var reader = Sep.Reader().FromFile(path);
+        bool two = arms.Length == 2 && arms[0] == Arm.Cf && arms[1] == Arm.Image;
+        foreach (var row in reader)
+        {
+            var id = row["UserId"].Span;
+            int user = int.Parse(id[1..], CultureInfo.InvariantCulture);
+            var text = row[two ? "OptimalArm" : "OptimalBlend"].ToString();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            double blend = text switch { "cf" => 0, "image" => 1, _ => double.Parse(text, CultureInfo.InvariantCulture) };
+            best[user] = arms.IndexOf(new Arm(blend));
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,18 @@
+using RecSynth.Bandits;
+
+namespace RecSynth.Files;
+
+/// <summary>The closed loop of <c>recsynth simulate</c>: a bandit serves the sessions instead of the logging policy.</summary>
+public sealed record SimulationOptions
+{
+    /// <summary>The policy, one of <see cref="BanditPolicies.Names"/> (e.g. thompson, fixed:0.25).</summary>
+    public string Policy { get; init; } = "thompson";
+
+    /// <summary>Two arms or the blend levels.</summary>
+    public BanditArms Arms { get; init; } = BanditArms.Two;
+}
+
+/// <summary>What <see cref="DatasetGenerator.Simulate"/> wrote and measured.</summary>
+/// <param name="Manifest">The dataset's manifest (metrics.csv among its files).</param>
+/// <param name="Loop">The run's metrics against the ground truth.</param>
+public sealed record SimulationResult(DatasetManifest Manifest, ClosedLoopResult Loop);

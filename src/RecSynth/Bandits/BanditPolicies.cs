@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using RecSynth.Behaviour;
+
+namespace RecSynth.Bandits;
+
+/// <summary>What a bandit chooses among.</summary>
+public enum BanditArms
+{
+    /// <summary>The two arms: a pure CF slate or a pure image slate.</summary>
+    Two,
+
+    /// <summary>The blend levels (behaviour.blend_levels, 0 = CF to 1 = image).</summary>
+    Blend,
+}
+
+/// <summary>The policies of the closed loop, by name.</summary>
+public static class BanditPolicies
+{
+    /// <summary>The names <see cref="Validate"/> accepts (fixed takes an arm or a blend: fixed:cf, fixed:image, fixed:0.25).</summary>
+    public static ImmutableArray<string> Names { get; } =
+        ["uniform", "fixed:<arm>", "epsilon-greedy[:<epsilon>]", "ucb1", "thompson", "hierarchical-thompson", "contextual"];
+
+    /// <summary>Null when <paramref name="name"/> names a policy; otherwise why not.</summary>
+    public static string? Validate(string name) => Parse(name, out _, out string? error) ? null : error;
+
+    internal static bool Parse(string name, out (string Kind, double Parameter) policy, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        error = null;
+        policy = (name, 0);
+        switch (name)
+        {
+            case "uniform" or "ucb1" or "thompson" or "hierarchical-thompson" or "contextual":
+                return true;
+            case "epsilon-greedy":
+                policy = ("epsilon-greedy", 0.1);
+                return true;
+            case "fixed:cf":
+                policy = ("fixed", 0);
+                return true;
+            case "fixed:image":
+                policy = ("fixed", 1);
+                return true;
+        }
+
+        foreach (string prefix in new[] { "epsilon-greedy:", "fixed:" })
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                string value = name[prefix.Length..];
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x is >= 0 and <= 1)
+                {
+                    policy = (prefix.TrimEnd(':'), x);
+                    return true;
+                }
+
+                error = $"the number of {prefix}<x> must be in [0, 1], not \"{value}\"";
+                return false;
+            }
+        }
+
+        error = "must be one of " + string.Join(", ", Names);
+        return false;
+    }
+
+    /// <summary>The arms of <paramref name="arms"/>: cf and image, or one per blend level.</summary>
+    public static ImmutableArray<Arm> ArmsOf(BanditArms arms, ImmutableArray<double> blendLevels) =>
+        arms == BanditArms.Two ? [Arm.Cf, Arm.Image] : [.. blendLevels.Select(l => new Arm(l))];
+
+    /// <summary>The policy <paramref name="name"/> over the arms of <paramref name="world"/>'s blend levels.</summary>
+    internal static BanditPolicy Create(string name, BanditArms arms, World world)
+    {
+        if (!Parse(name, out var policy, out string? error))
+        {
+            throw new ArgumentException(error, nameof(name));
+        }
+
+        var set = ArmsOf(arms, world.Options.Behaviour.BlendLevels);
+        int users = world.UserList.Length;
+        return policy.Kind switch
+        {
+            "uniform" => new UniformPolicy(set, users),
+            "fixed" => new FixedPolicy(new Arm(policy.Parameter), users),
+            "epsilon-greedy" => new EpsilonGreedyPolicy(set, users, policy.Parameter),
+            "ucb1" => new Ucb1Policy(set, users),
+            "thompson" => new ThompsonPolicy(set, users),
+            "hierarchical-thompson" => EmpiricalBayesThompsonPolicy.Hierarchical(set, users),
+            _ => EmpiricalBayesThompsonPolicy.Contextual(set, world.UserList, world.AgeGroups.Length, world.Vocabulary.Styles.Length),
+        };
+    }
+}

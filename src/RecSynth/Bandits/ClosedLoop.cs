@@ -1,0 +1,59 @@
+using RecSynth.Behaviour;
+using RecSynth.Configuration;
+
+namespace RecSynth.Bandits;
+
+/// <summary>
+/// The closed loop (spec §4) in memory: a bandit chooses each session's arm, the generator's own sources fill the
+/// slate (the <c>oracle</c> recommender), the simulated users respond, the bandit learns, day by day; the run is
+/// measured against the ground truth the same simulation computes. Policies run with the same seed see the same users,
+/// schedules and response draws (common random numbers), so their differences are the policies'.
+/// </summary>
+public static class ClosedLoop
+{
+    /// <summary>Runs <paramref name="policy"/> (see <see cref="BanditPolicies.Names"/>) over the behaviour period of <paramref name="options"/>.</summary>
+    /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
+    public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, int threads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
+        options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
+        if (BanditPolicies.Validate(policy) is { } error)
+        {
+            throw new OptionsException([new OptionProblem("--policy", policy, error)]);
+        }
+
+        return Run(options, world => BanditPolicies.Create(policy, arms, world), threads, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a stationary policy that serves each user <paramref name="armOfUser"/>[user] (an index into the arms of
+    /// <paramref name="arms"/>; -1: uniform), e.g. every user's optimal arm from a ground truth.
+    /// </summary>
+    public static ClosedLoopResult RunPerUser(RecSynthOptions options, string name, BanditArms arms, IReadOnlyList<int> armOfUser, int threads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(armOfUser);
+        options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
+        return Run(options, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), threads, cancellationToken);
+    }
+
+    private static ClosedLoopResult Run(RecSynthOptions options, Func<World, BanditPolicy> create, int threads, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        var world = new World(options, threads, cancellationToken);
+        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), parallel);
+        run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), cancellationToken);
+        return metrics.Compute(run.Truth!, options.Behaviour.BlendLevels);
+    }
+
+    /// <summary>A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the sessions).</summary>
+    internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, ParallelOptions parallel)
+    {
+        var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel);
+        var time = world.Options.Time;
+        var metrics = new LoopMetrics(bandit, time.StartSeconds, time.EndSeconds) { UserCount = world.UserList.Length };
+        run.DayEnded = metrics.DayEnded;
+        return (run, metrics);
+    }
+}

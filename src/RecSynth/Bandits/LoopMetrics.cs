@@ -1,0 +1,266 @@
+using System.Collections.Immutable;
+using RecSynth.Behaviour;
+
+namespace RecSynth.Bandits;
+
+/// <summary>One simulated day of the closed loop (a row of metrics.csv).</summary>
+/// <param name="Day">1-based day of the period.</param>
+/// <param name="Date">The day's date (UTC).</param>
+/// <param name="Sessions">Sessions that started that day.</param>
+/// <param name="Reward">Rewarded sessions (a like or a purchase).</param>
+/// <param name="CumulativeReward">Rewarded sessions up to and including the day.</param>
+/// <param name="ExpectedReward">Sum over the day's sessions of the ground truth's expected reward of the arm served.</param>
+/// <param name="OracleReward">The same sum had every session served the user's optimal arm.</param>
+/// <param name="CumulativeRegret">Sum of oracle minus expected reward up to and including the day.</param>
+/// <param name="OptimalShare">Among users served at least once so far, the share whose current best arm (what the policy has learned) is the optimal one.</param>
+/// <param name="NearOptimalShare">Among the same users, the share whose current best arm's expected reward is within 5 % of the optimal arm's.</param>
+/// <param name="ArmShares">Share of the day's sessions served with each arm, in the order of the policy's arms.</param>
+public sealed record DailyMetrics(
+    int Day, DateOnly Date, long Sessions, long Reward, long CumulativeReward, double ExpectedReward, double OracleReward,
+    double CumulativeRegret, double OptimalShare, double NearOptimalShare, ImmutableArray<double> ArmShares)
+{
+    /// <summary>Rewarded share of the day's sessions (NaN without sessions).</summary>
+    public double RewardRate => Sessions == 0 ? double.NaN : Reward / (double)Sessions;
+}
+
+/// <summary>What a closed-loop run achieved, against the ground truth.</summary>
+public sealed record LoopSummary
+{
+    /// <summary>The policy's name.</summary>
+    public string Policy { get; init; } = "";
+
+    /// <summary>The arms it chose among.</summary>
+    public ImmutableArray<Arm> Arms { get; init; } = [];
+
+    /// <summary>Sessions simulated.</summary>
+    public long Sessions { get; init; }
+
+    /// <summary>Rewarded sessions.</summary>
+    public long Reward { get; init; }
+
+    /// <summary>Cumulative regret against the per-user optimal arm (expected rewards from the ground truth).</summary>
+    public double Regret { get; init; }
+
+    /// <summary>Users with at least one session and a ground truth: those the shares below are over.</summary>
+    public int Users { get; init; }
+
+    /// <summary>Share of users whose learned best arm at the end is optimal.</summary>
+    public double OptimalLearnedShare { get; init; }
+
+    /// <summary>Share of users whose most-served arm is optimal.</summary>
+    public double OptimalMostChosenShare { get; init; }
+
+    /// <summary>Mean absolute difference between the learned best blend and the optimal blend (over the policy's arms).</summary>
+    public double BlendError { get; init; }
+
+    /// <summary>Median over users of the sessions until the learned best arm stopped changing.</summary>
+    public double MedianSessionsToSettle { get; init; }
+}
+
+/// <summary>One user's part in a closed-loop run.</summary>
+/// <param name="Sessions">Sessions served to the user.</param>
+/// <param name="Reward">Rewarded sessions.</param>
+/// <param name="MostChosen">Index (into the policy's arms) of the arm served most, the first of equals; -1 without sessions.</param>
+/// <param name="Learned">The policy's learned best arm at the end; -1 without sessions.</param>
+/// <param name="Optimal">The arm with the highest expected reward in the ground truth; -1 without a ground truth.</param>
+/// <param name="Expected">The ground truth's expected reward per session of each arm (NaN without a ground truth).</param>
+public sealed record UserOutcome(int Sessions, int Reward, int MostChosen, int Learned, int Optimal, ImmutableArray<double> Expected);
+
+/// <summary>A closed-loop run's outcome: the summary, one row per simulated day, and one entry per user (by user index).</summary>
+public sealed record ClosedLoopResult(LoopSummary Summary, ImmutableArray<DailyMetrics> Days, ImmutableArray<UserOutcome> Users);
+
+/// <summary>
+/// Collects what a closed-loop run needs for its metrics: every session's day, user, arm and reward (compactly), and
+/// after each day every user's learned best arm. The expected rewards come from the ground truth at the end.
+/// </summary>
+internal sealed class LoopMetrics
+{
+    private const long Day = 86_400;
+    private readonly BanditPolicy _policy;
+    private readonly long _start;
+    private readonly int _days;
+    private readonly List<(int Day, int User, byte Arm, byte Reward)> _sessions = [];
+    private readonly List<sbyte[]> _best = [];
+
+    public LoopMetrics(BanditPolicy policy, long start, long end)
+    {
+        _policy = policy;
+        _start = start;
+        _days = (int)((end - start + Day - 1) / Day);
+    }
+
+    /// <summary>Receives a week's sessions (from the run's sink; one call at a time).</summary>
+    public void Add(ReadOnlySpan<SessionRecord> sessions)
+    {
+        foreach (ref readonly var s in sessions)
+        {
+            _sessions.Add(((int)((s.StartedAt - _start) / Day), s.User, (byte)_policy.IndexOf(s.Arm), (byte)s.Reward));
+        }
+    }
+
+    /// <summary>Snapshots every user's learned best arm after day <paramref name="day"/> (0-based).</summary>
+    public void DayEnded(int day)
+    {
+        if (day >= _days)
+        {
+            return;
+        }
+
+        var best = new sbyte[UserCount];
+        for (int u = 0; u < best.Length; u++)
+        {
+            best[u] = (sbyte)_policy.BestArm(u);
+        }
+
+        _best.Add(best);
+    }
+
+    public int UserCount { get; init; }
+
+    public ClosedLoopResult Compute(GroundTruth truth, ImmutableArray<double> levels)
+    {
+        var arms = _policy.Arms;
+        int users = UserCount;
+
+        // Expected reward of each arm per user (NaN without a ground truth), and the optimal arm.
+        var mean = new double[users * arms.Length];
+        var optimal = new int[users];
+        for (int u = 0; u < users; u++)
+        {
+            optimal[u] = -1;
+            double best = double.NegativeInfinity;
+            for (int a = 0; a < arms.Length; a++)
+            {
+                double m = truth.Estimate(u, levels.IndexOf(arms[a].Blend)).Mean;
+                mean[u * arms.Length + a] = m;
+                if (!double.IsNaN(m) && m > best)
+                {
+                    (best, optimal[u]) = (m, a);
+                }
+            }
+        }
+
+        var ordered = _sessions.OrderBy(s => s.Day).ToArray();
+        var days = ImmutableArray.CreateBuilder<DailyMetrics>(_days);
+        var served = new bool[users];
+        long cumulativeReward = 0;
+        double cumulativeRegret = 0;
+        int next = 0;
+        var startDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(_start).UtcDateTime);
+        for (int d = 0; d < _days; d++)
+        {
+            long sessions = 0, reward = 0;
+            double expected = 0, oracle = 0;
+            var counts = new long[arms.Length];
+            for (; next < ordered.Length && ordered[next].Day == d; next++)
+            {
+                var (_, user, arm, r) = ordered[next];
+                sessions++;
+                reward += r;
+                counts[arm]++;
+                served[user] = true;
+                if (optimal[user] >= 0)
+                {
+                    expected += mean[user * arms.Length + arm];
+                    oracle += mean[user * arms.Length + optimal[user]];
+                }
+            }
+
+            cumulativeReward += reward;
+            cumulativeRegret += oracle - expected;
+            int known = 0, right = 0, near = 0;
+            if (d < _best.Count)
+            {
+                for (int u = 0; u < users; u++)
+                {
+                    if (served[u] && optimal[u] >= 0 && _best[d][u] >= 0)
+                    {
+                        known++;
+                        right += _best[d][u] == optimal[u] ? 1 : 0;
+                        near += mean[u * arms.Length + _best[d][u]] >= 0.95 * mean[u * arms.Length + optimal[u]] ? 1 : 0;
+                    }
+                }
+            }
+
+            days.Add(new DailyMetrics(
+                d + 1, startDate.AddDays(d), sessions, reward, cumulativeReward, expected, oracle, cumulativeRegret,
+                known == 0 ? 0 : right / (double)known, known == 0 ? 0 : near / (double)known, [.. counts.Select(c => sessions == 0 ? 0 : c / (double)sessions)]));
+        }
+
+        var outcomes = ImmutableArray.CreateBuilder<UserOutcome>(users);
+        for (int u = 0; u < users; u++)
+        {
+            int sessions = _policy.Sessions(u), reward = 0, most = sessions == 0 ? -1 : 0;
+            for (int a = 0; a < arms.Length; a++)
+            {
+                reward += _policy.Rewards(u, a);
+                most = sessions > 0 && _policy.Pulls(u, a) > _policy.Pulls(u, most) ? a : most;
+            }
+
+            outcomes.Add(new UserOutcome(sessions, reward, most, _policy.BestArm(u), optimal[u], [.. mean.AsSpan(u * arms.Length, arms.Length)]));
+        }
+
+        return new ClosedLoopResult(Summarise(mean, optimal, ordered, cumulativeReward, cumulativeRegret), days.MoveToImmutable(), outcomes.MoveToImmutable());
+    }
+
+    private LoopSummary Summarise(double[] mean, int[] optimal, (int Day, int User, byte Arm, byte Reward)[] ordered, long reward, double regret)
+    {
+        var arms = _policy.Arms;
+        int users = UserCount;
+        var final = _best.Count > 0 ? _best[^1] : new sbyte[users];
+        var sessionDays = new List<int>?[users];
+        foreach (var s in ordered)
+        {
+            (sessionDays[s.User] ??= []).Add(s.Day);
+        }
+
+        int counted = 0, learned = 0, mostChosen = 0;
+        double blendError = 0;
+        var settle = new List<int>();
+        for (int u = 0; u < users; u++)
+        {
+            if (sessionDays[u] is not { } seen || optimal[u] < 0)
+            {
+                continue;
+            }
+
+            counted++;
+            learned += final[u] == optimal[u] ? 1 : 0;
+            int most = 0;
+            for (int a = 1; a < arms.Length; a++)
+            {
+                most = _policy.Pulls(u, a) > _policy.Pulls(u, most) ? a : most;
+            }
+
+            mostChosen += most == optimal[u] ? 1 : 0;
+            blendError += Math.Abs(arms[Math.Max(0, (int)final[u])].Blend - arms[optimal[u]].Blend);
+
+            // The last day the learned best arm changed; the user's sessions up to that day.
+            int lastChange = 0;
+            for (int d = 1; d < _best.Count; d++)
+            {
+                if (_best[d][u] != _best[d - 1][u])
+                {
+                    lastChange = d;
+                }
+            }
+
+            settle.Add(seen.Count(day => day <= lastChange));
+        }
+
+        settle.Sort();
+        return new LoopSummary
+        {
+            Policy = _policy.Name,
+            Arms = arms,
+            Sessions = ordered.Length,
+            Reward = reward,
+            Regret = regret,
+            Users = counted,
+            OptimalLearnedShare = counted == 0 ? 0 : learned / (double)counted,
+            OptimalMostChosenShare = counted == 0 ? 0 : mostChosen / (double)counted,
+            BlendError = counted == 0 ? 0 : blendError / counted,
+            MedianSessionsToSettle = settle.Count == 0 ? 0 : settle.Count % 2 == 1 ? settle[settle.Count / 2] : (settle[settle.Count / 2 - 1] + settle[settle.Count / 2]) / 2.0,
+        };
+    }
+}

@@ -1,0 +1,281 @@
+using System.Collections.Immutable;
+using RecSynth.Behaviour;
+using RecSynth.Internals;
+using RecSynth.Users;
+
+namespace RecSynth.Bandits;
+
+/// <summary>
+/// Thompson sampling with a Beta-Bernoulli model per user and arm: the arm whose reward rate, drawn from its posterior,
+/// is the largest. The probability of each arm (probability matching) is estimated from <see cref="Draws"/> posterior
+/// draws and mixed with 1 / (Draws + 1) of uniform, so that every arm keeps a positive, exactly known propensity.
+/// </summary>
+internal class ThompsonPolicy(string name, ImmutableArray<Arm> arms, int users) : BanditPolicy(name, arms, users)
+{
+    /// <summary>Posterior draws per choice that estimate the arms' probabilities.</summary>
+    public const int Draws = 32;
+
+    public ThompsonPolicy(ImmutableArray<Arm> arms, int users)
+        : this("thompson", arms, users)
+    {
+    }
+
+    /// <summary>The prior of the user's reward rate on an arm, as Beta(alpha, beta).</summary>
+    protected virtual (double Alpha, double Beta) Prior(int user, int arm) => (1, 1);
+
+    public override void Probabilities(int user, ref EntityRandom random, Span<double> probabilities)
+    {
+        int arms = Arms.Length;
+        Span<double> alpha = stackalloc double[arms];
+        Span<double> beta = stackalloc double[arms];
+        Posterior(user, alpha, beta);
+
+        Span<int> wins = stackalloc int[arms];
+        wins.Clear();
+        Span<double> draw = stackalloc double[arms];
+        for (int d = 0; d < Draws; d++)
+        {
+            for (int a = 0; a < arms; a++)
+            {
+                draw[a] = random.NextBeta(alpha[a], beta[a]);
+            }
+
+            wins[ArgMax(draw)]++;
+        }
+
+        for (int a = 0; a < arms; a++)
+        {
+            probabilities[a] = (wins[a] + 1.0 / arms) / (Draws + 1);
+        }
+    }
+
+    public override int BestArm(int user)
+    {
+        if (Sessions(user) == 0)
+        {
+            return -1;
+        }
+
+        Span<double> alpha = stackalloc double[Arms.Length];
+        Span<double> beta = stackalloc double[Arms.Length];
+        Posterior(user, alpha, beta);
+        Span<double> means = stackalloc double[Arms.Length];
+        for (int a = 0; a < Arms.Length; a++)
+        {
+            means[a] = alpha[a] / (alpha[a] + beta[a]);
+        }
+
+        return ArgMax(means);
+    }
+
+    /// <summary>
+    /// The user's Beta posterior of each arm. Over blend levels, neighbouring blends inform each other: an arm also
+    /// counts the sessions of the other levels, weighted by exp(−(Δw / 0.25)²) (0.37 for the next level, 0.02 for the
+    /// one after), since a user's reward changes smoothly with the blend.
+    /// </summary>
+    protected void Posterior(int user, Span<double> alpha, Span<double> beta)
+    {
+        for (int a = 0; a < Arms.Length; a++)
+        {
+            var (a0, b0) = Prior(user, a);
+            double wins = 0, losses = 0;
+            for (int j = 0; j < Arms.Length; j++)
+            {
+                double distance = (Arms[a].Blend - Arms[j].Blend) / SmoothingWidth;
+                double weight = Arms.Length > 2 ? Math.Exp(-distance * distance) : (a == j ? 1 : 0);
+                wins += weight * Rewards(user, j);
+                losses += weight * (Pulls(user, j) - Rewards(user, j));
+            }
+
+            alpha[a] = a0 + wins;
+            beta[a] = b0 + losses;
+        }
+    }
+
+    private const double SmoothingWidth = 0.35;
+}
+
+/// <summary>
+/// Thompson sampling per user whose prior is learned across users (empirical Bayes), refitted after every simulated
+/// day: for each arm, a weighted ridge regression of the users' reward rates on their features gives the prior mean,
+/// and the spread of the users' rates around it (beyond binomial noise, by the method of moments) gives the prior's
+/// strength. With only an intercept this is hierarchical Thompson sampling (one prior per arm, for cold users); with
+/// the observable attributes one-hot it is the contextual policy (a linear model on attributes sets each user's prior).
+/// </summary>
+internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
+{
+    private const double MinStrength = 2;
+    private const double MaxStrength = 50;
+    private const double Ridge = 1;
+    private static readonly int[] s_interceptOnly = [0];
+    private readonly int[][] _features; // per user: the indexes of its active features (0 = intercept)
+    private readonly int _featureCount;
+    private readonly double[][] _weights; // per arm
+    private readonly double[] _strength; // per arm: alpha + beta of the prior
+
+    private EmpiricalBayesThompsonPolicy(string name, ImmutableArray<Arm> arms, int[][] features, int featureCount)
+        : base(name, arms, features.Length)
+    {
+        _features = features;
+        _featureCount = featureCount;
+        _weights = [.. arms.Select(_ => new double[featureCount])];
+        foreach (var w in _weights)
+        {
+            w[0] = 0.5;
+        }
+
+        _strength = [.. arms.Select(_ => MinStrength)];
+    }
+
+    public override bool LearnsAcrossUsers => true;
+
+    /// <summary>Hierarchical Thompson sampling: one prior per arm, learned across users.</summary>
+    public static EmpiricalBayesThompsonPolicy Hierarchical(ImmutableArray<Arm> arms, int users) =>
+        new("hierarchical-thompson", arms, [.. Enumerable.Repeat(s_interceptOnly, users)], 1);
+
+    /// <summary>The contextual policy: each user's prior from a linear model on age group, primary style, price sensitivity and sustainability focus.</summary>
+    public static EmpiricalBayesThompsonPolicy Contextual(ImmutableArray<Arm> arms, IReadOnlyList<User> users, int ageGroups, int styles)
+    {
+        int offsetStyle = 1 + ageGroups, offsetPrice = offsetStyle + styles, offsetFocus = offsetPrice + 3;
+        var features = users.Select(u => new[] { 0, 1 + u.AgeGroup, offsetStyle + u.PrimaryStyle, offsetPrice + u.PriceSensitivity, offsetFocus + u.SustainabilityFocus }).ToArray();
+        return new("contextual", arms, features, offsetFocus + 3);
+    }
+
+    protected override (double Alpha, double Beta) Prior(int user, int arm)
+    {
+        double mean = Mean(user, arm);
+        return (_strength[arm] * mean, _strength[arm] * (1 - mean));
+    }
+
+    private double Mean(int user, int arm)
+    {
+        double sum = 0;
+        foreach (int f in _features[user])
+        {
+            sum += _weights[arm][f];
+        }
+
+        return Math.Clamp(sum, 0.005, 0.995);
+    }
+
+    public override void EndOfDay()
+    {
+        int f = _featureCount;
+        for (int arm = 0; arm < Arms.Length; arm++)
+        {
+            // Weighted ridge regression of each user's reward rate on its features, weights = sessions on the arm.
+            var a = new double[f * f];
+            var b = new double[f];
+            for (int i = 0; i < f; i++)
+            {
+                a[i * f + i] = Ridge;
+            }
+
+            b[0] = Ridge * 0.5; // shrinks the intercept towards 1/2 rather than 0 while data is scarce
+            bool any = false;
+            for (int user = 0; user < _features.Length; user++)
+            {
+                int n = Pulls(user, arm);
+                if (n == 0)
+                {
+                    continue;
+                }
+
+                any = true;
+                double y = Rewards(user, arm) / (double)n;
+                var x = _features[user];
+                foreach (int i in x)
+                {
+                    b[i] += n * y;
+                    foreach (int j in x)
+                    {
+                        a[i * f + j] += n;
+                    }
+                }
+            }
+
+            if (!any)
+            {
+                continue;
+            }
+
+            _weights[arm] = Solve(a, b, f);
+            _strength[arm] = Strength(arm);
+        }
+    }
+
+    /// <summary>The prior strength for which the users' rates vary around their means as observed (method of moments).</summary>
+    private double Strength(int arm)
+    {
+        double spread = 0, noise = 0, bernoulli = 0;
+        int users = 0;
+        for (int user = 0; user < _features.Length; user++)
+        {
+            int n = Pulls(user, arm);
+            if (n < 3)
+            {
+                continue;
+            }
+
+            double mean = Mean(user, arm);
+            double y = Rewards(user, arm) / (double)n;
+            spread += (y - mean) * (y - mean);
+            noise += mean * (1 - mean) / n;
+            bernoulli += mean * (1 - mean);
+            users++;
+        }
+
+        if (users < 10)
+        {
+            return MinStrength;
+        }
+
+        double variance = (spread - noise) / users;
+        return variance <= 0 ? MaxStrength : Math.Clamp(bernoulli / users / variance - 1, MinStrength, MaxStrength);
+    }
+
+    /// <summary>Solves the symmetric positive definite system a·x = b by Cholesky decomposition (fixed order).</summary>
+    private static double[] Solve(double[] a, double[] b, int n)
+    {
+        var l = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double sum = a[i * n + j];
+                for (int k = 0; k < j; k++)
+                {
+                    sum -= l[i * n + k] * l[j * n + k];
+                }
+
+                l[i * n + j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[j * n + j];
+            }
+        }
+
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double sum = b[i];
+            for (int k = 0; k < i; k++)
+            {
+                sum -= l[i * n + k] * y[k];
+            }
+
+            y[i] = sum / l[i * n + i];
+        }
+
+        var x = new double[n];
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double sum = y[i];
+            for (int k = i + 1; k < n; k++)
+            {
+                sum -= l[k * n + i] * x[k];
+            }
+
+            x[i] = sum / l[i * n + i];
+        }
+
+        return x;
+    }
+}

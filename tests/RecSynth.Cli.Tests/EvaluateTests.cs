@@ -1,0 +1,76 @@
+using System.Text.Json;
+using RecSynth.Testing;
+
+namespace RecSynth.Cli.Tests;
+
+/// <summary><c>recsynth evaluate</c>: estimates beside the simulated value, and clear refusals.</summary>
+public sealed class EvaluateTests
+{
+    private static async Task<string> LogAsync(TempDirectory temp, string policy)
+    {
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(3));
+        string folder = temp.Sub(policy);
+        var result = await Cli.RunAsync("generate", "-c", config, "--products", "1000", "--users", "400", "--policy", policy, "-o", folder, "--quiet");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return folder;
+    }
+
+    [Fact]
+    public async Task Evaluate_prints_ips_snips_and_dr_with_intervals_and_the_simulated_value()
+    {
+        using var temp = new TempDirectory("evaluate");
+        string folder = await LogAsync(temp, "uniform-blend");
+
+        var result = await Cli.RunAsync("evaluate", folder, "--policy", "fixed:0.25", "--arms", "blend", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StdOut);
+        var root = json.RootElement;
+        Assert.Equal("uniform-blend", root.GetProperty("logging_policy").GetString());
+        Assert.Equal(Datasets.CsvRows(Path.Combine(folder, "sessions.csv")), root.GetProperty("logged_sessions").GetInt64());
+        var estimates = root.GetProperty("estimates").EnumerateArray().ToList();
+        Assert.Equal(["ips", "snips", "dr"], estimates.Select(e => e.GetProperty("method").GetString()));
+        Assert.All(estimates, e => Assert.True(e.GetProperty("low").GetDouble() < e.GetProperty("value").GetDouble() && e.GetProperty("value").GetDouble() < e.GetProperty("high").GetDouble()));
+        double truth = root.GetProperty("true_value").GetDouble();
+        Assert.InRange(truth, 0.05, 0.95);
+    }
+
+    [Fact]
+    public async Task Blend_arms_on_a_two_armed_log_exit_2()
+    {
+        using var temp = new TempDirectory("evaluate-two");
+        string folder = await LogAsync(temp, "uniform");
+
+        var result = await Cli.RunAsync("evaluate", folder, "--policy", "thompson", "--arms", "blend");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("never served 0.25, 0.5, 0.75", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sessions_csv_without_propensities_exits_2_naming_the_column()
+    {
+        using var temp = new TempDirectory("evaluate-nop");
+        string folder = await LogAsync(temp, "uniform");
+        string sessions = Path.Combine(folder, "sessions.csv");
+        File.WriteAllLines(sessions, File.ReadAllLines(sessions).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 5))));
+
+        var result = await Cli.RunAsync("evaluate", folder, "--policy", "fixed:cf");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no Propensity column", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_policy_exits_2()
+    {
+        using var temp = new TempDirectory("evaluate-bad");
+        string folder = await LogAsync(temp, "uniform");
+
+        var result = await Cli.RunAsync("evaluate", folder, "--policy", "magic");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--policy = magic", result.StdErr, StringComparison.Ordinal);
+    }
+}

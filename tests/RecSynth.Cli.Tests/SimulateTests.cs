@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using RecSynth.Testing;
+
+namespace RecSynth.Cli.Tests;
+
+/// <summary><c>recsynth simulate</c> and <c>recsynth compare</c>: the closed loop from the command line.</summary>
+public sealed class SimulateTests
+{
+    private static readonly string[] s_small = ["--products", "1500", "--users", "400", "--days", "42"];
+
+    [Fact]
+    public async Task Simulate_writes_the_dataset_and_a_metrics_row_per_day_that_agrees_with_sessions_csv()
+    {
+        using var temp = new TempDirectory("simulate");
+        string folder = temp.Sub("out");
+
+        var result = await Cli.RunAsync(["simulate", .. s_small, "--policy", "thompson", "--arms", "blend", "-o", folder]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("cumulative regret", result.StdOut, StringComparison.Ordinal);
+        Datasets.AssertComplete(folder, [.. Datasets.All, "metrics.csv"]);
+        var metrics = Datasets.CsvFields(Path.Combine(folder, "metrics.csv"));
+        var sessions = Datasets.CsvFields(Path.Combine(folder, "sessions.csv")).Skip(1).ToList();
+        string[] header = metrics[0];
+        Assert.Equal(
+            ["Day", "Date", "Sessions", "Reward", "RewardRate", "CumulativeReward", "ExpectedReward", "OracleReward", "CumulativeRegret", "OptimalShare", "NearOptimalShare",
+             "ShareCf", "ShareBlend25", "ShareBlend50", "ShareBlend75", "ShareImage"],
+            header);
+        var days = metrics.Skip(1).ToList();
+        Assert.Equal(42, days.Count);
+        Assert.Equal(Enumerable.Range(1, 42).Select(d => d.ToString(CultureInfo.InvariantCulture)), days.Select(d => d[0]));
+        Assert.Equal("2023-01-01", days[0][1]);
+
+        // The metrics count what sessions.csv holds, day by day.
+        var perDay = sessions.GroupBy(s => s[2][..10]).ToDictionary(g => g.Key, g => (Sessions: g.Count(), Reward: g.Count(s => s[10] == "1")));
+        foreach (var day in days)
+        {
+            var (n, r) = perDay.GetValueOrDefault(day[1]);
+            Assert.Equal(n, int.Parse(day[2], CultureInfo.InvariantCulture));
+            Assert.Equal(r, int.Parse(day[3], CultureInfo.InvariantCulture));
+            if (n > 0)
+            {
+                Assert.Equal(1.0, day.Skip(11).Sum(x => double.Parse(x, CultureInfo.InvariantCulture)), 5);
+            }
+        }
+
+        Assert.Equal(sessions.Count(s => s[10] == "1"), int.Parse(days[^1][5], CultureInfo.InvariantCulture));
+        Assert.All(sessions, s => Assert.Equal("thompson", s[3]));
+        Assert.Contains(sessions, s => s[4] == "0.25");
+        double[] regret = [.. days.Select(d => double.Parse(d[8], CultureInfo.InvariantCulture))];
+        Assert.True(regret.Zip(regret.Skip(1)).All(p => p.Second >= p.First), "cumulative regret fell");
+    }
+
+    [Fact]
+    public async Task Simulate_gives_byte_identical_folders_with_1_and_4_threads()
+    {
+        using var temp = new TempDirectory("simulate-threads");
+
+        var one = await Cli.RunAsync(["simulate", .. s_small, "--policy", "hierarchical-thompson", "--threads", "1", "-o", temp.Sub("t1"), "--quiet"]);
+        var four = await Cli.RunAsync(["simulate", .. s_small, "--policy", "hierarchical-thompson", "--threads", "4", "-o", temp.Sub("t4"), "--quiet"]);
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.True(four.ExitCode == 0, four.ToString());
+        Datasets.AssertIdentical(temp.Sub("t1"), temp.Sub("t4"));
+    }
+
+    [Theory]
+    [InlineData("--policy", "nonsense", "--policy = nonsense")]
+    [InlineData("--arms", "three", "--arms = three")]
+    [InlineData("--recommender", "builtin", "not available in this version yet")]
+    [InlineData("--recommender", "other", "must be oracle, builtin or gorse")]
+    [InlineData("--days", "0", "--days = 0")]
+    public async Task Simulate_refuses_bad_options_with_exit_2_and_writes_nothing(string option, string value, string message)
+    {
+        using var temp = new TempDirectory("simulate-bad");
+        string[] sizes = option == "--days" ? s_small[..4] : s_small;
+        string[] args = option == "--policy"
+            ? ["simulate", .. sizes, option, value, "-o", temp.Sub("out")]
+            : ["simulate", .. sizes, "--policy", "thompson", option, value, "-o", temp.Sub("out")];
+
+        var result = await Cli.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Sub("out")));
+    }
+
+    [Fact]
+    public async Task Compare_runs_each_policy_on_the_same_users_and_reports_json_rows()
+    {
+        var result = await Cli.RunAsync(["compare", .. s_small, "--policies", "uniform,thompson,fixed:cf", "--repeats", "2", "--json", "--quiet"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StdOut);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["uniform", "thompson", "fixed:cf"], rows.Select(r => r.GetProperty("policy").GetString()));
+        Assert.All(rows, r => Assert.Equal(2, r.GetProperty("seeds").GetInt32()));
+        var regret = rows.ToDictionary(r => r.GetProperty("policy").GetString()!, r => r.GetProperty("regret").GetProperty("mean").GetDouble());
+        Assert.True(regret["thompson"] < regret["uniform"], $"thompson's regret {regret["thompson"]:F1} is not below uniform's {regret["uniform"]:F1}");
+        Assert.True(rows[0].GetProperty("reward").GetProperty("sd").GetDouble() > 0, "two seeds gave the same reward");
+    }
+
+    [Fact]
+    public async Task Compare_with_an_unknown_policy_exits_2_before_running_anything()
+    {
+        var result = await Cli.RunAsync(["compare", .. s_small, "--policies", "thompson,bogus"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--policies = bogus", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("running", result.StdErr, StringComparison.Ordinal);
+    }
+}

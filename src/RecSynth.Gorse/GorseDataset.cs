@@ -72,9 +72,15 @@ public sealed partial class GorseDataset : IDisposable
 
         foreach (string file in RequiredFiles(options))
         {
-            if (!File.Exists(Path.Combine(directory, file)))
+            string path = Path.Combine(directory, file);
+            if (!File.Exists(path) && File.Exists(Path.ChangeExtension(path, ".parquet")))
             {
-                throw new DatasetUsageException($"{Path.Combine(directory, file)} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)");
+                throw new DatasetUsageException($"{path} does not exist, only its Parquet twin: Gorse is loaded from the CSV tables; generate with --format csv,parquet");
+            }
+
+            if (!File.Exists(path))
+            {
+                throw new DatasetUsageException($"{path} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)");
             }
         }
 

@@ -43,6 +43,16 @@ public sealed class BadFolderTests(SmallDataset dataset)
         await AssertRefusedAsync(folder, ["--with-embeddings"], file, "does not exist");
     }
 
+    [Fact]
+    public async Task A_dataset_with_parquet_tables_only_is_refused_naming_the_csv_it_needs()
+    {
+        using var temp = new TempDirectory("bad-parquet");
+        string folder = dataset.CopyTo(temp);
+        File.Move(Path.Combine(folder, "interactions.csv"), Path.Combine(folder, "interactions.parquet"));
+
+        await AssertRefusedAsync(folder, [], "interactions.csv does not exist, only its Parquet twin", "--format csv,parquet");
+    }
+
     /// <summary>Replaces one field of a data line (1-based line number, header = line 1).</summary>
     private static void Corrupt(string path, int line, string column, string value)
     {

@@ -23,6 +23,9 @@ internal static class RecSynthApp
             EvaluateCommand.Create(console),
             MergeCommand.Create(console),
             StatsCommand.Create(console),
+            PushCommand.Create(console),
+            ExportCommand.Create(console),
+            GorseConfigCommand.Create(console),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

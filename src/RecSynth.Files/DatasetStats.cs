@@ -58,24 +58,18 @@ public sealed record DatasetStats
         }
 
         var productIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        using (var reader = Sep.Reader().FromFile(Path("products.csv")))
+        foreach (var product in DatasetReader.ReadProducts(directory, cancellationToken))
         {
-            foreach (var row in reader)
-            {
-                productIndex[row["item_id"].ToString()] = productIndex.Count;
-            }
+            productIndex[product.ItemId] = productIndex.Count;
         }
 
         var userIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var bucket = new List<string>();
-        using (var reader = Sep.Reader().FromFile(Path("users.csv")))
+        foreach (var user in DatasetReader.ReadUsers(directory, cancellationToken))
         {
-            foreach (var row in reader)
-            {
-                userIndex[row["user_id"].ToString()] = userIndex.Count;
-                double cf = double.Parse(row["cf_preference"].Span, CultureInfo.InvariantCulture);
-                bucket.Add(cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle");
-            }
+            userIndex[user.UserId] = userIndex.Count;
+            double cf = user.CfPreference;
+            bucket.Add(cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle");
         }
 
         long interactions = 0;
@@ -83,17 +77,19 @@ public sealed record DatasetStats
         var perUser = new long[userIndex.Count];
         var perProduct = new long[productIndex.Count];
         var pairs = new HashSet<long>();
-        if (File.Exists(Path("interactions.csv")))
+        if (File.Exists(Path(DatasetReader.InteractionsFile)))
         {
-            using var reader = Sep.Reader().FromFile(Path("interactions.csv"));
-            foreach (var row in reader)
+            var users = userIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+            var products = productIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+            using var reader = InteractionsReader.Open(directory);
+            while (reader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 interactions++;
-                string type = row["FeedbackType"].ToString();
+                string type = reader.FeedbackType.ToString();
                 mix[type] = mix.GetValueOrDefault(type) + 1;
-                int user = userIndex[row["UserId"].ToString()];
-                int product = productIndex[row["ItemId"].ToString()];
+                int user = users.TryGetValue(reader.UserId, out int u) ? u : throw reader.Problem("UserId", reader.UserId, "is not in users.csv");
+                int product = products.TryGetValue(reader.ItemId, out int p) ? p : throw reader.Problem("ItemId", reader.ItemId, "is not in products.csv");
                 perUser[user]++;
                 perProduct[product]++;
                 pairs.Add(((long)user << 32) | (uint)product);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RecSynth.Files;
+using RecSynth.Gorse;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -33,11 +34,39 @@ internal static class ProgressDisplay
         return result;
     }
 
-    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>
+    /// <summary>The same display for a push: one line per table, with its retries.</summary>
+    public static async Task<T> RunAsync<T>(Consoles console, bool quiet, Func<IProgress<GorsePushProgress>?, Task<T>> work)
+    {
+        if (quiet)
+        {
+            return await work(null).ConfigureAwait(false);
+        }
+
+        if (!console.ErrIsTerminal)
+        {
+            return await work(new PlainLines(console.StdErr, TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
+
+        T result = default!;
+        await console.Err.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RowsColumn(), new RateColumn(), new RemainingTimeColumn())
+            .StartAsync(async context => result = await work(new Live(context)).ConfigureAwait(false)).ConfigureAwait(false);
+        return result;
+    }
+
+    private static string Retries(long retries) => retries == 1 ? "1 retry" : string.Create(CultureInfo.InvariantCulture, $"{retries:N0} retries");
+
+    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
     {
         private readonly Dictionary<string, ProgressTask> _tasks = [];
 
-        public void Report(GenerationProgress value)
+        public void Report(GenerationProgress value) => Report(value, null);
+
+        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), $"{value.Table} ({Retries(value.Retries)})");
+
+        private void Report(GenerationProgress value, string? description)
         {
             lock (_tasks)
             {
@@ -49,16 +78,25 @@ internal static class ProgressDisplay
                 }
 
                 task.Value = value.Done;
+                if (description is not null)
+                {
+                    task.Description = description;
+                }
             }
         }
     }
 
     /// <summary>Lines such as "recsynth: embeddings.npy 45,000/100,000 rows (45%), 210,000 rows/s, ETA 3s".</summary>
-    internal sealed class PlainLines(TextWriter writer, TimeSpan interval) : IProgress<GenerationProgress>
+    internal sealed class PlainLines(TextWriter writer, TimeSpan interval) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
     {
         private readonly Dictionary<string, (Stopwatch Clock, TimeSpan LastLine)> _files = [];
 
-        public void Report(GenerationProgress value)
+        public void Report(GenerationProgress value) => Report(value, "");
+
+        /// <summary>"recsynth: feedback 12,000/40,000 rows (30%), 95,000 rows/s, 2 retries, ETA 0.3s".</summary>
+        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), ", " + Retries(value.Retries));
+
+        private void Report(GenerationProgress value, string note)
         {
             lock (_files)
             {
@@ -74,7 +112,7 @@ internal static class ProgressDisplay
                     double rate = value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
                     string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}" : "ETA " + Seconds((value.Total - value.Done) / Math.Max(rate, 1e-9));
                     writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} {value.Unit}/s, {eta}"));
+                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} {value.Unit}/s{note}, {eta}"));
                     writer.Flush();
                     state.LastLine = elapsed;
                 }

@@ -1,0 +1,89 @@
+using RecSynth.Files.Internals;
+
+namespace RecSynth.Files;
+
+/// <summary>Reads a generated dataset's tables back, checking every field; errors name the file, line and column.</summary>
+public static class DatasetReader
+{
+    /// <summary>The catalogue table.</summary>
+    public const string ProductsFile = "products.csv";
+
+    /// <summary>The users table.</summary>
+    public const string UsersFile = "users.csv";
+
+    /// <summary>The behaviour log.</summary>
+    public const string InteractionsFile = "interactions.csv";
+
+    /// <summary>The image embeddings, one row per product.</summary>
+    public const string EmbeddingsFile = "embeddings.npy";
+
+    /// <summary>Every row of <c>products.csv</c>, in file order.</summary>
+    /// <exception cref="DatasetUsageException">The file is missing or a row is malformed.</exception>
+    public static IReadOnlyList<ProductRow> ReadProducts(string directory, CancellationToken cancellationToken = default)
+    {
+        using var table = CsvTable.Open(Path.Combine(directory, ProductsFile), ProductsCsv.Columns);
+        var rows = new List<ProductRow>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (table.MoveNext())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = new ProductRow(
+                table.Text(0, "item_id"), table.Text(1, "category"), table.Text(2, "subcategory"), table.Text(3, "style"),
+                table.Text(4, "color"), table.Text(5, "pattern"), table.Text(6, "material"), table.Text(7, "brand"),
+                table.Text(8, "condition"), table.Text(9, "size"), table.Number(10, "price"), table.Time(11, "listed_at"),
+                table.Number(12, "popularity"), table.Text(13, "title"));
+            if (!ids.Add(row.ItemId))
+            {
+                throw table.Problem("item_id", row.ItemId, "occurs twice");
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Every row of <c>users.csv</c>, in file order.</summary>
+    /// <exception cref="DatasetUsageException">The file is missing or a row is malformed.</exception>
+    public static IReadOnlyList<UserRow> ReadUsers(string directory, CancellationToken cancellationToken = default)
+    {
+        using var table = CsvTable.Open(Path.Combine(directory, UsersFile), UsersCsv.Columns);
+        var rows = new List<UserRow>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (table.MoveNext())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string preferences = table.Text(5, "style_preferences");
+            if (!IsJsonObject(preferences))
+            {
+                throw table.Problem("style_preferences", preferences, "is not a JSON object");
+            }
+
+            var row = new UserRow(
+                table.Text(0, "user_id"), table.Text(1, "age_group"), table.Text(2, "primary_style"), table.Text(3, "price_sensitivity"),
+                table.Text(4, "sustainability_focus"), preferences, table.Number(6, "cf_preference"), table.Number(7, "preference_consistency"),
+                table.Number(8, "activity"), table.Time(9, "signed_up_at"), table.OptionalTime(10, "drift_at"), table.OptionalNumber(11, "cf_preference_after"));
+            if (!ids.Add(row.UserId))
+            {
+                throw table.Problem("user_id", row.UserId, "occurs twice");
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+}

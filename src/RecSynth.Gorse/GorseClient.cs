@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using RecSynth.Gorse.Internals;
+
+namespace RecSynth.Gorse;
+
+/// <summary>
+/// A typed client of Gorse's REST API (<c>gorse-api.md</c>): batched inserts, cursor-paged reads, recommendations and
+/// health. Transient failures (5xx, 429 honouring Retry-After, timeouts, dropped connections) are retried with
+/// exponential backoff and jitter; any other 4xx fails at once with a <see cref="GorseException"/>, as does a transient
+/// failure that outlasts the retries.
+/// </summary>
+public sealed class GorseClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private long _retries;
+
+    /// <summary>Creates a client with its own connection pool and retry policy.</summary>
+    public GorseClient(GorseClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // Retry outside, timeout inside: each attempt has its own timeout, and a timed-out attempt is retried.
+        // The default predicate retries 5xx, 408, 429, HttpRequestException (refused or dropped connections) and
+        // attempt timeouts, and nothing else: a 4xx is Gorse's final word.
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                ShouldRetryAfterHeader = true,
+                OnRetry = _ =>
+                {
+                    Interlocked.Increment(ref _retries);
+                    return default;
+                },
+            });
+        }
+
+        var pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
+        var sockets = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _http = new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = sockets }, disposeHandler: true)
+        {
+            BaseAddress = options.Endpoint,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            _http.DefaultRequestHeaders.Add("X-API-Key", options.ApiKey);
+        }
+
+        _ownsHttp = true;
+        Endpoint = options.Endpoint;
+    }
+
+    /// <summary>Uses a caller's <see cref="HttpClient"/> (its base address set to the server) as it is: no retries are added.</summary>
+    public GorseClient(HttpClient httpClient)
+    {
+        _http = httpClient ?? throw new ArgumentNullException(nameof(httpClient));
+        Endpoint = httpClient.BaseAddress ?? throw new ArgumentException("the HttpClient needs a BaseAddress (the Gorse server)", nameof(httpClient));
+    }
+
+    /// <summary>The server this client talks to.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>Retries made so far by this client (all calls).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary><c>POST /api/users</c>: inserts or overwrites users (within a batch, the first of a duplicate id wins).</summary>
+    public Task<long> InsertUsersAsync(IReadOnlyList<GorseUser> users, CancellationToken cancellationToken = default) =>
+        WriteAsync(HttpMethod.Post, "api/users", AsList(users), GorseJson.Default.ListGorseUser, cancellationToken);
+
+    /// <summary><c>POST /api/items</c>: inserts or overwrites items (every field, so always send the timestamp).</summary>
+    public Task<long> InsertItemsAsync(IReadOnlyList<GorseItem> items, CancellationToken cancellationToken = default) =>
+        WriteAsync(HttpMethod.Post, "api/items", AsList(items), GorseJson.Default.ListGorseItem, cancellationToken);
+
+    /// <summary><c>PUT /api/feedback</c>: inserts or overwrites feedback, so a retried batch changes nothing.</summary>
+    public Task<long> PutFeedbackAsync(IReadOnlyList<GorseFeedback> feedback, CancellationToken cancellationToken = default) =>
+        WriteAsync(HttpMethod.Put, "api/feedback", AsList(feedback), GorseJson.Default.ListGorseFeedback, cancellationToken);
+
+    /// <summary><c>POST /api/feedback</c>: inserts feedback, adding each value to a stored one (not idempotent).</summary>
+    public Task<long> InsertFeedbackAsync(IReadOnlyList<GorseFeedback> feedback, CancellationToken cancellationToken = default) =>
+        WriteAsync(HttpMethod.Post, "api/feedback", AsList(feedback), GorseJson.Default.ListGorseFeedback, cancellationToken);
+
+    /// <summary><c>DELETE /api/user/{id}</c> (also deletes the user's feedback).</summary>
+    public Task DeleteUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"api/user/{Escape(userId)}", null, null, cancellationToken);
+
+    /// <summary><c>DELETE /api/item/{id}</c> (also deletes the item's feedback).</summary>
+    public Task DeleteItemAsync(string itemId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"api/item/{Escape(itemId)}", null, null, cancellationToken);
+
+    /// <summary><c>DELETE /api/feedback/{type}/{user}/{item}</c>.</summary>
+    public Task DeleteFeedbackAsync(string feedbackType, string userId, string itemId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"api/feedback/{Escape(feedbackType)}/{Escape(userId)}/{Escape(itemId)}", null, null, cancellationToken);
+
+    /// <summary><c>GET /api/users?n=&amp;cursor=</c>: one page.</summary>
+    public async Task<GorsePage<GorseUser>> GetUsersAsync(int n, string cursor = "", CancellationToken cancellationToken = default)
+    {
+        var page = await GetAsync($"api/users?{PageQuery(n, cursor)}", GorseJson.Default.UsersPage, cancellationToken).ConfigureAwait(false);
+        return new(page?.Users ?? [], page?.Cursor ?? "");
+    }
+
+    /// <summary><c>GET /api/items?n=&amp;cursor=</c>: one page.</summary>
+    public async Task<GorsePage<GorseItem>> GetItemsAsync(int n, string cursor = "", CancellationToken cancellationToken = default)
+    {
+        var page = await GetAsync($"api/items?{PageQuery(n, cursor)}", GorseJson.Default.ItemsPage, cancellationToken).ConfigureAwait(false);
+        return new(page?.Items ?? [], page?.Cursor ?? "");
+    }
+
+    /// <summary><c>GET /api/feedback?n=&amp;cursor=</c> (or <c>/api/feedback/{type}</c>): one page.</summary>
+    public async Task<GorsePage<GorseFeedback>> GetFeedbackAsync(int n, string cursor = "", string? feedbackType = null, CancellationToken cancellationToken = default)
+    {
+        string path = feedbackType is null ? "api/feedback" : $"api/feedback/{Escape(feedbackType)}";
+        var page = await GetAsync($"{path}?{PageQuery(n, cursor)}", GorseJson.Default.FeedbackPage, cancellationToken).ConfigureAwait(false);
+        return new(page?.Feedback ?? [], page?.Cursor ?? "");
+    }
+
+    /// <summary>Every user, page by page.</summary>
+    public IAsyncEnumerable<GorseUser> ReadAllUsersAsync(int pageSize = 1000, CancellationToken cancellationToken = default) =>
+        ReadAllAsync((cursor, token) => GetUsersAsync(pageSize, cursor, token), cancellationToken);
+
+    /// <summary>Every item, page by page.</summary>
+    public IAsyncEnumerable<GorseItem> ReadAllItemsAsync(int pageSize = 1000, CancellationToken cancellationToken = default) =>
+        ReadAllAsync((cursor, token) => GetItemsAsync(pageSize, cursor, token), cancellationToken);
+
+    /// <summary>Every feedback, page by page.</summary>
+    public IAsyncEnumerable<GorseFeedback> ReadAllFeedbackAsync(int pageSize = 1000, CancellationToken cancellationToken = default) =>
+        ReadAllAsync((cursor, token) => GetFeedbackAsync(pageSize, cursor, null, token), cancellationToken);
+
+    /// <summary><c>GET /api/recommend/{user}</c> with <c>X-API-Version: 2</c>: recommended items with their scores.</summary>
+    public Task<IReadOnlyList<GorseScore>> RecommendAsync(string userId, int n = 10, int offset = 0, IEnumerable<string>? categories = null, CancellationToken cancellationToken = default)
+    {
+        string query = ListQuery(n, offset) + string.Concat((categories ?? []).Select(c => "&category=" + Uri.EscapeDataString(c)));
+        return ScoresAsync($"api/recommend/{Escape(userId)}?{query}", version2: true, cancellationToken);
+    }
+
+    /// <summary><c>GET /api/item-to-item/{name}/{item}</c>: the named item-to-item recommender's neighbours.</summary>
+    public Task<IReadOnlyList<GorseScore>> ItemToItemAsync(string name, string itemId, int n = 10, int offset = 0, CancellationToken cancellationToken = default) =>
+        ScoresAsync($"api/item-to-item/{Escape(name)}/{Escape(itemId)}?{ListQuery(n, offset)}", version2: false, cancellationToken);
+
+    /// <summary><c>GET /api/item/{item}/neighbors</c>: the first item-to-item recommender's neighbours.</summary>
+    public Task<IReadOnlyList<GorseScore>> NeighborsAsync(string itemId, int n = 10, int offset = 0, CancellationToken cancellationToken = default) =>
+        ScoresAsync($"api/item/{Escape(itemId)}/neighbors?{ListQuery(n, offset)}", version2: false, cancellationToken);
+
+    /// <summary><c>GET /api/latest</c>: the newest items (score = Unix seconds of their timestamp).</summary>
+    public Task<IReadOnlyList<GorseScore>> LatestAsync(int n = 10, int offset = 0, CancellationToken cancellationToken = default) =>
+        ScoresAsync($"api/latest?{ListQuery(n, offset)}", version2: false, cancellationToken);
+
+    /// <summary><c>GET /api/health/ready</c>: whether both stores answer (a 503 reads as not ready).</summary>
+    public async Task<GorseHealth> HealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/health/ready");
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+        {
+            throw Error(response.StatusCode, body, "GET /api/health/ready");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, GorseJson.Default.GorseHealth) ?? new GorseHealth();
+        }
+        catch (JsonException)
+        {
+            return new GorseHealth();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task<long> WriteAsync<T>(HttpMethod method, string path, List<T> rows, JsonTypeInfo<List<T>> type, CancellationToken cancellationToken)
+    {
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(rows, type);
+        byte[] answer = await SendAsync(method, path, body, null, cancellationToken).ConfigureAwait(false);
+        return Parse(answer, GorseJson.Default.Success, method, path)?.RowAffected ?? 0;
+    }
+
+    private async Task<T?> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        byte[] answer = await SendAsync(HttpMethod.Get, pathAndQuery, null, null, cancellationToken).ConfigureAwait(false);
+        return Parse(answer, type, HttpMethod.Get, pathAndQuery);
+    }
+
+    private async Task<IReadOnlyList<GorseScore>> ScoresAsync(string pathAndQuery, bool version2, CancellationToken cancellationToken)
+    {
+        byte[] answer = await SendAsync(HttpMethod.Get, pathAndQuery, null, version2 ? "2" : null, cancellationToken).ConfigureAwait(false);
+        return Parse(answer, GorseJson.Default.ListGorseScore, HttpMethod.Get, pathAndQuery) ?? [];
+    }
+
+    private async Task<byte[]> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? apiVersion, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, pathAndQuery);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = s_json;
+        }
+
+        if (apiVersion is not null)
+        {
+            request.Headers.Add("X-API-Version", apiVersion);
+        }
+
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            byte[] answer = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? answer : throw Error(response.StatusCode, answer, $"{method} /{PathOnly(pathAndQuery)}");
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            // The retries are spent (or there were none): no answer came back at all.
+            throw new GorseException($"{method} /{PathOnly(pathAndQuery)} got no answer: {e.Message}", e);
+        }
+    }
+
+    private static GorseException Error(HttpStatusCode status, byte[] body, string request) =>
+        new(status, Encoding.UTF8.GetString(body).Trim(), request);
+
+    private static T? Parse<T>(byte[] answer, JsonTypeInfo<T> type, HttpMethod method, string pathAndQuery)
+    {
+        try
+        {
+            return answer.Length == 0 ? default : JsonSerializer.Deserialize(answer, type);
+        }
+        catch (JsonException e)
+        {
+            throw new GorseException($"{method} /{PathOnly(pathAndQuery)}: the answer is not the JSON Gorse sends: {e.Message}", e);
+        }
+    }
+
+    private static async IAsyncEnumerable<T> ReadAllAsync<T>(
+        Func<string, CancellationToken, Task<GorsePage<T>>> page,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string cursor = "";
+        do
+        {
+            var current = await page(cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var row in current.Rows)
+            {
+                yield return row;
+            }
+
+            cursor = current.Cursor;
+        }
+        while (cursor.Length > 0);
+    }
+
+    private static List<T> AsList<T>(IReadOnlyList<T> rows) => rows as List<T> ?? [.. rows];
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static string PathOnly(string pathAndQuery) => pathAndQuery.Split('?')[0];
+
+    private static string PageQuery(int n, string cursor) =>
+        string.Create(CultureInfo.InvariantCulture, $"n={n}&cursor={Uri.EscapeDataString(cursor)}");
+
+    private static string ListQuery(int n, int offset) => string.Create(CultureInfo.InvariantCulture, $"n={n}&offset={offset}");
+}

@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RecSynth.Files;
+
+namespace RecSynth.Gorse;
+
+/// <summary>
+/// A generated dataset read and checked as Gorse will receive it: users and items with their labels, and the
+/// interactions aggregated per (type, user, item): Gorse keeps one feedback per key (the first within a request, the
+/// last across PUTs), so the value is the number of events, the timestamp the first, and the comment names the
+/// recommendation types (RecType) the events came from, e.g. <c>cf</c> or <c>cf,image</c>.
+/// </summary>
+public sealed partial class GorseDataset : IDisposable
+{
+    private readonly IReadOnlyList<UserRow> _users;
+    private readonly IReadOnlyList<ProductRow> _products;
+    private readonly EmbeddingsReader? _embeddings;
+    private readonly List<FeedbackEntry> _feedback;
+    private readonly string[] _types;
+    private readonly string[] _comments;
+
+    private GorseDataset(
+        string directory, GorseDatasetOptions options, IReadOnlyList<UserRow> users, IReadOnlyList<ProductRow> products,
+        EmbeddingsReader? embeddings, List<FeedbackEntry> feedback, string[] types, string[] comments, long interactions)
+    {
+        Directory = directory;
+        Options = options;
+        _users = users;
+        _products = products;
+        _embeddings = embeddings;
+        _feedback = feedback;
+        _types = types;
+        _comments = comments;
+        Interactions = interactions;
+    }
+
+    /// <summary>The dataset folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>What goes into the labels.</summary>
+    public GorseDatasetOptions Options { get; }
+
+    /// <summary>Users (rows of users.csv).</summary>
+    public int UserCount => _users.Count;
+
+    /// <summary>Items (rows of products.csv).</summary>
+    public int ItemCount => _products.Count;
+
+    /// <summary>Aggregated feedback rows: distinct (type, user, item) keys of interactions.csv.</summary>
+    public int FeedbackCount => _feedback.Count;
+
+    /// <summary>Rows of interactions.csv.</summary>
+    public long Interactions { get; }
+
+    /// <summary>The feedback types that occur, in order of first occurrence.</summary>
+    public IReadOnlyList<string> FeedbackTypes => _types;
+
+    /// <summary>
+    /// Reads and checks everything before anything is sent: every file present, every row well formed, every
+    /// interaction naming a known user and product, as many embedding rows as products (with embeddings).
+    /// </summary>
+    /// <exception cref="DatasetUsageException">The folder is not a complete, well-formed dataset (named by file and line).</exception>
+    public static GorseDataset Load(string directory, GorseDatasetOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new DatasetUsageException($"{directory} does not exist; give a dataset folder written by `recsynth generate`");
+        }
+
+        foreach (string file in RequiredFiles(options))
+        {
+            string path = Path.Combine(directory, file);
+            if (!File.Exists(path) && File.Exists(Path.ChangeExtension(path, ".parquet")))
+            {
+                throw new DatasetUsageException($"{path} does not exist, only its Parquet twin: Gorse is loaded from the CSV tables; generate with --format csv,parquet");
+            }
+
+            if (!File.Exists(path))
+            {
+                throw new DatasetUsageException($"{path} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)");
+            }
+        }
+
+        var products = DatasetReader.ReadProducts(directory, cancellationToken);
+        var users = DatasetReader.ReadUsers(directory, cancellationToken);
+        EmbeddingsReader? embeddings = null;
+        try
+        {
+            if (options.WithEmbeddings)
+            {
+                embeddings = EmbeddingsReader.Open(directory);
+                if (embeddings.Rows != products.Count)
+                {
+                    throw new DatasetUsageException(
+                        $"{DatasetReader.EmbeddingsFile} has {embeddings.Rows:N0} rows but {DatasetReader.ProductsFile} has {products.Count:N0} products: row i must be product i");
+                }
+            }
+
+            var (feedback, types, comments, interactions) = Aggregate(directory, users, products, cancellationToken);
+            return new GorseDataset(directory, options, users, products, embeddings, feedback, types, comments, interactions);
+        }
+        catch
+        {
+            embeddings?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The files a push reads (products.csv, users.csv, interactions.csv, and embeddings.npy with embeddings).</summary>
+    public static IReadOnlyList<string> RequiredFiles(GorseDatasetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.WithEmbeddings
+            ? [DatasetReader.ProductsFile, DatasetReader.UsersFile, DatasetReader.InteractionsFile, DatasetReader.EmbeddingsFile]
+            : [DatasetReader.ProductsFile, DatasetReader.UsersFile, DatasetReader.InteractionsFile];
+    }
+
+    /// <summary>User <paramref name="index"/> as Gorse stores it: observable attributes as labels (hidden ones only with ground truth).</summary>
+    public GorseUser User(int index)
+    {
+        var u = _users[index];
+        var labels = new JsonObject
+        {
+            ["age_group"] = u.AgeGroup,
+            ["primary_style"] = u.PrimaryStyle,
+            ["price_sensitivity"] = u.PriceSensitivity,
+            ["sustainability_focus"] = u.SustainabilityFocus,
+            ["style_preferences"] = JsonNode.Parse(u.StylePreferences),
+            ["signed_up_at"] = Internals.Rfc3339Converter.Format(u.SignedUpAt),
+        };
+        if (Options.WithGroundTruth)
+        {
+            labels["cf_preference"] = u.CfPreference;
+            labels["preference_consistency"] = u.PreferenceConsistency;
+            labels["activity"] = u.Activity;
+            if (u.DriftAt is { } drift)
+            {
+                labels["drift_at"] = Internals.Rfc3339Converter.Format(drift);
+            }
+
+            if (u.CfPreferenceAfter is double after)
+            {
+                labels["cf_preference_after"] = after;
+            }
+        }
+
+        return new GorseUser { UserId = u.UserId, Labels = labels };
+    }
+
+    /// <summary>Item <paramref name="index"/>: categories (category, subcategory), attributes and price as labels, the embedding when asked, listed_at as timestamp, the title as comment.</summary>
+    public GorseItem Item(int index)
+    {
+        var p = _products[index];
+        var labels = new JsonObject
+        {
+            ["style"] = p.Style,
+            ["color"] = p.Color,
+            ["pattern"] = p.Pattern,
+            ["material"] = p.Material,
+            ["brand"] = p.Brand,
+            ["condition"] = p.Condition,
+            ["size"] = p.Size,
+            ["price"] = p.Price,
+        };
+        if (Options.WithGroundTruth)
+        {
+            labels["popularity"] = p.Popularity;
+        }
+
+        if (_embeddings is not null)
+        {
+            var vector = new float[_embeddings.Dimensions]; // [dimensions]
+            _embeddings.ReadRow(index, vector);
+            var array = new JsonArray();
+            foreach (float x in vector)
+            {
+                array.Add(JsonValue.Create(x)); // not Add<T>: that one needs reflection (Native AOT)
+            }
+
+            labels["embedding"] = array;
+        }
+
+        return new GorseItem
+        {
+            ItemId = p.ItemId,
+            Categories = [p.Category, p.Subcategory],
+            Timestamp = p.ListedAt,
+            Labels = labels,
+            Comment = p.Title,
+        };
+    }
+
+    /// <summary>Aggregated feedback row <paramref name="index"/> (in order of first occurrence in interactions.csv).</summary>
+    public GorseFeedback Feedback(int index)
+    {
+        var f = _feedback[index];
+        return new GorseFeedback
+        {
+            FeedbackType = _types[f.Type],
+            UserId = _users[f.User].UserId,
+            ItemId = _products[f.Item].ItemId,
+            Value = f.Count,
+            Timestamp = DateTimeOffset.FromUnixTimeSeconds(f.FirstSeconds),
+            Comment = _comments[f.RecTypes],
+        };
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _embeddings?.Dispose();
+
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]*$")]
+    private static partial Regex GorseTypeName();
+
+    private static (List<FeedbackEntry>, string[], string[], long) Aggregate(
+        string directory, IReadOnlyList<UserRow> users, IReadOnlyList<ProductRow> products, CancellationToken cancellationToken)
+    {
+        var userIndex = new Dictionary<string, int>(users.Count, StringComparer.Ordinal);
+        for (int i = 0; i < users.Count; i++)
+        {
+            userIndex[users[i].UserId] = i;
+        }
+
+        var itemIndex = new Dictionary<string, int>(products.Count, StringComparer.Ordinal);
+        for (int i = 0; i < products.Count; i++)
+        {
+            itemIndex[products[i].ItemId] = i;
+        }
+
+        var userLookup = userIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var itemLookup = itemIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var types = new List<string>();
+        var recTypes = new List<string>();
+        var keys = new Dictionary<(int Type, int User, int Item), int>();
+        var feedback = new List<FeedbackEntry>();
+        long interactions = 0;
+        using var reader = InteractionsReader.Open(directory);
+        while (reader.Read())
+        {
+            if ((++interactions & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            int user = userLookup.TryGetValue(reader.UserId, out int u) ? u : throw reader.Problem("UserId", reader.UserId, $"is not in {DatasetReader.UsersFile}");
+            int item = itemLookup.TryGetValue(reader.ItemId, out int it) ? it : throw reader.Problem("ItemId", reader.ItemId, $"is not in {DatasetReader.ProductsFile}");
+            int type = IndexOf(types, reader.FeedbackType);
+            if (type < 0)
+            {
+                if (!GorseTypeName().IsMatch(reader.FeedbackType))
+                {
+                    throw reader.Problem("FeedbackType", reader.FeedbackType, "is not a Gorse feedback type (a letter, then letters, digits or _)");
+                }
+
+                type = types.Count;
+                types.Add(reader.FeedbackType.ToString());
+            }
+
+            int rec = IndexOf(recTypes, reader.RecType);
+            if (rec < 0)
+            {
+                if (recTypes.Count == 8)
+                {
+                    throw reader.Problem("RecType", reader.RecType, "is a ninth recommendation type (at most 8 are supported)");
+                }
+
+                rec = recTypes.Count;
+                recTypes.Add(reader.RecType.ToString());
+            }
+
+            long seconds = reader.Timestamp.ToUnixTimeSeconds();
+            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(keys, (type, user, item), out bool exists);
+            if (!exists)
+            {
+                slot = feedback.Count;
+                feedback.Add(new FeedbackEntry(type, user, item, 1, seconds, (byte)(1 << rec)));
+            }
+            else
+            {
+                var entry = feedback[slot];
+                feedback[slot] = entry with { Count = entry.Count + 1, FirstSeconds = Math.Min(entry.FirstSeconds, seconds), RecTypes = (byte)(entry.RecTypes | (1 << rec)) };
+            }
+        }
+
+        // Comment per combination of recommendation types: "cf", "image", "cf,image".
+        var comments = new string[256];
+        for (int mask = 1; mask < 256; mask++)
+        {
+            comments[mask] = string.Join(',', Enumerable.Range(0, recTypes.Count).Where(i => (mask & (1 << i)) != 0).Select(i => recTypes[i]));
+        }
+
+        comments[0] = "";
+        return (feedback, [.. types], comments, interactions);
+    }
+
+    private static int IndexOf(List<string> names, ReadOnlySpan<char> name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (name.SequenceEqual(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private readonly record struct FeedbackEntry(int Type, int User, int Item, long Count, long FirstSeconds, byte RecTypes);
+
+    /// <summary>"200 users, 300 items, 1,234 feedback rows from 1,531 interactions".</summary>
+    public string Describe() =>
+        string.Format(CultureInfo.InvariantCulture, "{0:N0} users, {1:N0} items, {2:N0} feedback rows from {3:N0} interactions", UserCount, ItemCount, FeedbackCount, Interactions);
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RecSynth.Gorse.Internals;
+
+namespace RecSynth.Gorse;
+
+/// <summary>
+/// Reads every user, item and feedback back from Gorse by cursor and compares them with the dataset: Gorse's
+/// <c>RowAffected</c> only echoes the request size, so reading back is the only proof nothing was lost.
+/// </summary>
+public static class GorseVerify
+{
+    private const int MaxExamples = 5;
+
+    /// <summary>Compares the three tables; rows Gorse holds beyond the dataset are counted as unexpected, not as errors.</summary>
+    public static async Task<IReadOnlyList<GorseTableCheck>> VerifyAsync(GorseDataset dataset, GorseClient client, int pageSize = 1000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(client);
+        var users = await CompareAsync(
+            "users", dataset.UserCount, i => dataset.User(i), u => u.UserId, client.ReadAllUsersAsync(pageSize, cancellationToken), DescribeUser).ConfigureAwait(false);
+        var items = await CompareAsync(
+            "items", dataset.ItemCount, i => dataset.Item(i), i => i.ItemId, client.ReadAllItemsAsync(pageSize, cancellationToken), DescribeItem).ConfigureAwait(false);
+        var feedback = await CompareAsync(
+            "feedback", dataset.FeedbackCount, i => dataset.Feedback(i), f => $"{f.FeedbackType}/{f.UserId}/{f.ItemId}", client.ReadAllFeedbackAsync(pageSize, cancellationToken), DescribeFeedback).ConfigureAwait(false);
+        return [users, items, feedback];
+    }
+
+    private static async Task<GorseTableCheck> CompareAsync<T>(
+        string table, int count, Func<int, T> expectedRow, Func<T, string> key, IAsyncEnumerable<T> actual, Func<T, T, string?> difference)
+    {
+        var expected = new Dictionary<string, int>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            expected[key(expectedRow(i))] = i;
+        }
+
+        var seen = new bool[count];
+        long different = 0, unexpected = 0;
+        var examples = new List<string>();
+        await foreach (var row in actual.ConfigureAwait(false))
+        {
+            string k = key(row);
+            if (!expected.TryGetValue(k, out int index))
+            {
+                unexpected++;
+                continue;
+            }
+
+            seen[index] = true;
+            if (difference(expectedRow(index), row) is { } what)
+            {
+                different++;
+                if (examples.Count < MaxExamples)
+                {
+                    examples.Add($"{k}: {what}");
+                }
+            }
+        }
+
+        long missing = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (!seen[i])
+            {
+                missing++;
+                if (examples.Count < MaxExamples)
+                {
+                    examples.Add($"{key(expectedRow(i))}: missing");
+                }
+            }
+        }
+
+        return new GorseTableCheck(table, count, missing, different, unexpected, examples);
+    }
+
+    private static string? DescribeUser(GorseUser expected, GorseUser actual) =>
+        !SameJson(expected.Labels, actual.Labels) ? "Labels differ"
+        : expected.Comment != actual.Comment ? $"Comment '{actual.Comment}' instead of '{expected.Comment}'"
+        : null;
+
+    private static string? DescribeItem(GorseItem expected, GorseItem actual) =>
+        !expected.Categories.SequenceEqual(actual.Categories) ? $"Categories [{string.Join(",", actual.Categories)}] instead of [{string.Join(",", expected.Categories)}]"
+        : expected.Timestamp != actual.Timestamp ? $"Timestamp {Rfc3339Converter.Format(actual.Timestamp)} instead of {Rfc3339Converter.Format(expected.Timestamp)}"
+        : expected.IsHidden != actual.IsHidden ? $"IsHidden {actual.IsHidden}"
+        : !SameJson(expected.Labels, actual.Labels) ? "Labels differ"
+        : expected.Comment != actual.Comment ? $"Comment '{actual.Comment}' instead of '{expected.Comment}'"
+        : null;
+
+    private static string? DescribeFeedback(GorseFeedback expected, GorseFeedback actual) =>
+        expected.Value != actual.Value ? string.Create(CultureInfo.InvariantCulture, $"Value {actual.Value} instead of {expected.Value}")
+        : expected.Timestamp != actual.Timestamp ? $"Timestamp {Rfc3339Converter.Format(actual.Timestamp)} instead of {Rfc3339Converter.Format(expected.Timestamp)}"
+        : expected.Comment != actual.Comment ? $"Comment '{actual.Comment}' instead of '{expected.Comment}'"
+        : null;
+
+    /// <summary>Equal as JSON values (numbers by value, object keys in any order).</summary>
+    private static bool SameJson(JsonObject? a, JsonObject? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        using var x = JsonDocument.Parse(a.ToJsonString());
+        using var y = JsonDocument.Parse(b.ToJsonString());
+        return JsonElement.DeepEquals(x.RootElement, y.RootElement);
+    }
+}

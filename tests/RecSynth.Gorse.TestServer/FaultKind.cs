@@ -1,0 +1,23 @@
+namespace RecSynth.Gorse.TestServer;
+
+/// <summary>What the server did with a request.</summary>
+public enum FaultKind
+{
+    /// <summary>Handled normally.</summary>
+    None,
+
+    /// <summary>500, nothing stored.</summary>
+    Error,
+
+    /// <summary>Half stored, then 500.</summary>
+    PartialWrite,
+
+    /// <summary>Everything stored, then the connection dropped.</summary>
+    Drop,
+
+    /// <summary>429 with Retry-After, nothing stored.</summary>
+    TooManyRequests,
+
+    /// <summary>Held for a while, then handled normally.</summary>
+    Slow,
+}

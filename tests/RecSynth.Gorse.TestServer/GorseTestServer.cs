@@ -1,0 +1,457 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RecSynth.Gorse.TestServer;
+
+/// <summary>
+/// A Gorse-compatible REST server for tests (gorse-api.md): in memory, Kestrel on 127.0.0.1 with a free port, PascalCase
+/// JSON read case-insensitively, <c>X-API-Key</c> (401 <c>unauthorized</c>), plain-text error bodies, cursor paging,
+/// and injected faults on writes.
+/// </summary>
+public sealed class GorseTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RequestRecord> _requests = new();
+    private readonly Lock _faultLock = new();
+    private Random _faultStream;
+    private GorseFaults _faults;
+
+    private GorseTestServer(WebApplication app, string? apiKey, IReadOnlyList<string> itemToItem, GorseFaults faults)
+    {
+        _app = app;
+        ApiKey = apiKey;
+        ItemToItem = itemToItem;
+        _faults = faults;
+        _faultStream = new Random(faults.Seed);
+    }
+
+    /// <summary>The base address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>The key every /api/ request but health must carry; null means open.</summary>
+    public string? ApiKey { get; }
+
+    /// <summary>Names of the item-to-item recommenders (embedding type on Labels.embedding); the first answers /api/item/{id}/neighbors.</summary>
+    public IReadOnlyList<string> ItemToItem { get; }
+
+    /// <summary>The data.</summary>
+    public GorseStore Store { get; } = new();
+
+    /// <summary>Every request so far, in order of completion.</summary>
+    public IReadOnlyList<RequestRecord> Requests => [.. _requests];
+
+    /// <summary>
+    /// Benchmarks only: read each write's body and answer <c>RowAffected</c> without parsing or storing it, to measure
+    /// what the client alone can send.
+    /// </summary>
+    public bool DiscardWrites { get; set; }
+
+    /// <summary>The faults injected from now on (resets the seeded stream).</summary>
+    public GorseFaults Faults
+    {
+        get => _faults;
+        set
+        {
+            lock (_faultLock)
+            {
+                _faults = value;
+                _faultStream = new Random(value.Seed);
+            }
+        }
+    }
+
+    /// <summary>Starts a server on 127.0.0.1 and a free port.</summary>
+    public static async Task<GorseTestServer> StartAsync(string? apiKey = null, GorseFaults? faults = null, IReadOnlyList<string>? itemToItem = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, 0);
+            options.Limits.MaxRequestBodySize = null;
+        });
+        var app = builder.Build();
+        var server = new GorseTestServer(app, apiKey, itemToItem ?? ["image_sim"], faults ?? GorseFaults.None);
+        app.Run(server.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
+        return server;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var received = DateTimeOffset.UtcNow;
+        var request = context.Request;
+        string path = request.Path.Value ?? "/";
+        bool hasKey = request.Headers.ContainsKey("X-API-Key");
+        var faults = _faults;
+        if (faults.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Latency).ConfigureAwait(false);
+        }
+
+        int rows = 0;
+        string? firstKey = null;
+        var fault = FaultKind.None;
+        try
+        {
+            if (ApiKey is not null && path.StartsWith("/api/", StringComparison.Ordinal) && !path.StartsWith("/api/health", StringComparison.Ordinal)
+                && request.Headers["X-API-Key"].ToString() != ApiKey)
+            {
+                await TextAsync(context, 401, "unauthorized").ConfigureAwait(false);
+                return;
+            }
+
+            string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+            switch (request.Method, segments)
+            {
+                case ("POST" or "PUT", ["api", "users" or "items" or "feedback"]):
+                    // go-restful picks its decoder from the Content-Type, and the web service consumes JSON only.
+                    if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await TextAsync(context, 415, "415: Unsupported Media Type").ConfigureAwait(false);
+                        return;
+                    }
+
+                    (rows, firstKey, fault) = await WriteAsync(context, segments[1]).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "users"]):
+                    await PageAsync(context, "Users", (cursor, n) =>
+                    {
+                        var (page, next) = Store.PageUsers(cursor is null ? null : Decode(cursor), n);
+                        return (page.Select(UserJson), next is null ? "" : Encode(next));
+                    }).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "items"]):
+                    await PageAsync(context, "Items", (cursor, n) =>
+                    {
+                        var (page, next) = Store.PageItems(cursor is null ? null : Decode(cursor), n);
+                        return (page.Select(ItemJson), next is null ? "" : Encode(next));
+                    }).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "feedback"]) or ("GET", ["api", "feedback", _]):
+                    string? type = segments.Length == 3 ? segments[2] : null;
+                    await PageAsync(context, "Feedback", (cursor, n) =>
+                    {
+                        var (page, next) = Store.PageFeedback(cursor is null ? null : DecodeKey(cursor), n, type);
+                        return (page.Select(FeedbackJson), next is null ? "" : EncodeKey(next.Value));
+                    }).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "user", var id]):
+                    await FoundAsync(context, Store.User(id) is { } u ? UserJson(u) : null, $"{id}: user not found").ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "item", var id]):
+                    await FoundAsync(context, Store.Item(id) is { } i ? ItemJson(i) : null, $"{id}: item not found").ConfigureAwait(false);
+                    return;
+                case ("DELETE", ["api", "user", var id]):
+                    Store.DeleteUser(id);
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = 1 }).ConfigureAwait(false);
+                    return;
+                case ("DELETE", ["api", "item", var id]):
+                    Store.DeleteItem(id);
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = 1 }).ConfigureAwait(false);
+                    return;
+                case ("DELETE", ["api", "feedback", var t, var user, var item]):
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = Store.DeleteFeedback(t, user, item) ? 1 : 0 }).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "health", "live" or "ready"]):
+                    await JsonAsync(context, new JsonObject { ["Ready"] = true, ["DataStoreError"] = null, ["CacheStoreError"] = null, ["DataStoreConnected"] = true, ["CacheStoreConnected"] = true }).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "latest"]):
+                    await ScoresAsync(context, Store.AllItems().Where(i => !i.IsHidden).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal)
+                        .Select(i => (i.ItemId, (double)i.Timestamp.ToUnixTimeSeconds())), asScores: true).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "recommend", var user]):
+                    // The test server has no model: the newest items the user has no feedback on.
+                    var seen = Store.ItemsOf(user);
+                    var latest = Store.AllItems().Where(i => !i.IsHidden && !seen.Contains(i.ItemId)).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal);
+                    await ScoresAsync(context, latest.Select(i => (i.ItemId, (double)i.Timestamp.ToUnixTimeSeconds())), asScores: request.Headers["X-API-Version"] == "2").ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "item-to-item", var name, var item]):
+                    await NeighborsAsync(context, name, item).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "item", var item, "neighbors"]):
+                    if (ItemToItem.Count == 0)
+                    {
+                        await TextAsync(context, 404, "item-to-item recommendation is not enabled").ConfigureAwait(false);
+                        return;
+                    }
+
+                    await NeighborsAsync(context, ItemToItem[0], item).ConfigureAwait(false);
+                    return;
+                default:
+                    await TextAsync(context, 404, "404: Page Not Found").ConfigureAwait(false);
+                    return;
+            }
+        }
+        catch (Wire.BadRequest e)
+        {
+            await TextAsync(context, 400, e.Message).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            await TextAsync(context, 400, e.Message).ConfigureAwait(false);
+        }
+        finally
+        {
+            int status = fault == FaultKind.Drop ? 0 : context.Response.StatusCode;
+            _requests.Enqueue(new RequestRecord(request.Method, path, status, fault, rows, firstKey, received, hasKey));
+        }
+    }
+
+    private async Task<(int Rows, string? FirstKey, FaultKind Fault)> WriteAsync(HttpContext context, string table)
+    {
+        if (DiscardWrites)
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null).ConfigureAwait(false);
+            await JsonAsync(context, new JsonObject { ["RowAffected"] = 0 }).ConfigureAwait(false);
+            return (0, null, FaultKind.None);
+        }
+
+        using var body = await JsonDocument.ParseAsync(context.Request.Body).ConfigureAwait(false);
+        bool put = context.Request.Method == "PUT";
+        if (put && table != "feedback")
+        {
+            await TextAsync(context, 405, "405: Method Not Allowed").ConfigureAwait(false);
+            return (0, null, FaultKind.None);
+        }
+
+        // Parsed (and refused with 400) as a whole before anything is stored.
+        int rows = body.RootElement.ValueKind == JsonValueKind.Array ? body.RootElement.GetArrayLength() : 0;
+        Action<double> store;
+        string? firstKey;
+        switch (table)
+        {
+            case "users":
+                var users = GorseStore.ParseUsers(body.RootElement);
+                firstKey = users.FirstOrDefault()?.UserId;
+                store = share => Store.Store(users[..Share(users.Count, share)]);
+                break;
+            case "items":
+                var items = GorseStore.ParseItems(body.RootElement);
+                firstKey = items.FirstOrDefault()?.ItemId;
+                store = share => Store.Store(items[..Share(items.Count, share)]);
+                break;
+            default:
+                var feedback = GorseStore.ParseFeedback(body.RootElement);
+                firstKey = feedback.FirstOrDefault() is { } f ? $"{f.FeedbackType}/{f.UserId}/{f.ItemId}" : null;
+                store = share => Store.Store(feedback[..Share(feedback.Count, share)], overwrite: put);
+                break;
+        }
+
+        var fault = NextFault();
+        switch (fault)
+        {
+            case FaultKind.Error:
+                await TextAsync(context, 500, "injected error: nothing stored").ConfigureAwait(false);
+                break;
+            case FaultKind.PartialWrite:
+                store(0.5);
+                await TextAsync(context, 500, "injected partial write: half of the batch stored").ConfigureAwait(false);
+                break;
+            case FaultKind.Drop:
+                store(1);
+                context.Abort();
+                break;
+            case FaultKind.TooManyRequests:
+                context.Response.Headers.RetryAfter = _faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await TextAsync(context, 429, "injected quota exceeded").ConfigureAwait(false);
+                break;
+            default:
+                if (fault == FaultKind.Slow)
+                {
+                    await Task.Delay(_faults.SlowDelay).ConfigureAwait(false);
+                }
+
+                store(1);
+                await JsonAsync(context, new JsonObject { ["RowAffected"] = rows }).ConfigureAwait(false);
+                break;
+        }
+
+        return (rows, firstKey, fault);
+    }
+
+    private static int Share(int count, double share) => share >= 1 ? count : count / 2;
+
+    private FaultKind NextFault()
+    {
+        lock (_faultLock)
+        {
+            var f = _faults;
+            double roll = _faultStream.NextDouble();
+            return roll < f.ErrorRate ? FaultKind.Error
+                : roll < f.ErrorRate + f.PartialWriteRate ? FaultKind.PartialWrite
+                : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate ? FaultKind.Drop
+                : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate + f.TooManyRequestsRate ? FaultKind.TooManyRequests
+                : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate + f.TooManyRequestsRate + f.SlowRate ? FaultKind.Slow
+                : FaultKind.None;
+        }
+    }
+
+    private async Task NeighborsAsync(HttpContext context, string name, string itemId)
+    {
+        if (!ItemToItem.Contains(name, StringComparer.Ordinal))
+        {
+            await TextAsync(context, 404, $"item-to-item recommender {name} not found").ConfigureAwait(false);
+            return;
+        }
+
+        var anchor = Store.Item(itemId);
+        double[]? Vector(StoredItem item) => item.Labels?["embedding"] is JsonArray array ? [.. array.Select(v => v!.GetValue<double>())] : null;
+        var query = anchor is null ? null : Vector(anchor);
+        var scored = query is null ? [] : Store.AllItems()
+            .Where(i => i.ItemId != itemId && !i.IsHidden)
+            .Select(i => (i.ItemId, Vector: Vector(i)))
+            .Where(i => i.Vector is not null && i.Vector.Length == query.Length)
+            .Select(i => (i.ItemId, Score: 1 / (1 + Math.Sqrt(i.Vector!.Zip(query, (a, b) => (a - b) * (a - b)).Sum()))))
+            .OrderByDescending(i => i.Score).ThenBy(i => i.ItemId, StringComparer.Ordinal).ToList();
+        await ScoresAsync(context, scored, asScores: true).ConfigureAwait(false);
+    }
+
+    /// <summary>A score list with n and offset; null (as Gorse answers) when offset is past the end.</summary>
+    private static async Task ScoresAsync(HttpContext context, IEnumerable<(string Id, double Score)> ranked, bool asScores)
+    {
+        if (!TryInt(context, "n", 10, out int n) || !TryInt(context, "offset", 0, out int offset))
+        {
+            await TextAsync(context, 400, "invalid n or offset").ConfigureAwait(false);
+            return;
+        }
+
+        var all = ranked.ToList();
+        if (offset >= all.Count && asScores)
+        {
+            await WriteAsync(context, 200, "application/json", "null"u8.ToArray()).ConfigureAwait(false);
+            return;
+        }
+
+        var page = all.Skip(offset).Take(n);
+        var array = new JsonArray();
+        foreach (var (id, score) in page)
+        {
+            array.Add(asScores ? new JsonObject { ["Id"] = id, ["Score"] = score } : JsonValue.Create(id));
+        }
+
+        await JsonAsync(context, array).ConfigureAwait(false);
+    }
+
+    private static async Task PageAsync(HttpContext context, string listName, Func<string?, int, (IEnumerable<JsonNode> Rows, string Cursor)> page)
+    {
+        if (!TryInt(context, "n", 10, out int n) || n <= 0)
+        {
+            await TextAsync(context, 400, $"strconv.Atoi: parsing \"{context.Request.Query["n"]}\": invalid syntax").ConfigureAwait(false);
+            return;
+        }
+
+        string cursor = context.Request.Query["cursor"].ToString();
+        var (rows, next) = page(cursor.Length == 0 ? null : cursor, n);
+        var array = new JsonArray();
+        foreach (var row in rows)
+        {
+            array.Add(row);
+        }
+
+        await JsonAsync(context, new JsonObject { ["Cursor"] = next, [listName] = array }).ConfigureAwait(false);
+    }
+
+    private static bool TryInt(HttpContext context, string name, int fallback, out int value)
+    {
+        string text = context.Request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            value = fallback;
+            return true;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0;
+    }
+
+    private static Task FoundAsync(HttpContext context, JsonNode? row, string notFound) =>
+        row is null ? TextAsync(context, 404, notFound) : JsonAsync(context, row);
+
+    private static JsonNode UserJson(StoredUser u) => new JsonObject { ["UserId"] = u.UserId, ["Labels"] = u.Labels?.DeepClone(), ["Comment"] = u.Comment };
+
+    private static JsonNode ItemJson(StoredItem i) => new JsonObject
+    {
+        ["ItemId"] = i.ItemId,
+        ["IsHidden"] = i.IsHidden,
+        ["Categories"] = i.Categories is null ? null : new JsonArray([.. i.Categories.Select(c => JsonValue.Create(c))]),
+        ["Timestamp"] = Time(i.Timestamp),
+        ["Labels"] = i.Labels?.DeepClone(),
+        ["Comment"] = i.Comment,
+    };
+
+    private static JsonNode FeedbackJson(StoredFeedback f) => new JsonObject
+    {
+        ["FeedbackType"] = f.FeedbackType,
+        ["UserId"] = f.UserId,
+        ["ItemId"] = f.ItemId,
+        ["Value"] = f.Value,
+        ["Timestamp"] = Time(f.Timestamp),
+        ["Updated"] = Time(f.Updated),
+        ["Comment"] = f.Comment,
+    };
+
+    /// <summary>As Go marshals a time.Time: RFC 3339 with the fraction only when there is one.</summary>
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static string Encode(string id) => Convert.ToBase64String(Encoding.UTF8.GetBytes(id));
+
+    private static string Decode(string cursor)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+        }
+        catch (FormatException)
+        {
+            throw new Wire.BadRequest($"illegal base64 data in cursor {cursor}");
+        }
+    }
+
+    private static string EncodeKey((string Type, string User, string Item) key) =>
+        Encode(new JsonObject { ["FeedbackType"] = key.Type, ["UserId"] = key.User, ["ItemId"] = key.Item }.ToJsonString());
+
+    private static (string, string, string) DecodeKey(string cursor)
+    {
+        using var key = JsonDocument.Parse(Decode(cursor));
+        return (Wire.Text(key.RootElement, "FeedbackType"), Wire.Text(key.RootElement, "UserId"), Wire.Text(key.RootElement, "ItemId"));
+    }
+
+    private static Task JsonAsync(HttpContext context, JsonNode node) =>
+        WriteAsync(context, 200, "application/json", JsonSerializer.SerializeToUtf8Bytes(node, WireJson.Default.JsonNode));
+
+    private static Task TextAsync(HttpContext context, int status, string text) =>
+        WriteAsync(context, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
+
+    private static async Task WriteAsync(HttpContext context, int status, string contentType, byte[] body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.Headers["X-Request-ID"] = Guid.CreateVersion7().ToString();
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body).ConfigureAwait(false);
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonNode))]
+internal sealed partial class WireJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,101 @@
+using RecSynth.Gorse.TestServer;
+using RecSynth.Testing;
+
+namespace RecSynth.Gorse.Tests;
+
+/// <summary>A push through every kind of transient failure ends with Gorse holding exactly the dataset.</summary>
+public sealed class PushFaultTests(SmallDataset dataset)
+{
+    /// <summary>Many quick retries, so that a test of transient faults stays fast and never runs out of them.</summary>
+    private static GorseClientOptions FastRetries(Uri endpoint, string? apiKey = null, TimeSpan? attemptTimeout = null) => new()
+    {
+        Endpoint = endpoint,
+        ApiKey = apiKey,
+        MaxRetries = 12,
+        BaseDelay = TimeSpan.FromMilliseconds(5),
+        MaxDelay = TimeSpan.FromMilliseconds(50),
+        AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20),
+    };
+
+    [Fact]
+    public async Task Push_with_ten_percent_of_each_fault_ends_with_the_server_holding_exactly_the_dataset()
+    {
+        using var temp = new TempDirectory("push-faults");
+        string folder = dataset.CopyTo(temp);
+        var faults = new GorseFaults { ErrorRate = 0.1, PartialWriteRate = 0.1, DropRate = 0.1, TooManyRequestsRate = 0.1, RetryAfterSeconds = 1, Seed = 7 };
+        await using var server = await GorseTestServer.StartAsync(faults: faults);
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions { WithEmbeddings = true }, TestContext.Current.CancellationToken);
+        using var client = new GorseClient(FastRetries(server.Endpoint));
+
+        var results = await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 40, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
+
+        ExpectedState.Of(folder, withEmbeddings: true).AssertHeldBy(server.Store);
+        var writes = server.Requests.Where(r => r.Method is "POST" or "PUT").ToList();
+        foreach (var kind in new[] { FaultKind.Error, FaultKind.PartialWrite, FaultKind.Drop, FaultKind.TooManyRequests })
+        {
+            Assert.True(writes.Any(r => r.Fault == kind), $"no {kind} was injected in {writes.Count} writes: the test proves nothing about it");
+        }
+
+        long faulted = writes.Count(r => r.Fault != FaultKind.None);
+        Assert.Equal(faulted, results.Sum(r => r.Retries));
+        Assert.All(writes.Where(w => w.Path == "/api/feedback"), w => Assert.Equal("PUT", w.Method));
+    }
+
+    [Fact]
+    public async Task Attempts_that_time_out_are_retried_and_the_push_still_ends_with_exactly_the_dataset()
+    {
+        using var temp = new TempDirectory("push-timeouts");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { SlowRate = 0.2, SlowDelay = TimeSpan.FromSeconds(1), Seed = 5 });
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(FastRetries(server.Endpoint, attemptTimeout: TimeSpan.FromMilliseconds(250)));
+
+        var results = await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 100, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
+
+        Assert.True(results.Sum(r => r.Retries) > 0, "no attempt timed out: the test proves nothing");
+        await Task.Delay(TimeSpan.FromSeconds(1.2), TestContext.Current.CancellationToken); // the abandoned slow requests land too (with the same rows)
+        ExpectedState.Of(folder, withEmbeddings: false).AssertHeldBy(server.Store);
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_no_sooner_than_its_retry_after()
+    {
+        using var temp = new TempDirectory("push-429");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { TooManyRequestsRate = 0.3, RetryAfterSeconds = 1, Seed = 3 });
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(FastRetries(server.Endpoint));
+
+        await GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 200, Concurrency = 4 }, stop: TestContext.Current.CancellationToken);
+
+        var requests = server.Requests.Where(r => r.Method is "POST" or "PUT").ToList();
+        var limited = requests.Where(r => r.Fault == FaultKind.TooManyRequests).ToList();
+        Assert.NotEmpty(limited);
+        foreach (var refused in limited)
+        {
+            var retry = requests.First(r => r.ReceivedAt > refused.ReceivedAt && r.Path == refused.Path && r.FirstKey == refused.FirstKey);
+            Assert.True(retry.ReceivedAt - refused.ReceivedAt >= TimeSpan.FromSeconds(0.95), $"retried after {(retry.ReceivedAt - refused.ReceivedAt).TotalMilliseconds} ms, before the 1 s Retry-After");
+        }
+
+        ExpectedState.Of(folder, withEmbeddings: false).AssertHeldBy(server.Store);
+    }
+
+    [Fact]
+    public async Task A_4xx_stops_the_push_at_once_with_gorses_message_and_the_first_ids_of_the_batch()
+    {
+        using var temp = new TempDirectory("push-4xx");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync(apiKey: "right-key");
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(FastRetries(server.Endpoint, apiKey: "wrong-key"));
+
+        var error = await Assert.ThrowsAsync<GorseException>(() =>
+            GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 50, Concurrency = 1 }, stop: TestContext.Current.CancellationToken));
+
+        Assert.Contains("401", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unauthorized", error.Message, StringComparison.Ordinal);
+        Assert.Contains(data.User(0).UserId, error.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+        Assert.Equal(0, client.Retries);
+    }
+}

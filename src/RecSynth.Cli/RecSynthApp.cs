@@ -20,6 +20,7 @@ internal static class RecSynthApp
             GenerateCommand.Create(console),
             MergeCommand.Create(console),
             StatsCommand.Create(console),
+            ReportCommand.Create(console),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -152,7 +152,7 @@ internal static class Charts
         }
 
         plot.Axes.SetLimitsY(0, 1);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         return Png(plot);
     }
 

@@ -33,6 +33,10 @@ internal sealed class HtmlPage
 
     public static string Encode(string text) => WebUtility.HtmlEncode(text);
 
+    /// <summary>A name as an id fragment: ASCII letters, digits, '-', '_' and '.', anything else as '-'.</summary>
+    public static string Slug(string name) =>
+        string.Concat(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '-'));
+
     /// <summary>Appends raw, already encoded HTML.</summary>
     public HtmlPage Raw(string html)
     {

@@ -22,7 +22,7 @@ internal static class MetricsCsv
         string single = Path.Combine(directory, "metrics.csv");
         if (File.Exists(single))
         {
-            runs.Add(Read(single, "this run", cancellationToken));
+            runs.Add(Read(single, policy: null, cancellationToken));
         }
 
         foreach (string file in Directory.EnumerateFiles(directory, "metrics-*.csv").Order(StringComparer.Ordinal))
@@ -35,7 +35,7 @@ internal static class MetricsCsv
     }
 
     /// <exception cref="DatasetUsageException">The file does not follow the schema.</exception>
-    public static MetricsRun Read(string path, string name, CancellationToken cancellationToken)
+    public static MetricsRun Read(string path, string? policy, CancellationToken cancellationToken)
     {
         string file = Path.GetFileName(path);
         using var reader = Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true }).FromFile(path);
@@ -108,7 +108,7 @@ internal static class MetricsCsv
         }
 
         return new MetricsRun(
-            name,
+            policy,
             file,
             [.. day],
             [.. longs[0]],

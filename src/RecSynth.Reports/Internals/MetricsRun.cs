@@ -1,8 +1,8 @@
 namespace RecSynth.Reports.Internals;
 
-/// <summary>One run's <c>metrics.csv</c> (written by <c>recsynth simulate</c>): one entry per simulated day, in order.</summary>
+/// <summary>One run's <c>metrics.csv</c> (written by <c>recsynth simulate</c>): one entry per simulated day, in order; no policy for <c>metrics.csv</c> itself.</summary>
 internal sealed record MetricsRun(
-    string Name,
+    string? Policy,
     string File,
     int[] Day,
     long[] Sessions,
@@ -16,5 +16,8 @@ internal sealed record MetricsRun(
     string[] Arms,
     double[][] Shares) // [arms][days]
 {
+    /// <summary>The run's name on charts: the policy of <c>metrics-&lt;policy&gt;.csv</c>, "this run" for <c>metrics.csv</c>.</summary>
+    public string Name => Policy ?? "this run";
+
     public int Days => Day.Length;
 }

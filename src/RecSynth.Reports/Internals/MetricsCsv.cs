@@ -38,7 +38,7 @@ internal static class MetricsCsv
     public static MetricsRun Read(string path, string? policy, CancellationToken cancellationToken)
     {
         string file = Path.GetFileName(path);
-        using var reader = Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true }).FromFile(path);
+        using var reader = Sep.New(',').Reader(o => o with { DisableColCountCheck = true, Unescape = true }).FromFile(path);
         var header = reader.Header.ColNames;
         for (int c = 0; c < FixedColumns.Length; c++)
         {

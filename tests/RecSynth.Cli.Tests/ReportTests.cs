@@ -116,6 +116,21 @@ public sealed class ReportTests(ReportDataset dataset) : IClassFixture<ReportDat
     }
 
     [Fact]
+    public async Task Report_cancelled_exits_130_and_writes_nothing()
+    {
+        using var temp = new TempDirectory("report-cancel");
+        string folder = dataset.CopyTo(temp.Sub("data"));
+        var before = Datasets.Snapshot(folder);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var result = await Cli.RunUntilAsync(cancelled.Token, "report", folder);
+
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.Equal(before, Datasets.Snapshot(folder));
+    }
+
+    [Fact]
     public async Task Report_to_a_folder_or_into_a_missing_folder_exits_2()
     {
         using var temp = new TempDirectory("report-bad-output");

@@ -37,7 +37,7 @@ public static class DatasetReport
         string target = Path.GetFullPath(output ?? Path.Combine(directory, DefaultFileName));
         if (Directory.Exists(target))
         {
-            throw new DatasetUsageException($"{output} is a folder; give the report's file name (e.g. -o {Path.Combine(output!, DefaultFileName)})");
+            throw new DatasetUsageException($"{target} is a folder; give the report's file name (e.g. -o {Path.Combine(target, DefaultFileName)})");
         }
 
         string folder = Path.GetDirectoryName(target)!;
@@ -170,7 +170,7 @@ public static class DatasetReport
         yield return ["interactions", N(s.Interactions)];
         foreach (var (type, count) in EventOrder(s.EventMix))
         {
-            yield return [$"  {type}", $"{N(count)} ({P(count / (double)Math.Max(1, s.Interactions))})"];
+            yield return [$"of which {type}", $"{N(count)} ({P(count / (double)Math.Max(1, s.Interactions))})"];
         }
 
         yield return ["sparsity", F(s.Sparsity, "0.000000")];
@@ -180,7 +180,7 @@ public static class DatasetReport
         yield return ["median price", F(Charts.Median(scan.Prices), "#,0.00")];
         foreach (var (bucket, arms) in s.RewardRate)
         {
-            yield return [$"reward rate, {bucket}", string.Join("  ", arms.Select(a => $"{a.Key} {F(a.Value, "0.000")}"))];
+            yield return [$"reward rate, {bucket}", string.Join(", ", arms.Select(a => $"{a.Key} {F(a.Value, "0.000")}"))];
         }
 
         if (s.InteriorOptimalBlendShare is double interior)

@@ -24,6 +24,8 @@ public sealed class MetricsValidationTests(ReportDatasets datasets)
         { Header + "\n" + Day2 + "\n" + Day1, "metrics.csv: line 3, column 1 (Day)", "Day 1 follows day 2" },
         { Header + "\n" + Day1 + "\n" + Day2.Replace(",NaN", "", StringComparison.Ordinal).Replace("4.2,1.8", "NaN,1.8", StringComparison.Ordinal), "metrics.csv: line 3, column 8 (OracleReward)", "not a finite number" },
         { Header + "\n", "metrics.csv: no rows", "one row per simulated day" },
+        { "", "metrics.csv: line 1, column 1:", "column 1 should be Day, found nothing" },
+        { Header.Replace("ShareImage", "ShareCf", StringComparison.Ordinal) + "\n" + Day1, "metrics.csv: line 1, column 12 (ShareCf)", "ShareCf is also column 11" },
     };
 
     [Theory]

@@ -75,7 +75,7 @@ public sealed class ReportContentTests(ReportDatasets datasets)
         foreach (string type in new[] { "view", "like", "purchase" })
         {
             int count = types.Count(t => t == type);
-            Assert.StartsWith(count.ToString("N0", CultureInfo.InvariantCulture) + " (", rows[type], StringComparison.Ordinal);
+            Assert.StartsWith(count.ToString("N0", CultureInfo.InvariantCulture) + " (", rows["of which " + type], StringComparison.Ordinal);
         }
 
         double[] prices = [.. File.ReadLines(Path.Combine(datasets.Folder, "products.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[10], CultureInfo.InvariantCulture)).Order()];

@@ -38,13 +38,14 @@ internal static class MetricsCsv
     public static MetricsRun Read(string path, string? policy, CancellationToken cancellationToken)
     {
         string file = Path.GetFileName(path);
-        using var reader = Sep.New(',').Reader(o => o with { DisableColCountCheck = true, Unescape = true }).FromFile(path);
-        var header = reader.Header.ColNames;
+        // The header is read as a row: Sep's own header refuses duplicate names with a message that names no line.
+        using var reader = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true }).FromFile(path);
+        string[] header = reader.MoveNext() ? [.. Enumerable.Range(0, reader.Current.ColCount).Select(c => reader.Current[c].ToString())] : [];
         for (int c = 0; c < FixedColumns.Length; c++)
         {
-            if (c >= header.Count || header[c] != FixedColumns[c])
+            if (c >= header.Length || header[c] != FixedColumns[c])
             {
-                string found = c < header.Count ? $"\"{header[c]}\"" : "nothing";
+                string found = c < header.Length ? $"\"{header[c]}\"" : "nothing";
                 throw Problem(file, 1, c, $"the header must start with {string.Join(',', FixedColumns)}; column {c + 1} should be {FixedColumns[c]}, found {found}");
             }
         }
@@ -55,6 +56,14 @@ internal static class MetricsCsv
             if (!arms[a].StartsWith(SharePrefix, StringComparison.Ordinal) || arms[a].Length == SharePrefix.Length)
             {
                 throw Problem(file, 1, FixedColumns.Length + a, $"after OptimalShare only Share<Arm> columns may follow (ShareCf, ShareImage, ShareBlend25…), found \"{arms[a]}\"");
+            }
+        }
+
+        for (int a = 1; a < arms.Length; a++)
+        {
+            if (Array.IndexOf(arms, arms[a], 0, a) is var first and >= 0)
+            {
+                throw Problem(file, 1, FixedColumns.Length + a, $"{arms[a]} is also column {FixedColumns.Length + first + 1}: one Share<Arm> column per arm");
             }
         }
 
@@ -71,9 +80,9 @@ internal static class MetricsCsv
         {
             cancellationToken.ThrowIfCancellationRequested();
             int line = row.LineNumberFrom;
-            if (row.ColCount != header.Count)
+            if (row.ColCount != header.Length)
             {
-                throw Problem(file, line, Math.Min(row.ColCount, header.Count), $"{row.ColCount} fields where the header has {header.Count}");
+                throw Problem(file, line, Math.Min(row.ColCount, header.Length), $"{row.ColCount} fields where the header has {header.Length}");
             }
 
             int d = (int)Whole(file, line, 0, row[0].Span, 1, int.MaxValue);
@@ -122,7 +131,7 @@ internal static class MetricsCsv
             [.. arms.Select(a => a[SharePrefix.Length..])],
             [.. shares.Select(s => s.ToArray())]);
 
-        string Column(int c) => c < header.Count ? $"{c + 1} ({header[c]})" : $"{c + 1}";
+        string Column(int c) => c < header.Length ? $"{c + 1} ({header[c]})" : $"{c + 1}";
 
         long Whole(string f, int line, int c, ReadOnlySpan<char> text, long min, long max) =>
             long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= min && value <= max

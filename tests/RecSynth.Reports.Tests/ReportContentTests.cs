@@ -25,6 +25,28 @@ public sealed class ReportContentTests(ReportDatasets datasets)
     }
 
     [Fact]
+    public void A_catalogue_and_users_without_behaviour_or_embeddings_get_notes_in_place_of_those_charts()
+    {
+        using var temp = new TempDirectory("report-partial");
+        string folder = datasets.CopyTo(temp.Sub("data"));
+        foreach (string file in new[] { "interactions.csv", "sessions.csv", "ground_truth.csv", "embeddings.npy" })
+        {
+            File.Delete(Path.Combine(folder, file));
+        }
+
+        var page = ReportPage.Load(DatasetReport.Write(folder, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(["chart-price", "chart-cf-preference"], page.FigureIds);
+        Assert.Contains("No interactions.csv", page.Text("no-interactions"), StringComparison.Ordinal);
+        Assert.Contains("No embeddings.npy", page.Text("no-embeddings"), StringComparison.Ordinal);
+        Assert.False(page.HasElement("similarity"));
+        foreach (string id in page.FigureIds)
+        {
+            Assert.Equal((800, 400), PngDecoder.Decode(page.Png(id)));
+        }
+    }
+
+    [Fact]
     public void Every_image_is_an_embedded_png_that_decodes_to_the_chart_size()
     {
         using var temp = new TempDirectory("report-png");

@@ -3,7 +3,7 @@
 # (Microsoft.CodeAnalysis.PublicApiAnalyzers). Review the diff: every line is a public promise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/RecSynth src/RecSynth.Files src/RecSynth.Gorse; do
+for project in src/RecSynth src/RecSynth.Files src/RecSynth.Gorse src/RecSynth.Reports; do
   file="$project/PublicAPI.Unshipped.txt"
   printf '#nullable enable\n' > "$file"
   dotnet build "$project" --no-incremental 2>&1 \

@@ -26,6 +26,7 @@ internal static class RecSynthApp
             PushCommand.Create(console),
             ExportCommand.Create(console),
             GorseConfigCommand.Create(console),
+            ReportCommand.Create(console),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
-using System.Globalization;
-using nietras.SeparatedValues;
+using RecSynth.Files.Internals;
 
 namespace RecSynth.Files;
 
@@ -41,98 +40,23 @@ public sealed record DatasetStats
 
     /// <summary>Reads the dataset in <paramref name="directory"/>; needs products.csv and users.csv, and uses the behaviour files when present.</summary>
     /// <exception cref="DatasetUsageException">The folder is not a dataset.</exception>
-    public static DatasetStats Compute(string directory, CancellationToken cancellationToken = default)
+    public static DatasetStats Compute(string directory, CancellationToken cancellationToken = default) =>
+        From(DatasetScan.Read(directory, cancellationToken));
+
+    /// <summary>The vital signs of a scanned dataset.</summary>
+    internal static DatasetStats From(DatasetScan scan)
     {
-        string Path(string name) => System.IO.Path.Combine(directory, name);
-        foreach (string required in new[] { "products.csv", "users.csv" })
-        {
-            if (!File.Exists(Path(required)) && File.Exists(Path(System.IO.Path.ChangeExtension(required, ".parquet"))))
-            {
-                throw new DatasetUsageException($"{directory} holds its tables as Parquet only; stats reads the CSV tables: generate with --format csv,parquet (or read the Parquet files with DuckDB or pandas)");
-            }
-
-            if (!File.Exists(Path(required)))
-            {
-                throw new DatasetUsageException($"{directory} has no {required}: not a RecSynth dataset (generate one with `recsynth generate -o {directory}`)");
-            }
-        }
-
-        var productIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var product in DatasetReader.ReadProducts(directory, cancellationToken))
-        {
-            productIndex[product.ItemId] = productIndex.Count;
-        }
-
-        var userIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var bucket = new List<string>();
-        foreach (var user in DatasetReader.ReadUsers(directory, cancellationToken))
-        {
-            userIndex[user.UserId] = userIndex.Count;
-            double cf = user.CfPreference;
-            bucket.Add(cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle");
-        }
-
-        long interactions = 0;
-        var mix = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var perUser = new long[userIndex.Count];
-        var perProduct = new long[productIndex.Count];
-        var pairs = new HashSet<long>();
-        if (File.Exists(Path(DatasetReader.InteractionsFile)))
-        {
-            var users = userIndex.GetAlternateLookup<ReadOnlySpan<char>>();
-            var products = productIndex.GetAlternateLookup<ReadOnlySpan<char>>();
-            using var reader = InteractionsReader.Open(directory);
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                interactions++;
-                string type = reader.FeedbackType.ToString();
-                mix[type] = mix.GetValueOrDefault(type) + 1;
-                int user = users.TryGetValue(reader.UserId, out int u) ? u : throw reader.Problem("UserId", reader.UserId, "is not in users.csv");
-                int product = products.TryGetValue(reader.ItemId, out int p) ? p : throw reader.Problem("ItemId", reader.ItemId, "is not in products.csv");
-                perUser[user]++;
-                perProduct[product]++;
-                pairs.Add(((long)user << 32) | (uint)product);
-            }
-        }
-
-        long sessions = 0;
-        var rewards = new Dictionary<(string Bucket, string Arm), (long Sessions, long Rewards)>();
-        if (File.Exists(Path("sessions.csv")))
-        {
-            using var reader = Sep.Reader().FromFile(Path("sessions.csv"));
-            foreach (var row in reader)
-            {
-                sessions++;
-                var key = (bucket[userIndex[row["UserId"].ToString()]], row["Arm"].ToString());
-                var (n, r) = rewards.GetValueOrDefault(key);
-                rewards[key] = (n + 1, r + (row["Reward"].Span is "1" ? 1 : 0));
-            }
-        }
-
-        double? interior = null;
-        if (File.Exists(Path("ground_truth.csv")))
-        {
-            long withTruth = 0, inside = 0;
-            using var reader = Sep.Reader().FromFile(Path("ground_truth.csv"));
-            foreach (var row in reader)
-            {
-                var blend = row["OptimalBlend"].Span;
-                if (blend.IsEmpty)
-                {
-                    continue;
-                }
-
-                withTruth++;
-                double w = double.Parse(blend, CultureInfo.InvariantCulture);
-                inside += w is > 0 and < 1 ? 1 : 0;
-            }
-
-            interior = withTruth == 0 ? null : inside / (double)withTruth;
-        }
-
-        var sortedProducts = perProduct.OrderDescending().ToArray();
+        var sortedProducts = scan.InteractionsPerProduct.OrderDescending().ToArray();
         long top = sortedProducts.Take(Math.Max(1, sortedProducts.Length / 5)).Sum();
+        var rewards = new Dictionary<(string Bucket, string Arm), (long Sessions, long Rewards)>();
+        foreach (var ((user, arm), (n, r)) in scan.Rewards)
+        {
+            double cf = scan.CfPreference[user];
+            var key = (cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle", arm);
+            var (sum, rewarded) = rewards.GetValueOrDefault(key);
+            rewards[key] = (sum + n, rewarded + r);
+        }
+
         var rate = new SortedDictionary<string, SortedDictionary<string, double>>(StringComparer.Ordinal);
         foreach (var ((b, arm), (n, r)) in rewards)
         {
@@ -146,17 +70,17 @@ public sealed record DatasetStats
 
         return new DatasetStats
         {
-            Products = productIndex.Count,
-            Users = userIndex.Count,
-            Sessions = sessions,
-            Interactions = interactions,
-            EventMix = mix,
-            Sparsity = 1 - pairs.Count / ((double)userIndex.Count * productIndex.Count),
-            InteractionsPerUser = Quantiles(perUser),
-            InteractionsPerProduct = Quantiles(perProduct),
-            Top20Share = interactions == 0 ? 0 : top / (double)interactions,
+            Products = scan.ProductIndex.Count,
+            Users = scan.UserIndex.Count,
+            Sessions = scan.Sessions,
+            Interactions = scan.Interactions,
+            EventMix = scan.EventMix,
+            Sparsity = 1 - scan.DistinctPairs / ((double)scan.UserIndex.Count * scan.ProductIndex.Count),
+            InteractionsPerUser = Quantiles(scan.InteractionsPerUser),
+            InteractionsPerProduct = Quantiles(scan.InteractionsPerProduct),
+            Top20Share = scan.Interactions == 0 ? 0 : top / (double)scan.Interactions,
             RewardRate = rate,
-            InteriorOptimalBlendShare = interior,
+            InteriorOptimalBlendShare = scan.OptimalBlends is (> 0 and var withTruth, var inside) ? inside / (double)withTruth : null,
         };
     }
 

@@ -68,6 +68,21 @@ public sealed class SimulateTests
     }
 
     [Fact]
+    public async Task The_report_of_a_simulated_folder_shows_its_learning_curves()
+    {
+        using var temp = new TempDirectory("simulate-report");
+        string folder = temp.Sub("out");
+        Assert.Equal(0, (await Cli.RunAsync(["simulate", .. s_small, "--policy", "ucb1", "-o", folder, "--quiet"])).ExitCode);
+
+        var result = await Cli.RunAsync("report", folder);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string html = File.ReadAllText(Path.Combine(folder, "report.html"));
+        Assert.Contains("chart-optimal-share", html, StringComparison.Ordinal);
+        Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_gives_byte_identical_folders_with_1_and_4_threads()
     {
         using var temp = new TempDirectory("simulate-threads");

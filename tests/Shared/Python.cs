@@ -21,14 +21,12 @@ internal static class Python
         return code == 0 ? null : $"{Interpreter} cannot import numpy and pandas: {error.Trim()}";
     });
 
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Skips the test when Python with numpy and pandas is missing, unless CI=true, where it fails.</summary>
     public static void Require()
     {
         if (s_missing.Value is { } why)
         {
-            if (InCi)
+            if (Ci.IsRunning)
             {
                 Assert.Fail("CI=true but Python interop cannot run: " + why + ". Install python3-numpy and python3-pandas.");
             }

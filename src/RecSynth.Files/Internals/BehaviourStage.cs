@@ -83,7 +83,7 @@ internal static class BehaviourStage
         {
             loop = metrics.Compute(run.Truth!, behaviour.BlendLevels);
             using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
-            var (text, rows) = MetricsCsv.Format(loop);
+            var (text, rows) = MetricsTable.Format(loop);
             file.Write(text, rows);
             files.Add((MetricsFile, file.Complete(Name)));
         }

@@ -9,7 +9,7 @@ namespace RecSynth.Files.Internals;
 /// CumulativeReward, ExpectedReward, OracleReward, CumulativeRegret, OptimalShare, NearOptimalShare, then Share&lt;Arm&gt;
 /// per arm (ShareCf, ShareBlend25, …, ShareImage; the arms' names as in ground_truth.csv).
 /// </summary>
-internal static class MetricsCsv
+internal static class MetricsTable
 {
     public static (byte[] Text, long Rows) Format(ClosedLoopResult result)
     {
@@ -25,7 +25,7 @@ internal static class MetricsCsv
         foreach (var d in result.Days)
         {
             text.Append(c, $"{d.Day},{d.Date:yyyy-MM-dd},{d.Sessions},{d.Reward},");
-            text.Append(double.IsNaN(d.RewardRate) ? "" : d.RewardRate.ToString("0.######", c));
+            text.Append((double.IsNaN(d.RewardRate) ? 0 : d.RewardRate).ToString("0.######", c)); // 0 on a day without sessions
             text.Append(c, $",{d.CumulativeReward},{d.ExpectedReward:0.###},{d.OracleReward:0.###},{d.CumulativeRegret:0.###},{d.OptimalShare:0.######},{d.NearOptimalShare:0.######}");
             foreach (double share in d.ArmShares)
             {

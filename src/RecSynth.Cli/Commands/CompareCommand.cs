@@ -135,11 +135,12 @@ internal readonly record struct Measure(double Mean, double Sd)
 
 /// <summary>One row of the comparison.</summary>
 internal sealed record ComparedPolicy(
-    string Policy, int Seeds, Measure Reward, Measure Regret, Measure OptimalLearned, Measure OptimalMostChosen, Measure BlendError, Measure SessionsToSettle)
+    string Policy, int Seeds, Measure Sessions, Measure Reward, Measure Regret, Measure OptimalLearned, Measure OptimalMostChosen, Measure BlendError, Measure SessionsToSettle)
 {
     public static ComparedPolicy Of(string policy, List<LoopSummary> runs) => new(
         policy,
         runs.Count,
+        Measure.Of([.. runs.Select(r => (double)r.Sessions)]),
         Measure.Of([.. runs.Select(r => (double)r.Reward)]),
         Measure.Of([.. runs.Select(r => r.Regret)]),
         Measure.Of([.. runs.Select(r => r.OptimalLearnedShare)]),

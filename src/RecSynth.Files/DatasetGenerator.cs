@@ -79,6 +79,11 @@ public static class DatasetGenerator
             problems.Add(new OptionProblem("--stage", output.Stage.ToString().ToLowerInvariant(), "simulate runs the behaviour: use all or behaviour"));
         }
 
+        if (simulation.Recommender == RecSynth.Bandits.Recommender.Gorse && simulation.Service is null)
+        {
+            problems.Add(new OptionProblem("--recommender", "gorse", "needs the server (SimulationOptions.Service, --gorse-url)"));
+        }
+
         if (problems.Count > 0)
         {
             throw new OptionsException(problems);

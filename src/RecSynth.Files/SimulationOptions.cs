@@ -13,6 +13,9 @@ public sealed record SimulationOptions
 
     /// <summary>What fills the slates.</summary>
     public Recommender Recommender { get; init; } = Recommender.Oracle;
+
+    /// <summary>An outside recommender for both sources (e.g. a Gorse server); when set, <see cref="Recommender"/> is ignored.</summary>
+    public ISlateService? Service { get; init; }
 }
 
 /// <summary>What <see cref="DatasetGenerator.Simulate"/> wrote and measured.</summary>

@@ -98,7 +98,7 @@ public sealed class SimulateTests
     [Theory]
     [InlineData("--policy", "nonsense", "--policy = nonsense")]
     [InlineData("--arms", "three", "--arms = three")]
-    [InlineData("--recommender", "gorse", "not available in this version yet")]
+    [InlineData("--recommender", "gorse", "--recommender gorse needs the server")]
     [InlineData("--recommender", "other", "must be oracle, builtin or gorse")]
     [InlineData("--days", "0", "--days = 0")]
     public async Task Simulate_refuses_bad_options_with_exit_2_and_writes_nothing(string option, string value, string message)

@@ -16,18 +16,59 @@ internal sealed class BanditArguments
 
     public Option<string> Recommender { get; } = new("--recommender")
     {
-        Description = "What fills the slates: oracle (the generator's own sources), builtin (matrix factorisation retrained daily on the log, and the embeddings' nearest neighbours); gorse is not available yet",
+        Description = "What fills the slates: oracle (the generator's own sources), builtin (matrix factorisation retrained daily on the log, and the embeddings' nearest neighbours), gorse (a Gorse server: --gorse-url)",
         HelpName = "NAME",
         DefaultValueFactory = _ => "oracle",
     };
 
+    public Option<string?> GorseUrl { get; } = new("--gorse-url")
+    {
+        Description = "The Gorse server of --recommender gorse, e.g. http://127.0.0.1:8088 (its API key from --api-key-env, default GORSE_API_KEY)",
+        HelpName = "URL",
+    };
+
+    public Option<string?> ApiKeyVariable { get; } = new("--api-key-env")
+    {
+        Description = "Environment variable holding the Gorse API key (default GORSE_API_KEY; unset means no key)",
+        HelpName = "NAME",
+    };
+
     public Option<int?> Days { get; } = WholeNumbers.Int("--days", "Simulated days from the period's start (default: the config's period, a year)");
 
-    public void AddTo(Command command)
+    public void AddTo(Command command, bool gorse = true)
     {
         command.Options.Add(Arms);
         command.Options.Add(Recommender);
+        if (gorse)
+        {
+            command.Options.Add(GorseUrl);
+            command.Options.Add(ApiKeyVariable);
+        }
+
         command.Options.Add(Days);
+    }
+
+    /// <summary>For --recommender gorse: the server and its key (never from the command line); otherwise null.</summary>
+    public (Uri Endpoint, string? Key)? ReadGorse(ParseResult result, Recommender recommender, List<OptionProblem> problems)
+    {
+        string? url = result.GetValue(GorseUrl);
+        if (recommender != Bandits.Recommender.Gorse)
+        {
+            if (url is not null)
+            {
+                problems.Add(new("--gorse-url", url, "is for --recommender gorse"));
+            }
+
+            return null;
+        }
+
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            problems.Add(new("--gorse-url", url ?? "", "--recommender gorse needs the server as an absolute http:// or https:// address"));
+            return null;
+        }
+
+        return (endpoint, PushCommand.ApiKey(result.GetValue(ApiKeyVariable), null, problems));
     }
 
     public BanditArms ReadArms(ParseResult result, List<OptionProblem> problems)
@@ -55,8 +96,7 @@ internal sealed class BanditArguments
             case "builtin":
                 return Bandits.Recommender.Builtin;
             case "gorse":
-                problems.Add(new("--recommender", text, "the gorse recommender is not available in this version yet; use oracle or builtin"));
-                return Bandits.Recommender.Oracle;
+                return Bandits.Recommender.Gorse;
             default:
                 problems.Add(new("--recommender", text, "must be oracle, builtin or gorse"));
                 return Bandits.Recommender.Oracle;

@@ -30,7 +30,7 @@ internal static class CompareCommand
         var command = new Command("compare", "Compare policies in the closed loop on the same users and random streams: cumulative reward, regret, share of users with the optimal arm learned, error of the learned blend, sessions to settle.");
         dataset.AddTo(command, output: false);
         command.Options.Add(policies);
-        bandit.AddTo(command);
+        bandit.AddTo(command, gorse: false);
         command.Options.Add(repeats);
         command.Options.Add(json);
         command.SetAction((result, cancellationToken) =>
@@ -56,6 +56,11 @@ internal static class CompareCommand
 
             var arms = bandit.ReadArms(result, problems);
             var recommender = bandit.ReadRecommender(result, problems);
+            if (recommender == Recommender.Gorse)
+            {
+                problems.Add(new("--recommender", "gorse", "compare needs identical conditions for every policy, and a Gorse server keeps the feedback of each run: run simulate once per policy on a fresh server"));
+            }
+
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
             if (problems.Count > 0)
             {

@@ -142,7 +142,7 @@ internal static class PushCommand
     }
 
     /// <summary>From a file or an environment variable, never from the command line (where `ps` and shell history would show it).</summary>
-    private static string? ApiKey(string? variable, string? file, List<OptionProblem> problems)
+    internal static string? ApiKey(string? variable, string? file, List<OptionProblem> problems)
     {
         if (file is not null)
         {

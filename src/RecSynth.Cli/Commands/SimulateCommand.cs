@@ -4,6 +4,7 @@ using System.Globalization;
 using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
 using RecSynth.Files;
+using RecSynth.Gorse;
 using Spectre.Console;
 
 namespace RecSynth.Cli.Commands;
@@ -44,6 +45,7 @@ internal static class SimulateCommand
             BanditArguments.CheckPolicy("--policy", name, problems);
             var arms = bandit.ReadArms(result, problems);
             var recommender = bandit.ReadRecommender(result, problems);
+            var gorse = bandit.ReadGorse(result, recommender, problems);
             var formats = GenerateCommand.ParseFormats(result.GetValue(format) ?? "csv", problems);
             var parsedStage = (result.GetValue(stage) ?? "all").ToLowerInvariant() switch
             {
@@ -59,8 +61,10 @@ internal static class SimulateCommand
 
             var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Formats = formats };
             var clock = Stopwatch.StartNew();
+            using var client = gorse is { } server ? new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint, ApiKey = server.Key }) : null;
+            var service = client is null ? null : new GorseSlateService(client, cancellationToken: cancellationToken);
             var simulated = ProgressDisplay.Run(console, settings.Quiet, progress =>
-                DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms, Recommender = recommender }, progress, cancellationToken));
+                DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms, Recommender = recommender, Service = service }, progress, cancellationToken));
             if (!settings.Quiet)
             {
                 Summary.Write(console.Out, Path.GetFullPath(settings.Output), simulated.Manifest, options.Seed, clock.Elapsed);

@@ -11,6 +11,9 @@ public enum Recommender
 
     /// <summary>CF from an implicit-feedback matrix factorisation retrained daily on the simulated log; images from the embeddings' nearest neighbours.</summary>
     Builtin,
+
+    /// <summary>An outside server (Gorse) for both sources, given as an <see cref="ISlateService"/>.</summary>
+    Gorse,
 }
 
 /// <summary>
@@ -30,6 +33,11 @@ public static class ClosedLoop
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
     public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, Recommender recommender, int threads, CancellationToken cancellationToken = default)
     {
+        if (recommender == Recommender.Gorse)
+        {
+            throw new OptionsException([new OptionProblem("--recommender", "gorse", "needs the server: use RunWith with a GorseSlateService")]);
+        }
+
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
         options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
@@ -39,6 +47,22 @@ public static class ClosedLoop
         }
 
         return Run(options, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="policy"/> with an outside recommender (e.g. Gorse) filling both sources.</summary>
+    /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
+    public static ClosedLoopResult RunWith(RecSynthOptions options, string policy, BanditArms arms, ISlateService service, int threads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(service);
+        options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
+        if (BanditPolicies.Validate(policy) is { } error)
+        {
+            throw new OptionsException([new OptionProblem("--policy", policy, error)]);
+        }
+
+        return Run(options, world => BanditPolicies.Create(policy, arms, world), Recommender.Oracle, threads, cancellationToken, service);
     }
 
     /// <summary>
@@ -53,20 +77,34 @@ public static class ClosedLoop
         return Run(options, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), Recommender.Oracle, threads, cancellationToken);
     }
 
-    private static ClosedLoopResult Run(RecSynthOptions options, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken)
+    private static ClosedLoopResult Run(
+        RecSynthOptions options, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken, ISlateService? service = null)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var world = new World(options, threads, cancellationToken);
-        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), parallel, recommender);
+        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), parallel, recommender, service);
         run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), cancellationToken);
         return metrics.Compute(run.Truth!, options.Behaviour.BlendLevels);
     }
 
     /// <summary>A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the sessions).</summary>
     internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(
-        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, ParallelOptions parallel, Recommender recommender = Recommender.Oracle)
+        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, ParallelOptions parallel, Recommender recommender = Recommender.Oracle, ISlateService? service = null)
     {
         var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel);
+        if (service is not null)
+        {
+            var vocabulary = world.Vocabulary;
+            service.Begin(new SlateCatalog(
+                [.. world.Items.Select(i => Catalog.CatalogVocabulary.ItemId(i.Index))],
+                [.. world.Items.Select(i => (vocabulary.Categories[i.Category], vocabulary.Subcategories[i.Subcategory]))],
+                [.. world.Items.Select(i => i.ListedAt)],
+                world.Embeddings,
+                world.D,
+                [.. Enumerable.Range(0, world.UserList.Length).Select(u => Users.UserPopulation.UserId(u, world.UserList.Length))]));
+            run.Simulator.External = service;
+        }
+
         if (recommender == Recommender.Builtin)
         {
             run.Simulator.Learned = new LearnedCf(world.UserList.Length, world.Items.Length, behaviour.Cf.Candidates, seed);

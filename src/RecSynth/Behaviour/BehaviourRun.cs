@@ -79,7 +79,8 @@ internal sealed class BehaviourRun
                 }
 
                 // A bandit steps day by day (what it shares across users, and its daily metrics, change between days).
-                int steps = _policy is Bandits.BanditPolicy || _simulator.Learned is not null ? 7 : 1;
+                int steps = _policy is Bandits.BanditPolicy || _simulator.Learned is not null || _simulator.External is not null ? 7 : 1;
+                var dayStart = outputs.Select(o => o.Interactions.Count).ToArray();
                 for (int step = 0; step < steps; step++)
                 {
                     long from = steps == 1 ? long.MinValue : periodStart + w * SessionSchedule.Week + step * Day;
@@ -98,6 +99,19 @@ internal sealed class BehaviourRun
                     if (steps == 7 && from < _world.Options.Time.EndSeconds)
                     {
                         _simulator.Learned?.Retrain(_parallel);
+                        if (_simulator.External is { } service)
+                        {
+                            var day = new List<InteractionRecord>();
+                            for (int b = 0; b < blocks; b++)
+                            {
+                                day.AddRange(outputs[b].Interactions.Skip(dayStart[b]));
+                                dayStart[b] = outputs[b].Interactions.Count;
+                            }
+
+                            day.Sort((x, y) => InteractionRecord.Compare(x, y));
+                            service.EndOfDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(day));
+                        }
+
                         if (_policy is Bandits.BanditPolicy bandit)
                         {
                             bandit.EndOfDay();

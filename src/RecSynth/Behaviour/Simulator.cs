@@ -73,6 +73,9 @@ internal sealed class Simulator
     /// <summary>The builtin recommender's CF model, learned from the log; null: the oracle's own CF source.</summary>
     public LearnedCf? Learned { get; set; }
 
+    /// <summary>An outside recommender for both sources (e.g. Gorse); null: the simulator's own sources.</summary>
+    public Bandits.ISlateService? External { get; set; }
+
     public ImageSource Image { get; }
 
     public double[] Levels { get; }
@@ -142,6 +145,23 @@ internal sealed class Simulator
     /// <summary>CF's top K for this session: the user's candidates (or the popular items) with per-session noise.</summary>
     private int CfList(in User user, UserState state, long now, ulong key, Scratch scratch)
     {
+        if (External is { } service)
+        {
+            // The service's list, best first, as it came: no noise of ours, only what must never be shown.
+            var topExternal = scratch.Top.Reset();
+            var recommended = service.Recommend(user.Index, _options.Cf.Candidates);
+            for (int j = 0; j < recommended.Count; j++)
+            {
+                int item = recommended[j];
+                if ((uint)item < (uint)_listedAt.Length && _listedAt[item] <= now && scratch.Excluded[item] != scratch.Session)
+                {
+                    topExternal.Offer(item, -j);
+                }
+            }
+
+            return topExternal.CopyTo(scratch.CfList);
+        }
+
         bool warm = state.Positives >= _options.Cf.WarmUpPositives;
         var (items, scores) = Learned is { } model
             ? (warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular)
@@ -180,7 +200,7 @@ internal sealed class Simulator
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
-            var (neighbours, similarities) = Image.Neighbours(anchor);
+            var (neighbours, similarities) = External is { } service ? Ranked(service.Similar(anchor, _options.Image.Neighbours)) : Image.Neighbours(anchor);
             float weight = (float)(1 - r * Image.RecencyDiscount);
             for (int j = 0; j < neighbours.Length; j++)
             {
@@ -216,6 +236,13 @@ internal sealed class Simulator
         }
 
         return top.CopyTo(scratch.ImageList);
+    }
+
+    /// <summary>An outside service's similar products with similarities by rank (1 for the first, falling by 1 / count).</summary>
+    private (int[] Items, float[] Similarities) Ranked(IReadOnlyList<int> similar)
+    {
+        int[] items = [.. similar.Where(i => (uint)i < (uint)_listedAt.Length)];
+        return (items, [.. items.Select((_, j) => 1f - j / (float)Math.Max(1, items.Length))]);
     }
 
     /// <summary>

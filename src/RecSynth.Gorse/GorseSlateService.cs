@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RecSynth.Bandits;
+using RecSynth.Behaviour;
+
+namespace RecSynth.Gorse;
+
+/// <summary>
+/// The <c>gorse</c> recommender of the closed loop: a Gorse server fills both sources. The CF slate is
+/// <c>GET /api/recommend/{user}</c>; the image slate is the item-to-item recommender <c>image_sim</c> (an embedding
+/// recommender on <c>item.Labels.embedding</c>, as <c>recsynth gorse-config</c> writes it) for each of the user's recent
+/// likes. Before the first day the users and the products (categories, listing time, embedding) are inserted; after each
+/// simulated day its feedback is written with PUT, aggregated per (type, user, product) over the run so far (Value = the
+/// number of events, Timestamp = the first, Comment = the recommendation type), so a retried batch changes nothing.
+/// A real Gorse then needs its next training cycle before the new feedback shows in recommendations: see
+/// <see cref="Refresh"/> and docs/gorse.md.
+/// </summary>
+public sealed class GorseSlateService : ISlateService
+{
+    private const int Batch = 1_000;
+    private readonly GorseClient _client;
+    private readonly string _imageRecommender;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<(byte Type, int User, int Item), (int Count, long First, byte Source)> _feedback = [];
+    private SlateCatalog? _catalog;
+    private Dictionary<string, int> _itemIndex = [];
+
+    /// <summary>Creates the service over a client; <paramref name="imageRecommender"/> names the item-to-item recommender.</summary>
+    public GorseSlateService(GorseClient client, string imageRecommender = GorseConfig.ImageRecommender, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _imageRecommender = imageRecommender;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>
+    /// Called after each day's feedback is written, before the next day: by default nothing (a server that answers from
+    /// its current data, like the test server). Against a real Gorse, set it to trigger and await a training cycle.
+    /// </summary>
+    public Func<CancellationToken, Task>? Refresh { get; init; }
+
+    /// <summary>Feedback rows written so far (aggregated keys).</summary>
+    public int FeedbackKeys => _feedback.Count;
+
+    /// <inheritdoc />
+    public void Begin(SlateCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        _itemIndex = catalog.ItemIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+
+        // The loop calls the server from its worker threads and waits: enough pool threads that the replies can land.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
+
+        var users = catalog.UserIds.Select(id => new GorseUser { UserId = id }).ToList();
+        foreach (var chunk in users.Chunk(Batch))
+        {
+            Wait(_client.InsertUsersAsync(chunk, _cancellationToken));
+        }
+
+        int d = catalog.Dimensions;
+        var items = new List<GorseItem>();
+        for (int i = 0; i < catalog.ItemIds.Count; i++)
+        {
+            var embedding = new JsonArray();
+            foreach (float x in catalog.Embeddings.Span.Slice(i * d, d))
+            {
+                embedding.Add(JsonValue.Create(x));
+            }
+
+            items.Add(new GorseItem
+            {
+                ItemId = catalog.ItemIds[i],
+                Categories = [catalog.Categories[i].Category, catalog.Categories[i].Subcategory],
+                Timestamp = DateTimeOffset.FromUnixTimeSeconds(catalog.ListedAt[i]),
+                Labels = new JsonObject { ["embedding"] = embedding },
+            });
+            if (items.Count == Batch)
+            {
+                Wait(_client.InsertItemsAsync(items, _cancellationToken));
+                items.Clear();
+            }
+        }
+
+        if (items.Count > 0)
+        {
+            Wait(_client.InsertItemsAsync(items, _cancellationToken));
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> Recommend(int user, int count) =>
+        Indexes(Wait(_client.RecommendAsync(Catalog.UserIds[user], count, cancellationToken: _cancellationToken)));
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> Similar(int item, int count) =>
+        Indexes(Wait(_client.ItemToItemAsync(_imageRecommender, Catalog.ItemIds[item], count, cancellationToken: _cancellationToken)));
+
+    /// <inheritdoc />
+    public void EndOfDay(ReadOnlySpan<InteractionRecord> feedback)
+    {
+        var changed = new HashSet<(byte, int, int)>();
+        foreach (ref readonly var r in feedback)
+        {
+            var key = ((byte)r.Type, r.User, r.Item);
+            var (count, first, source) = _feedback.GetValueOrDefault(key, (0, r.Timestamp, (byte)r.Source));
+            _feedback[key] = (count + 1, Math.Min(first, r.Timestamp), source);
+            changed.Add(key);
+        }
+
+        var rows = changed.Order().Select(key =>
+        {
+            var (count, first, source) = _feedback[key];
+            return new GorseFeedback
+            {
+                FeedbackType = key.Item1 switch { 0 => "view", 1 => "like", _ => "purchase" },
+                UserId = Catalog.UserIds[key.Item2],
+                ItemId = Catalog.ItemIds[key.Item3],
+                Value = count,
+                Timestamp = DateTimeOffset.FromUnixTimeSeconds(first),
+                Comment = source == 0 ? "cf" : "image",
+            };
+        }).ToList();
+        foreach (var chunk in rows.Chunk(Batch))
+        {
+            Wait(_client.PutFeedbackAsync(chunk, _cancellationToken));
+        }
+
+        if (Refresh is { } refresh)
+        {
+            refresh(_cancellationToken).GetAwaiter().GetResult();
+        }
+    }
+
+    private SlateCatalog Catalog => _catalog ?? throw new InvalidOperationException("Begin was not called");
+
+    private List<int> Indexes(IReadOnlyList<GorseScore> scores)
+    {
+        var indexes = new List<int>(scores.Count);
+        foreach (var s in scores)
+        {
+            if (_itemIndex.TryGetValue(s.Id, out int i))
+            {
+                indexes.Add(i);
+            }
+        }
+
+        return indexes;
+    }
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Gorse slates via {_client.Endpoint}");
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using RecSynth.Bandits;
+using RecSynth.Cli.Tests;
+using RecSynth.Configuration;
+using RecSynth.Files;
+using RecSynth.Gorse.TestServer;
+using RecSynth.Testing;
+using Tool = RecSynth.Cli.Tests.Cli;
+
+namespace RecSynth.Gorse.Tests;
+
+/// <summary>The gorse recommender of the closed loop (issue 4 §6, issue 5): slates from the server, each day's feedback written back.</summary>
+public sealed class GorseLoopTests
+{
+    private static RecSynthOptions ThreeDays()
+    {
+        var start = new DateTimeOffset(2023, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var options = new RecSynthOptions().WithPreset(Preset.Small);
+        return (options with
+        {
+            Catalog = options.Catalog with { Count = 200 },
+            Users = options.Users with { Count = 150 },
+            Time = new TimeWindowOptions { Start = start, End = start.AddDays(3) },
+        }).EnsureValid();
+    }
+
+    [Fact]
+    public async Task A_three_day_loop_takes_its_slates_from_gorse_and_leaves_the_runs_feedback_on_the_server()
+    {
+        using var temp = new TempDirectory("gorse-loop");
+        await using var server = await GorseTestServer.StartAsync();
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint });
+        var service = new GorseSlateService(client, cancellationToken: TestContext.Current.CancellationToken);
+        string folder = temp.Sub("out");
+
+        var result = DatasetGenerator.Simulate(
+            ThreeDays(), new GenerateOptions { Directory = folder, Threads = 2 },
+            new SimulationOptions { Policy = "uniform", Service = service }, cancellationToken: TestContext.Current.CancellationToken);
+
+        // Every user and product was inserted, and the slates came from the server's two recommenders.
+        Assert.Equal(150, server.Store.Users.Count);
+        Assert.Equal(200, server.Store.Items.Count);
+        Assert.True(server.Store.Items.Values.All(i => i.Labels?["embedding"] is not null), "an item has no embedding label");
+        var requests = server.Requests;
+        Assert.Contains(requests, r => r.Path.StartsWith("/api/recommend/", StringComparison.Ordinal));
+        Assert.Contains(requests, r => r.Path.StartsWith("/api/item-to-item/image_sim/", StringComparison.Ordinal));
+        Assert.Equal(3, result.Loop.Days.Length);
+
+        // The server holds the run's feedback exactly: per (type, user, product), the number of events and the first time.
+        var expected = File.ReadLines(Path.Combine(folder, "interactions.csv")).Skip(1).Select(l => l.Split(','))
+            .GroupBy(f => (f[0], f[1], f[2]))
+            .ToDictionary(g => g.Key, g => (Count: g.Count(), First: g.Min(f => DateTimeOffset.Parse(f[3], CultureInfo.InvariantCulture))));
+        Assert.True(expected.Count > 20, $"only {expected.Count} feedback keys: the loop hardly ran");
+        Assert.Equal(expected.Keys.Order(), server.Store.Feedback.Keys.Order());
+        foreach (var (key, feedback) in server.Store.Feedback)
+        {
+            Assert.Equal(expected[key].Count, feedback.Value);
+            Assert.Equal(expected[key].First, feedback.Timestamp);
+        }
+
+        // Feedback went out once per day, after the day: three rounds of PUT at most.
+        Assert.InRange(requests.Count(r => r.Method == "PUT" && r.Path == "/api/feedback"), 1, 3);
+    }
+
+    [Fact]
+    public async Task Simulate_recommender_gorse_runs_a_three_day_loop_from_the_command_line()
+    {
+        using var temp = new TempDirectory("gorse-cli");
+        await using var server = await GorseTestServer.StartAsync(apiKey: "loop-key-7f3a");
+        string config = temp.File("days.toml");
+        File.WriteAllText(config, "[time]\nstart = 2023-01-02T00:00:00Z\nend = 2023-01-05T00:00:00Z\n");
+
+        var result = Tool.RunProcess(
+            ["simulate", "-c", config, "--products", "200", "--users", "150", "--policy", "thompson", "--recommender", "gorse",
+             "--gorse-url", server.Endpoint.ToString(), "--api-key-env", "LOOP_KEY", "-o", temp.Sub("out"), "--quiet"],
+            environment: new Dictionary<string, string> { ["LOOP_KEY"] = "loop-key-7f3a" });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(4, File.ReadLines(Path.Combine(temp.Sub("out"), "metrics.csv")).Count()); // header and three days
+        Assert.NotEmpty(server.Store.Feedback);
+        Assert.All(server.Requests, r => Assert.True(r.ApiKey, $"{r.Method} {r.Path} came without the key"));
+    }
+
+    [Fact]
+    public async Task Gorse_without_a_url_exits_2()
+    {
+        var result = await Tool.RunAsync("simulate", "--products", "200", "--users", "50", "--days", "3", "--policy", "uniform", "--recommender", "gorse");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--gorse-url", result.StdErr, StringComparison.Ordinal);
+    }
+}

@@ -41,6 +41,12 @@ public sealed record PolicyEvaluation(
             : BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels);
         var (log, loggingPolicy) = ReadLog(Path.Combine(directory, "sessions.csv"), armSet);
         CheckSupport(log, armSet, loggingPolicy, arms);
+        int certain = log.Count(s => s.Propensity >= 1);
+        if (certain > 0)
+        {
+            throw new DatasetUsageException(string.Create(CultureInfo.InvariantCulture,
+                $"the log's policy ({loggingPolicy}) chose with certainty in {certain:N0} of {log.Count:N0} sessions: off-policy estimates need every arm to have had a chance in every session; log with a randomised policy (generate --policy uniform or uniform-blend)"));
+        }
 
         ImmutableArray<PolicyEstimate> estimates;
         ClosedLoopResult truth;

@@ -63,6 +63,21 @@ public sealed class EvaluateTests
     }
 
     [Fact]
+    public async Task A_log_of_a_deterministic_policy_exits_2()
+    {
+        using var temp = new TempDirectory("evaluate-ucb");
+        string config = temp.File("weeks.toml");
+        File.WriteAllText(config, Datasets.Weeks(2));
+        string folder = temp.Sub("ucb1");
+        Assert.Equal(0, (await Cli.RunAsync("simulate", "-c", config, "--products", "800", "--users", "300", "--policy", "ucb1", "-o", folder, "--quiet")).ExitCode);
+
+        var result = await Cli.RunAsync("evaluate", folder, "--policy", "fixed:cf");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("chose with certainty", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_policy_exits_2()
     {
         using var temp = new TempDirectory("evaluate-bad");

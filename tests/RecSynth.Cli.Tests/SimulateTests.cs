@@ -117,6 +117,16 @@ public sealed class SimulateTests
     }
 
     [Fact]
+    public async Task Days_with_the_behaviour_stage_exits_2_since_the_period_is_the_folders()
+    {
+        var result = await Cli.RunAsync("simulate", "--policy", "ucb1", "--stage", "behaviour", "--days", "20", "-o", "nowhere-" + Guid.NewGuid().ToString("N"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--days = 20", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("period of the catalogue and users", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_runs_each_policy_on_the_same_users_and_reports_json_rows()
     {
         var result = await Cli.RunAsync(["compare", .. s_small, "--policies", "uniform,thompson,fixed:cf", "--repeats", "2", "--json", "--quiet"]);

@@ -54,6 +54,11 @@ internal static class SimulateCommand
                 var other => Problem(problems, other),
             };
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
+            if (parsedStage == DatasetStage.Behaviour && result.GetValue(bandit.Days) is int days)
+            {
+                problems.Add(new("--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "the behaviour stage simulates the period of the catalogue and users already in DIR; regenerate them (--stage all) to change it"));
+            }
             if (problems.Count > 0)
             {
                 throw new OptionsException(problems);

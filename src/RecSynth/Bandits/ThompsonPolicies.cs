@@ -105,7 +105,7 @@ internal class ThompsonPolicy(string name, ImmutableArray<Arm> arms, int users) 
 internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
 {
     private const double MinStrength = 2;
-    private const double MaxStrength = 50;
+    private const double MaxStrength = 6;
     private const double Ridge = 1;
     private static readonly int[] s_interceptOnly = [0];
     private readonly int[][] _features; // per user: the indexes of its active features (0 = intercept)
@@ -227,7 +227,9 @@ internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
 
         if (users < 10)
         {
-            return MinStrength;
+            // Too early to measure the users' spread (few have three sessions on the arm): a moderate prior, so that
+            // what the first days taught about similar users already shapes the next users' first sessions.
+            return MaxStrength;
         }
 
         double variance = (spread - noise) / users;

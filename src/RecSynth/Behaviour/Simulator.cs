@@ -112,7 +112,7 @@ internal sealed class Simulator
             int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
             int imageCount = arm.Blend > 0 || truthWanted ? ImageList(person, state, start, imageKey, scratch) : 0;
             double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
-            Describe(person, cfCount, imageCount, scratch);
+            Describe(person, state, cfCount, imageCount, scratch);
             if (truth is not null && truthWanted)
             {
                 truth.CountSession(user);
@@ -145,6 +145,7 @@ internal sealed class Simulator
     /// <summary>CF's top K for this session: the user's candidates (or the popular items) with per-session noise.</summary>
     private int CfList(in User user, UserState state, long now, ulong key, Scratch scratch)
     {
+        scratch.CfFromState = false;
         if (External is { } service)
         {
             // The service's list, best first, as it came: no noise of ours, only what must never be shown.
@@ -166,6 +167,13 @@ internal sealed class Simulator
         var (items, scores) = Learned is { } model
             ? (warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular)
             : warm ? state.Cf ??= Cf.Candidates(user.Index) : Cf.Popular;
+        scratch.CfFromState = Learned is null && warm;
+        if (scratch.CfFromState && state.CfInterest is null)
+        {
+            state.CfInterest = new float[items.Length];
+            state.CfInterest.AsSpan().Fill(float.NaN);
+        }
+
         var noise = scratch.Noise(items.Length);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
         long listedBy = now - _options.Cf.ColdStartDays * Day;
@@ -179,6 +187,7 @@ internal sealed class Simulator
                 continue;
             }
 
+            scratch.CfSlot[item] = j;
             top.Offer(item, scores[j] + sigma * noise[j]);
         }
 
@@ -318,7 +327,7 @@ internal sealed class Simulator
     /// What every slate of this session needs about its candidate products, computed once: interest, like and purchase
     /// probabilities, and their pairwise similarities (for satiation).
     /// </summary>
-    private void Describe(in User user, int cfCount, int imageCount, Scratch scratch)
+    private void Describe(in User user, UserState state, int cfCount, int imageCount, Scratch scratch)
     {
         int n = 0;
         int stamp = scratch.NextStamp();
@@ -333,7 +342,22 @@ internal sealed class Simulator
             scratch.Stamps[item] = stamp;
             scratch.Local[item] = n;
             scratch.LocalItems[n] = item;
-            float interest = Interest(user, item);
+            // A warm user's CF candidates come back session after session: their interest is computed once.
+            float interest;
+            if (scratch.CfFromState && j < cfCount && state.CfInterest is { } cache)
+            {
+                int slot = scratch.CfSlot[item];
+                interest = cache[slot];
+                if (float.IsNaN(interest))
+                {
+                    cache[slot] = interest = Interest(user, item);
+                }
+            }
+            else
+            {
+                interest = Interest(user, item);
+            }
+
             scratch.LocalInterest[n] = interest;
             scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
             scratch.LocalPurchase[n] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
@@ -503,6 +527,7 @@ internal sealed class Simulator
         {
             Stamps = new int[items];
             Slot = new int[items];
+            CfSlot = new int[items];
             Excluded = new int[items];
             Local = new int[items];
             LocalWidth = 2 * slateSize;
@@ -526,6 +551,12 @@ internal sealed class Simulator
         public int[] Stamps { get; }
 
         public int[] Slot { get; }
+
+        /// <summary>Per product: its position in the CF candidate list of the session (valid for the products of CfList).</summary>
+        public int[] CfSlot { get; }
+
+        /// <summary>Whether this session's CF list came from the user's own candidates (whose interest the user state caches).</summary>
+        public bool CfFromState { get; set; }
 
         public int[] Candidates { get; }
 

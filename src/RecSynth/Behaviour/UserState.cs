@@ -18,6 +18,9 @@ internal sealed class UserState(int anchors)
     /// <summary>CF's candidates for this user, once CF knows them.</summary>
     public (int[] Items, float[] Scores)? Cf { get; set; }
 
+    /// <summary>The user's interest in each of <see cref="Cf"/>'s candidates, filled as they are first shown (NaN: not yet).</summary>
+    public float[]? CfInterest { get; set; }
+
     public int AnchorCount => _anchorCount;
 
     /// <summary>The i-th most recent positive (0 = the latest).</summary>

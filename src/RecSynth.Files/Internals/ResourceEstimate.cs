@@ -58,8 +58,8 @@ internal static class ResourceEstimate
         long products = options.Catalog.Count, users = options.Users.Count;
         int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
         var b = options.Behaviour;
-        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12) + users * (128 + 4L * f);
-        long states = users * (96 + 8L * b.Cf.Candidates + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length);
+        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
+        long states = users * (96 + 12L * b.Cf.Candidates + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest
         double weeklySessions = users * Math.Min(options.Users.Activity.Max, options.Users.Activity.Median * 3);
         long week = (long)(weeklySessions * (48 + 4 * 40)); // sessions and ~4 interactions each, sorted copies
         return world + states + week + threads * (products * 16L);

@@ -40,9 +40,6 @@ public sealed class GorseSlateService : ISlateService
     /// </summary>
     public Func<CancellationToken, Task>? Refresh { get; init; }
 
-    /// <summary>Feedback rows written so far (aggregated keys).</summary>
-    public int FeedbackKeys => _feedback.Count;
-
     /// <inheritdoc />
     public void Begin(SlateCatalog catalog)
     {

@@ -44,7 +44,7 @@ public sealed class ReportDataset : IAsyncLifetime
 /// <summary><c>recsynth report DIR [-o FILE]</c>: the page in a real browser, the default path, and bad input refused with nothing written.</summary>
 public sealed class ReportTests(ReportDataset dataset) : IClassFixture<ReportDataset>
 {
-    private const string MetricsHeader = "Day,Date,Sessions,Reward,RewardRate,CumulativeReward,ExpectedReward,OracleReward,CumulativeRegret,OptimalShare,ShareCf,ShareImage";
+    private const string MetricsHeader = "Day,Date,Sessions,Reward,RewardRate,CumulativeReward,ExpectedReward,OracleReward,CumulativeRegret,OptimalShare,NearOptimalShare,ShareCf,ShareImage";
 
     [Fact]
     public async Task Report_writes_DIR_report_html_by_default_and_prints_its_path()
@@ -104,7 +104,7 @@ public sealed class ReportTests(ReportDataset dataset) : IClassFixture<ReportDat
         await File.WriteAllTextAsync(report, "the previous report", TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(
             Path.Combine(folder, "metrics.csv"),
-            MetricsHeader + "\n1,2023-01-01,10,3,0.3,3,3.1,4.2,1.1,0.5,0.5,0.5\n2,2023-01-02,10,4,n/a,7,3.5,4.2,1.8,0.6,0.4,0.6\n", TestContext.Current.CancellationToken);
+            MetricsHeader + "\n1,2023-01-01,10,3,0.3,3,3.1,4.2,1.1,0.5,0.6,0.5,0.5\n2,2023-01-02,10,4,n/a,7,3.5,4.2,1.8,0.6,0.7,0.4,0.6\n", TestContext.Current.CancellationToken);
         var before = Datasets.Snapshot(folder);
 
         var result = Cli.RunProcess(["report", folder]);
@@ -160,7 +160,7 @@ public sealed class ReportTests(ReportDataset dataset) : IClassFixture<ReportDat
         for (int day = 1; day <= 10; day++)
         {
             double cf = 0.5 + day / 25.0;
-            metrics.Append(CultureInfo.InvariantCulture, $"{day},2023-01-{day:00},20,{day},{day / 20.0},{day * (day + 1) / 2},{day * 0.9},9,{day * 1.5},{day / 10.0},{cf},{1 - cf}\n");
+            metrics.Append(CultureInfo.InvariantCulture, $"{day},2023-01-{day:00},20,{day},{day / 20.0},{day * (day + 1) / 2},{day * 0.9},9,{day * 1.5},{day / 10.0},{day / 10.0},{cf},{1 - cf}\n");
         }
 
         await File.WriteAllTextAsync(Path.Combine(folder, "metrics.csv"), metrics.ToString(), TestContext.Current.CancellationToken);

@@ -9,7 +9,7 @@ namespace RecSynth.Reports.Tests;
 /// </summary>
 internal sealed record SyntheticMetrics(string[] Arms, long[] Sessions, long[] Reward, double[] CumulativeRegret, double[] OptimalShare, double[][] Shares)
 {
-    public static readonly string Header = "Day,Date,Sessions,Reward,RewardRate,CumulativeReward,ExpectedReward,OracleReward,CumulativeRegret,OptimalShare";
+    public static readonly string Header = "Day,Date,Sessions,Reward,RewardRate,CumulativeReward,ExpectedReward,OracleReward,CumulativeRegret,OptimalShare,NearOptimalShare";
 
     public int Days => Sessions.Length;
 
@@ -41,7 +41,7 @@ internal sealed record SyntheticMetrics(string[] Arms, long[] Sessions, long[] R
 
             string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
             text.Append(CultureInfo.InvariantCulture, $"{d + 1},{new DateOnly(2023, 1, 1).AddDays(d):yyyy-MM-dd},{sessions[d]},{reward[d]},{R(reward[d] / (double)sessions[d])},")
-                .Append(CultureInfo.InvariantCulture, $"{R(cumulativeReward)},{R(expected)},{R(oracle)},{R(cumulativeRegret)},{R(optimal[d])}")
+                .Append(CultureInfo.InvariantCulture, $"{R(cumulativeReward)},{R(expected)},{R(oracle)},{R(cumulativeRegret)},{R(optimal[d])},{R(Math.Min(1, optimal[d] + 0.05))}")
                 .Append(string.Concat(shares.Select(s => "," + R(s[d])))).Append('\n');
         }
 

@@ -11,11 +11,15 @@ namespace RecSynth.Files.Internals;
 /// </summary>
 internal static class MetricsTable
 {
+    /// <summary>The columns before the Share&lt;Arm&gt; columns: what the report's reader expects too.</summary>
+    public static readonly string[] FixedColumns =
+        ["Day", "Date", "Sessions", "Reward", "RewardRate", "CumulativeReward", "ExpectedReward", "OracleReward", "CumulativeRegret", "OptimalShare", "NearOptimalShare"];
+
     public static (byte[] Text, long Rows) Format(ClosedLoopResult result)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.Append("Day,Date,Sessions,Reward,RewardRate,CumulativeReward,ExpectedReward,OracleReward,CumulativeRegret,OptimalShare,NearOptimalShare");
+        text.AppendJoin(',', FixedColumns);
         foreach (var arm in result.Summary.Arms)
         {
             text.Append(",Share").Append(BehaviourCsv.LevelName(arm.Blend));

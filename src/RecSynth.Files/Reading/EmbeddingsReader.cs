@@ -34,12 +34,26 @@ public sealed class EmbeddingsReader : IDisposable
     public static EmbeddingsReader Open(string directory)
     {
         string path = Path.Combine(directory, DatasetReader.EmbeddingsFile);
-        string name = DatasetReader.EmbeddingsFile;
         if (!File.Exists(path))
         {
             throw new DatasetUsageException($"{path} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)");
         }
 
+        try
+        {
+            return OpenFile(path);
+        }
+        catch (FormatException e)
+        {
+            throw new DatasetUsageException(e.Message, e);
+        }
+    }
+
+    /// <summary>Opens any 2-D float32 or float64 <c>.npy</c> file.</summary>
+    /// <exception cref="FormatException">Not a 2-D float array, or not the length its header says.</exception>
+    internal static EmbeddingsReader OpenFile(string path)
+    {
+        string name = Path.GetFileName(path);
         var file = File.OpenHandle(path);
         try
         {
@@ -66,11 +80,6 @@ public sealed class EmbeddingsReader : IDisposable
 
             return new EmbeddingsReader(file, shape[0], (int)shape[1], offset, elementBytes);
         }
-        catch (FormatException e)
-        {
-            file.Dispose();
-            throw new DatasetUsageException(e.Message, e);
-        }
         catch
         {
             file.Dispose();
@@ -79,20 +88,33 @@ public sealed class EmbeddingsReader : IDisposable
     }
 
     /// <summary>Reads row <paramref name="index"/> into <paramref name="destination"/> (length <see cref="Dimensions"/>).</summary>
-    public void ReadRow(long index, Span<float> destination)
+    public void ReadRow(long index, Span<float> destination) => Decode(index, destination);
+
+    /// <summary>Reads row <paramref name="index"/> as doubles (exact for both dtypes).</summary>
+    internal void ReadRow(long index, Span<double> destination) => Decode(index, destination);
+
+    private void Decode<T>(long index, Span<T> destination)
+        where T : System.Numerics.IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Dimensions);
-        int bytes = Dimensions * _elementBytes;
-        var buffer = bytes <= 8192 ? stackalloc byte[bytes] : new byte[bytes];
-        RandomAccess.Read(_file, buffer, _dataOffset + index * bytes);
+        var buffer = Read(index, stackalloc byte[Math.Min(8192, Dimensions * _elementBytes)]);
         for (int i = 0; i < Dimensions; i++)
         {
             destination[i] = _elementBytes == 4
-                ? BinaryPrimitives.ReadSingleLittleEndian(buffer[(4 * i)..])
-                : (float)BinaryPrimitives.ReadDoubleLittleEndian(buffer[(8 * i)..]);
+                ? T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(buffer[(4 * i)..]))
+                : T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(buffer[(8 * i)..]));
         }
+    }
+
+    /// <summary>The bytes of row <paramref name="index"/>, in <paramref name="scratch"/> when it is large enough.</summary>
+    private ReadOnlySpan<byte> Read(long index, Span<byte> scratch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Rows);
+        int bytes = Dimensions * _elementBytes;
+        var buffer = bytes <= scratch.Length ? scratch[..bytes] : new byte[bytes];
+        RandomAccess.Read(_file, buffer, _dataOffset + index * bytes);
+        return buffer;
     }
 
     /// <inheritdoc/>

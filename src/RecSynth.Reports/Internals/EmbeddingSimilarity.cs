@@ -20,10 +20,10 @@ internal static class EmbeddingSimilarity
     /// <exception cref="DatasetUsageException">embeddings.npy is unreadable or does not match products.csv.</exception>
     public static List<SimilarityGroup> Sample(string path, DatasetScan scan, CancellationToken cancellationToken)
     {
-        NpyRowReader embeddings;
+        EmbeddingsReader embeddings;
         try
         {
-            embeddings = NpyRowReader.Open(path);
+            embeddings = EmbeddingsReader.OpenFile(path);
         }
         catch (FormatException e)
         {
@@ -44,8 +44,8 @@ internal static class EmbeddingSimilarity
                 return groups;
             }
 
-            var a = new double[embeddings.Columns]; // [dimensions]
-            var b = new double[embeddings.Columns];
+            var a = new double[embeddings.Dimensions]; // [dimensions]
+            var b = new double[embeddings.Dimensions];
             var random = new Random(Seed);
             groups.Add(Measure("random pairs", () =>
             {

@@ -10,12 +10,11 @@ namespace RecSynth.Reports.Internals;
 /// </summary>
 internal static class MetricsCsv
 {
-    public static readonly string[] FixedColumns =
-        ["Day", "Date", "Sessions", "Reward", "RewardRate", "CumulativeReward", "ExpectedReward", "OracleReward", "CumulativeRegret", "OptimalShare"];
+    /// <summary>The schema simulate writes (RecSynth.Files.Internals.MetricsTable): one definition for the writer and the reader.</summary>
+    public static readonly string[] FixedColumns = RecSynth.Files.Internals.MetricsTable.FixedColumns;
 
     public const string SharePrefix = "Share";
 
-    public const string NearOptimalColumn = "NearOptimalShare";
 
     /// <summary>The runs in a folder: <c>metrics.csv</c>, then <c>metrics-&lt;policy&gt;.csv</c> by name.</summary>
     public static List<MetricsRun> ReadAll(string directory, CancellationToken cancellationToken)
@@ -52,15 +51,13 @@ internal static class MetricsCsv
             }
         }
 
-        // simulate also writes NearOptimalShare (learned best arm within 5 % of the optimum) before the arm shares.
-        bool near = header.Length > FixedColumns.Length && header[FixedColumns.Length] == NearOptimalColumn;
-        int shareStart = FixedColumns.Length + (near ? 1 : 0);
+        int shareStart = FixedColumns.Length;
         string[] arms = [.. header.Skip(shareStart)];
         for (int a = 0; a < arms.Length; a++)
         {
             if (!arms[a].StartsWith(SharePrefix, StringComparison.Ordinal) || arms[a].Length == SharePrefix.Length)
             {
-                throw Problem(file, 1, shareStart + a, $"after OptimalShare (and NearOptimalShare) only Share<Arm> columns may follow (ShareCf, ShareImage, ShareBlend25…), found \"{arms[a]}\"");
+                throw Problem(file, 1, shareStart + a, $"after NearOptimalShare only Share<Arm> columns may follow (ShareCf, ShareImage, ShareBlend25…), found \"{arms[a]}\"");
             }
         }
 
@@ -74,12 +71,12 @@ internal static class MetricsCsv
 
         if (arms.Length == 0)
         {
-            throw Problem(file, 1, shareStart, "no Share<Arm> column after OptimalShare (ShareCf, ShareImage, ShareBlend25…)");
+            throw Problem(file, 1, shareStart, "no Share<Arm> column after NearOptimalShare (ShareCf, ShareImage, ShareBlend25…)");
         }
 
         var day = new List<int>();
         var longs = new[] { new List<long>(), new List<long>() };
-        var doubles = Enumerable.Range(0, 6).Select(_ => new List<double>()).ToArray();
+        var doubles = Enumerable.Range(4, FixedColumns.Length - 4).Select(_ => new List<double>()).ToArray();
         var shares = arms.Select(_ => new List<double>()).ToArray();
         foreach (var row in reader)
         {
@@ -106,13 +103,8 @@ internal static class MetricsCsv
             longs[1].Add(Whole(file, line, 3, row[3].Span, 0, long.MaxValue));
             for (int c = 4; c < FixedColumns.Length; c++)
             {
-                bool isShare = FixedColumns[c] == "OptimalShare";
+                bool isShare = FixedColumns[c].EndsWith("Share", StringComparison.Ordinal);
                 doubles[c - 4].Add(Number(file, line, c, row[c].Span, isShare ? 0 : double.MinValue, isShare ? 1 : double.MaxValue));
-            }
-
-            if (near)
-            {
-                Number(file, line, FixedColumns.Length, row[FixedColumns.Length].Span, 0, 1);
             }
 
             for (int a = 0; a < arms.Length; a++)

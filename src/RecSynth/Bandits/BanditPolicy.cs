@@ -32,9 +32,6 @@ internal abstract class BanditPolicy : ISessionPolicy
 
     public ImmutableArray<Arm> Arms { get; }
 
-    /// <summary>Whether the policy shares anything across users, so that the loop must step day by day.</summary>
-    public virtual bool LearnsAcrossUsers => false;
-
     public int Pulls(int user, int arm) => _pulls[user * Arms.Length + arm];
 
     /// <summary>Users × arms.</summary>

@@ -127,8 +127,6 @@ internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
         _strength = [.. arms.Select(_ => MinStrength)];
     }
 
-    public override bool LearnsAcrossUsers => true;
-
     /// <summary>Hierarchical Thompson sampling: one prior per arm, learned across users.</summary>
     public static EmpiricalBayesThompsonPolicy Hierarchical(ImmutableArray<Arm> arms, int users) =>
         new("hierarchical-thompson", arms, [.. Enumerable.Repeat(s_interceptOnly, users)], 1);
@@ -295,8 +293,6 @@ internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) :
     private const int Terms = 3;
     private const double PriorSd = 0.3; // of each coefficient (tried 0.08, 0.15, 0.3: 76.3, 77.4, 78.0 % near-optimal)
     private double _pooled = 0.4;
-
-    public override bool LearnsAcrossUsers => true;
 
     public override void EndOfDay()
     {

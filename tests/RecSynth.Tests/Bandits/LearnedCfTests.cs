@@ -42,9 +42,24 @@ public sealed class LearnedCfTests
         Assert.True(own.Min() >= 16, $"a user has only {own.Min()} of the top 20 from their own group");
         Assert.True(own.Average() >= 18, $"on average only {own.Average():F1} of the top 20 come from the user's own group");
 
-        // The popular list counts interactions: every product with feedback ranks above one without.
+        // The popular list is the products with the most users' feedback, counted here from the same draws.
+        var replay = new Random(11);
+        var users = new int[200];
+        for (int u = 0; u < 40; u++)
+        {
+            int offset = u < 20 ? 0 : 100;
+            foreach (int item in Enumerable.Range(0, 100).OrderBy(_ => replay.Next()).Take(15))
+            {
+                users[offset + item]++;
+                _ = replay.NextDouble() < 0.3;
+            }
+        }
+
         var popular = model.Popular.Items;
         Assert.Equal(20, popular.Length);
+        int weakestListed = popular.Min(i => users[i]);
+        int strongestLeftOut = Enumerable.Range(0, 200).Except(popular).Max(i => users[i]);
+        Assert.True(weakestListed >= strongestLeftOut, $"a product with {strongestLeftOut} users is left out of the popular list, which holds one with {weakestListed}");
     }
 
     [Fact]

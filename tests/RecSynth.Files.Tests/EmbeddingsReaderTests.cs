@@ -4,8 +4,8 @@ using RecSynth.Testing;
 
 namespace RecSynth.Files.Tests;
 
-/// <summary>NpyRowReader returns any row of a float32 or float64 matrix, and refuses what is not one.</summary>
-public sealed class NpyRowReaderTests
+/// <summary>EmbeddingsReader returns any row of a float32 or float64 matrix, and refuses what is not one.</summary>
+public sealed class EmbeddingsReaderTests
 {
     [Theory]
     [InlineData("<f4", 4)]
@@ -33,10 +33,10 @@ public sealed class NpyRowReaderTests
         }
 
         File.WriteAllBytes(path, file);
-        using var reader = NpyRowReader.Open(path);
+        using var reader = EmbeddingsReader.OpenFile(path);
         var row = new double[Columns];
 
-        Assert.Equal((Rows, Columns), (reader.Rows, reader.Columns));
+        Assert.Equal((Rows, Columns), (reader.Rows, reader.Dimensions));
         foreach (int r in new[] { 36, 0, 17 })
         {
             reader.ReadRow(r, row);
@@ -55,8 +55,8 @@ public sealed class NpyRowReaderTests
         Write("ints.npy", NpyFormat.Header("<i8", 2, 2), 32);
         Write("short.npy", NpyFormat.Header("<f4", 4, 4), 60);
 
-        Assert.Contains("2-D array", Assert.Throws<FormatException>(() => NpyRowReader.Open(temp.File("vector.npy"))).Message, StringComparison.Ordinal);
-        Assert.Contains("dtype <i8", Assert.Throws<FormatException>(() => NpyRowReader.Open(temp.File("ints.npy"))).Message, StringComparison.Ordinal);
-        Assert.Contains("shorter than its header", Assert.Throws<FormatException>(() => NpyRowReader.Open(temp.File("short.npy"))).Message, StringComparison.Ordinal);
+        Assert.Contains("shape (8) is not (products, dimensions)", Assert.Throws<FormatException>(() => EmbeddingsReader.OpenFile(temp.File("vector.npy"))).Message, StringComparison.Ordinal);
+        Assert.Contains("dtype <i8", Assert.Throws<FormatException>(() => EmbeddingsReader.OpenFile(temp.File("ints.npy"))).Message, StringComparison.Ordinal);
+        Assert.Contains("shape (4, 4) needs", Assert.Throws<FormatException>(() => EmbeddingsReader.OpenFile(temp.File("short.npy"))).Message, StringComparison.Ordinal);
     }
 }

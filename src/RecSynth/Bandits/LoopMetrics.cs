@@ -62,9 +62,10 @@ public sealed record LoopSummary
 /// <param name="Reward">Rewarded sessions.</param>
 /// <param name="MostChosen">Index (into the policy's arms) of the arm served most, the first of equals; -1 without sessions.</param>
 /// <param name="Learned">The policy's learned best arm at the end; -1 without sessions.</param>
+/// <param name="FinalChoice">The arm served most over the user's last quarter of sessions (at least one), the first of equals: what the policy ends up choosing; -1 without sessions.</param>
 /// <param name="Optimal">The arm with the highest expected reward in the ground truth; -1 without a ground truth.</param>
 /// <param name="Expected">The ground truth's expected reward per session of each arm (NaN without a ground truth).</param>
-public sealed record UserOutcome(int Sessions, int Reward, int MostChosen, int Learned, int Optimal, ImmutableArray<double> Expected);
+public sealed record UserOutcome(int Sessions, int Reward, int MostChosen, int Learned, int FinalChoice, int Optimal, ImmutableArray<double> Expected);
 
 /// <summary>A closed-loop run's outcome: the summary, one row per simulated day, and one entry per user (by user index).</summary>
 public sealed record ClosedLoopResult(LoopSummary Summary, ImmutableArray<DailyMetrics> Days, ImmutableArray<UserOutcome> Users);
@@ -187,6 +188,7 @@ internal sealed class LoopMetrics
                 known == 0 ? 0 : right / (double)known, known == 0 ? 0 : near / (double)known, [.. counts.Select(c => sessions == 0 ? 0 : c / (double)sessions)]));
         }
 
+        var final = FinalChoices(ordered, users, arms.Length);
         var outcomes = ImmutableArray.CreateBuilder<UserOutcome>(users);
         for (int u = 0; u < users; u++)
         {
@@ -197,10 +199,43 @@ internal sealed class LoopMetrics
                 most = sessions > 0 && _policy.Pulls(u, a) > _policy.Pulls(u, most) ? a : most;
             }
 
-            outcomes.Add(new UserOutcome(sessions, reward, most, _policy.BestArm(u), optimal[u], [.. mean.AsSpan(u * arms.Length, arms.Length)]));
+            outcomes.Add(new UserOutcome(sessions, reward, most, _policy.BestArm(u), final[u], optimal[u], [.. mean.AsSpan(u * arms.Length, arms.Length)]));
         }
 
         return new ClosedLoopResult(Summarise(mean, optimal, ordered, cumulativeReward, cumulativeRegret), days.MoveToImmutable(), outcomes.MoveToImmutable());
+    }
+
+    /// <summary>Per user, the arm served most in their last quarter of sessions (rounded up), the first of equals; -1 without sessions.</summary>
+    private static int[] FinalChoices((int Day, int User, byte Arm, byte Reward)[] ordered, int users, int arms)
+    {
+        var total = new int[users];
+        foreach (var s in ordered)
+        {
+            total[s.User]++;
+        }
+
+        var seen = new int[users];
+        var counts = new int[users * arms];
+        foreach (var s in ordered)
+        {
+            int at = seen[s.User]++;
+            if (at >= total[s.User] - (total[s.User] + 3) / 4)
+            {
+                counts[s.User * arms + s.Arm]++;
+            }
+        }
+
+        var final = new int[users];
+        for (int u = 0; u < users; u++)
+        {
+            final[u] = total[u] == 0 ? -1 : 0;
+            for (int a = 1; a < arms && total[u] > 0; a++)
+            {
+                final[u] = counts[u * arms + a] > counts[u * arms + final[u]] ? a : final[u];
+            }
+        }
+
+        return final;
     }
 
     private LoopSummary Summarise(double[] mean, int[] optimal, (int Day, int User, byte Arm, byte Reward)[] ordered, long reward, double regret)

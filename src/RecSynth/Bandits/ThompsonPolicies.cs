@@ -234,10 +234,9 @@ internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
         return variance <= 0 ? MaxStrength : Math.Clamp(bernoulli / users / variance - 1, MinStrength, MaxStrength);
     }
 
-    /// <summary>Solves the symmetric positive definite system a·x = b by Cholesky decomposition (fixed order).</summary>
-    private static double[] Solve(double[] a, double[] b, int n)
+    /// <summary>The lower Cholesky factor l of the symmetric positive definite n × n matrix a (pivots at least √floor).</summary>
+    internal static void Cholesky(ReadOnlySpan<double> a, Span<double> l, int n, double floor)
     {
-        var l = new double[n * n];
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j <= i; j++)
@@ -248,9 +247,16 @@ internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
                     sum -= l[i * n + k] * l[j * n + k];
                 }
 
-                l[i * n + j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[j * n + j];
+                l[i * n + j] = i == j ? Math.Sqrt(Math.Max(sum, floor)) : sum / l[j * n + j];
             }
         }
+    }
+
+    /// <summary>Solves the symmetric positive definite system a·x = b by Cholesky decomposition (fixed order).</summary>
+    private static double[] Solve(double[] a, double[] b, int n)
+    {
+        var l = new double[n * n];
+        Cholesky(a, l, n, 1e-12);
 
         var y = new double[n];
         for (int i = 0; i < n; i++)
@@ -282,18 +288,28 @@ internal sealed class EmpiricalBayesThompsonPolicy : ThompsonPolicy
 
 /// <summary>
 /// Thompson sampling over blend levels with a per-user model of the reward across the blend: the reward rate at blend
-/// w is θ₀ + θ₁·w + θ₂·w², θ with a Gaussian prior (mean: the pooled reward rate, learned across users daily; no slope
-/// or curvature) and a Gaussian likelihood (Bayesian linear regression with the Bernoulli variance of the pooled rate).
-/// Every session informs every level, so a user's best blend is found from far fewer sessions than with a separate
-/// Beta per level. The arms' probabilities are estimated from <see cref="ThompsonPolicy.Draws"/> posterior draws and
+/// w is θ₀ + θ₁·w + θ₂·w², θ with a Gaussian prior and a Gaussian likelihood (Bayesian linear regression with the
+/// Bernoulli variance of the pooled rate). The prior is hierarchical: its mean and full covariance are learned across
+/// users every day (empirical Bayes by EM), so that a user's curve is pulled towards the shapes other users' curves
+/// have (users differ mostly along one direction, their preference between the sources). Every session informs every
+/// level, so a user's best blend is found from far fewer sessions than with a separate Beta per level. The arms' probabilities are estimated from <see cref="ThompsonPolicy.Draws"/> posterior draws and
 /// mixed with 1 / (Draws + 1) of uniform.
 /// </summary>
 internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) : BanditPolicy("curve-thompson", arms, users)
 {
     private const int Terms = 3;
-    private const double PriorSd = 0.3; // of each coefficient (tried 0.08, 0.15, 0.3: 76.3, 77.4, 78.0 % near-optimal)
+    private const double PriorSd = 0.3; // of each coefficient, until there are users enough to learn the population's prior
+    private const int MinUsersForPrior = 50;
+    private const double CovarianceFloor = 1e-4; // keeps the learned prior's covariance positive definite
+    private readonly double[] _priorMean = [0.4, 0, 0];
+    private readonly double[] _priorPrecision = [1 / (PriorSd * PriorSd), 0, 0, 0, 1 / (PriorSd * PriorSd), 0, 0, 0, 1 / (PriorSd * PriorSd)];
     private double _pooled = 0.4;
 
+    /// <summary>
+    /// Refits the pooled reward rate (the likelihood's variance) and the population prior N(μ, Σ) of θ by one step of EM
+    /// over the users served so far: μ = the mean of their posterior means, Σ = the mean of their posterior covariances
+    /// plus the spread of their means around μ. One step a day converges as the days go by.
+    /// </summary>
     public override void EndOfDay()
     {
         long pulls = 0, rewards = 0;
@@ -308,6 +324,56 @@ internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) :
         }
 
         _pooled = pulls == 0 ? 0.4 : Math.Clamp(rewards / (double)pulls, 0.02, 0.98);
+
+        Span<double> mean = stackalloc double[Terms];
+        Span<double> cov = stackalloc double[Terms * Terms];
+        var means = new List<double[]>();
+        var sigma = new double[Terms * Terms];
+        for (int u = 0; u < users; u++)
+        {
+            if (Sessions(u) == 0)
+            {
+                continue;
+            }
+
+            PosteriorMoments(u, mean, cov);
+            means.Add(mean.ToArray());
+            for (int i = 0; i < Terms * Terms; i++)
+            {
+                sigma[i] += cov[i];
+            }
+        }
+
+        if (means.Count < MinUsersForPrior)
+        {
+            _priorMean[0] = _pooled;
+            return;
+        }
+
+        var mu = new double[Terms];
+        for (int i = 0; i < Terms; i++)
+        {
+            mu[i] = means.Average(m => m[i]);
+        }
+
+        foreach (var m in means)
+        {
+            for (int i = 0; i < Terms; i++)
+            {
+                for (int j = 0; j < Terms; j++)
+                {
+                    sigma[i * Terms + j] += (m[i] - mu[i]) * (m[j] - mu[j]);
+                }
+            }
+        }
+
+        for (int i = 0; i < Terms * Terms; i++)
+        {
+            sigma[i] = sigma[i] / means.Count + (i % (Terms + 1) == 0 ? CovarianceFloor : 0);
+        }
+
+        mu.CopyTo(_priorMean, 0);
+        Invert3(sigma, _priorPrecision);
     }
 
     public override void Probabilities(int user, ref EntityRandom random, Span<double> probabilities)
@@ -378,18 +444,29 @@ internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) :
     /// <summary>The posterior mean of θ and the Cholesky factor of its covariance.</summary>
     private void Posterior(int user, Span<double> mean, Span<double> chol)
     {
+        Span<double> cov = stackalloc double[Terms * Terms];
+        PosteriorMoments(user, mean, cov);
+        chol.Clear();
+        EmpiricalBayesThompsonPolicy.Cholesky(cov, chol, Terms, 1e-15);
+    }
+
+    private void PosteriorMoments(int user, Span<double> mean, Span<double> cov)
+    {
         double noise = _pooled * (1 - _pooled);
         Span<double> precision = stackalloc double[Terms * Terms];
         Span<double> b = stackalloc double[Terms];
-        precision.Clear();
+        _priorPrecision.CopyTo(precision);
         for (int i = 0; i < Terms; i++)
         {
-            precision[i * Terms + i] = 1 / (PriorSd * PriorSd);
+            double sum = 0;
+            for (int j = 0; j < Terms; j++)
+            {
+                sum += _priorPrecision[i * Terms + j] * _priorMean[j];
+            }
+
+            b[i] = sum;
         }
 
-        b[0] = _pooled / (PriorSd * PriorSd);
-        b[1] = 0;
-        b[2] = 0;
         Span<double> phi = stackalloc double[Terms];
         for (int a = 0; a < Arms.Length; a++)
         {
@@ -413,8 +490,6 @@ internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) :
             }
         }
 
-        // Covariance = precision⁻¹ (3 × 3, by cofactors), mean = covariance · b, then its Cholesky factor.
-        Span<double> cov = stackalloc double[Terms * Terms];
         Invert3(precision, cov);
         for (int i = 0; i < Terms; i++)
         {
@@ -425,21 +500,6 @@ internal sealed class CurveThompsonPolicy(ImmutableArray<Arm> arms, int users) :
             }
 
             mean[i] = sum;
-        }
-
-        chol.Clear();
-        for (int i = 0; i < Terms; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = cov[i * Terms + j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= chol[i * Terms + k] * chol[j * Terms + k];
-                }
-
-                chol[i * Terms + j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-15)) : sum / chol[j * Terms + j];
-            }
         }
     }
 

@@ -14,10 +14,17 @@ namespace RecSynth.Files;
 /// <param name="LoggingPolicy">The policy that wrote sessions.csv.</param>
 /// <param name="LoggedSessions">Rows of sessions.csv.</param>
 /// <param name="Estimates">IPS, SNIPS and DR for a stationary policy; replay for a learning one.</param>
-/// <param name="TrueValue">Reward per session when the policy runs in the closed loop on the same users (same config and seed).</param>
-/// <param name="TrueSessions">Sessions of that run.</param>
+/// <param name="TrueValue">
+/// The value the estimates target, by simulation on the same users (same config and seed). For a stationary policy:
+/// the exact expected reward per session had it chosen in each of the log's sessions, with every user in the state the
+/// log recorded (the log re-simulated with the expected reward of every arm in every session); null when that
+/// re-simulation does not reproduce the log (another config, or an edited file). For a learning policy: the closed-loop
+/// value.
+/// </param>
+/// <param name="ClosedLoopValue">Reward per session when the policy runs in the closed loop on the same users: its own choices shape the users' later states (CF warm-up, image anchors, purchases), which no estimate from another policy's log can see.</param>
+/// <param name="ClosedLoopSessions">Sessions of that run.</param>
 public sealed record PolicyEvaluation(
-    string Policy, ImmutableArray<Arm> Arms, string LoggingPolicy, long LoggedSessions, ImmutableArray<PolicyEstimate> Estimates, double TrueValue, long TrueSessions)
+    string Policy, ImmutableArray<Arm> Arms, string LoggingPolicy, long LoggedSessions, ImmutableArray<PolicyEstimate> Estimates, double? TrueValue, double ClosedLoopValue, long ClosedLoopSessions)
 {
     /// <summary>Policies whose choice depends only on the user, which IPS, SNIPS and DR evaluate; <c>best-arm</c> serves each user the optimal arm of ground_truth.csv.</summary>
     public static ImmutableArray<string> Stationary { get; } = ["uniform", "fixed:<arm>", "best-arm"];
@@ -50,6 +57,7 @@ public sealed record PolicyEvaluation(
 
         ImmutableArray<PolicyEstimate> estimates;
         ClosedLoopResult truth;
+        double? trueValue;
         if (bestArm || policy is "uniform" || policy.StartsWith("fixed:", StringComparison.Ordinal))
         {
             int[] armOfUser = bestArm ? BestArms(Path.Combine(directory, "ground_truth.csv"), armSet, options.Users.Count) : [];
@@ -57,6 +65,7 @@ public sealed record PolicyEvaluation(
                 : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
                 : (_, _) => 1;
             estimates = OffPolicy.Stationary(log, armSet.Length, target);
+            trueValue = ValueOnLogStates(options, log, armSet, target, threads, cancellationToken);
             truth = bestArm
                 ? ClosedLoop.RunPerUser(options, "best-arm", arms, armOfUser, threads, cancellationToken)
                 : ClosedLoop.Run(options, policy, arms, threads, cancellationToken);
@@ -66,10 +75,59 @@ public sealed record PolicyEvaluation(
             var world = new World(options, threads, cancellationToken);
             estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), (ulong)options.Seed)];
             truth = ClosedLoop.Run(options, policy, arms, threads, cancellationToken);
+            trueValue = PerSession(truth.Summary);
         }
 
-        var s = truth.Summary;
-        return new PolicyEvaluation(policy, armSet, loggingPolicy, log.Count, estimates, s.Reward / (double)Math.Max(1, s.Sessions), s.Sessions);
+        return new PolicyEvaluation(policy, armSet, loggingPolicy, log.Count, estimates, trueValue, PerSession(truth.Summary), truth.Summary.Sessions);
+    }
+
+    private static double PerSession(LoopSummary summary) => summary.Reward / (double)Math.Max(1, summary.Sessions);
+
+    /// <summary>
+    /// The exact value of a stationary policy on the log's own sessions: the logging run re-simulated (same config, seed
+    /// and logging policy, hence the same sessions and user states) with the expected reward of every arm computed in
+    /// every session, weighted by the policy's probability of each arm. Null when the re-simulation does not reproduce
+    /// the log's sessions and rewards.
+    /// </summary>
+    private static double? ValueOnLogStates(RecSynthOptions options, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, int threads, CancellationToken cancellationToken)
+    {
+        var behaviour = options.Behaviour with { GroundTruth = true, GroundTruthSessions = 0 };
+        var logging = Behaviour.LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out _);
+        if (logging is null)
+        {
+            return null;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        var world = new World(options with { Behaviour = behaviour }, threads, cancellationToken);
+        var run = new BehaviourRun(world, behaviour, (ulong)options.Seed, logging, parallel);
+        long sessions = 0, rewards = 0;
+        run.Run((_, _, _, rows, count) =>
+        {
+            sessions += count;
+            for (int i = 0; i < count; i++)
+            {
+                rewards += rows[i].Reward;
+            }
+        }, cancellationToken);
+        if (sessions != log.Count || rewards != log.Sum(s => (long)s.Reward))
+        {
+            return null;
+        }
+
+        var truth = run.Truth!;
+        var levels = behaviour.BlendLevels;
+        double total = 0;
+        for (int user = 0; user < world.UserList.Length; user++)
+        {
+            int n = truth.Sessions(user);
+            for (int a = 0; a < arms.Length && n > 0; a++)
+            {
+                total += target(user, a) * truth.Estimate(user, levels.IndexOf(arms[a].Blend)).Mean * n;
+            }
+        }
+
+        return total / Math.Max(1, sessions);
     }
 
     /// <summary>The config and seed the folder's behaviour was simulated with.</summary>

@@ -34,6 +34,34 @@ public sealed class EvaluateTests
         Assert.All(estimates, e => Assert.True(e.GetProperty("low").GetDouble() < e.GetProperty("value").GetDouble() && e.GetProperty("value").GetDouble() < e.GetProperty("high").GetDouble()));
         double truth = root.GetProperty("true_value").GetDouble();
         Assert.InRange(truth, 0.05, 0.95);
+        Assert.InRange(root.GetProperty("closed_loop_value").GetDouble(), 0.05, 0.95);
+    }
+
+    [Fact]
+    public async Task The_table_shows_both_true_values_and_the_estimates_differences_from_the_one_they_target()
+    {
+        using var temp = new TempDirectory("evaluate-table");
+        string folder = await LogAsync(temp, "uniform");
+
+        var result = await Cli.RunAsync("evaluate", folder, "--policy", "fixed:image");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.StdOut.Split('\n');
+        double exact = Number(lines.Single(l => l.Contains("true, on the log's states (exact)", StringComparison.Ordinal)), 1);
+        double snips = Number(lines.Single(l => l.TrimStart().StartsWith("snips", StringComparison.Ordinal)), 1);
+        double difference = Number(lines.Single(l => l.TrimStart().StartsWith("snips", StringComparison.Ordinal)), -1);
+        Assert.InRange(Math.Abs(snips - exact - difference), 0, 0.00015); // three figures printed to 4 decimals
+        Assert.Contains(lines, l => l.Contains("true, closed loop (simulated)", StringComparison.Ordinal));
+        Assert.Contains("The estimates target the value on the log's own sessions", result.StdOut, StringComparison.Ordinal);
+    }
+
+    /// <summary>The number in a table row: the first (1) or the last (-1) cell that parses as one.</summary>
+    private static double Number(string row, int which)
+    {
+        var numbers = row.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(cell => double.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : double.NaN)
+            .Where(v => !double.IsNaN(v)).ToList();
+        return which > 0 ? numbers[0] : numbers[^1];
     }
 
     [Fact]

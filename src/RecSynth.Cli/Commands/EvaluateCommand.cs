@@ -68,18 +68,35 @@ internal static class EvaluateCommand
             }
 
             var c = CultureInfo.InvariantCulture;
+            bool stationary = evaluation.Estimates.All(e => e.Method != "replay");
+            double? reference = evaluation.TrueValue;
+            string referenceName = stationary ? "true, on the log's states" : "true, closed loop";
             var table = new Table().Border(TableBorder.Simple)
                 .Title(Markup.Escape($"{evaluation.Policy} on the log of {evaluation.LoggingPolicy} ({evaluation.LoggedSessions:N0} sessions)"))
                 .AddColumn("estimate").AddColumn(new TableColumn("reward per session").RightAligned()).AddColumn(new TableColumn("95 % interval").RightAligned())
-                .AddColumn(new TableColumn("sessions used").RightAligned()).AddColumn(new TableColumn("minus true value").RightAligned());
+                .AddColumn(new TableColumn("sessions used").RightAligned()).AddColumn(new TableColumn(Markup.Escape($"minus {referenceName}")).RightAligned());
             foreach (var e in evaluation.Estimates)
             {
                 table.AddRow(e.Method, e.Value.ToString("0.0000", c), Markup.Escape($"[{e.Low.ToString("0.0000", c)}, {e.High.ToString("0.0000", c)}]"), e.Sessions.ToString("N0", c),
-                    (e.Value - evaluation.TrueValue).ToString("+0.0000;-0.0000", c));
+                    reference is { } value ? (e.Value - value).ToString("+0.0000;-0.0000", c) : "");
             }
 
-            table.AddRow("true (simulated)", evaluation.TrueValue.ToString("0.0000", c), "", evaluation.TrueSessions.ToString("N0", c), "");
+            if (stationary)
+            {
+                table.AddRow(Markup.Escape("true, on the log's states (exact)"), evaluation.TrueValue is { } exact ? exact.ToString("0.0000", c) : "n/a", "", evaluation.LoggedSessions.ToString("N0", c), "");
+            }
+
+            table.AddRow("true, closed loop (simulated)", evaluation.ClosedLoopValue.ToString("0.0000", c), "", evaluation.ClosedLoopSessions.ToString("N0", c), "");
             console.Out.Write(table);
+            if (stationary && evaluation.TrueValue is null)
+            {
+                console.StdErr.WriteLine("recsynth: note: re-simulating the log with this folder's config and seed did not reproduce its sessions and rewards (was the log written by simulate, or edited?), so the exact value on the log's states is not available");
+            }
+            else if (stationary)
+            {
+                console.StdOut.WriteLine(string.Create(c, $"The estimates target the value on the log's own sessions and user states. In the closed loop the policy's own choices shape the users' later states (CF warm-up, image anchors, purchases), and its value there differs by {evaluation.ClosedLoopValue - evaluation.TrueValue!.Value:+0.0000;-0.0000}."));
+            }
+
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

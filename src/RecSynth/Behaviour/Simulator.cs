@@ -107,7 +107,10 @@ internal sealed class Simulator
             var (arm, propensity) = policy.Choose(user, ref policyRandom);
             ulong cfKey = random.NextUInt64();
             ulong imageKey = random.NextUInt64();
-            bool truthWanted = truth is not null && random.NextDouble() < TruthShare(person);
+            // Drawn whether or not the ground truth is computed, so that the sessions do not depend on it (evaluate
+            // re-simulates a log with the truth of every session).
+            double truthDraw = random.NextDouble();
+            bool truthWanted = truth is not null && truthDraw < TruthShare(person);
             scratch.Exclude(state);
             int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
             int imageCount = arm.Blend > 0 || truthWanted ? ImageList(person, state, start, imageKey, scratch) : 0;

@@ -7,7 +7,7 @@ namespace RecSynth.Tests;
 
 /// <summary>
 /// Spec §2, cf_preference ∈ [0, 1]: Beta(2, 2) by default, 4 decimals; optionally its mean depends on the age
-/// group (users.cf_preference.by_age_group, Beta with the group's mean and concentration alpha + beta).
+/// group (users.cf_preference.by_age_group, Beta with the group's mean and users.cf_preference.age_group_concentration).
 /// </summary>
 public sealed class CfPreferenceTests(UserSample sample) : IClassFixture<UserSample>
 {
@@ -74,8 +74,8 @@ public sealed class CfPreferenceTests(UserSample sample) : IClassFixture<UserSam
     [Fact]
     public void With_by_age_group_each_age_group_has_its_configured_mean()
     {
-        // Beta with mean m and concentration alpha + beta = 4 has variance m(1 − m)/5; groups of ≥ 20,000 users
-        // give standard errors ≤ 0.0016, 5σ bands. The default means (0.3 … 0.7) are 0.1 apart.
+        // Beta with mean m and concentration 10 has variance m(1 − m)/11; groups of ≥ 20,000 users give standard errors
+        // of the mean ≤ 0.0011, 5σ bands. The default means (0.3 … 0.7) are 0.1 apart.
         var options = Scenario.Defaults(users: UserSample.Count).WithUsers(u => u with { CfPreference = u.CfPreference with { ByAgeGroup = true } });
         AssertGroupMeans(options);
     }
@@ -88,11 +88,34 @@ public sealed class CfPreferenceTests(UserSample sample) : IClassFixture<UserSam
         AssertGroupMeans(options);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(40)]
+    public void With_by_age_group_the_spread_within_a_group_follows_the_concentration(double concentration)
+    {
+        var options = Scenario.Defaults(users: 100_000).WithUsers(u => u with { CfPreference = u.CfPreference with { ByAgeGroup = true, AgeGroupConcentration = concentration } });
+        var population = UserPopulation.Generate(options, TestContext.Current.CancellationToken);
+        var means = options.Users.CfPreference.AgeGroupMeans.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal);
+        foreach (var group in population.Users.ToArray().GroupBy(u => u.AgeGroup))
+        {
+            string name = population.AgeGroups[group.Key];
+            double m = means[name];
+            double expected = m * (1 - m) / (concentration + 1);
+            double[] values = [.. group.Select(u => u.CfPreference)];
+            double mean = values.Average();
+            double variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
+
+            // The sample variance's standard error is at most σ²·√(2 / n) for a distribution no more heavy-tailed than
+            // the normal (a Beta of concentration ≥ 2 is lighter); groups of thousands of users, 5σ bands.
+            Stats.AssertNear(expected, variance, Stats.Z * expected * Math.Sqrt(2.0 / values.Length), "variance of cf_preference in age group " + name);
+        }
+    }
+
     private static void AssertGroupMeans(RecSynthOptions options)
     {
         var population = UserPopulation.Generate(options, TestContext.Current.CancellationToken);
         var means = options.Users.CfPreference.AgeGroupMeans.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal);
-        double concentration = options.Users.CfPreference.Alpha + options.Users.CfPreference.Beta;
+        double concentration = options.Users.CfPreference.AgeGroupConcentration;
         foreach (var group in population.Users.ToArray().GroupBy(u => u.AgeGroup))
         {
             string name = population.AgeGroups[group.Key];

@@ -58,8 +58,15 @@ public sealed record CfPreferenceOptions
     public double Beta { get; init; } = 2.0;
 
     /// <summary>Whether the mean depends on the age group (for testing contextual bandits).</summary>
-    [Knob("make cf_preference depend on age_group: Beta with the group's mean and concentration alpha + beta")]
+    [Knob("make cf_preference depend on age_group: Beta with the group's mean and age_group_concentration")]
     public bool ByAgeGroup { get; init; }
+
+    /// <summary>
+    /// Concentration (alpha + beta) of each age group's Beta when <see cref="ByAgeGroup"/> is on: the larger, the more of
+    /// the users' spread in cf_preference their age group explains (10 with the default means: about half of it).
+    /// </summary>
+    [Knob("concentration (alpha + beta) of each age group's Beta when by_age_group is on: the larger, the more of cf_preference's spread the age group explains", Min = 0.02, Max = 1000)]
+    public double AgeGroupConcentration { get; init; } = 10;
 
     /// <summary>Mean cf_preference per age group, used when <see cref="ByAgeGroup"/> is on.</summary>
     [Knob("mean cf_preference of each age group when by_age_group is on", Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true)]

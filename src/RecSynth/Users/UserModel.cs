@@ -41,7 +41,7 @@ internal sealed class UserModel
         _positive = (catalog.Colors.Count(c => c.Weight > 0), catalog.Patterns.Count(c => c.Weight > 0),
             catalog.Materials.Count(c => c.Weight > 0), catalog.Brands.Count(c => c.Weight > 0));
         var cf = _options.CfPreference;
-        double concentration = cf.Alpha + cf.Beta;
+        double concentration = cf.AgeGroupConcentration;
         _cfByAgeGroup = [.. _options.AgeGroups.Select(group =>
         {
             if (!cf.ByAgeGroup)

@@ -117,31 +117,16 @@ internal ref struct Utf8Row(Span<byte> buffer)
 
     private static readonly ulong[] s_powers = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
-    /// <summary>Writes <paramref name="value"/> in decimal, zero-padded to at least <paramref name="minimumWidth"/> digits.</summary>
+    /// <summary>Writes <paramref name="value"/> in decimal, zero-padded to at least <paramref name="minimumWidth"/> digits (at most 99).</summary>
     internal static int Digits(ulong value, Span<byte> destination, int minimumWidth)
     {
-        Span<byte> scratch = stackalloc byte[20];
-        int n = 0;
-        do
+        // The runtime's formatter writes two digits per step from a table; 'D' with a precision pads with zeros.
+        if (!System.Buffers.Text.Utf8Formatter.TryFormat(value, destination, out int written, new StandardFormat('D', (byte)minimumWidth)))
         {
-            ulong quotient = value / 10;
-            scratch[n++] = (byte)('0' + (value - quotient * 10));
-            value = quotient;
-        }
-        while (value != 0);
-
-        int width = Math.Max(n, minimumWidth);
-        for (int i = 0; i < width - n; i++)
-        {
-            destination[i] = (byte)'0';
+            throw new ArgumentException("the row buffer is too small for the number", nameof(destination));
         }
 
-        for (int i = 0; i < n; i++)
-        {
-            destination[width - 1 - i] = scratch[i];
-        }
-
-        return width;
+        return written;
     }
 }
 

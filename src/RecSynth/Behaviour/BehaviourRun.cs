@@ -152,6 +152,9 @@ internal sealed class BehaviourRun
         private int _interactionCount;
         private int _sessionCount;
         private int _cut; // interactions before it were written; the rest spill over
+        private InteractionRecord[] _interactionScratch = [];
+        private SessionRecord[] _sessionScratch = [];
+        private ulong[] _keys = [];
 
         /// <summary>Empties the buffer, keeping the interactions <paramref name="previous"/> carried over.</summary>
         public void Start(WeekBuffer previous)
@@ -176,8 +179,8 @@ internal sealed class BehaviourRun
 
         public void SortAndWrite(int week, long weekEnd, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
         {
-            _interactions.AsSpan(0, _interactionCount).Sort(new InteractionOrder());
-            _sessions.AsSpan(0, _sessionCount).Sort(new SessionOrder());
+            ByTime<InteractionRecord, InteractionOrder>(ref _interactions, ref _interactionScratch, _interactionCount, ref _keys);
+            ByTime<SessionRecord, SessionOrder>(ref _sessions, ref _sessionScratch, _sessionCount, ref _keys);
             _cut = _interactionCount;
             while (_cut > 0 && _interactions[_cut - 1].Timestamp >= weekEnd)
             {
@@ -185,6 +188,63 @@ internal sealed class BehaviourRun
             }
 
             sink(week, _interactions, _cut, _sessions, _sessionCount);
+        }
+
+        /// <summary>
+        /// Sorts the first <paramref name="count"/> records into file order: by time through 64-bit keys (time, then the
+        /// record's place), which the runtime sorts without a comparer, then records of equal time into full order by an
+        /// insertion pass (they are few, and mostly in order already). Swaps the sorted copy in.
+        /// </summary>
+        private static void ByTime<T, TOrder>(ref T[] records, ref T[] scratch, int count, ref ulong[] keys)
+            where TOrder : IRecordOrder<T>
+        {
+            var span = records.AsSpan(0, count);
+            long min = long.MaxValue, max = long.MinValue;
+            foreach (ref readonly var record in span)
+            {
+                long time = TOrder.Time(record);
+                min = Math.Min(min, time);
+                max = Math.Max(max, time);
+            }
+
+            if (count < 2 || (ulong)(max - min) > uint.MaxValue)
+            {
+                span.Sort(static (x, y) => TOrder.Compare(x, y));
+                return;
+            }
+
+            Reserve(ref keys, count);
+            Reserve(ref scratch, count);
+            for (int i = 0; i < count; i++)
+            {
+                keys[i] = ((ulong)(TOrder.Time(span[i]) - min) << 32) | (uint)i;
+            }
+
+            keys.AsSpan(0, count).Sort();
+            for (int i = 0; i < count; i++)
+            {
+                scratch[i] = span[(int)(uint)keys[i]];
+            }
+
+            for (int i = 1; i < count; i++)
+            {
+                if (TOrder.Compare(scratch[i - 1], scratch[i]) <= 0)
+                {
+                    continue;
+                }
+
+                var record = scratch[i];
+                int j = i - 1;
+                while (j >= 0 && TOrder.Compare(scratch[j], record) > 0)
+                {
+                    scratch[j + 1] = scratch[j];
+                    j--;
+                }
+
+                scratch[j + 1] = record;
+            }
+
+            (records, scratch) = (scratch, records);
         }
 
         private static void Reserve<T>(ref T[] array, int count)
@@ -196,13 +256,25 @@ internal sealed class BehaviourRun
         }
     }
 
-    private readonly struct InteractionOrder : IComparer<InteractionRecord>
+    /// <summary>A record type's file order: its time, and the full comparison.</summary>
+    private interface IRecordOrder<T>
     {
-        public int Compare(InteractionRecord x, InteractionRecord y) => InteractionRecord.Compare(x, y);
+        static abstract long Time(in T record);
+
+        static abstract int Compare(in T x, in T y);
     }
 
-    private readonly struct SessionOrder : IComparer<SessionRecord>
+    private readonly struct InteractionOrder : IRecordOrder<InteractionRecord>
     {
-        public int Compare(SessionRecord x, SessionRecord y) => SessionRecord.Compare(x, y);
+        public static long Time(in InteractionRecord record) => record.Timestamp;
+
+        public static int Compare(in InteractionRecord x, in InteractionRecord y) => InteractionRecord.Compare(x, y);
+    }
+
+    private readonly struct SessionOrder : IRecordOrder<SessionRecord>
+    {
+        public static long Time(in SessionRecord record) => record.StartedAt;
+
+        public static int Compare(in SessionRecord x, in SessionRecord y) => SessionRecord.Compare(x, y);
     }
 }

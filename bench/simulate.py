@@ -16,7 +16,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-POLICIES = ["uniform", "epsilon-greedy", "ucb1", "thompson", "hierarchical-thompson", "contextual"]
+POLICIES = ["uniform", "epsilon-greedy", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"]
+BLEND_ONLY = {"curve-thompson"}  # policies that choose among the blend levels only
 
 
 def main():
@@ -44,13 +45,15 @@ def main():
             for policy in args.policies.split(","):
                 with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
                     run = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", timing.name, binary, "compare", "--preset", preset,
-                                          "--days", str(days), "--policies", policy, "--recommender", recommender, "--json", "--quiet"],
+                                          "--days", str(days), "--policies", policy, "--recommender", recommender, "--json", "--quiet"]
+                                         + (["--arms", "blend"] if policy in BLEND_ONLY else []),
                                          capture_output=True, text=True)
                     if run.returncode != 0:
                         sys.exit(f"{preset} {recommender} {policy}: exit {run.returncode}\n{run.stderr}")
                     wall, rss = timing.read().split()[-2:]
                 sessions = json.loads(run.stdout)[0]["sessions"]["mean"]
-                print(f"| {preset} | {days} | {recommender} | {policy} | {sessions:,.0f} | {float(wall):.1f} | {int(rss) / 1024:.0f} | "
+                name = f"{policy} (blend)" if policy in BLEND_ONLY else policy
+                print(f"| {preset} | {days} | {recommender} | {name} | {sessions:,.0f} | {float(wall):.1f} | {int(rss) / 1024:.0f} | "
                       f"{sessions / float(wall):,.0f} |", flush=True)
 
 

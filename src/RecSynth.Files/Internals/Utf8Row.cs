@@ -105,9 +105,33 @@ internal ref struct Utf8Row(Span<byte> buffer)
     /// <summary>The shortest text that reads back as the same double (e.g. 0.5, 0.2, 1).</summary>
     public void Shortest(double value)
     {
+        // A column of these (a propensity) mostly repeats the previous row's value: its text is kept per thread.
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        var last = t_shortest ??= new byte[32];
+        if (t_shortestLength > 0 && bits == t_shortestBits)
+        {
+            Raw(last.AsSpan(0, t_shortestLength));
+            return;
+        }
+
         value.TryFormat(_buffer[_position..], out int written, "R", System.Globalization.CultureInfo.InvariantCulture);
+        if (written <= last.Length)
+        {
+            _buffer.Slice(_position, written).CopyTo(last);
+            (t_shortestBits, t_shortestLength) = (bits, written);
+        }
+
         _position += written;
     }
+
+    [ThreadStatic]
+    private static byte[]? t_shortest;
+
+    [ThreadStatic]
+    private static int t_shortestLength;
+
+    [ThreadStatic]
+    private static long t_shortestBits;
 
     /// <summary>Unix seconds as RFC 3339 UTC: 2023-05-03T13:06:52Z.</summary>
     public void Timestamp(long unixSeconds)
@@ -145,6 +169,38 @@ internal static class Rfc3339
             days--;
         }
 
+        destination = destination[..Length];
+        // Rows come in time order: the date part is mostly the previous row's (kept per thread).
+        var last = t_date ??= new byte[10];
+        if (days != t_day || t_dayLength == 0)
+        {
+            WriteDate(days, last);
+            (t_day, t_dayLength) = (days, 10);
+        }
+
+        last.CopyTo(destination);
+        destination[10] = (byte)'T';
+        Two(secondOfDay / 3_600, destination[11..]);
+        destination[13] = (byte)':';
+        Two(secondOfDay / 60 % 60, destination[14..]);
+        destination[16] = (byte)':';
+        Two(secondOfDay % 60, destination[17..]);
+        destination[19] = (byte)'Z';
+        return Length;
+    }
+
+    [ThreadStatic]
+    private static byte[]? t_date;
+
+    [ThreadStatic]
+    private static long t_day;
+
+    [ThreadStatic]
+    private static int t_dayLength;
+
+    /// <summary>yyyy-MM-dd of a day since 1970-01-01 (years 0001–9999).</summary>
+    private static void WriteDate(long days, Span<byte> destination)
+    {
         // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian).
         long z = days + 719_468;
         long era = (z >= 0 ? z : z - 146_096) / 146_097;
@@ -157,23 +213,14 @@ internal static class Rfc3339
         long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
         if (year is < 1 or > 9999)
         {
-            throw new ArgumentOutOfRangeException(nameof(unixSeconds), unixSeconds, "timestamps must fall in the years 0001-9999");
+            throw new ArgumentOutOfRangeException(nameof(days), days, "timestamps must fall in the years 0001-9999");
         }
 
-        destination = destination[..Length];
         Utf8Row.Digits((ulong)year, destination, 4);
         destination[4] = (byte)'-';
         Two(month, destination[5..]);
         destination[7] = (byte)'-';
         Two(day, destination[8..]);
-        destination[10] = (byte)'T';
-        Two(secondOfDay / 3_600, destination[11..]);
-        destination[13] = (byte)':';
-        Two(secondOfDay / 60 % 60, destination[14..]);
-        destination[16] = (byte)':';
-        Two(secondOfDay % 60, destination[17..]);
-        destination[19] = (byte)'Z';
-        return Length;
     }
 
     public static string Format(long unixSeconds)

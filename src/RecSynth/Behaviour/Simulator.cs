@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
 using RecSynth.Internals;
@@ -21,6 +23,8 @@ internal sealed class Simulator
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
     private readonly long[] _listedAt; // per item, packed for the masks of the sources
+    private readonly long[] _popularListedAt; // per slot of CF's popular list
+    private readonly int[] _popularSlot; // per item: its slot in CF's popular list, or -1
     private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
     private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
 
@@ -45,6 +49,13 @@ internal sealed class Simulator
         float[] conditionAppeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
+        _popularListedAt = [.. Cf.Popular.Items.Select(i => _listedAt[i])];
+        _popularSlot = new int[world.Items.Length];
+        _popularSlot.AsSpan().Fill(-1);
+        for (int j = 0; j < Cf.Popular.Items.Length; j++)
+        {
+            _popularSlot[Cf.Popular.Items[j]] = j;
+        }
 
         // The parts of interest and purchase that depend on the product and one of the user's three-level attributes,
         // computed once per product rather than once per slate position.
@@ -164,34 +175,94 @@ internal sealed class Simulator
         }
 
         bool warm = state.Positives >= _options.Cf.WarmUpPositives;
-        var (items, scores) = Learned is { } model
-            ? (warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular)
-            : warm ? state.Cf ??= Cf.Candidates(user.Index) : Cf.Popular;
-        scratch.CfFromState = Learned is null && warm;
-        if (scratch.CfFromState && state.CfInterest is null)
+        long listedBy = now - _options.Cf.ColdStartDays * Day;
+        int[] items;
+        float[] scores;
+        Span<ulong> skip;
+        if (Learned is { } model)
         {
-            state.CfInterest = new float[items.Length];
-            state.CfInterest.AsSpan().Fill(float.NaN);
+            (items, scores) = warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular;
+            skip = scratch.Skip(items.Length);
+            for (int j = 0; j < items.Length; j++)
+            {
+                int item = items[j];
+                if (_listedAt[item] > listedBy || scratch.Excluded[item] == scratch.Session)
+                {
+                    skip[j >> 6] |= 1UL << j;
+                }
+            }
+        }
+        else if (warm)
+        {
+            if (state.Cf is null)
+            {
+                (items, scores) = Cf.Candidates(user.Index);
+                state.Cf = new CfCandidates(items, scores, state.Bought);
+            }
+
+            (items, scores) = (state.Cf.Items, state.Cf.Scores);
+            skip = scratch.Skip(items.Length);
+            state.Cf.Skipped(listedBy, _listedAt, skip);
+            scratch.CfFromState = true;
+        }
+        else
+        {
+            (items, scores) = Cf.Popular;
+            skip = scratch.Skip(items.Length);
+            for (int j = 0; j < items.Length; j++)
+            {
+                if (_popularListedAt[j] > listedBy)
+                {
+                    skip[j >> 6] |= 1UL << j;
+                }
+            }
+
+            foreach (int item in state.Bought)
+            {
+                if (_popularSlot[item] is int j and >= 0)
+                {
+                    skip[j >> 6] |= 1UL << j;
+                }
+            }
         }
 
         var noise = scratch.Noise(items.Length);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
-        long listedBy = now - _options.Cf.ColdStartDays * Day;
         float sigma = Learned is null ? (float)_options.Cf.Noise : 0; // a learned model's errors are its own noise
-        var top = scratch.Top.Reset();
-        for (int j = 0; j < items.Length; j++)
+        var noisy = scratch.Scores(items.Length);
+        Noisy(scores, noise, sigma, noisy);
+        for (int w = 0; w < skip.Length; w++)
         {
-            int item = items[j];
-            if (_listedAt[item] > listedBy || scratch.Excluded[item] == scratch.Session)
+            for (ulong bits = skip[w]; bits != 0; bits &= bits - 1)
             {
-                continue;
+                noisy[(w << 6) | BitOperations.TrailingZeroCount(bits)] = float.NegativeInfinity;
             }
-
-            scratch.CfSlot[item] = j;
-            top.Offer(item, scores[j] + sigma * noise[j]);
         }
 
-        return top.CopyTo(scratch.CfList);
+        var top = scratch.Top.Reset();
+        top.OfferAll(noisy, items);
+        return top.CopyTo(scratch.CfList, scratch.CfSlots);
+    }
+
+    /// <summary>
+    /// noisy = scores + sigma × noise, the same bits as the scalar expression, and −∞ beyond the scores (the length of
+    /// <paramref name="noisy"/> is a multiple of 16).
+    /// </summary>
+    private static void Noisy(ReadOnlySpan<float> scores, ReadOnlySpan<float> noise, float sigma, Span<float> noisy)
+    {
+        int j = 0;
+        var scale = Vector256.Create(sigma);
+        for (; j + 8 <= scores.Length; j += 8)
+        {
+            (Vector256.Create(scores[j..]) + scale * Vector256.Create(noise[j..])).CopyTo(noisy[j..]);
+        }
+
+        for (; j < scores.Length; j++)
+        {
+            noisy[j] = scores[j] + sigma * noise[j];
+        }
+
+        noisy[j..].Fill(float.NegativeInfinity);
     }
 
     /// <summary>The image source's top K: similarity to the recent positives (or the visual taste), with per-session noise.</summary>
@@ -344,9 +415,9 @@ internal sealed class Simulator
             scratch.LocalItems[n] = item;
             // A warm user's CF candidates come back session after session: their interest is computed once.
             float interest;
-            if (scratch.CfFromState && j < cfCount && state.CfInterest is { } cache)
+            if (scratch.CfFromState && j < cfCount && state.Cf is { Interest: var cache })
             {
-                int slot = scratch.CfSlot[item];
+                int slot = scratch.CfSlots[j];
                 interest = cache[slot];
                 if (float.IsNaN(interest))
                 {
@@ -521,13 +592,14 @@ internal sealed class Simulator
     internal sealed class Scratch
     {
         private float[] _noise = new float[256];
+        private float[] _scores = new float[256];
+        private ulong[] _skip = new ulong[2];
         private int _stamp;
 
         public Scratch(int items, int slateSize, int maxCandidates)
         {
             Stamps = new int[items];
             Slot = new int[items];
-            CfSlot = new int[items];
             Excluded = new int[items];
             Local = new int[items];
             LocalWidth = 2 * slateSize;
@@ -540,6 +612,7 @@ internal sealed class Simulator
             Candidates = new int[maxCandidates];
             CandidateScores = new float[maxCandidates];
             CfList = new int[slateSize];
+            CfSlots = new int[slateSize];
             ImageList = new int[slateSize];
             Slate = new int[slateSize];
             Sources = new RecType[slateSize];
@@ -552,8 +625,6 @@ internal sealed class Simulator
 
         public int[] Slot { get; }
 
-        /// <summary>Per product: its position in the CF candidate list of the session (valid for the products of CfList).</summary>
-        public int[] CfSlot { get; }
 
         /// <summary>Whether this session's CF list came from the user's own candidates (whose interest the user state caches).</summary>
         public bool CfFromState { get; set; }
@@ -563,6 +634,9 @@ internal sealed class Simulator
         public float[] CandidateScores { get; }
 
         public int[] CfList { get; }
+
+        /// <summary>Where each product of <see cref="CfList"/> is in the candidate list it came from.</summary>
+        public int[] CfSlots { get; }
 
         public int[] ImageList { get; }
 
@@ -606,16 +680,35 @@ internal sealed class Simulator
             }
         }
 
-        /// <summary>A buffer of at least <paramref name="count"/> floats, a multiple of 16 long.</summary>
-        public Span<float> Noise(int count)
+        /// <summary>A bit per candidate, all clear: the candidates a session must skip.</summary>
+        public Span<ulong> Skip(int candidates)
         {
-            int length = Math.Max(16, (count + 15) / 16 * 16);
-            if (_noise.Length < length)
+            int words = (candidates + 63) / 64;
+            if (_skip.Length < words)
             {
-                _noise = new float[length];
+                _skip = new ulong[words];
             }
 
-            return _noise.AsSpan(0, length);
+            var skip = _skip.AsSpan(0, words);
+            skip.Clear();
+            return skip;
+        }
+
+        /// <summary>A buffer of at least <paramref name="count"/> floats, a multiple of 16 long.</summary>
+        public Span<float> Noise(int count) => Buffer(ref _noise, count);
+
+        /// <summary>A second such buffer, for the noisy scores.</summary>
+        public Span<float> Scores(int count) => Buffer(ref _scores, count);
+
+        private static Span<float> Buffer(ref float[] buffer, int count)
+        {
+            int length = Math.Max(16, (count + 15) / 16 * 16);
+            if (buffer.Length < length)
+            {
+                buffer = new float[length];
+            }
+
+            return buffer.AsSpan(0, length);
         }
     }
 }

@@ -120,10 +120,11 @@ internal sealed class Simulator
             ulong imageKey = random.NextUInt64();
             bool truthWanted = truth is not null && random.NextDouble() < TruthShare(person);
             scratch.Exclude(state);
+            scratch.CfInterest = null;
             int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
             int imageCount = arm.Blend > 0 || truthWanted ? ImageList(person, state, start, imageKey, scratch) : 0;
             double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
-            Describe(person, state, cfCount, imageCount, scratch);
+            Describe(cfCount, imageCount, scratch);
             if (truth is not null && truthWanted)
             {
                 truth.CountSession(user);
@@ -156,7 +157,6 @@ internal sealed class Simulator
     /// <summary>CF's top K for this session: the user's candidates (or the popular items) with per-session noise.</summary>
     private int CfList(in User user, UserState state, long now, ulong key, Scratch scratch)
     {
-        scratch.CfFromState = false;
         if (External is { } service)
         {
             // The service's list, best first, as it came: no noise of ours, only what must never be shown.
@@ -203,7 +203,7 @@ internal sealed class Simulator
             (items, scores) = (state.Cf.Items, state.Cf.Scores);
             skip = scratch.Skip(items.Length);
             state.Cf.Skipped(listedBy, _listedAt, skip);
-            scratch.CfFromState = true;
+            scratch.CfInterest = state.Cf.Interest;
         }
         else
         {
@@ -334,24 +334,25 @@ internal sealed class Simulator
         int k = _options.SlateSize;
         int images = (int)Math.Round(blend * k, MidpointRounding.AwayFromZero);
         int ci = 0, ii = 0, size = 0;
+        var shown = scratch.Shown(cfCount + imageCount);
         for (int p = 0; p < k; p++)
         {
             bool image = Spread(p + 1, images, k) > Spread(p, images, k);
-            int item = image ? Next(scratch.ImageList, imageCount, ref ii, scratch, size) : Next(scratch.CfList, cfCount, ref ci, scratch, size);
+            int local = image ? Next(scratch.ImageLocal, imageCount, ref ii, shown) : Next(scratch.CfLocal, cfCount, ref ci, shown);
             bool fromImage = image;
-            if (item < 0)
+            if (local < 0)
             {
-                item = image ? Next(scratch.CfList, cfCount, ref ci, scratch, size) : Next(scratch.ImageList, imageCount, ref ii, scratch, size);
+                local = image ? Next(scratch.CfLocal, cfCount, ref ci, shown) : Next(scratch.ImageLocal, imageCount, ref ii, shown);
                 fromImage = !image;
             }
 
-            if (item < 0)
+            if (local < 0)
             {
                 break;
             }
 
-            scratch.Slate[size] = item;
-            scratch.SlateLocal[size] = scratch.Local[item];
+            scratch.Slate[size] = scratch.LocalItems[local];
+            scratch.SlateLocal[size] = local;
             scratch.Sources[size] = fromImage ? RecType.Image : RecType.Cf;
             size++;
         }
@@ -362,14 +363,16 @@ internal sealed class Simulator
     /// <summary>ceil(p · n / k): spreads n of k positions evenly, the first at the top (a blend leads with its image).</summary>
     private static int Spread(int p, int n, int k) => (p * n + k - 1) / k;
 
-    private static int Next(int[] list, int count, ref int at, Scratch scratch, int size)
+    /// <summary>The next product of a list (by local index) not on the slate yet, now marked shown; −1: none left.</summary>
+    private static int Next(int[] list, int count, ref int at, Span<bool> shown)
     {
         while (at < count)
         {
-            int item = list[at++];
-            if (Array.IndexOf(scratch.Slate, item, 0, size) < 0)
+            int local = list[at++];
+            if (!shown[local])
             {
-                return item;
+                shown[local] = true;
+                return local;
             }
         }
 
@@ -379,15 +382,17 @@ internal sealed class Simulator
     /// <summary>Interest of the user in a product: matches of style preferences, hidden taste, popularity, price and condition.</summary>
     private float Interest(in User user, int itemIndex)
     {
-        ref readonly var item = ref _world.Items[itemIndex];
+        ulong attributes = _world.Attributes[itemIndex];
+        int color = (byte)(attributes >> 16), pattern = (byte)(attributes >> 24), material = (byte)(attributes >> 32);
+        int brand = (byte)(attributes >> 40), style = (byte)(attributes >> 48);
         var r = _response;
         int n = _world.Items.Length;
         double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
-            + (((user.ColorMask >> item.Color) & 1) != 0 ? r.Color : 0)
-            + (((user.PatternMask >> item.Pattern) & 1) != 0 ? r.Pattern : 0)
-            + (((user.MaterialMask >> item.Material) & 1) != 0 ? r.Material : 0)
-            + (((user.BrandMask >> item.Brand) & 1) != 0 ? r.Brand : 0)
-            + (item.Style == user.PrimaryStyle ? r.Style : 0)
+            + (((user.ColorMask >> color) & 1) != 0 ? r.Color : 0)
+            + (((user.PatternMask >> pattern) & 1) != 0 ? r.Pattern : 0)
+            + (((user.MaterialMask >> material) & 1) != 0 ? r.Material : 0)
+            + (((user.BrandMask >> brand) & 1) != 0 ? r.Brand : 0)
+            + (style == user.PrimaryStyle ? r.Style : 0)
             + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex));
         return 1 / (1 + MathF.Exp(-(float)logit));
     }
@@ -395,80 +400,89 @@ internal sealed class Simulator
     private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
 
     /// <summary>
-    /// What every slate of this session needs about its candidate products, computed once: interest, like and purchase
-    /// probabilities, and their pairwise similarities (for satiation).
+    /// Gives the session's candidate products (both lists, deduplicated) local indices. What the slates need about
+    /// them (interest, like and purchase probabilities) is computed when a slate first needs it: a session that does
+    /// not sample the ground truth examines three or four positions of one slate.
     /// </summary>
-    private void Describe(in User user, UserState state, int cfCount, int imageCount, Scratch scratch)
+    private void Describe(int cfCount, int imageCount, Scratch scratch)
     {
         int n = 0;
         int stamp = scratch.NextStamp();
         for (int j = 0; j < cfCount + imageCount; j++)
         {
-            int item = j < cfCount ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
+            bool cf = j < cfCount;
+            int item = cf ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
+            int local;
             if (scratch.Stamps[item] == stamp)
             {
-                continue;
-            }
-
-            scratch.Stamps[item] = stamp;
-            scratch.Local[item] = n;
-            scratch.LocalItems[n] = item;
-            // A warm user's CF candidates come back session after session: their interest is computed once.
-            float interest;
-            if (scratch.CfFromState && j < cfCount && state.Cf is { Interest: var cache })
-            {
-                int slot = scratch.CfSlots[j];
-                interest = cache[slot];
-                if (float.IsNaN(interest))
-                {
-                    cache[slot] = interest = Interest(user, item);
-                }
+                local = scratch.Local[item];
             }
             else
             {
-                interest = Interest(user, item);
+                local = n++;
+                scratch.Stamps[item] = stamp;
+                scratch.Local[item] = local;
+                scratch.LocalItems[local] = item;
+                scratch.LocalAttributes[local] = _world.Attributes[item];
+                scratch.LocalCfSlot[local] = cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1;
+                scratch.LocalInterest[local] = float.NaN;
             }
 
-            scratch.LocalInterest[n] = interest;
-            scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
-            scratch.LocalPurchase[n] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
-            n++;
-        }
-
-        // Similarities are computed when a slate first needs them (most sessions need a tenth of the pairs).
-        int width = scratch.LocalWidth;
-        for (int a = 0; a < n; a++)
-        {
-            scratch.LocalSimilarity.AsSpan(a * width, n).Fill(float.NaN);
+            if (cf)
+            {
+                scratch.CfLocal[j] = local;
+            }
+            else
+            {
+                scratch.ImageLocal[j - cfCount] = local;
+            }
         }
     }
 
-    private float Similarity(int a, int b, Scratch scratch)
+    /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
+    private float LocalInterest(in User user, int local, Scratch scratch)
     {
-        int width = scratch.LocalWidth;
-        float similarity = scratch.LocalSimilarity[a * width + b];
-        if (float.IsNaN(similarity))
+        float interest = scratch.LocalInterest[local];
+        if (!float.IsNaN(interest))
         {
-            similarity = _world.Similarity(_world.Items[scratch.LocalItems[a]], _world.Items[scratch.LocalItems[b]]);
-            scratch.LocalSimilarity[a * width + b] = similarity;
-            scratch.LocalSimilarity[b * width + a] = similarity;
+            return interest;
         }
 
-        return similarity;
+        // A warm user's CF candidates come back session after session: their interest is computed once.
+        int item = scratch.LocalItems[local];
+        int slot = scratch.LocalCfSlot[local];
+        if (slot >= 0 && scratch.CfInterest is { } cache)
+        {
+            interest = cache[slot];
+            if (float.IsNaN(interest))
+            {
+                cache[slot] = interest = Interest(user, item);
+            }
+        }
+        else
+        {
+            interest = Interest(user, item);
+        }
+
+        scratch.LocalInterest[local] = interest;
+        scratch.LocalLike[local] = (float)Math.Min(1, _response.LikeScale * interest);
+        scratch.LocalPurchase[local] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
+        return interest;
     }
 
     /// <summary>The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty).</summary>
-    private double ViewBase(int p, Scratch scratch)
+    private double ViewBase(in User user, int p, Scratch scratch)
     {
         int local = scratch.SlateLocal[p];
+        ulong attributes = scratch.LocalAttributes[local];
         float saturation = 0;
         for (int q = 0; q < p; q++)
         {
-            saturation = Math.Max(saturation, Similarity(local, scratch.SlateLocal[q], scratch));
+            saturation = Math.Max(saturation, _world.Similarity(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]]));
         }
 
         double penalty = Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
-        return _response.ViewScale * scratch.LocalInterest[local] * (1 - _response.Satiation * penalty);
+        return _response.ViewScale * LocalInterest(user, local, scratch) * (1 - _response.Satiation * penalty);
     }
 
     /// <summary>
@@ -481,7 +495,7 @@ internal sealed class Simulator
         double expected = 0, none = 1;
         for (int p = 0; p < size; p++)
         {
-            double a = ViewBase(p, scratch);
+            double a = ViewBase(user, p, scratch);
             double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
             double view = ExpectedClipped(a, low, low + (1 - consistency));
             int local = scratch.SlateLocal[p];
@@ -537,7 +551,7 @@ internal sealed class Simulator
             }
 
             clock += 3 + Exponential(ref random, r.DwellSeconds);
-            double a = ViewBase(p, scratch);
+            double a = ViewBase(user, p, scratch);
             int local = scratch.SlateLocal[p];
             double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();
             if (!random.NextBernoulli(Math.Min(1, a * multiplier)))
@@ -594,6 +608,7 @@ internal sealed class Simulator
         private float[] _noise = new float[256];
         private float[] _scores = new float[256];
         private ulong[] _skip = new ulong[2];
+        private readonly bool[] _shown;
         private int _stamp;
 
         public Scratch(int items, int slateSize, int maxCandidates)
@@ -607,7 +622,11 @@ internal sealed class Simulator
             LocalInterest = new float[LocalWidth];
             LocalLike = new float[LocalWidth];
             LocalPurchase = new float[LocalWidth];
-            LocalSimilarity = new float[LocalWidth * LocalWidth];
+            LocalAttributes = new ulong[LocalWidth];
+            LocalCfSlot = new int[LocalWidth];
+            _shown = new bool[LocalWidth];
+            CfLocal = new int[slateSize];
+            ImageLocal = new int[slateSize];
             SlateLocal = new int[slateSize];
             Candidates = new int[maxCandidates];
             CandidateScores = new float[maxCandidates];
@@ -625,9 +644,6 @@ internal sealed class Simulator
 
         public int[] Slot { get; }
 
-
-        /// <summary>Whether this session's CF list came from the user's own candidates (whose interest the user state caches).</summary>
-        public bool CfFromState { get; set; }
 
         public int[] Candidates { get; }
 
@@ -666,7 +682,28 @@ internal sealed class Simulator
 
         public float[] LocalPurchase { get; }
 
-        public float[] LocalSimilarity { get; } // [LocalWidth, LocalWidth]
+        /// <summary>Per local product: its <see cref="World.Attributes"/>, for satiation.</summary>
+        public ulong[] LocalAttributes { get; }
+
+        /// <summary>Per local product: its slot in the user's CF candidates (whose interest the user state caches), or −1.</summary>
+        public int[] LocalCfSlot { get; }
+
+        /// <summary>The user state's interest cache for this session's CF candidates, if the CF list came from them.</summary>
+        public float[]? CfInterest { get; set; }
+
+        /// <summary>The local index of each product of <see cref="CfList"/>.</summary>
+        public int[] CfLocal { get; }
+
+        /// <summary>The local index of each product of <see cref="ImageList"/>.</summary>
+        public int[] ImageLocal { get; }
+
+        /// <summary>Per local product, whether the slate being assembled shows it already; cleared.</summary>
+        public Span<bool> Shown(int locals)
+        {
+            var shown = _shown.AsSpan(0, locals);
+            shown.Clear();
+            return shown;
+        }
 
         public int[] SlateLocal { get; }
 

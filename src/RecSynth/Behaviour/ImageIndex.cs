@@ -86,6 +86,66 @@ internal sealed class ImageIndex
         return best.Sorted();
     }
 
+    /// <summary>
+    /// What <see cref="Search"/> answers for every product (its own embedding as the query, itself left out), for all
+    /// products at once: the queries of one leaf probe much the same leaves, so each probed leaf is read once for all
+    /// of them while it is in cache, instead of once per query. Each query's candidates and dot products are those of
+    /// <see cref="Search"/>, so the lists are the same.
+    /// </summary>
+    public (int[] Items, float[] Similarities)[] SearchAll(int count, ParallelOptions parallel)
+    {
+        var results = new (int[] Items, float[] Similarities)[_orderedItems.Length];
+        int[] keys = [.. _coarse.SelectMany((cell, c) => Enumerable.Range(0, cell.Leaves.Length).Select(l => c << 16 | l))];
+        Parallel.For(0, keys.Length, parallel, k =>
+        {
+            var group = _coarse[keys[k] >> 16];
+            int leaf = keys[k] & 0xFFFF;
+            int first = group.Starts[leaf], members = group.Starts[leaf + 1] - first;
+            var best = new TopK[members];
+            var queriesByLeaf = new SortedDictionary<int, List<int>>(); // probed leaf key → the members that probe it
+            for (int m = 0; m < members; m++)
+            {
+                best[m] = new TopK(count);
+                foreach (int key in Probe(Ordered(first + m)))
+                {
+                    if (!queriesByLeaf.TryGetValue(key, out var queries))
+                    {
+                        queriesByLeaf[key] = queries = [];
+                    }
+
+                    queries.Add(m);
+                }
+            }
+
+            foreach (var (key, queries) in queriesByLeaf)
+            {
+                var cell = _coarse[key >> 16];
+                int probed = key & 0xFFFF;
+                for (int position = cell.Starts[probed]; position < cell.Starts[probed + 1]; position++)
+                {
+                    int item = _orderedItems[position];
+                    var row = Ordered(position);
+                    foreach (int m in queries)
+                    {
+                        if (item != _orderedItems[first + m])
+                        {
+                            best[m].Offer(item, VectorMath.Dot(Row(_orderedItems[first + m]), row));
+                        }
+                    }
+                }
+            }
+
+            for (int m = 0; m < members; m++)
+            {
+                results[_orderedItems[first + m]] = best[m].Sorted();
+            }
+        });
+
+        return results;
+    }
+
+    private ReadOnlySpan<float> Ordered(int position) => _ordered.AsSpan(position * _d, _d);
+
     /// <summary>The leaves to search for a query: the best leaves of the best few coarse cells (keys: coarse &lt;&lt; 16 | leaf).</summary>
     private int[] Probe(ReadOnlySpan<float> query)
     {

@@ -270,13 +270,19 @@ internal sealed class Simulator
     {
         int anchors = Math.Min(state.AnchorCount, _options.Image.Anchors);
         int stamp = scratch.NextStamp();
-        int count = 0;
+        int session = scratch.Session;
+        int[] excluded = scratch.Excluded, stamps = scratch.Stamps, slots = scratch.Slot, candidates = scratch.Candidates;
+        float[] scores = scratch.CandidateScores;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
-            scratch.Excluded[anchor] = scratch.Session; // never recommend an anchor back
+            excluded[anchor] = session; // never recommend an anchor back
         }
 
+        // Candidates in order of first appearance, each with its best weighted similarity. Without branches on whether
+        // a product was seen: the next free slot's score is kept at −∞, so that a new product takes max(−∞, score).
+        int count = 0;
+        scores[0] = float.NegativeInfinity;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
@@ -285,36 +291,29 @@ internal sealed class Simulator
             for (int j = 0; j < neighbours.Length; j++)
             {
                 int item = neighbours[j];
-                if (scratch.Excluded[item] == scratch.Session || _listedAt[item] > now)
+                if (excluded[item] == session || _listedAt[item] > now)
                 {
                     continue;
                 }
 
-                float score = similarities[j] * weight;
-                if (scratch.Stamps[item] == stamp)
-                {
-                    int at = scratch.Slot[item];
-                    scratch.CandidateScores[at] = Math.Max(scratch.CandidateScores[at], score);
-                    continue;
-                }
-
-                scratch.Stamps[item] = stamp;
-                scratch.Slot[item] = count;
-                scratch.Candidates[count] = item;
-                scratch.CandidateScores[count] = score;
-                count++;
+                int fresh = stamps[item] != stamp ? 1 : 0;
+                int previous = slots[item];
+                int at = fresh != 0 ? count : previous;
+                candidates[at] = item;
+                scores[at] = Math.Max(scores[at], similarities[j] * weight);
+                stamps[item] = stamp;
+                slots[item] = at;
+                count += fresh;
+                scores[count] = float.NegativeInfinity;
             }
         }
 
         var noise = scratch.Noise(count);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
-        float sigma = (float)Image.Noise;
+        var noisy = scratch.Scores(count);
+        Noisy(scores.AsSpan(0, count), noise, (float)Image.Noise, noisy);
         var top = scratch.Top.Reset();
-        for (int j = 0; j < count; j++)
-        {
-            top.Offer(scratch.Candidates[j], scratch.CandidateScores[j] + sigma * noise[j]);
-        }
-
+        top.OfferAll(noisy, candidates.AsSpan(0, count));
         return top.CopyTo(scratch.ImageList);
     }
 
@@ -629,7 +628,7 @@ internal sealed class Simulator
             ImageLocal = new int[slateSize];
             SlateLocal = new int[slateSize];
             Candidates = new int[maxCandidates];
-            CandidateScores = new float[maxCandidates];
+            CandidateScores = new float[maxCandidates + 1];
             CfList = new int[slateSize];
             CfSlots = new int[slateSize];
             ImageList = new int[slateSize];

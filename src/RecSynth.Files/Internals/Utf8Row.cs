@@ -120,28 +120,17 @@ internal ref struct Utf8Row(Span<byte> buffer)
     /// <summary>Writes <paramref name="value"/> in decimal, zero-padded to at least <paramref name="minimumWidth"/> digits.</summary>
     internal static int Digits(ulong value, Span<byte> destination, int minimumWidth)
     {
-        Span<byte> scratch = stackalloc byte[20];
-        int n = 0;
-        do
+        // The runtime's UTF-8 formatter writes two digits at a time; zero padding, when needed, moves them right.
+        value.TryFormat(destination, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+        if (written >= minimumWidth)
         {
-            ulong quotient = value / 10;
-            scratch[n++] = (byte)('0' + (value - quotient * 10));
-            value = quotient;
-        }
-        while (value != 0);
-
-        int width = Math.Max(n, minimumWidth);
-        for (int i = 0; i < width - n; i++)
-        {
-            destination[i] = (byte)'0';
+            return written;
         }
 
-        for (int i = 0; i < n; i++)
-        {
-            destination[width - 1 - i] = scratch[i];
-        }
-
-        return width;
+        int padding = minimumWidth - written;
+        destination[..written].CopyTo(destination[padding..]);
+        destination[..padding].Fill((byte)'0');
+        return minimumWidth;
     }
 }
 

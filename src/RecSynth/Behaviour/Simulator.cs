@@ -477,7 +477,8 @@ internal sealed class Simulator
         float saturation = 0;
         for (int q = 0; q < p; q++)
         {
-            saturation = Math.Max(saturation, _world.Similarity(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]]));
+            float similarity = _world.Similarity(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]]);
+            saturation = similarity > saturation ? similarity : saturation; // Math.Max without its NaN and signed-zero cases, which cannot occur
         }
 
         double penalty = Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);

@@ -146,6 +146,7 @@ internal sealed class World
     /// <see cref="Similarity(in Item, in Item)"/> from two products' <see cref="Attributes"/>: the bytes that are equal
     /// give a 6-bit match, whose similarity is in a table. Same value, no branches.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float Similarity(ulong a, ulong b)
     {
         ulong differ = (a ^ b) & SimilarityBytes;

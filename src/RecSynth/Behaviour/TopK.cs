@@ -13,6 +13,9 @@ internal sealed class TopK(int k)
     private readonly float[] _scores = new float[Math.Max(1, k)];
     private readonly int[] _tags = new int[Math.Max(1, k)];
     private int _count;
+    private float[] _pendingScores = [];
+    private int[] _pendingIndices = [];
+    private int[] _pendingTags = [];
 
     public int Count => _count;
 
@@ -74,7 +77,8 @@ internal sealed class TopK(int k)
     /// Offers every entry of <paramref name="scores"/> whose score is finite, with its position as the tag: the same
     /// list as offering them one by one, faster. The scores' length is a multiple of 16 (pad with −∞). The 16 groups
     /// of every other 8 scores have maxima; the k-th largest of them, t, has at least k scores at or above it, so the
-    /// k best are all at or above t, and only those scores are offered. A skipped candidate scores −∞.
+    /// k best are all at or above t, and only those scores are offered. A skipped candidate scores −∞. The indices
+    /// are distinct (from each other and from those already in the list).
     /// </summary>
     public void OfferAll(ReadOnlySpan<float> scores, ReadOnlySpan<int> indices)
     {
@@ -112,17 +116,73 @@ internal sealed class TopK(int k)
             second = Vector256.Shuffle(second, rotate);
         }
 
-        var bar = threshold;
+        // The entries at or above the threshold (and those already in the list) go to a pending list, which is ranked.
+        int pending = _count;
+        Reserve(_count + scores.Length + 8);
+        _count = 0;
         var infinity = Vector256.Create(float.NegativeInfinity);
         for (int j = 0; j < scores.Length; j += 8)
         {
             var block = Vector256.Create(scores[j..]);
-            for (uint offered = (Vector256.GreaterThanOrEqual(block, bar) & ~Vector256.Equals(block, infinity)).ExtractMostSignificantBits(); offered != 0; offered &= offered - 1)
+            for (uint offered = (Vector256.GreaterThanOrEqual(block, threshold) & ~Vector256.Equals(block, infinity)).ExtractMostSignificantBits(); offered != 0; offered &= offered - 1)
             {
                 int at = j + BitOperations.TrailingZeroCount(offered);
-                Offer(indices[at], scores[at], at);
+                _pendingScores[pending] = scores[at];
+                _pendingIndices[pending] = indices[at];
+                _pendingTags[pending] = at;
+                pending++;
             }
         }
+
+        Rank(pending);
+    }
+
+    /// <summary>
+    /// Makes the list the best k of the pending entries: each entry's place is the number of entries better than it,
+    /// counted eight at a time, which needs no branch on the scores (an insertion's branches are hard to predict).
+    /// </summary>
+    private void Rank(int pending)
+    {
+        int padded = (pending + 7) & ~7;
+        _pendingScores.AsSpan(pending, padded - pending).Fill(float.NegativeInfinity); // never better than an entry
+        _pendingIndices.AsSpan(pending, padded - pending).Fill(int.MaxValue);
+        for (int i = 0; i < pending; i++)
+        {
+            var score = Vector256.Create(_pendingScores[i]);
+            var index = Vector256.Create(_pendingIndices[i]);
+            int place = 0;
+            for (int j = 0; j < padded; j += 8)
+            {
+                var scores = Vector256.Create(_pendingScores.AsSpan(j));
+                var indices = Vector256.Create(_pendingIndices.AsSpan(j));
+                var better = Vector256.GreaterThan(scores, score) | (Vector256.Equals(scores, score) & Vector256.LessThan(indices, index).AsSingle());
+                place += BitOperations.PopCount(better.ExtractMostSignificantBits());
+            }
+
+            if (place < k)
+            {
+                _scores[place] = _pendingScores[i];
+                _indices[place] = _pendingIndices[i];
+                _tags[place] = _pendingTags[i];
+            }
+        }
+
+        _count = Math.Min(pending, k);
+    }
+
+    private void Reserve(int length)
+    {
+        if (_pendingScores.Length < length)
+        {
+            int size = Math.Max(length, 2 * _pendingScores.Length);
+            _pendingScores = new float[size];
+            _pendingIndices = new int[size];
+            _pendingTags = new int[size];
+        }
+
+        Array.Copy(_scores, _pendingScores, _count);
+        Array.Copy(_indices, _pendingIndices, _count);
+        Array.Copy(_tags, _pendingTags, _count);
     }
 
     /// <summary>The threshold raised to <paramref name="maximum"/> if at least k of the group maxima reach it.</summary>

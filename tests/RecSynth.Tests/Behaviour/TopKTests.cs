@@ -25,7 +25,16 @@ public sealed class TopKTests
                 scores[j] = skipped ? float.NegativeInfinity : random.Next(levels) / (float)levels - 0.5f;
             }
 
+            // A list may hold entries already (with indices of their own): those offered before.
             var plain = new TopK(k);
+            var fast = new TopK(k);
+            for (int j = 0; j < levels % 5; j++)
+            {
+                float score = random.Next(levels) / (float)levels - 0.5f;
+                plain.Offer(2_000_000 + j, score, -1 - j);
+                fast.Offer(2_000_000 + j, score, -1 - j);
+            }
+
             for (int j = 0; j < indices.Length; j++)
             {
                 if (float.IsFinite(scores[j]))
@@ -34,7 +43,6 @@ public sealed class TopKTests
                 }
             }
 
-            var fast = new TopK(k);
             fast.OfferAll(scores, indices);
             Assert.Equal(plain.Count, fast.Count);
             int[] expected = new int[k], expectedTags = new int[k], actual = new int[k], actualTags = new int[k];

@@ -63,6 +63,7 @@ internal sealed class BehaviourRun
 
         // Two sets of buffers: one is sorted and written while the other collects the next week.
         var buffers = new[] { new WeekBuffer(), new WeekBuffer() };
+        var sortScratch = new SortScratch(); // one week is sorted at a time
         long periodStart = _world.Options.Time.StartSeconds;
         int weeks = _simulator.Schedule.Weeks;
         Task sink = Task.CompletedTask;
@@ -135,7 +136,7 @@ internal sealed class BehaviourRun
                 // A thread of its own: on the thread pool, the sink's and the simulation's parallel loops would wait for
                 // the pool to grow.
                 sink = Task.Factory.StartNew(
-                    () => current.SortAndWrite(simulated, weekEnd, week), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    () => current.SortAndWrite(simulated, weekEnd, sortScratch, week), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
         }
         finally
@@ -174,10 +175,10 @@ internal sealed class BehaviourRun
             _sessionCount += output.Sessions.Count;
         }
 
-        public void SortAndWrite(int week, long weekEnd, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
+        public void SortAndWrite(int week, long weekEnd, SortScratch scratch, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
         {
-            _interactions.AsSpan(0, _interactionCount).Sort(new InteractionOrder());
-            _sessions.AsSpan(0, _sessionCount).Sort(new SessionOrder());
+            TimeOrder.Sort(_interactions.AsSpan(0, _interactionCount), ref scratch.Interactions, new InteractionOrder());
+            TimeOrder.Sort(_sessions.AsSpan(0, _sessionCount), ref scratch.Sessions, new SessionOrder());
             _cut = _interactionCount;
             while (_cut > 0 && _interactions[_cut - 1].Timestamp >= weekEnd)
             {
@@ -196,13 +197,24 @@ internal sealed class BehaviourRun
         }
     }
 
-    private readonly struct InteractionOrder : IComparer<InteractionRecord>
+    /// <summary>The radix sort's second array of each kind of record, shared by the two week buffers.</summary>
+    private sealed class SortScratch
     {
-        public int Compare(InteractionRecord x, InteractionRecord y) => InteractionRecord.Compare(x, y);
+        public InteractionRecord[] Interactions = [];
+        public SessionRecord[] Sessions = [];
     }
 
-    private readonly struct SessionOrder : IComparer<SessionRecord>
+    private readonly struct InteractionOrder : ITimeOrder<InteractionRecord>
+    {
+        public int Compare(InteractionRecord x, InteractionRecord y) => InteractionRecord.Compare(x, y);
+
+        public long Time(in InteractionRecord record) => record.Timestamp;
+    }
+
+    private readonly struct SessionOrder : ITimeOrder<SessionRecord>
     {
         public int Compare(SessionRecord x, SessionRecord y) => SessionRecord.Compare(x, y);
+
+        public long Time(in SessionRecord record) => record.StartedAt;
     }
 }

@@ -165,7 +165,7 @@ internal sealed class Simulator
             for (int j = 0; j < recommended.Count; j++)
             {
                 int item = recommended[j];
-                if ((uint)item < (uint)_listedAt.Length && _listedAt[item] <= now && scratch.Excluded[item] != scratch.Session)
+                if ((uint)item < (uint)_listedAt.Length && _listedAt[item] <= now && scratch.Marks[item].Excluded != scratch.Session)
                 {
                     topExternal.Offer(item, -j);
                 }
@@ -186,7 +186,7 @@ internal sealed class Simulator
             for (int j = 0; j < items.Length; j++)
             {
                 int item = items[j];
-                if (_listedAt[item] > listedBy || scratch.Excluded[item] == scratch.Session)
+                if (_listedAt[item] > listedBy || scratch.Marks[item].Excluded == scratch.Session)
                 {
                     skip[j >> 6] |= 1UL << j;
                 }
@@ -271,12 +271,13 @@ internal sealed class Simulator
         int anchors = Math.Min(state.AnchorCount, _options.Image.Anchors);
         int stamp = scratch.NextStamp();
         int session = scratch.Session;
-        int[] excluded = scratch.Excluded, stamps = scratch.Stamps, slots = scratch.Slot, candidates = scratch.Candidates;
+        var marks = scratch.Marks;
+        int[] candidates = scratch.Candidates;
         float[] scores = scratch.CandidateScores;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
-            excluded[anchor] = session; // never recommend an anchor back
+            marks[anchor].Excluded = session; // never recommend an anchor back
         }
 
         // Candidates in order of first appearance, each with its best weighted similarity. Without branches on whether
@@ -291,18 +292,19 @@ internal sealed class Simulator
             for (int j = 0; j < neighbours.Length; j++)
             {
                 int item = neighbours[j];
-                if (excluded[item] == session || _listedAt[item] > now)
+                ref var mark = ref marks[item];
+                if (mark.Excluded == session || _listedAt[item] > now)
                 {
                     continue;
                 }
 
-                int fresh = stamps[item] != stamp ? 1 : 0;
-                int previous = slots[item];
+                int fresh = mark.Stamp != stamp ? 1 : 0;
+                int previous = mark.Index;
                 int at = fresh != 0 ? count : previous;
                 candidates[at] = item;
                 scores[at] = Math.Max(scores[at], similarities[j] * weight);
-                stamps[item] = stamp;
-                slots[item] = at;
+                mark.Stamp = stamp;
+                mark.Index = at;
                 count += fresh;
                 scores[count] = float.NegativeInfinity;
             }
@@ -412,15 +414,16 @@ internal sealed class Simulator
             bool cf = j < cfCount;
             int item = cf ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
             int local;
-            if (scratch.Stamps[item] == stamp)
+            ref var mark = ref scratch.Marks[item];
+            if (mark.Stamp == stamp)
             {
-                local = scratch.Local[item];
+                local = mark.Index;
             }
             else
             {
                 local = n++;
-                scratch.Stamps[item] = stamp;
-                scratch.Local[item] = local;
+                mark.Stamp = stamp;
+                mark.Index = local;
                 scratch.LocalItems[local] = item;
                 scratch.LocalAttributes[local] = _world.Attributes[item];
                 scratch.LocalCfSlot[local] = cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1;
@@ -602,6 +605,20 @@ internal sealed class Simulator
         public List<SessionRecord> Sessions { get; } = [];
     }
 
+    /// <summary>What a session marks on a product.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 16)]
+    internal struct ItemMark
+    {
+        /// <summary>The session must not show the product (bought, or an anchor) when this equals <see cref="Scratch.Session"/>.</summary>
+        public int Excluded;
+
+        /// <summary>The stamp of the list being built that holds the product (see <see cref="Scratch.NextStamp"/>).</summary>
+        public int Stamp;
+
+        /// <summary>Where that list holds it.</summary>
+        public int Index;
+    }
+
     /// <summary>Per-worker working memory, reused from session to session.</summary>
     internal sealed class Scratch
     {
@@ -613,10 +630,7 @@ internal sealed class Simulator
 
         public Scratch(int items, int slateSize, int maxCandidates)
         {
-            Stamps = new int[items];
-            Slot = new int[items];
-            Excluded = new int[items];
-            Local = new int[items];
+            Marks = new ItemMark[items];
             LocalWidth = 2 * slateSize;
             LocalItems = new int[LocalWidth];
             LocalInterest = new float[LocalWidth];
@@ -640,10 +654,8 @@ internal sealed class Simulator
 
         public List<long> Times { get; } = [];
 
-        public int[] Stamps { get; }
-
-        public int[] Slot { get; }
-
+        /// <summary>Per product, what a session marks on it, side by side so that one cache line holds them.</summary>
+        public ItemMark[] Marks { get; }
 
         public int[] Candidates { get; }
 
@@ -664,16 +676,11 @@ internal sealed class Simulator
 
         public int NextStamp() => ++_stamp;
 
-        /// <summary>Marks of products the session must not show (bought, or an anchor): Excluded[item] == Session.</summary>
-        public int[] Excluded { get; }
-
         public int Session { get; private set; }
-
-        /// <summary>The session's candidate products (both lists, deduplicated) by local index, with what the slates need.</summary>
-        public int[] Local { get; }
 
         public int LocalWidth { get; }
 
+        /// <summary>The session's candidate products (both lists, deduplicated) by local index; what the slates need follows.</summary>
         public int[] LocalItems { get; }
 
         public float[] LocalInterest { get; }
@@ -713,7 +720,7 @@ internal sealed class Simulator
             Session = ++_stamp;
             foreach (int item in state.Bought)
             {
-                Excluded[item] = Session;
+                Marks[item].Excluded = Session;
             }
         }
 

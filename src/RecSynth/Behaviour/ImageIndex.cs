@@ -125,12 +125,19 @@ internal sealed class ImageIndex
                 {
                     int item = _orderedItems[position];
                     var row = Ordered(position);
-                    foreach (int m in queries)
+                    int q = 0;
+                    for (; q + 1 < queries.Count; q += 2)
                     {
-                        if (item != _orderedItems[first + m])
-                        {
-                            best[m].Offer(item, VectorMath.Dot(Row(_orderedItems[first + m]), row));
-                        }
+                        int m1 = queries[q], m2 = queries[q + 1];
+                        var (dot1, dot2) = VectorMath.Dot2(Ordered(first + m1), Ordered(first + m2), row);
+                        Offer(best[m1], item, dot1, _orderedItems[first + m1]);
+                        Offer(best[m2], item, dot2, _orderedItems[first + m2]);
+                    }
+
+                    if (q < queries.Count)
+                    {
+                        int m = queries[q];
+                        Offer(best[m], item, VectorMath.Dot(Ordered(first + m), row), _orderedItems[first + m]);
                     }
                 }
             }
@@ -145,6 +152,15 @@ internal sealed class ImageIndex
     }
 
     private ReadOnlySpan<float> Ordered(int position) => _ordered.AsSpan(position * _d, _d);
+
+    /// <summary>Offers a product to a query's list unless it is the query itself.</summary>
+    private static void Offer(TopK best, int item, float similarity, int query)
+    {
+        if (item != query)
+        {
+            best.Offer(item, similarity);
+        }
+    }
 
     /// <summary>The leaves to search for a query: the best leaves of the best few coarse cells (keys: coarse &lt;&lt; 16 | leaf).</summary>
     private int[] Probe(ReadOnlySpan<float> query)

@@ -27,6 +27,7 @@ internal sealed class Simulator
     private readonly int[] _popularSlot; // per item: its slot in CF's popular list, or -1
     private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
     private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
+    private readonly double[] _satiationFactor; // [65]: by shared attributes (World.Match), then for nothing above
 
     public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
     {
@@ -48,6 +49,7 @@ internal sealed class Simulator
         float[] logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
         float[] conditionAppeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
+        _satiationFactor = [.. Enumerable.Range(0, 64).Select(match => SatiationFactor(world.SimilarityOf(match))), SatiationFactor(0)];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
         _popularListedAt = [.. Cf.Popular.Items.Select(i => _listedAt[i])];
         _popularSlot = new int[world.Items.Length];
@@ -472,21 +474,27 @@ internal sealed class Simulator
         return interest;
     }
 
-    /// <summary>The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty).</summary>
+    /// <summary>
+    /// The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty). The penalty
+    /// grows with the saturation (the similarity to the most similar product above), so the factor for the saturation
+    /// is the least of the factors of each product above, each one from a table by shared attributes.
+    /// </summary>
     private double ViewBase(in User user, int p, Scratch scratch)
     {
         int local = scratch.SlateLocal[p];
         ulong attributes = scratch.LocalAttributes[local];
-        float saturation = 0;
+        double factor = _satiationFactor[^1];
         for (int q = 0; q < p; q++)
         {
-            float similarity = _world.Similarity(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]]);
-            saturation = similarity > saturation ? similarity : saturation; // Math.Max without its NaN and signed-zero cases, which cannot occur
+            factor = Math.Min(factor, _satiationFactor[World.Match(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]])]);
         }
 
-        double penalty = Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
-        return _response.ViewScale * LocalInterest(user, local, scratch) * (1 - _response.Satiation * penalty);
+        return _response.ViewScale * LocalInterest(user, local, scratch) * factor;
     }
+
+    /// <summary>1 − satiation × penalty for a saturation (a similarity, or 0 when nothing is above).</summary>
+    private double SatiationFactor(float saturation) =>
+        1 - _response.Satiation * Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
 
     /// <summary>
     /// The exact expected reward of the slate (over the examination cascade, the source multiplier's uniform part, and

@@ -147,13 +147,19 @@ internal sealed class World
     /// give a 6-bit match, whose similarity is in a table. Same value, no branches.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public float Similarity(ulong a, ulong b)
+    public float Similarity(ulong a, ulong b) => SimilarityOf(Match(a, b));
+
+    /// <summary>Which of the six attributes two products share, from their <see cref="Attributes"/>: bit i for byte i.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int Match(ulong a, ulong b)
     {
         ulong differ = (a ^ b) & SimilarityBytes;
         ulong equal = ~(((differ & LowBits) + LowBits) | differ) & HighBits & SimilarityBytes; // the high bit of each equal byte
-        int match = (int)((equal >> 7) * 0x0102_0408_1020_4080UL >> 56); // bit i: byte i is equal
-        return _similarityByMatch[match & 63];
+        return (int)((equal >> 7) * 0x0102_0408_1020_4080UL >> 56) & 63;
     }
+
+    /// <summary>The similarity of two products that share the attributes of <paramref name="match"/> (see <see cref="Match"/>).</summary>
+    public float SimilarityOf(int match) => _similarityByMatch[match];
 
     private static ulong Pack(Item item) =>
         item.Category | (ulong)item.Subcategory << 8 | (ulong)item.Color << 16 | (ulong)item.Pattern << 24

@@ -59,9 +59,9 @@ internal static class ResourceEstimate
         int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
         var b = options.Behaviour;
         long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
-        long states = users * (96 + 12L * b.Cf.Candidates + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest
+        long states = users * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
         double weeklySessions = users * Math.Min(options.Users.Activity.Max, options.Users.Activity.Median * 3);
-        long week = (long)(weeklySessions * (48 + 4 * 40)); // sessions and ~4 interactions each, sorted copies
+        long week = (long)(weeklySessions * (48 + 4 * 40) * 3 / 2); // sessions and ~4 interactions each, sorted copies, the sort's second array
         return world + states + week + threads * (products * 16L);
     }
 

@@ -63,6 +63,7 @@ internal sealed class BehaviourRun
 
         // Two sets of buffers: one is sorted and written while the other collects the next week.
         var buffers = new[] { new WeekBuffer(), new WeekBuffer() };
+        var sortScratch = new SortScratch(); // one week is sorted at a time
         long periodStart = _world.Options.Time.StartSeconds;
         int weeks = _simulator.Schedule.Weeks;
         Task sink = Task.CompletedTask;
@@ -135,7 +136,7 @@ internal sealed class BehaviourRun
                 // A thread of its own: on the thread pool, the sink's and the simulation's parallel loops would wait for
                 // the pool to grow.
                 sink = Task.Factory.StartNew(
-                    () => current.SortAndWrite(simulated, weekEnd, week), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    () => current.SortAndWrite(simulated, weekEnd, sortScratch, week), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
         }
         finally
@@ -152,9 +153,6 @@ internal sealed class BehaviourRun
         private int _interactionCount;
         private int _sessionCount;
         private int _cut; // interactions before it were written; the rest spill over
-        private InteractionRecord[] _interactionScratch = [];
-        private SessionRecord[] _sessionScratch = [];
-        private ulong[] _keys = [];
 
         /// <summary>Empties the buffer, keeping the interactions <paramref name="previous"/> carried over.</summary>
         public void Start(WeekBuffer previous)
@@ -177,10 +175,10 @@ internal sealed class BehaviourRun
             _sessionCount += output.Sessions.Count;
         }
 
-        public void SortAndWrite(int week, long weekEnd, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
+        public void SortAndWrite(int week, long weekEnd, SortScratch scratch, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
         {
-            ByTime<InteractionRecord, InteractionOrder>(ref _interactions, ref _interactionScratch, _interactionCount, ref _keys);
-            ByTime<SessionRecord, SessionOrder>(ref _sessions, ref _sessionScratch, _sessionCount, ref _keys);
+            TimeOrder.Sort(_interactions.AsSpan(0, _interactionCount), ref scratch.Interactions, new InteractionOrder());
+            TimeOrder.Sort(_sessions.AsSpan(0, _sessionCount), ref scratch.Sessions, new SessionOrder());
             _cut = _interactionCount;
             while (_cut > 0 && _interactions[_cut - 1].Timestamp >= weekEnd)
             {
@@ -188,63 +186,6 @@ internal sealed class BehaviourRun
             }
 
             sink(week, _interactions, _cut, _sessions, _sessionCount);
-        }
-
-        /// <summary>
-        /// Sorts the first <paramref name="count"/> records into file order: by time through 64-bit keys (time, then the
-        /// record's place), which the runtime sorts without a comparer, then records of equal time into full order by an
-        /// insertion pass (they are few, and mostly in order already). Swaps the sorted copy in.
-        /// </summary>
-        private static void ByTime<T, TOrder>(ref T[] records, ref T[] scratch, int count, ref ulong[] keys)
-            where TOrder : IRecordOrder<T>
-        {
-            var span = records.AsSpan(0, count);
-            long min = long.MaxValue, max = long.MinValue;
-            foreach (ref readonly var record in span)
-            {
-                long time = TOrder.Time(record);
-                min = Math.Min(min, time);
-                max = Math.Max(max, time);
-            }
-
-            if (count < 2 || (ulong)(max - min) > uint.MaxValue)
-            {
-                span.Sort(static (x, y) => TOrder.Compare(x, y));
-                return;
-            }
-
-            Reserve(ref keys, count);
-            Reserve(ref scratch, count);
-            for (int i = 0; i < count; i++)
-            {
-                keys[i] = ((ulong)(TOrder.Time(span[i]) - min) << 32) | (uint)i;
-            }
-
-            keys.AsSpan(0, count).Sort();
-            for (int i = 0; i < count; i++)
-            {
-                scratch[i] = span[(int)(uint)keys[i]];
-            }
-
-            for (int i = 1; i < count; i++)
-            {
-                if (TOrder.Compare(scratch[i - 1], scratch[i]) <= 0)
-                {
-                    continue;
-                }
-
-                var record = scratch[i];
-                int j = i - 1;
-                while (j >= 0 && TOrder.Compare(scratch[j], record) > 0)
-                {
-                    scratch[j + 1] = scratch[j];
-                    j--;
-                }
-
-                scratch[j + 1] = record;
-            }
-
-            (records, scratch) = (scratch, records);
         }
 
         private static void Reserve<T>(ref T[] array, int count)
@@ -256,25 +197,24 @@ internal sealed class BehaviourRun
         }
     }
 
-    /// <summary>A record type's file order: its time, and the full comparison.</summary>
-    private interface IRecordOrder<T>
+    /// <summary>The radix sort's second array of each kind of record, shared by the two week buffers.</summary>
+    private sealed class SortScratch
     {
-        static abstract long Time(in T record);
-
-        static abstract int Compare(in T x, in T y);
+        public InteractionRecord[] Interactions = [];
+        public SessionRecord[] Sessions = [];
     }
 
-    private readonly struct InteractionOrder : IRecordOrder<InteractionRecord>
+    private readonly struct InteractionOrder : ITimeOrder<InteractionRecord>
     {
-        public static long Time(in InteractionRecord record) => record.Timestamp;
+        public int Compare(InteractionRecord x, InteractionRecord y) => InteractionRecord.Compare(x, y);
 
-        public static int Compare(in InteractionRecord x, in InteractionRecord y) => InteractionRecord.Compare(x, y);
+        public long Time(in InteractionRecord record) => record.Timestamp;
     }
 
-    private readonly struct SessionOrder : IRecordOrder<SessionRecord>
+    private readonly struct SessionOrder : ITimeOrder<SessionRecord>
     {
-        public static long Time(in SessionRecord record) => record.StartedAt;
+        public int Compare(SessionRecord x, SessionRecord y) => SessionRecord.Compare(x, y);
 
-        public static int Compare(in SessionRecord x, in SessionRecord y) => SessionRecord.Compare(x, y);
+        public long Time(in SessionRecord record) => record.StartedAt;
     }
 }

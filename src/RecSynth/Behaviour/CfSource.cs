@@ -16,6 +16,8 @@ internal sealed class CfSource
     private readonly CfSourceOptions _options;
     private readonly int[][] _pools; // per community: best items for its centroid
     private readonly bool[][] _membership; // per community: whether each item is in its pool
+    private readonly float[][] _poolFactors; // per community: [pool, F], the factor rows of its pool in pool order
+    private readonly float[][] _poolPopularity; // per community: [pool], the score's popularity term
     private readonly int[] _popular; // the most popular items
     private readonly float[] _popularScores;
 
@@ -49,6 +51,20 @@ internal sealed class CfSource
             return member;
         })];
 
+        // A user's candidates are scored from their pools: kept in pool order, the rows are read one after the other.
+        int f = world.F;
+        _poolFactors = [.. _pools.Select(pool =>
+        {
+            var rows = new float[pool.Length * f];
+            for (int j = 0; j < pool.Length; j++)
+            {
+                world.ItemFactor(pool[j]).CopyTo(rows.AsSpan(j * f, f));
+            }
+
+            return rows;
+        })];
+        _poolPopularity = [.. _pools.Select(pool => pool.Select(item => (float)options.PopularityWeight * world.ZPopularity[item]).ToArray())];
+
         var popular = new TopK(Math.Min(n, options.Candidates));
         for (int i = 0; i < n; i++)
         {
@@ -73,11 +89,15 @@ internal sealed class CfSource
 
         var best = new TopK(Math.Min(_options.Candidates, _world.Items.Length));
         int[] chosen = [.. nearest.Indices()];
+        int f = _world.F;
         for (int p = 0; p < chosen.Length; p++)
         {
-            foreach (int item in _pools[chosen[p]])
+            int[] pool = _pools[chosen[p]];
+            float[] rows = _poolFactors[chosen[p]], popularity = _poolPopularity[chosen[p]];
+            for (int j = 0; j < pool.Length; j++)
             {
                 // An item in an earlier pool was scored already.
+                int item = pool[j];
                 bool seen = false;
                 for (int q = 0; q < p && !seen; q++)
                 {
@@ -86,7 +106,7 @@ internal sealed class CfSource
 
                 if (!seen)
                 {
-                    best.Offer(item, Score(factor, item));
+                    best.Offer(item, VectorMath.Dot(factor, rows.AsSpan(j * f, f)) + popularity[j]);
                 }
             }
         }
@@ -96,7 +116,4 @@ internal sealed class CfSource
 
     /// <summary>What CF recommends to a user it does not know yet: the popular items.</summary>
     public (int[] Items, float[] Scores) Popular => (_popular, _popularScores);
-
-    private float Score(ReadOnlySpan<float> userFactor, int item) =>
-        VectorMath.Dot(userFactor, _world.ItemFactor(item)) + (float)_options.PopularityWeight * _world.ZPopularity[item];
 }

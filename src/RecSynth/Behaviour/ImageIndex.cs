@@ -86,6 +86,82 @@ internal sealed class ImageIndex
         return best.Sorted();
     }
 
+    /// <summary>
+    /// What <see cref="Search"/> answers for every product (its own embedding as the query, itself left out), for all
+    /// products at once: the queries of one leaf probe much the same leaves, so each probed leaf is read once for all
+    /// of them while it is in cache, instead of once per query. Each query's candidates and dot products are those of
+    /// <see cref="Search"/>, so the lists are the same.
+    /// </summary>
+    public (int[] Items, float[] Similarities)[] SearchAll(int count, ParallelOptions parallel)
+    {
+        var results = new (int[] Items, float[] Similarities)[_orderedItems.Length];
+        int[] keys = [.. _coarse.SelectMany((cell, c) => Enumerable.Range(0, cell.Leaves.Length).Select(l => c << 16 | l))];
+        Parallel.For(0, keys.Length, parallel, k =>
+        {
+            var group = _coarse[keys[k] >> 16];
+            int leaf = keys[k] & 0xFFFF;
+            int first = group.Starts[leaf], members = group.Starts[leaf + 1] - first;
+            var best = new TopK[members];
+            var queriesByLeaf = new SortedDictionary<int, List<int>>(); // probed leaf key → the members that probe it
+            for (int m = 0; m < members; m++)
+            {
+                best[m] = new TopK(count);
+                foreach (int key in Probe(Ordered(first + m)))
+                {
+                    if (!queriesByLeaf.TryGetValue(key, out var queries))
+                    {
+                        queriesByLeaf[key] = queries = [];
+                    }
+
+                    queries.Add(m);
+                }
+            }
+
+            foreach (var (key, queries) in queriesByLeaf)
+            {
+                var cell = _coarse[key >> 16];
+                int probed = key & 0xFFFF;
+                for (int position = cell.Starts[probed]; position < cell.Starts[probed + 1]; position++)
+                {
+                    int item = _orderedItems[position];
+                    var row = Ordered(position);
+                    int q = 0;
+                    for (; q + 1 < queries.Count; q += 2)
+                    {
+                        int m1 = queries[q], m2 = queries[q + 1];
+                        var (dot1, dot2) = VectorMath.Dot2(Ordered(first + m1), Ordered(first + m2), row);
+                        Offer(best[m1], item, dot1, _orderedItems[first + m1]);
+                        Offer(best[m2], item, dot2, _orderedItems[first + m2]);
+                    }
+
+                    if (q < queries.Count)
+                    {
+                        int m = queries[q];
+                        Offer(best[m], item, VectorMath.Dot(Ordered(first + m), row), _orderedItems[first + m]);
+                    }
+                }
+            }
+
+            for (int m = 0; m < members; m++)
+            {
+                results[_orderedItems[first + m]] = best[m].Sorted();
+            }
+        });
+
+        return results;
+    }
+
+    private ReadOnlySpan<float> Ordered(int position) => _ordered.AsSpan(position * _d, _d);
+
+    /// <summary>Offers a product to a query's list unless it is the query itself.</summary>
+    private static void Offer(TopK best, int item, float similarity, int query)
+    {
+        if (item != query)
+        {
+            best.Offer(item, similarity);
+        }
+    }
+
     /// <summary>The leaves to search for a query: the best leaves of the best few coarse cells (keys: coarse &lt;&lt; 16 | leaf).</summary>
     private int[] Probe(ReadOnlySpan<float> query)
     {
@@ -334,66 +410,4 @@ internal sealed class ImageIndex
 
         public ReadOnlySpan<float> LeafCentroid(int leaf, int d) => leafCentroids.AsSpan(leaf * d, d);
     }
-}
-
-/// <summary>The k best (index, score) pairs, highest score first, ties broken by the lower index (deterministic).</summary>
-internal sealed class TopK(int k)
-{
-    private readonly int[] _indices = new int[Math.Max(1, k)];
-    private readonly float[] _scores = new float[Math.Max(1, k)];
-    private int _count;
-
-    public int Count => _count;
-
-    /// <summary>Empties the list for reuse.</summary>
-    public TopK Reset()
-    {
-        _count = 0;
-        return this;
-    }
-
-    /// <summary>Copies the indices, best first, and returns how many.</summary>
-    public int CopyTo(int[] destination)
-    {
-        Array.Copy(_indices, destination, _count);
-        return _count;
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void Offer(int index, float score)
-    {
-        // The common case, once the list is full: a candidate below the last one.
-        if (_count == k && score < _scores[_count - 1])
-        {
-            return;
-        }
-
-        Insert(index, score);
-    }
-
-    private void Insert(int index, float score)
-    {
-        if (k <= 0 || (_count == k && !Better(score, index, _scores[_count - 1], _indices[_count - 1])))
-        {
-            return;
-        }
-
-        int at = _count < k ? _count++ : _count - 1;
-        while (at > 0 && Better(score, index, _scores[at - 1], _indices[at - 1]))
-        {
-            _scores[at] = _scores[at - 1];
-            _indices[at] = _indices[at - 1];
-            at--;
-        }
-
-        _scores[at] = score;
-        _indices[at] = index;
-    }
-
-    public IEnumerable<int> Indices() => _indices.Take(_count);
-
-    public (int[] Items, float[] Scores) Sorted() => (_indices[.._count], _scores[.._count]);
-
-    private static bool Better(float score, int index, float otherScore, int otherIndex) =>
-        score > otherScore || (score == otherScore && index < otherIndex);
 }

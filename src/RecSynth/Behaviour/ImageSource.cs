@@ -7,15 +7,15 @@ namespace RecSynth.Behaviour;
 /// <summary>
 /// The image source: products most similar (embedding cosine) to what the user recently liked or bought, the most
 /// recent counting most; a user without history gets products similar to their visual taste (a product of their
-/// primary style in one of their colors). Neighbour lists are looked up in the index once per anchor and kept.
+/// primary style in one of their colors). Every product's neighbour list is looked up in the index up front, all
+/// at once (which reads the index far less than a search per anchor), and kept.
 /// </summary>
 internal sealed class ImageSource
 {
     private readonly World _world;
     private readonly ImageSourceOptions _options;
     private readonly ImageIndex _index;
-    private readonly int[]?[] _neighbours;
-    private readonly float[]?[] _similarities;
+    private readonly (int[] Items, float[] Similarities)[] _neighbours;
     private readonly int[][] _tasteItems; // per (style, color): products listed before the start
     private readonly ulong _seed;
     private readonly int _colors;
@@ -26,8 +26,7 @@ internal sealed class ImageSource
         _options = options;
         _seed = seed;
         _index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel);
-        _neighbours = new int[world.Items.Length][];
-        _similarities = new float[world.Items.Length][];
+        _neighbours = _index.SearchAll(options.Neighbours, parallel);
         _colors = world.Vocabulary.Colors.Length;
         long start = world.Options.Time.StartSeconds;
         var groups = new List<int>[world.Vocabulary.Styles.Length * _colors];
@@ -49,20 +48,8 @@ internal sealed class ImageSource
 
     public ImageIndex Index => _index;
 
-    /// <summary>The anchor's nearest neighbours (best first) and their cosines, looked up once and kept.</summary>
-    public (int[] Items, float[] Similarities) Neighbours(int item)
-    {
-        if (_neighbours[item] is { } known)
-        {
-            return (known, _similarities[item]!);
-        }
-
-        // Any thread may compute a list; all compute the same one, and the first stored wins.
-        var (items, similarities) = _index.Search(_world.Embedding(item), _options.Neighbours, item);
-        Interlocked.CompareExchange(ref _similarities[item], similarities, null);
-        Interlocked.CompareExchange(ref _neighbours[item], items, null);
-        return (_neighbours[item]!, _similarities[item]!);
-    }
+    /// <summary>The anchor's nearest neighbours (best first) and their cosines.</summary>
+    public (int[] Items, float[] Similarities) Neighbours(int item) => _neighbours[item];
 
     /// <summary>A user's visual taste: a product in their primary style and one of their colors, listed before the start.</summary>
     public int TasteSeed(in User user)

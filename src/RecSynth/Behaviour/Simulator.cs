@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
 using RecSynth.Internals;
@@ -21,8 +23,11 @@ internal sealed class Simulator
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
     private readonly long[] _listedAt; // per item, packed for the masks of the sources
+    private readonly long[] _popularListedAt; // per slot of CF's popular list
+    private readonly int[] _popularSlot; // per item: its slot in CF's popular list, or -1
     private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
     private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
+    private readonly double[] _satiationFactor; // [65]: by shared attributes (World.Match), then for nothing above
 
     public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
     {
@@ -44,7 +49,15 @@ internal sealed class Simulator
         float[] logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
         float[] conditionAppeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
+        _satiationFactor = [.. Enumerable.Range(0, 64).Select(match => SatiationFactor(world.SimilarityOf(match))), SatiationFactor(0)];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
+        _popularListedAt = [.. Cf.Popular.Items.Select(i => _listedAt[i])];
+        _popularSlot = new int[world.Items.Length];
+        _popularSlot.AsSpan().Fill(-1);
+        for (int j = 0; j < Cf.Popular.Items.Length; j++)
+        {
+            _popularSlot[Cf.Popular.Items[j]] = j;
+        }
 
         // The parts of interest and purchase that depend on the product and one of the user's three-level attributes,
         // computed once per product rather than once per slate position.
@@ -112,10 +125,11 @@ internal sealed class Simulator
             double truthDraw = random.NextDouble();
             bool truthWanted = truth is not null && truthDraw < TruthShare(person);
             scratch.Exclude(state);
+            scratch.CfInterest = null;
             int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
             int imageCount = arm.Blend > 0 || truthWanted ? ImageList(person, state, start, imageKey, scratch) : 0;
             double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
-            Describe(person, state, cfCount, imageCount, scratch);
+            Describe(cfCount, imageCount, scratch);
             if (truth is not null && truthWanted)
             {
                 truth.CountSession(user);
@@ -148,7 +162,6 @@ internal sealed class Simulator
     /// <summary>CF's top K for this session: the user's candidates (or the popular items) with per-session noise.</summary>
     private int CfList(in User user, UserState state, long now, ulong key, Scratch scratch)
     {
-        scratch.CfFromState = false;
         if (External is { } service)
         {
             // The service's list, best first, as it came: no noise of ours, only what must never be shown.
@@ -157,7 +170,7 @@ internal sealed class Simulator
             for (int j = 0; j < recommended.Count; j++)
             {
                 int item = recommended[j];
-                if ((uint)item < (uint)_listedAt.Length && _listedAt[item] <= now && scratch.Excluded[item] != scratch.Session)
+                if ((uint)item < (uint)_listedAt.Length && _listedAt[item] <= now && scratch.Marks[item].Excluded != scratch.Session)
                 {
                     topExternal.Offer(item, -j);
                 }
@@ -167,34 +180,94 @@ internal sealed class Simulator
         }
 
         bool warm = state.Positives >= _options.Cf.WarmUpPositives;
-        var (items, scores) = Learned is { } model
-            ? (warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular)
-            : warm ? state.Cf ??= Cf.Candidates(user.Index) : Cf.Popular;
-        scratch.CfFromState = Learned is null && warm;
-        if (scratch.CfFromState && state.CfInterest is null)
+        long listedBy = now - _options.Cf.ColdStartDays * Day;
+        int[] items;
+        float[] scores;
+        Span<ulong> skip;
+        if (Learned is { } model)
         {
-            state.CfInterest = new float[items.Length];
-            state.CfInterest.AsSpan().Fill(float.NaN);
+            (items, scores) = warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular;
+            skip = scratch.Skip(items.Length);
+            for (int j = 0; j < items.Length; j++)
+            {
+                int item = items[j];
+                if (_listedAt[item] > listedBy || scratch.Marks[item].Excluded == scratch.Session)
+                {
+                    skip[j >> 6] |= 1UL << j;
+                }
+            }
+        }
+        else if (warm)
+        {
+            if (state.Cf is null)
+            {
+                (items, scores) = Cf.Candidates(user.Index);
+                state.Cf = new CfCandidates(items, scores, state.Bought);
+            }
+
+            (items, scores) = (state.Cf.Items, state.Cf.Scores);
+            skip = scratch.Skip(items.Length);
+            state.Cf.Skipped(listedBy, _listedAt, skip);
+            scratch.CfInterest = state.Cf.Interest;
+        }
+        else
+        {
+            (items, scores) = Cf.Popular;
+            skip = scratch.Skip(items.Length);
+            for (int j = 0; j < items.Length; j++)
+            {
+                if (_popularListedAt[j] > listedBy)
+                {
+                    skip[j >> 6] |= 1UL << j;
+                }
+            }
+
+            foreach (int item in state.Bought)
+            {
+                if (_popularSlot[item] is int j and >= 0)
+                {
+                    skip[j >> 6] |= 1UL << j;
+                }
+            }
         }
 
         var noise = scratch.Noise(items.Length);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
-        long listedBy = now - _options.Cf.ColdStartDays * Day;
         float sigma = Learned is null ? (float)_options.Cf.Noise : 0; // a learned model's errors are its own noise
-        var top = scratch.Top.Reset();
-        for (int j = 0; j < items.Length; j++)
+        var noisy = scratch.Scores(items.Length);
+        Noisy(scores, noise, sigma, noisy);
+        for (int w = 0; w < skip.Length; w++)
         {
-            int item = items[j];
-            if (_listedAt[item] > listedBy || scratch.Excluded[item] == scratch.Session)
+            for (ulong bits = skip[w]; bits != 0; bits &= bits - 1)
             {
-                continue;
+                noisy[(w << 6) | BitOperations.TrailingZeroCount(bits)] = float.NegativeInfinity;
             }
-
-            scratch.CfSlot[item] = j;
-            top.Offer(item, scores[j] + sigma * noise[j]);
         }
 
-        return top.CopyTo(scratch.CfList);
+        var top = scratch.Top.Reset();
+        top.OfferAll(noisy, items);
+        return top.CopyTo(scratch.CfList, scratch.CfSlots);
+    }
+
+    /// <summary>
+    /// noisy = scores + sigma × noise, the same bits as the scalar expression, and −∞ beyond the scores (the length of
+    /// <paramref name="noisy"/> is a multiple of 16).
+    /// </summary>
+    private static void Noisy(ReadOnlySpan<float> scores, ReadOnlySpan<float> noise, float sigma, Span<float> noisy)
+    {
+        int j = 0;
+        var scale = Vector256.Create(sigma);
+        for (; j + 8 <= scores.Length; j += 8)
+        {
+            (Vector256.Create(scores[j..]) + scale * Vector256.Create(noise[j..])).CopyTo(noisy[j..]);
+        }
+
+        for (; j < scores.Length; j++)
+        {
+            noisy[j] = scores[j] + sigma * noise[j];
+        }
+
+        noisy[j..].Fill(float.NegativeInfinity);
     }
 
     /// <summary>The image source's top K: similarity to the recent positives (or the visual taste), with per-session noise.</summary>
@@ -202,13 +275,20 @@ internal sealed class Simulator
     {
         int anchors = Math.Min(state.AnchorCount, _options.Image.Anchors);
         int stamp = scratch.NextStamp();
-        int count = 0;
+        int session = scratch.Session;
+        var marks = scratch.Marks;
+        int[] candidates = scratch.Candidates;
+        float[] scores = scratch.CandidateScores;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
-            scratch.Excluded[anchor] = scratch.Session; // never recommend an anchor back
+            marks[anchor].Excluded = session; // never recommend an anchor back
         }
 
+        // Candidates in order of first appearance, each with its best weighted similarity. Without branches on whether
+        // a product was seen: the next free slot's score is kept at −∞, so that a new product takes max(−∞, score).
+        int count = 0;
+        scores[0] = float.NegativeInfinity;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
@@ -217,36 +297,30 @@ internal sealed class Simulator
             for (int j = 0; j < neighbours.Length; j++)
             {
                 int item = neighbours[j];
-                if (scratch.Excluded[item] == scratch.Session || _listedAt[item] > now)
+                ref var mark = ref marks[item];
+                if (mark.Excluded == session || _listedAt[item] > now)
                 {
                     continue;
                 }
 
-                float score = similarities[j] * weight;
-                if (scratch.Stamps[item] == stamp)
-                {
-                    int at = scratch.Slot[item];
-                    scratch.CandidateScores[at] = Math.Max(scratch.CandidateScores[at], score);
-                    continue;
-                }
-
-                scratch.Stamps[item] = stamp;
-                scratch.Slot[item] = count;
-                scratch.Candidates[count] = item;
-                scratch.CandidateScores[count] = score;
-                count++;
+                int fresh = mark.Stamp != stamp ? 1 : 0;
+                int previous = mark.Index;
+                int at = fresh != 0 ? count : previous;
+                candidates[at] = item;
+                scores[at] = Math.Max(scores[at], similarities[j] * weight);
+                mark.Stamp = stamp;
+                mark.Index = at;
+                count += fresh;
+                scores[count] = float.NegativeInfinity;
             }
         }
 
         var noise = scratch.Noise(count);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
-        float sigma = (float)Image.Noise;
+        var noisy = scratch.Scores(count);
+        Noisy(scores.AsSpan(0, count), noise, (float)Image.Noise, noisy);
         var top = scratch.Top.Reset();
-        for (int j = 0; j < count; j++)
-        {
-            top.Offer(scratch.Candidates[j], scratch.CandidateScores[j] + sigma * noise[j]);
-        }
-
+        top.OfferAll(noisy, candidates.AsSpan(0, count));
         return top.CopyTo(scratch.ImageList);
     }
 
@@ -266,24 +340,25 @@ internal sealed class Simulator
         int k = _options.SlateSize;
         int images = (int)Math.Round(blend * k, MidpointRounding.AwayFromZero);
         int ci = 0, ii = 0, size = 0;
+        var shown = scratch.Shown(cfCount + imageCount);
         for (int p = 0; p < k; p++)
         {
             bool image = Spread(p + 1, images, k) > Spread(p, images, k);
-            int item = image ? Next(scratch.ImageList, imageCount, ref ii, scratch, size) : Next(scratch.CfList, cfCount, ref ci, scratch, size);
+            int local = image ? Next(scratch.ImageLocal, imageCount, ref ii, shown) : Next(scratch.CfLocal, cfCount, ref ci, shown);
             bool fromImage = image;
-            if (item < 0)
+            if (local < 0)
             {
-                item = image ? Next(scratch.CfList, cfCount, ref ci, scratch, size) : Next(scratch.ImageList, imageCount, ref ii, scratch, size);
+                local = image ? Next(scratch.CfLocal, cfCount, ref ci, shown) : Next(scratch.ImageLocal, imageCount, ref ii, shown);
                 fromImage = !image;
             }
 
-            if (item < 0)
+            if (local < 0)
             {
                 break;
             }
 
-            scratch.Slate[size] = item;
-            scratch.SlateLocal[size] = scratch.Local[item];
+            scratch.Slate[size] = scratch.LocalItems[local];
+            scratch.SlateLocal[size] = local;
             scratch.Sources[size] = fromImage ? RecType.Image : RecType.Cf;
             size++;
         }
@@ -294,14 +369,16 @@ internal sealed class Simulator
     /// <summary>ceil(p · n / k): spreads n of k positions evenly, the first at the top (a blend leads with its image).</summary>
     private static int Spread(int p, int n, int k) => (p * n + k - 1) / k;
 
-    private static int Next(int[] list, int count, ref int at, Scratch scratch, int size)
+    /// <summary>The next product of a list (by local index) not on the slate yet, now marked shown; −1: none left.</summary>
+    private static int Next(int[] list, int count, ref int at, Span<bool> shown)
     {
         while (at < count)
         {
-            int item = list[at++];
-            if (Array.IndexOf(scratch.Slate, item, 0, size) < 0)
+            int local = list[at++];
+            if (!shown[local])
             {
-                return item;
+                shown[local] = true;
+                return local;
             }
         }
 
@@ -311,15 +388,17 @@ internal sealed class Simulator
     /// <summary>Interest of the user in a product: matches of style preferences, hidden taste, popularity, price and condition.</summary>
     private float Interest(in User user, int itemIndex)
     {
-        ref readonly var item = ref _world.Items[itemIndex];
+        ulong attributes = _world.Attributes[itemIndex];
+        int color = (byte)(attributes >> 16), pattern = (byte)(attributes >> 24), material = (byte)(attributes >> 32);
+        int brand = (byte)(attributes >> 40), style = (byte)(attributes >> 48);
         var r = _response;
         int n = _world.Items.Length;
         double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
-            + (((user.ColorMask >> item.Color) & 1) != 0 ? r.Color : 0)
-            + (((user.PatternMask >> item.Pattern) & 1) != 0 ? r.Pattern : 0)
-            + (((user.MaterialMask >> item.Material) & 1) != 0 ? r.Material : 0)
-            + (((user.BrandMask >> item.Brand) & 1) != 0 ? r.Brand : 0)
-            + (item.Style == user.PrimaryStyle ? r.Style : 0)
+            + (((user.ColorMask >> color) & 1) != 0 ? r.Color : 0)
+            + (((user.PatternMask >> pattern) & 1) != 0 ? r.Pattern : 0)
+            + (((user.MaterialMask >> material) & 1) != 0 ? r.Material : 0)
+            + (((user.BrandMask >> brand) & 1) != 0 ? r.Brand : 0)
+            + (style == user.PrimaryStyle ? r.Style : 0)
             + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex));
         return 1 / (1 + MathF.Exp(-(float)logit));
     }
@@ -327,81 +406,98 @@ internal sealed class Simulator
     private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
 
     /// <summary>
-    /// What every slate of this session needs about its candidate products, computed once: interest, like and purchase
-    /// probabilities, and their pairwise similarities (for satiation).
+    /// Gives the session's candidate products (both lists, deduplicated) local indices. What the slates need about
+    /// them (interest, like and purchase probabilities) is computed when a slate first needs it: a session that does
+    /// not sample the ground truth examines three or four positions of one slate.
     /// </summary>
-    private void Describe(in User user, UserState state, int cfCount, int imageCount, Scratch scratch)
+    private void Describe(int cfCount, int imageCount, Scratch scratch)
     {
         int n = 0;
         int stamp = scratch.NextStamp();
         for (int j = 0; j < cfCount + imageCount; j++)
         {
-            int item = j < cfCount ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
-            if (scratch.Stamps[item] == stamp)
+            bool cf = j < cfCount;
+            int item = cf ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
+            int local;
+            ref var mark = ref scratch.Marks[item];
+            if (mark.Stamp == stamp)
             {
-                continue;
-            }
-
-            scratch.Stamps[item] = stamp;
-            scratch.Local[item] = n;
-            scratch.LocalItems[n] = item;
-            // A warm user's CF candidates come back session after session: their interest is computed once.
-            float interest;
-            if (scratch.CfFromState && j < cfCount && state.CfInterest is { } cache)
-            {
-                int slot = scratch.CfSlot[item];
-                interest = cache[slot];
-                if (float.IsNaN(interest))
-                {
-                    cache[slot] = interest = Interest(user, item);
-                }
+                local = mark.Index;
             }
             else
             {
-                interest = Interest(user, item);
+                local = n++;
+                mark.Stamp = stamp;
+                mark.Index = local;
+                scratch.LocalItems[local] = item;
+                scratch.LocalAttributes[local] = _world.Attributes[item];
+                scratch.LocalCfSlot[local] = cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1;
+                scratch.LocalInterest[local] = float.NaN;
             }
 
-            scratch.LocalInterest[n] = interest;
-            scratch.LocalLike[n] = (float)Math.Min(1, _response.LikeScale * interest);
-            scratch.LocalPurchase[n] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
-            n++;
-        }
-
-        // Similarities are computed when a slate first needs them (most sessions need a tenth of the pairs).
-        int width = scratch.LocalWidth;
-        for (int a = 0; a < n; a++)
-        {
-            scratch.LocalSimilarity.AsSpan(a * width, n).Fill(float.NaN);
+            if (cf)
+            {
+                scratch.CfLocal[j] = local;
+            }
+            else
+            {
+                scratch.ImageLocal[j - cfCount] = local;
+            }
         }
     }
 
-    private float Similarity(int a, int b, Scratch scratch)
+    /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
+    private float LocalInterest(in User user, int local, Scratch scratch)
     {
-        int width = scratch.LocalWidth;
-        float similarity = scratch.LocalSimilarity[a * width + b];
-        if (float.IsNaN(similarity))
+        float interest = scratch.LocalInterest[local];
+        if (!float.IsNaN(interest))
         {
-            similarity = _world.Similarity(_world.Items[scratch.LocalItems[a]], _world.Items[scratch.LocalItems[b]]);
-            scratch.LocalSimilarity[a * width + b] = similarity;
-            scratch.LocalSimilarity[b * width + a] = similarity;
+            return interest;
         }
 
-        return similarity;
+        // A warm user's CF candidates come back session after session: their interest is computed once.
+        int item = scratch.LocalItems[local];
+        int slot = scratch.LocalCfSlot[local];
+        if (slot >= 0 && scratch.CfInterest is { } cache)
+        {
+            interest = cache[slot];
+            if (float.IsNaN(interest))
+            {
+                cache[slot] = interest = Interest(user, item);
+            }
+        }
+        else
+        {
+            interest = Interest(user, item);
+        }
+
+        scratch.LocalInterest[local] = interest;
+        scratch.LocalLike[local] = (float)Math.Min(1, _response.LikeScale * interest);
+        scratch.LocalPurchase[local] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
+        return interest;
     }
 
-    /// <summary>The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty).</summary>
-    private double ViewBase(int p, Scratch scratch)
+    /// <summary>
+    /// The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty). The penalty
+    /// grows with the saturation (the similarity to the most similar product above), so the factor for the saturation
+    /// is the least of the factors of each product above, each one from a table by shared attributes.
+    /// </summary>
+    private double ViewBase(in User user, int p, Scratch scratch)
     {
         int local = scratch.SlateLocal[p];
-        float saturation = 0;
+        ulong attributes = scratch.LocalAttributes[local];
+        double factor = _satiationFactor[^1];
         for (int q = 0; q < p; q++)
         {
-            saturation = Math.Max(saturation, Similarity(local, scratch.SlateLocal[q], scratch));
+            factor = Math.Min(factor, _satiationFactor[World.Match(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]])]);
         }
 
-        double penalty = Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
-        return _response.ViewScale * scratch.LocalInterest[local] * (1 - _response.Satiation * penalty);
+        return _response.ViewScale * LocalInterest(user, local, scratch) * factor;
     }
+
+    /// <summary>1 − satiation × penalty for a saturation (a similarity, or 0 when nothing is above).</summary>
+    private double SatiationFactor(float saturation) =>
+        1 - _response.Satiation * Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
 
     /// <summary>
     /// The exact expected reward of the slate (over the examination cascade, the source multiplier's uniform part, and
@@ -413,7 +509,7 @@ internal sealed class Simulator
         double expected = 0, none = 1;
         for (int p = 0; p < size; p++)
         {
-            double a = ViewBase(p, scratch);
+            double a = ViewBase(user, p, scratch);
             double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
             double view = ExpectedClipped(a, low, low + (1 - consistency));
             int local = scratch.SlateLocal[p];
@@ -469,7 +565,7 @@ internal sealed class Simulator
             }
 
             clock += 3 + Exponential(ref random, r.DwellSeconds);
-            double a = ViewBase(p, scratch);
+            double a = ViewBase(user, p, scratch);
             int local = scratch.SlateLocal[p];
             double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();
             if (!random.NextBernoulli(Math.Min(1, a * multiplier)))
@@ -520,29 +616,47 @@ internal sealed class Simulator
         public List<SessionRecord> Sessions { get; } = [];
     }
 
+    /// <summary>What a session marks on a product.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 16)]
+    internal struct ItemMark
+    {
+        /// <summary>The session must not show the product (bought, or an anchor) when this equals <see cref="Scratch.Session"/>.</summary>
+        public int Excluded;
+
+        /// <summary>The stamp of the list being built that holds the product (see <see cref="Scratch.NextStamp"/>).</summary>
+        public int Stamp;
+
+        /// <summary>Where that list holds it.</summary>
+        public int Index;
+    }
+
     /// <summary>Per-worker working memory, reused from session to session.</summary>
     internal sealed class Scratch
     {
         private float[] _noise = new float[256];
+        private float[] _scores = new float[256];
+        private ulong[] _skip = new ulong[2];
+        private readonly bool[] _shown;
         private int _stamp;
 
         public Scratch(int items, int slateSize, int maxCandidates)
         {
-            Stamps = new int[items];
-            Slot = new int[items];
-            CfSlot = new int[items];
-            Excluded = new int[items];
-            Local = new int[items];
+            Marks = new ItemMark[items];
             LocalWidth = 2 * slateSize;
             LocalItems = new int[LocalWidth];
             LocalInterest = new float[LocalWidth];
             LocalLike = new float[LocalWidth];
             LocalPurchase = new float[LocalWidth];
-            LocalSimilarity = new float[LocalWidth * LocalWidth];
+            LocalAttributes = new ulong[LocalWidth];
+            LocalCfSlot = new int[LocalWidth];
+            _shown = new bool[LocalWidth];
+            CfLocal = new int[slateSize];
+            ImageLocal = new int[slateSize];
             SlateLocal = new int[slateSize];
             Candidates = new int[maxCandidates];
-            CandidateScores = new float[maxCandidates];
+            CandidateScores = new float[maxCandidates + 1];
             CfList = new int[slateSize];
+            CfSlots = new int[slateSize];
             ImageList = new int[slateSize];
             Slate = new int[slateSize];
             Sources = new RecType[slateSize];
@@ -551,21 +665,17 @@ internal sealed class Simulator
 
         public List<long> Times { get; } = [];
 
-        public int[] Stamps { get; }
-
-        public int[] Slot { get; }
-
-        /// <summary>Per product: its position in the CF candidate list of the session (valid for the products of CfList).</summary>
-        public int[] CfSlot { get; }
-
-        /// <summary>Whether this session's CF list came from the user's own candidates (whose interest the user state caches).</summary>
-        public bool CfFromState { get; set; }
+        /// <summary>Per product, what a session marks on it, side by side so that one cache line holds them.</summary>
+        public ItemMark[] Marks { get; }
 
         public int[] Candidates { get; }
 
         public float[] CandidateScores { get; }
 
         public int[] CfList { get; }
+
+        /// <summary>Where each product of <see cref="CfList"/> is in the candidate list it came from.</summary>
+        public int[] CfSlots { get; }
 
         public int[] ImageList { get; }
 
@@ -577,16 +687,11 @@ internal sealed class Simulator
 
         public int NextStamp() => ++_stamp;
 
-        /// <summary>Marks of products the session must not show (bought, or an anchor): Excluded[item] == Session.</summary>
-        public int[] Excluded { get; }
-
         public int Session { get; private set; }
-
-        /// <summary>The session's candidate products (both lists, deduplicated) by local index, with what the slates need.</summary>
-        public int[] Local { get; }
 
         public int LocalWidth { get; }
 
+        /// <summary>The session's candidate products (both lists, deduplicated) by local index; what the slates need follows.</summary>
         public int[] LocalItems { get; }
 
         public float[] LocalInterest { get; }
@@ -595,7 +700,28 @@ internal sealed class Simulator
 
         public float[] LocalPurchase { get; }
 
-        public float[] LocalSimilarity { get; } // [LocalWidth, LocalWidth]
+        /// <summary>Per local product: its <see cref="World.Attributes"/>, for satiation.</summary>
+        public ulong[] LocalAttributes { get; }
+
+        /// <summary>Per local product: its slot in the user's CF candidates (whose interest the user state caches), or −1.</summary>
+        public int[] LocalCfSlot { get; }
+
+        /// <summary>The user state's interest cache for this session's CF candidates, if the CF list came from them.</summary>
+        public float[]? CfInterest { get; set; }
+
+        /// <summary>The local index of each product of <see cref="CfList"/>.</summary>
+        public int[] CfLocal { get; }
+
+        /// <summary>The local index of each product of <see cref="ImageList"/>.</summary>
+        public int[] ImageLocal { get; }
+
+        /// <summary>Per local product, whether the slate being assembled shows it already; cleared.</summary>
+        public Span<bool> Shown(int locals)
+        {
+            var shown = _shown.AsSpan(0, locals);
+            shown.Clear();
+            return shown;
+        }
 
         public int[] SlateLocal { get; }
 
@@ -605,20 +731,39 @@ internal sealed class Simulator
             Session = ++_stamp;
             foreach (int item in state.Bought)
             {
-                Excluded[item] = Session;
+                Marks[item].Excluded = Session;
             }
         }
 
-        /// <summary>A buffer of at least <paramref name="count"/> floats, a multiple of 16 long.</summary>
-        public Span<float> Noise(int count)
+        /// <summary>A bit per candidate, all clear: the candidates a session must skip.</summary>
+        public Span<ulong> Skip(int candidates)
         {
-            int length = Math.Max(16, (count + 15) / 16 * 16);
-            if (_noise.Length < length)
+            int words = (candidates + 63) / 64;
+            if (_skip.Length < words)
             {
-                _noise = new float[length];
+                _skip = new ulong[words];
             }
 
-            return _noise.AsSpan(0, length);
+            var skip = _skip.AsSpan(0, words);
+            skip.Clear();
+            return skip;
+        }
+
+        /// <summary>A buffer of at least <paramref name="count"/> floats, a multiple of 16 long.</summary>
+        public Span<float> Noise(int count) => Buffer(ref _noise, count);
+
+        /// <summary>A second such buffer, for the noisy scores.</summary>
+        public Span<float> Scores(int count) => Buffer(ref _scores, count);
+
+        private static Span<float> Buffer(ref float[] buffer, int count)
+        {
+            int length = Math.Max(16, (count + 15) / 16 * 16);
+            if (buffer.Length < length)
+            {
+                buffer = new float[length];
+            }
+
+            return buffer.AsSpan(0, length);
         }
     }
 }

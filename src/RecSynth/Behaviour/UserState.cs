@@ -16,10 +16,7 @@ internal sealed class UserState(int anchors)
     public int Positives { get; set; }
 
     /// <summary>CF's candidates for this user, once CF knows them.</summary>
-    public (int[] Items, float[] Scores)? Cf { get; set; }
-
-    /// <summary>The user's interest in each of <see cref="Cf"/>'s candidates, filled as they are first shown (NaN: not yet).</summary>
-    public float[]? CfInterest { get; set; }
+    public CfCandidates? Cf { get; set; }
 
     public int AnchorCount => _anchorCount;
 
@@ -60,5 +57,6 @@ internal sealed class UserState(int anchors)
         Array.Copy(_bought, at, _bought, at + 1, _boughtCount - at);
         _bought[at] = item;
         _boughtCount++;
+        Cf?.MarkBought(item);
     }
 }

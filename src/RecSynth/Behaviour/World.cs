@@ -58,9 +58,30 @@ internal sealed class World
 
         var e = options.Embedding;
         _similarity = [(float)e.Global, (float)e.Category, (float)e.Subcategory, (float)e.Color, (float)e.Pattern, (float)e.Material, (float)e.Brand];
+        Attributes = [.. Items.Select(Pack)];
+        _similarityByMatch = new float[64];
+        for (int match = 0; match < 64; match++)
+        {
+            // The same sums in the same order as the reference below (adding 0 for an attribute not shared).
+            float s = _similarity[0];
+            if ((match & 1) != 0)
+            {
+                s += _similarity[1];
+                for (int attribute = 1; attribute < 6; attribute++)
+                {
+                    s += (match & (1 << attribute)) != 0 ? _similarity[attribute + 1] : 0;
+                }
+            }
+
+            _similarityByMatch[match] = s;
+        }
     }
 
+    private const ulong SimilarityBytes = 0x0000_FFFF_FFFF_FFFFUL; // the attributes satiation compares
+    private const ulong HighBits = 0x8080_8080_8080_8080UL;
+    private const ulong LowBits = 0x7F7F_7F7F_7F7F_7F7FUL;
     private readonly float[] _similarity;
+    private readonly float[] _similarityByMatch; // [64]: by which of the six attributes two products share
 
     public RecSynthOptions Options { get; }
 
@@ -88,6 +109,12 @@ internal sealed class World
 
     public float[] ZPopularity { get; } // [items]
 
+    /// <summary>
+    /// Per product, its attributes as bytes (category, subcategory, color, pattern, material, brand, style, 0): what
+    /// satiation and interest compare, in one word instead of the whole <see cref="Item"/>.
+    /// </summary>
+    public ulong[] Attributes { get; }
+
     public ReadOnlySpan<float> Embedding(int item) => Embeddings.AsSpan(item * D, D); // validation keeps items × D within an array
 
     public ReadOnlySpan<float> ItemFactor(int item) => ItemFactors.AsSpan(item * F, F);
@@ -114,4 +141,27 @@ internal sealed class World
         s += a.Brand == b.Brand ? _similarity[6] : 0;
         return s;
     }
+
+    /// <summary>
+    /// <see cref="Similarity(in Item, in Item)"/> from two products' <see cref="Attributes"/>: the bytes that are equal
+    /// give a 6-bit match, whose similarity is in a table. Same value, no branches.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Similarity(ulong a, ulong b) => SimilarityOf(Match(a, b));
+
+    /// <summary>Which of the six attributes two products share, from their <see cref="Attributes"/>: bit i for byte i.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int Match(ulong a, ulong b)
+    {
+        ulong differ = (a ^ b) & SimilarityBytes;
+        ulong equal = ~(((differ & LowBits) + LowBits) | differ) & HighBits & SimilarityBytes; // the high bit of each equal byte
+        return (int)((equal >> 7) * 0x0102_0408_1020_4080UL >> 56) & 63;
+    }
+
+    /// <summary>The similarity of two products that share the attributes of <paramref name="match"/> (see <see cref="Match"/>).</summary>
+    public float SimilarityOf(int match) => _similarityByMatch[match];
+
+    private static ulong Pack(Item item) =>
+        item.Category | (ulong)item.Subcategory << 8 | (ulong)item.Color << 16 | (ulong)item.Pattern << 24
+        | (ulong)item.Material << 32 | (ulong)item.Brand << 40 | (ulong)item.Style << 48;
 }

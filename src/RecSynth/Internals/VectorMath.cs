@@ -17,37 +17,104 @@ internal static class VectorMath
     {
         ref float x = ref MemoryMarshal.GetReference(a);
         ref float y = ref MemoryMarshal.GetReference(b);
-
-        // Four independent sums over blocks of 32 (lanes k mod 32), so that the additions do not wait on each other,
-        // then the remaining blocks of 8 into the first; combined in a fixed order.
-        var s0 = Vector256<float>.Zero;
-        var s1 = Vector256<float>.Zero;
-        var s2 = Vector256<float>.Zero;
-        var s3 = Vector256<float>.Zero;
+        var sums = default(Sums);
         nuint blocks = (nuint)(a.Length & ~31);
         nuint k = 0;
         for (; k < blocks; k += 32)
         {
-            s0 += Vector256.LoadUnsafe(ref x, k) * Vector256.LoadUnsafe(ref y, k);
-            s1 += Vector256.LoadUnsafe(ref x, k + 8) * Vector256.LoadUnsafe(ref y, k + 8);
-            s2 += Vector256.LoadUnsafe(ref x, k + 16) * Vector256.LoadUnsafe(ref y, k + 16);
-            s3 += Vector256.LoadUnsafe(ref x, k + 24) * Vector256.LoadUnsafe(ref y, k + 24);
+            sums.AddBlock(ref x, k, Vector256.LoadUnsafe(ref y, k), Vector256.LoadUnsafe(ref y, k + 8), Vector256.LoadUnsafe(ref y, k + 16), Vector256.LoadUnsafe(ref y, k + 24));
         }
 
         nuint whole = (nuint)(a.Length & ~7);
         for (; k < whole; k += 8)
         {
-            s0 += Vector256.LoadUnsafe(ref x, k) * Vector256.LoadUnsafe(ref y, k);
+            sums.AddEight(ref x, k, Vector256.LoadUnsafe(ref y, k));
         }
 
-        var sums = (s0 + s1) + (s2 + s3);
-        var half = sums.GetLower() + sums.GetUpper(); // lanes i + (i + 4)
-        float sum = (half.GetElement(0) + half.GetElement(2)) + (half.GetElement(1) + half.GetElement(3));
+        float sum = sums.Total();
         for (int t = (int)whole; t < a.Length; t++)
         {
             sum += a[t] * b[t];
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// <see cref="Dot"/> of two vectors with a third, both at once (the same bits as two calls): the third vector is
+    /// loaded once for both, which a batch of similarity searches is bound by.
+    /// </summary>
+    public static (float First, float Second) Dot2(ReadOnlySpan<float> a1, ReadOnlySpan<float> a2, ReadOnlySpan<float> b)
+    {
+        if (a1.Length != b.Length || a2.Length != b.Length)
+        {
+            throw new ArgumentException("the vectors differ in length", nameof(b));
+        }
+
+        ref float x1 = ref MemoryMarshal.GetReference(a1);
+        ref float x2 = ref MemoryMarshal.GetReference(a2);
+        ref float y = ref MemoryMarshal.GetReference(b);
+        var first = default(Sums);
+        var second = default(Sums);
+        nuint blocks = (nuint)(b.Length & ~31);
+        nuint k = 0;
+        for (; k < blocks; k += 32)
+        {
+            var (y0, y1, y2, y3) = (Vector256.LoadUnsafe(ref y, k), Vector256.LoadUnsafe(ref y, k + 8), Vector256.LoadUnsafe(ref y, k + 16), Vector256.LoadUnsafe(ref y, k + 24));
+            first.AddBlock(ref x1, k, y0, y1, y2, y3);
+            second.AddBlock(ref x2, k, y0, y1, y2, y3);
+        }
+
+        nuint whole = (nuint)(b.Length & ~7);
+        for (; k < whole; k += 8)
+        {
+            var y0 = Vector256.LoadUnsafe(ref y, k);
+            first.AddEight(ref x1, k, y0);
+            second.AddEight(ref x2, k, y0);
+        }
+
+        var (one, two) = (first.Total(), second.Total());
+        for (int t = (int)whole; t < b.Length; t++)
+        {
+            one += a1[t] * b[t];
+            two += a2[t] * b[t];
+        }
+
+        return (one, two);
+    }
+
+    /// <summary>
+    /// Four independent running sums over blocks of 32 (lanes k mod 32), so that the additions do not wait on each
+    /// other, then the remaining blocks of 8 into the first; combined in a fixed order.
+    /// </summary>
+    private struct Sums
+    {
+        private Vector256<float> _s0;
+        private Vector256<float> _s1;
+        private Vector256<float> _s2;
+        private Vector256<float> _s3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void AddBlock(ref float x, nuint k, Vector256<float> y0, Vector256<float> y1, Vector256<float> y2, Vector256<float> y3)
+        {
+            _s0 += Vector256.LoadUnsafe(ref x, k) * y0;
+            _s1 += Vector256.LoadUnsafe(ref x, k + 8) * y1;
+            _s2 += Vector256.LoadUnsafe(ref x, k + 16) * y2;
+            _s3 += Vector256.LoadUnsafe(ref x, k + 24) * y3;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void AddEight(ref float x, nuint k, Vector256<float> y0) => _s0 += Vector256.LoadUnsafe(ref x, k) * y0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly float Total() => Sum((_s0 + _s1) + (_s2 + _s3));
+    }
+
+    /// <summary>The lanes of <see cref="Dot"/>'s running sums added up in its fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum(Vector256<float> sums)
+    {
+        var half = sums.GetLower() + sums.GetUpper(); // lanes i + (i + 4)
+        return (half.GetElement(0) + half.GetElement(2)) + (half.GetElement(1) + half.GetElement(3));
     }
 }

@@ -86,6 +86,21 @@ public sealed class ImageIndexTests(ImageSourceSample sample) : IClassFixture<Im
     }
 
     [Fact]
+    public void The_neighbour_lists_found_all_at_once_are_each_products_own_search()
+    {
+        // ImageIndex.SearchAll (batched by leaf) against the plain search, one query at a time: same items, same bits.
+        var source = sample.Source;
+        var world = sample.World;
+        int count = world.Options.Behaviour.Image.Neighbours;
+        for (int item = 3; item < ImageSourceSample.Products; item += 41)
+        {
+            var (items, similarities) = source.Index.Search(world.Embedding(item), count, item);
+            Assert.Equal(items, source.Neighbours(item).Items);
+            Assert.Equal(similarities, source.Neighbours(item).Similarities);
+        }
+    }
+
+    [Fact]
     public void A_users_visual_taste_is_a_product_of_their_primary_style_in_one_of_their_colors_listed_before_the_start()
     {
         var world = sample.World;

@@ -171,11 +171,12 @@ internal static class Rfc3339
 
         destination = destination[..Length];
         // Rows come in time order: the date part is mostly the previous row's (kept per thread).
-        var last = t_date ??= new byte[10];
-        if (days != t_day || t_dayLength == 0)
+        var last = t_date;
+        if (last is null || days != t_day)
         {
-            WriteDate(days, last);
-            (t_day, t_dayLength) = (days, 10);
+            last ??= new byte[10];
+            WriteDate(days, last); // checks the year before it writes
+            (t_date, t_day) = (last, days);
         }
 
         last.CopyTo(destination);
@@ -194,9 +195,6 @@ internal static class Rfc3339
 
     [ThreadStatic]
     private static long t_day;
-
-    [ThreadStatic]
-    private static int t_dayLength;
 
     /// <summary>yyyy-MM-dd of a day since 1970-01-01 (years 0001–9999).</summary>
     private static void WriteDate(long days, Span<byte> destination)

@@ -54,8 +54,7 @@ internal sealed class BehaviourRun
         int blocks = (_userCount + UsersPerBlock - 1) / UsersPerBlock;
         var outputs = new Simulator.Output[blocks];
         var options = _world.Options.Behaviour;
-        using var scratch = new ThreadLocal<Simulator.Scratch>(() =>
-            new Simulator.Scratch(_world.Items.Length, _simulator.SlateSize, Math.Max(16, options.Image.Anchors * options.Image.Neighbours)));
+        using var scratch = new ThreadLocal<Simulator.Scratch>(_simulator.NewScratch);
         for (int b = 0; b < blocks; b++)
         {
             outputs[b] = new Simulator.Output();

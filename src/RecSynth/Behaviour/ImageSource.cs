@@ -15,7 +15,8 @@ internal sealed class ImageSource
     private readonly World _world;
     private readonly ImageSourceOptions _options;
     private readonly ImageIndex _index;
-    private readonly (int[] Items, float[] Similarities)[] _neighbours;
+    private readonly Neighbour[] _neighbours; // per product a row: its count (in Item), then its neighbours, best first
+    private readonly int _row;
     private readonly int[][] _tasteItems; // per (style, color): products listed before the start
     private readonly ulong _seed;
     private readonly int _colors;
@@ -26,7 +27,19 @@ internal sealed class ImageSource
         _options = options;
         _seed = seed;
         _index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel);
-        _neighbours = _index.SearchAll(options.Neighbours, parallel);
+        var lists = _index.SearchAll(options.Neighbours, parallel);
+        _row = options.Neighbours + 1;
+        _neighbours = new Neighbour[lists.Length * _row];
+        for (int i = 0; i < lists.Length; i++)
+        {
+            var (items, similarities) = lists[i];
+            _neighbours[i * _row] = new Neighbour(items.Length, 0);
+            for (int j = 0; j < items.Length; j++)
+            {
+                _neighbours[i * _row + 1 + j] = new Neighbour(items[j], similarities[j]);
+            }
+        }
+
         _colors = world.Vocabulary.Colors.Length;
         long start = world.Options.Time.StartSeconds;
         var groups = new List<int>[world.Vocabulary.Styles.Length * _colors];
@@ -48,8 +61,23 @@ internal sealed class ImageSource
 
     public ImageIndex Index => _index;
 
-    /// <summary>The anchor's nearest neighbours (best first) and their cosines.</summary>
-    public (int[] Items, float[] Similarities) Neighbours(int item) => _neighbours[item];
+    /// <summary>
+    /// The anchor's nearest neighbours (best first) and their cosines. The lists are kept side by side in one array, so
+    /// that a list is one contiguous read without an object to reach first.
+    /// </summary>
+    public ReadOnlySpan<Neighbour> Neighbours(int item) => _neighbours.AsSpan(item * _row + 1, _neighbours[item * _row].Item);
+
+    /// <summary>Starts bringing in the anchor's neighbour list, ahead of <see cref="Neighbours"/>.</summary>
+    public void PrefetchNeighbours(int item)
+    {
+        int first = item * _row;
+        for (int j = 0; j < _row; j += 8)
+        {
+            Internals.Prefetch.Line(_neighbours, first + j); // a cache line holds 8
+        }
+
+        Internals.Prefetch.Line(_neighbours, first + _row - 1);
+    }
 
     /// <summary>A user's visual taste: a product in their primary style and one of their colors, listed before the start.</summary>
     public int TasteSeed(in User user)
@@ -75,3 +103,6 @@ internal sealed class ImageSource
 
     public double Noise => _options.Noise;
 }
+
+/// <summary>A product of a neighbour list and its similarity (embedding cosine) to the list's anchor.</summary>
+internal readonly record struct Neighbour(int Item, float Similarity);

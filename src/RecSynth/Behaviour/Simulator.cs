@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
@@ -23,6 +25,7 @@ internal sealed class Simulator
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
     private readonly long[] _listedAt; // per item, packed for the masks of the sources
+    private readonly int[] _listedWeek; // per item: the week of its listing (see ItemMark.ListedWeek)
     private readonly long[] _popularListedAt; // per slot of CF's popular list
     private readonly int[] _popularSlot; // per item: its slot in CF's popular list, or -1
     private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
@@ -51,6 +54,8 @@ internal sealed class Simulator
         Levels = [.. options.BlendLevels];
         _satiationFactor = [.. Enumerable.Range(0, 64).Select(match => SatiationFactor(world.SimilarityOf(match))), SatiationFactor(0)];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
+        long periodStart = world.Options.Time.StartSeconds;
+        _listedWeek = [.. _listedAt.Select(t => t < periodStart ? -1 : (int)Math.Min(Schedule.Weeks, (t - periodStart) / SessionSchedule.Week))];
         _popularListedAt = [.. Cf.Popular.Items.Select(i => _listedAt[i])];
         _popularSlot = new int[world.Items.Length];
         _popularSlot.AsSpan().Fill(-1);
@@ -80,6 +85,13 @@ internal sealed class Simulator
     }
 
     public SessionSchedule Schedule { get; }
+
+    /// <summary>A worker's working memory (one per thread).</summary>
+    public Scratch NewScratch()
+    {
+        var image = _options.Image;
+        return new Scratch(_listedWeek, SlateSize, Math.Max(16, image.Anchors * image.Neighbours));
+    }
 
     public CfSource Cf { get; }
 
@@ -124,14 +136,31 @@ internal sealed class Simulator
             // re-simulates a log with the truth of every session).
             double truthDraw = random.NextDouble();
             bool truthWanted = truth is not null && truthDraw < TruthShare(person);
+            bool imageWanted = arm.Blend > 0 || truthWanted;
+            if (imageWanted && External is null)
+            {
+                // The anchors' neighbour lists start coming in while the CF list is made.
+                for (int r = 0; r < Math.Min(state.AnchorCount, _options.Image.Anchors); r++)
+                {
+                    Image.PrefetchNeighbours(state.Anchor(r));
+                }
+            }
+
             scratch.Exclude(state);
             scratch.CfInterest = null;
             int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
-            int imageCount = arm.Blend > 0 || truthWanted ? ImageList(person, state, start, imageKey, scratch) : 0;
+            int imageCount = imageWanted ? ImageList(person, state, week, start, imageKey, scratch) : 0;
             double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
-            Describe(cfCount, imageCount, scratch);
+            int locals = Describe(person, cfCount, imageCount, truthWanted, scratch);
             if (truth is not null && truthWanted)
             {
+                // Every slate of the truth examines every product: their interest in one loop, whose iterations do not
+                // wait for each other's cache misses.
+                for (int local = 0; local < locals; local++)
+                {
+                    LocalInterest(person, local, scratch);
+                }
+
                 truth.CountSession(user);
                 for (int level = 0; level < Levels.Length; level++)
                 {
@@ -141,6 +170,15 @@ internal sealed class Simulator
             }
 
             int slateSize = Assemble(arm.Blend, cfCount, imageCount, scratch);
+            if (!truthWanted)
+            {
+                // Most sessions examine the top few positions only.
+                for (int p = 0; p < Math.Min(slateSize, 3); p++)
+                {
+                    PrefetchInterest(person, scratch.Slate[p]);
+                }
+            }
+
             var (views, likes, purchases) = Respond(person, state, cfPreference, start, sessionId, slateSize, ref random, scratch, output);
             var record = new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases);
             output.Sessions.Add(record);
@@ -271,14 +309,12 @@ internal sealed class Simulator
     }
 
     /// <summary>The image source's top K: similarity to the recent positives (or the visual taste), with per-session noise.</summary>
-    private int ImageList(in User user, UserState state, long now, ulong key, Scratch scratch)
+    private int ImageList(in User user, UserState state, int week, long now, ulong key, Scratch scratch)
     {
         int anchors = Math.Min(state.AnchorCount, _options.Image.Anchors);
         int stamp = scratch.NextStamp();
         int session = scratch.Session;
         var marks = scratch.Marks;
-        int[] candidates = scratch.Candidates;
-        float[] scores = scratch.CandidateScores;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
@@ -286,49 +322,54 @@ internal sealed class Simulator
         }
 
         // Candidates in order of first appearance, each with its best weighted similarity. Without branches on whether
-        // a product was seen: the next free slot's score is kept at −∞, so that a new product takes max(−∞, score).
+        // a product was seen or must be skipped: the next free slot's score is kept at −∞, so that a new product takes
+        // max(−∞, score), and a skipped one goes to that slot with −∞ (and is overwritten by the next new product).
         int count = 0;
-        scores[0] = float.NegativeInfinity;
+        ref int candidates = ref MemoryMarshal.GetArrayDataReference(scratch.Candidates);
+        ref float scores = ref MemoryMarshal.GetArrayDataReference(scratch.CandidateScores);
+        scores = float.NegativeInfinity;
         for (int r = 0; r < Math.Max(1, anchors); r++)
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
-            var (neighbours, similarities) = External is { } service ? Ranked(service.Similar(anchor, _options.Image.Neighbours)) : Image.Neighbours(anchor);
+            ReadOnlySpan<Neighbour> neighbours = External is { } service ? Ranked(service.Similar(anchor, _options.Image.Neighbours)) : Image.Neighbours(anchor);
             float weight = (float)(1 - r * Image.RecencyDiscount);
-            for (int j = 0; j < neighbours.Length; j++)
+            if ((uint)count + (uint)neighbours.Length > (uint)scratch.Candidates.Length)
             {
-                int item = neighbours[j];
-                ref var mark = ref marks[item];
-                if (mark.Excluded == session || _listedAt[item] > now)
-                {
-                    continue;
-                }
+                throw new InvalidOperationException("more image candidates than the scratch holds");
+            }
 
-                int fresh = mark.Stamp != stamp ? 1 : 0;
-                int previous = mark.Index;
-                int at = fresh != 0 ? count : previous;
-                candidates[at] = item;
-                scores[at] = Math.Max(scores[at], similarities[j] * weight);
-                mark.Stamp = stamp;
+            foreach (var (item, similarity) in neighbours)
+            {
+                ref var mark = ref marks[item];
+                // Listed before this week, after it, or (rarely) during it: then by the second.
+                bool unlisted = mark.ListedWeek > week || (mark.ListedWeek == week && _listedAt[item] > now);
+                bool skip = mark.Excluded == session | unlisted;
+                bool fresh = mark.Stamp != stamp & !skip;
+                int at = fresh | skip ? count : mark.Index;
+                Unsafe.Add(ref candidates, at) = item;
+                ref float score = ref Unsafe.Add(ref scores, at);
+                score = float.MaxNative(score, skip ? float.NegativeInfinity : similarity * weight);
+                mark.Stamp = stamp; // a skipped product is skipped wherever it comes again, so its mark is never read
                 mark.Index = at;
-                count += fresh;
-                scores[count] = float.NegativeInfinity;
+                count += fresh ? 1 : 0;
+                Unsafe.Add(ref scores, count) = float.NegativeInfinity;
             }
         }
 
         var noise = scratch.Noise(count);
         GaussianKernel.Fill(noise, (uint)key, (uint)(key >> 32));
         var noisy = scratch.Scores(count);
-        Noisy(scores.AsSpan(0, count), noise, (float)Image.Noise, noisy);
+        Noisy(scratch.CandidateScores.AsSpan(0, count), noise, (float)Image.Noise, noisy);
         var top = scratch.Top.Reset();
-        top.OfferAll(noisy, candidates.AsSpan(0, count));
+        top.OfferAll(noisy, scratch.Candidates.AsSpan(0, count));
         return top.CopyTo(scratch.ImageList);
     }
 
     /// <summary>An outside service's similar products with similarities by rank (1 for the first, falling by 1 / count).</summary>
-    private (int[] Items, float[] Similarities) Ranked(IReadOnlyList<int> similar)
+    private Neighbour[] Ranked(IReadOnlyList<int> similar)
     {
         int[] items = [.. similar.Where(i => (uint)i < (uint)_listedAt.Length)];
-        return (items, [.. items.Select((_, j) => 1f - j / (float)Math.Max(1, items.Length))]);
+        return [.. items.Select((item, j) => new Neighbour(item, 1f - j / (float)Math.Max(1, items.Length)))];
     }
 
     /// <summary>
@@ -410,7 +451,7 @@ internal sealed class Simulator
     /// them (interest, like and purchase probabilities) is computed when a slate first needs it: a session that does
     /// not sample the ground truth examines three or four positions of one slate.
     /// </summary>
-    private void Describe(int cfCount, int imageCount, Scratch scratch)
+    private int Describe(in User user, int cfCount, int imageCount, bool prefetch, Scratch scratch)
     {
         int n = 0;
         int stamp = scratch.NextStamp();
@@ -433,6 +474,10 @@ internal sealed class Simulator
                 scratch.LocalAttributes[local] = _world.Attributes[item];
                 scratch.LocalCfSlot[local] = cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1;
                 scratch.LocalInterest[local] = float.NaN;
+                if (prefetch)
+                {
+                    PrefetchInterest(user, item); // the truth computes the interest of every product
+                }
             }
 
             if (cf)
@@ -444,6 +489,18 @@ internal sealed class Simulator
                 scratch.ImageLocal[j - cfCount] = local;
             }
         }
+
+        return n;
+    }
+
+    /// <summary>Starts bringing in what <see cref="Interest"/> and the purchase probability read about a product.</summary>
+    private void PrefetchInterest(in User user, int item)
+    {
+        int items = _world.Items.Length, f = _world.F;
+        Prefetch.Line(_interestBase, (user.PriceSensitivity * 3 + user.SustainabilityFocus) * items + item);
+        Prefetch.Line(_purchaseFactor, user.PriceSensitivity * items + item);
+        Prefetch.Line(_world.ItemFactors, item * f);
+        Prefetch.Line(_world.ItemFactors, item * f + f - 1);
     }
 
     /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
@@ -489,7 +546,7 @@ internal sealed class Simulator
         double factor = _satiationFactor[^1];
         for (int q = 0; q < p; q++)
         {
-            factor = Math.Min(factor, _satiationFactor[World.Match(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]])]);
+            factor = double.MinNative(factor, _satiationFactor[World.Match(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]])]);
         }
 
         return _response.ViewScale * LocalInterest(user, local, scratch) * factor;
@@ -628,6 +685,9 @@ internal sealed class Simulator
 
         /// <summary>Where that list holds it.</summary>
         public int Index;
+
+        /// <summary>The week in which the product is listed (−1: before the first, the number of weeks: after the last).</summary>
+        public int ListedWeek;
     }
 
     /// <summary>Per-worker working memory, reused from session to session.</summary>
@@ -639,9 +699,14 @@ internal sealed class Simulator
         private readonly bool[] _shown;
         private int _stamp;
 
-        public Scratch(int items, int slateSize, int maxCandidates)
+        public Scratch(ReadOnlySpan<int> listedWeeks, int slateSize, int maxCandidates)
         {
-            Marks = new ItemMark[items];
+            Marks = new ItemMark[listedWeeks.Length];
+            for (int i = 0; i < Marks.Length; i++)
+            {
+                Marks[i].ListedWeek = listedWeeks[i];
+            }
+
             LocalWidth = 2 * slateSize;
             LocalItems = new int[LocalWidth];
             LocalInterest = new float[LocalWidth];

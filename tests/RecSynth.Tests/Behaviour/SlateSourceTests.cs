@@ -28,7 +28,7 @@ public sealed class SlateSourceTests(ShortImageListRun fixture) : IClassFixture<
             var candidates = new Lazy<HashSet<int>>(() => [.. simulator.Cf.Candidates(user.Key).Items]);
             foreach (var session in user.OrderBy(s => s.SessionId))
             {
-                var image = simulator.Image.Neighbours(anchor >= 0 ? anchor : simulator.Image.TasteSeed(users[user.Key])).Items.ToHashSet();
+                var image = simulator.Image.Neighbours(anchor >= 0 ? anchor : simulator.Image.TasteSeed(users[user.Key])).ToArray().Select(n => n.Item).ToHashSet();
                 var cf = positives >= warmUp ? candidates.Value : popular;
                 var events = bySession.GetValueOrDefault(session.SessionId, []);
                 bool cfSeen = false;

@@ -3,14 +3,16 @@ using RecSynth.Configuration;
 namespace RecSynth.Behaviour;
 
 /// <summary>
-/// Runs the simulation week by week over every user, in parallel over blocks of users, and hands each week's records
-/// to a sink in file order (interactions by time, session, position, type; sessions by start and id). Interactions that
-/// fall after the week's end (a session that runs past midnight on Sunday) are held for the next week. Memory holds the
-/// users' states and one week of records, whatever the length of the period.
+/// Runs the simulation a few weeks at a time over every user (day by day for a policy that learns), in parallel over
+/// blocks of users, and hands each week's records to a sink in file order (interactions by time, session, position,
+/// type; sessions by start and id). Interactions that fall after the week's end (a session that runs past midnight on
+/// Sunday) are held for the next week. Memory holds the users' states and two windows of records, whatever the length
+/// of the period.
 /// </summary>
 internal sealed class BehaviourRun
 {
     private const int UsersPerBlock = 256;
+    private const int WeeksPerWindow = 4;
     private const long Day = 86_400;
     private readonly World _world;
     private readonly Simulator _simulator;
@@ -46,101 +48,132 @@ internal sealed class BehaviourRun
     /// <summary>
     /// Runs every week; <paramref name="week"/> receives each week's records in file order (as arrays and the number of
     /// records in them: the arrays are reused from week to week, so memory does not creep up over a long period). The
-    /// sink runs on another thread while the next week is simulated (one week at a time, in order), so sorting and
-    /// writing overlap the simulation.
+    /// sink runs on another thread while the next window of weeks is simulated (one week at a time, in order), so
+    /// sorting and writing overlap the simulation.
     /// </summary>
     public void Run(Action<int, InteractionRecord[], int, SessionRecord[], int> week, CancellationToken cancellationToken)
     {
         int blocks = (_userCount + UsersPerBlock - 1) / UsersPerBlock;
-        var outputs = new Simulator.Output[blocks];
         var options = _world.Options.Behaviour;
         using var scratch = new ThreadLocal<Simulator.Scratch>(_simulator.NewScratch);
-        for (int b = 0; b < blocks; b++)
+
+        // A bandit steps day by day (what it shares across users, and its daily metrics, change between days); so do a
+        // learned model and an outside service. Otherwise the users do not depend on each other, and each user is run
+        // for several weeks in a row, while what the simulation keeps of them is in cache (the records of those weeks
+        // wait in memory: a few weeks' worth, whatever the length of the period).
+        bool daily = _policy is Bandits.BanditPolicy || _simulator.Learned is not null || _simulator.External is not null;
+        int weeks = _simulator.Schedule.Weeks;
+        int window = daily ? 1 : Math.Min(WeeksPerWindow, weeks);
+        int steps = daily ? 7 : 1;
+
+        // Two sets of outputs: the sink sorts and writes one window's weeks while the other set collects the next window.
+        var outputs = new Simulator.Output[2][][];
+        for (int set = 0; set < 2; set++)
         {
-            outputs[b] = new Simulator.Output();
+            outputs[set] = new Simulator.Output[window][];
+            for (int wk = 0; wk < window; wk++)
+            {
+                outputs[set][wk] = [.. Enumerable.Range(0, blocks).Select(_ => new Simulator.Output())];
+            }
         }
 
-        // Two sets of buffers: one is sorted and written while the other collects the next week.
-        var buffers = new[] { new WeekBuffer(), new WeekBuffer() };
+        var buffers = new[] { new WeekBuffer(), new WeekBuffer() }; // this week's and the one before (its spill-over)
         var sortScratch = new SortScratch(); // one week is sorted at a time
         long periodStart = _world.Options.Time.StartSeconds;
-        int weeks = _simulator.Schedule.Weeks;
         Task sink = Task.CompletedTask;
         try
         {
-            for (int w = 0; w < weeks; w++)
+            for (int first = 0, n = 0; first < weeks; first += window, n++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int simulated = w;
-                foreach (var output in outputs)
+                int count = Math.Min(window, weeks - first);
+                var current = outputs[n & 1];
+                foreach (var output in current.SelectMany(o => o))
                 {
                     output.Interactions.Clear();
                     output.Sessions.Clear();
                 }
 
-                // A bandit steps day by day (what it shares across users, and its daily metrics, change between days).
-                int steps = _policy is Bandits.BanditPolicy || _simulator.Learned is not null || _simulator.External is not null ? 7 : 1;
-                var dayStart = outputs.Select(o => o.Interactions.Count).ToArray();
+                var dayStart = new int[blocks];
                 for (int step = 0; step < steps; step++)
                 {
-                    long from = steps == 1 ? long.MinValue : periodStart + w * SessionSchedule.Week + step * Day;
+                    long from = steps == 1 ? long.MinValue : periodStart + first * SessionSchedule.Week + step * Day;
                     long to = steps == 1 ? long.MaxValue : from + Day;
                     Parallel.For(0, blocks, _parallel, b =>
                     {
-                        var output = outputs[b];
                         int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
                         for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
                         {
                             var state = _states[user] ??= new UserState(options.Image.Anchors);
-                            _simulator.RunWeek(user, simulated, state, _policy, scratch.Value!, output, Truth, from, to);
+                            for (int wk = 0; wk < count; wk++)
+                            {
+                                _simulator.RunWeek(user, first + wk, state, _policy, scratch.Value!, current[wk][b], Truth, from, to);
+                            }
                         }
                     });
 
                     if (steps == 7 && from < _world.Options.Time.EndSeconds)
                     {
-                        _simulator.Learned?.Retrain(_parallel);
-                        if (_simulator.External is { } service)
-                        {
-                            var day = new List<InteractionRecord>();
-                            for (int b = 0; b < blocks; b++)
-                            {
-                                day.AddRange(outputs[b].Interactions.Skip(dayStart[b]));
-                                dayStart[b] = outputs[b].Interactions.Count;
-                            }
-
-                            day.Sort((x, y) => InteractionRecord.Compare(x, y));
-                            service.EndOfDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(day));
-                        }
-
-                        if (_policy is Bandits.BanditPolicy bandit)
-                        {
-                            bandit.EndOfDay();
-                            DayEnded?.Invoke(w * 7 + step);
-                        }
+                        EndOfDay(current[0], dayStart, first * 7 + step);
                     }
                 }
 
-                // The previous week's sink must be done: it holds the interactions that spill over into this week.
+                // The previous window's sink must be done: its buffers hold the interactions that spill over into this one.
                 sink.GetAwaiter().GetResult();
-                var previous = buffers[(w + 1) & 1];
-                var current = buffers[w & 1];
-                current.Start(previous);
-                foreach (var output in outputs)
-                {
-                    current.Add(output);
-                }
-
-                // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
-                long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
+                int firstWeek = first;
                 // A thread of its own: on the thread pool, the sink's and the simulation's parallel loops would wait for
                 // the pool to grow.
                 sink = Task.Factory.StartNew(
-                    () => current.SortAndWrite(simulated, weekEnd, sortScratch, week), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    () =>
+                    {
+                        for (int wk = 0; wk < count; wk++)
+                        {
+                            int w = firstWeek + wk;
+                            var previous = buffers[(w + 1) & 1];
+                            var buffer = buffers[w & 1];
+                            buffer.Start(previous);
+                            foreach (var output in current[wk])
+                            {
+                                buffer.Add(output);
+                            }
+
+                            // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
+                            long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
+                            buffer.SortAndWrite(w, weekEnd, sortScratch, week);
+                        }
+                    },
+                    cancellationToken,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default);
             }
         }
         finally
         {
             sink.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>After each simulated day of a daily run: the learned model retrains, the service and the bandit learn.</summary>
+    private void EndOfDay(Simulator.Output[] outputs, int[] dayStart, int day)
+    {
+        _simulator.Learned?.Retrain(_parallel);
+        if (_simulator.External is { } service)
+        {
+            var records = new List<InteractionRecord>();
+            for (int b = 0; b < outputs.Length; b++)
+            {
+                records.AddRange(outputs[b].Interactions.Skip(dayStart[b]));
+                dayStart[b] = outputs[b].Interactions.Count;
+            }
+
+            records.Sort((x, y) => InteractionRecord.Compare(x, y));
+            service.EndOfDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records));
+        }
+
+        if (_policy is Bandits.BanditPolicy bandit)
+        {
+            bandit.EndOfDay();
+            DayEnded?.Invoke(day);
         }
     }
 

@@ -63,7 +63,7 @@ internal sealed class SessionSchedule
             times.Add(Invert(from, to, random.NextDouble() * mass));
         }
 
-        times.Sort(first, count, null);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(times).Slice(first, count).Sort(); // in place, no comparer to allocate
     }
 
     /// <summary>Hour of the week (Monday 00 = 0) of a Unix time; 1970-01-01 was a Thursday.</summary>

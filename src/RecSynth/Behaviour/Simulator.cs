@@ -319,6 +319,13 @@ internal sealed class Simulator
         {
             int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
             marks[anchor].Excluded = session; // never recommend an anchor back
+            if (External is null)
+            {
+                foreach (var neighbour in Image.Neighbours(anchor))
+                {
+                    Prefetch.Line(marks, neighbour.Item); // the merge below reads them in an order no prefetcher guesses
+                }
+            }
         }
 
         // Candidates in order of first appearance, each with its best weighted similarity. Without branches on whether
@@ -494,6 +501,7 @@ internal sealed class Simulator
     }
 
     /// <summary>Starts bringing in what <see cref="Interest"/> and the purchase probability read about a product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PrefetchInterest(in User user, int item)
     {
         int items = _world.Items.Length, f = _world.F;

@@ -407,6 +407,7 @@ internal sealed class Simulator
 
             scratch.Slate[size] = scratch.LocalItems[local];
             scratch.SlateLocal[size] = local;
+            scratch.SlateAttributes[size] = scratch.LocalAttributes[local];
             scratch.Sources[size] = fromImage ? RecType.Image : RecType.Cf;
             size++;
         }
@@ -549,15 +550,30 @@ internal sealed class Simulator
     /// </summary>
     private double ViewBase(in User user, int p, Scratch scratch)
     {
-        int local = scratch.SlateLocal[p];
-        ulong attributes = scratch.LocalAttributes[local];
+        var above = scratch.SlateAttributes;
+        ulong attributes = above[p];
         double factor = _satiationFactor[^1];
-        for (int q = 0; q < p; q++)
+        int q = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            factor = double.MinNative(factor, _satiationFactor[World.Match(attributes, scratch.LocalAttributes[scratch.SlateLocal[q]])]);
+            // Four products above at a time: their bytes equal to this product's, as a bit each (World.Match's bits
+            // are those of the first six bytes).
+            var these = Vector256.Create(attributes).AsByte();
+            for (; q + 4 <= p; q += 4)
+            {
+                uint equal = Vector256.Equals(these, Vector256.Create<ulong>(above.AsSpan(q)).AsByte()).ExtractMostSignificantBits();
+                factor = double.MinNative(factor, double.MinNative(
+                    double.MinNative(_satiationFactor[(int)equal & 63], _satiationFactor[(int)(equal >> 8) & 63]),
+                    double.MinNative(_satiationFactor[(int)(equal >> 16) & 63], _satiationFactor[(int)(equal >> 24) & 63])));
+            }
         }
 
-        return _response.ViewScale * LocalInterest(user, local, scratch) * factor;
+        for (; q < p; q++)
+        {
+            factor = double.MinNative(factor, _satiationFactor[World.Match(attributes, above[q])]);
+        }
+
+        return _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * factor;
     }
 
     /// <summary>1 − satiation × penalty for a saturation (a similarity, or 0 when nothing is above).</summary>
@@ -726,6 +742,7 @@ internal sealed class Simulator
             CfLocal = new int[slateSize];
             ImageLocal = new int[slateSize];
             SlateLocal = new int[slateSize];
+            SlateAttributes = new ulong[slateSize];
             Candidates = new int[maxCandidates];
             CandidateScores = new float[maxCandidates + 1];
             CfList = new int[slateSize];
@@ -797,6 +814,9 @@ internal sealed class Simulator
         }
 
         public int[] SlateLocal { get; }
+
+        /// <summary>Per slate position: its product's <see cref="World.Attributes"/>.</summary>
+        public ulong[] SlateAttributes { get; }
 
         /// <summary>Starts a session: everything the user bought is excluded.</summary>
         public void Exclude(UserState state)

@@ -548,32 +548,37 @@ internal sealed class Simulator
     /// grows with the saturation (the similarity to the most similar product above), so the factor for the saturation
     /// is the least of the factors of each product above, each one from a table by shared attributes.
     /// </summary>
-    private double ViewBase(in User user, int p, Scratch scratch)
+    private double ViewBase(in User user, int p, Scratch scratch) =>
+        _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * LeastFactor(scratch.SlateAttributes.AsSpan(0, p), scratch.SlateAttributes[p], _satiationFactor);
+
+    /// <summary>
+    /// The least of <paramref name="factors"/>[World.Match(attributes, a)] over the products <paramref name="above"/>,
+    /// and the table's last entry (the factor for nothing above).
+    /// </summary>
+    internal static double LeastFactor(ReadOnlySpan<ulong> above, ulong attributes, ReadOnlySpan<double> factors)
     {
-        var above = scratch.SlateAttributes;
-        ulong attributes = above[p];
-        double factor = _satiationFactor[^1];
+        double factor = factors[^1];
         int q = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             // Four products above at a time: their bytes equal to this product's, as a bit each (World.Match's bits
             // are those of the first six bytes).
             var these = Vector256.Create(attributes).AsByte();
-            for (; q + 4 <= p; q += 4)
+            for (; q + 4 <= above.Length; q += 4)
             {
-                uint equal = Vector256.Equals(these, Vector256.Create<ulong>(above.AsSpan(q)).AsByte()).ExtractMostSignificantBits();
+                uint equal = Vector256.Equals(these, Vector256.Create(above[q..]).AsByte()).ExtractMostSignificantBits();
                 factor = double.MinNative(factor, double.MinNative(
-                    double.MinNative(_satiationFactor[(int)equal & 63], _satiationFactor[(int)(equal >> 8) & 63]),
-                    double.MinNative(_satiationFactor[(int)(equal >> 16) & 63], _satiationFactor[(int)(equal >> 24) & 63])));
+                    double.MinNative(factors[(int)equal & 63], factors[(int)(equal >> 8) & 63]),
+                    double.MinNative(factors[(int)(equal >> 16) & 63], factors[(int)(equal >> 24) & 63])));
             }
         }
 
-        for (; q < p; q++)
+        for (; q < above.Length; q++)
         {
-            factor = double.MinNative(factor, _satiationFactor[World.Match(attributes, above[q])]);
+            factor = double.MinNative(factor, factors[World.Match(attributes, above[q])]);
         }
 
-        return _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * factor;
+        return factor;
     }
 
     /// <summary>1 − satiation × penalty for a saturation (a similarity, or 0 when nothing is above).</summary>

@@ -117,28 +117,41 @@ internal sealed class ImageIndex
                 }
             }
 
+            Span<float> dots = stackalloc float[8];
             foreach (var (key, queries) in queriesByLeaf)
             {
                 var cell = _coarse[key >> 16];
                 int probed = key & 0xFFFF;
-                for (int position = cell.Starts[probed]; position < cell.Starts[probed + 1]; position++)
+                int start = cell.Starts[probed], end = cell.Starts[probed + 1];
+                // Two queries by four products at a time; what is left over, by two or one.
+                int position = start;
+                for (; position + 4 <= end; position += 4)
                 {
-                    int item = _orderedItems[position];
-                    var row = Ordered(position);
                     int q = 0;
                     for (; q + 1 < queries.Count; q += 2)
                     {
                         int m1 = queries[q], m2 = queries[q + 1];
-                        var (dot1, dot2) = VectorMath.Dot2(Ordered(first + m1), Ordered(first + m2), row);
-                        Offer(best[m1], item, dot1, _orderedItems[first + m1]);
-                        Offer(best[m2], item, dot2, _orderedItems[first + m2]);
+                        VectorMath.Dot2x4(Ordered(first + m1), Ordered(first + m2), Ordered(position), Ordered(position + 1), Ordered(position + 2), Ordered(position + 3), dots);
+                        for (int r = 0; r < 4; r++)
+                        {
+                            int item = _orderedItems[position + r];
+                            Offer(best[m1], item, dots[2 * r], _orderedItems[first + m1]);
+                            Offer(best[m2], item, dots[2 * r + 1], _orderedItems[first + m2]);
+                        }
                     }
 
                     if (q < queries.Count)
                     {
-                        int m = queries[q];
-                        Offer(best[m], item, VectorMath.Dot(Ordered(first + m), row), _orderedItems[first + m]);
+                        for (int r = 0; r < 4; r++)
+                        {
+                            OfferRow(queries, q, position + r, first, best);
+                        }
                     }
+                }
+
+                for (; position < end; position++)
+                {
+                    OfferRow(queries, 0, position, first, best);
                 }
             }
 
@@ -152,6 +165,27 @@ internal sealed class ImageIndex
     }
 
     private ReadOnlySpan<float> Ordered(int position) => _ordered.AsSpan(position * _d, _d);
+
+    /// <summary>Offers the product at <paramref name="position"/> to the queries from the <paramref name="from"/>-th on, two at a time.</summary>
+    private void OfferRow(List<int> queries, int from, int position, int first, TopK[] best)
+    {
+        int item = _orderedItems[position];
+        var row = Ordered(position);
+        int q = from;
+        for (; q + 1 < queries.Count; q += 2)
+        {
+            int m1 = queries[q], m2 = queries[q + 1];
+            var (dot1, dot2) = VectorMath.Dot2(Ordered(first + m1), Ordered(first + m2), row);
+            Offer(best[m1], item, dot1, _orderedItems[first + m1]);
+            Offer(best[m2], item, dot2, _orderedItems[first + m2]);
+        }
+
+        if (q < queries.Count)
+        {
+            int m = queries[q];
+            Offer(best[m], item, VectorMath.Dot(Ordered(first + m), row), _orderedItems[first + m]);
+        }
+    }
 
     /// <summary>Offers a product to a query's list unless it is the query itself.</summary>
     private static void Offer(TopK best, int item, float similarity, int query)

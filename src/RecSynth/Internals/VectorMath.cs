@@ -84,6 +84,84 @@ internal static class VectorMath
     }
 
     /// <summary>
+    /// The eight dot products of two vectors (<paramref name="a0"/>, <paramref name="a1"/>) with four others
+    /// (<paramref name="b0"/>…<paramref name="b3"/>), each with <see cref="Dot"/>'s bits, into
+    /// <paramref name="dots"/>[2·j + i] = a_i · b_j. <see cref="Dot"/> keeps four running sums (lanes k mod 32 by
+    /// groups of eight); here each of them is run for all eight products before the next, so that the sums of one
+    /// pass, and what they multiply, fit the registers: every element is loaded once per pass instead of once per product.
+    /// </summary>
+    public static void Dot2x4(
+        ReadOnlySpan<float> a0, ReadOnlySpan<float> a1, ReadOnlySpan<float> b0, ReadOnlySpan<float> b1, ReadOnlySpan<float> b2, ReadOnlySpan<float> b3, Span<float> dots)
+    {
+        int d = a0.Length;
+        if (a1.Length != d || b0.Length != d || b1.Length != d || b2.Length != d || b3.Length != d || dots.Length < 8)
+        {
+            throw new ArgumentException("the vectors differ in length");
+        }
+
+        ref float x0 = ref MemoryMarshal.GetReference(a0);
+        ref float x1 = ref MemoryMarshal.GetReference(a1);
+        ref float y0 = ref MemoryMarshal.GetReference(b0);
+        ref float y1 = ref MemoryMarshal.GetReference(b1);
+        ref float y2 = ref MemoryMarshal.GetReference(b2);
+        ref float y3 = ref MemoryMarshal.GetReference(b3);
+        Span<Vector256<float>> sums = stackalloc Vector256<float>[4 * 8]; // [pass, product]
+        nuint blocks = (nuint)(d & ~31);
+        nuint whole = (nuint)(d & ~7);
+        for (int pass = 0; pass < 4; pass++)
+        {
+            var (s00, s10, s01, s11) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+            var (s02, s12, s03, s13) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+            nuint k = (nuint)(8 * pass);
+            // Dot's blocks of 32, then (into the first sum) its remaining groups of eight.
+            nuint step = 32;
+            for (int phase = 0; phase < (pass == 0 ? 2 : 1); phase++)
+            {
+                nuint end = phase == 0 ? blocks : whole;
+                for (; k < end; k += step)
+                {
+                    var (u0, u1) = (Vector256.LoadUnsafe(ref x0, k), Vector256.LoadUnsafe(ref x1, k));
+                    var v = Vector256.LoadUnsafe(ref y0, k);
+                    s00 += u0 * v;
+                    s10 += u1 * v;
+                    v = Vector256.LoadUnsafe(ref y1, k);
+                    s01 += u0 * v;
+                    s11 += u1 * v;
+                    v = Vector256.LoadUnsafe(ref y2, k);
+                    s02 += u0 * v;
+                    s12 += u1 * v;
+                    v = Vector256.LoadUnsafe(ref y3, k);
+                    s03 += u0 * v;
+                    s13 += u1 * v;
+                }
+
+                k = blocks;
+                step = 8;
+            }
+
+            var pass8 = sums.Slice(8 * pass, 8);
+            (pass8[0], pass8[1], pass8[2], pass8[3], pass8[4], pass8[5], pass8[6], pass8[7]) = (s00, s10, s01, s11, s02, s12, s03, s13);
+        }
+
+        for (int product = 0; product < 8; product++)
+        {
+            dots[product] = Sum((sums[product] + sums[8 + product]) + (sums[16 + product] + sums[24 + product]));
+        }
+
+        for (int t = (int)whole; t < d; t++)
+        {
+            dots[0] += a0[t] * b0[t];
+            dots[1] += a1[t] * b0[t];
+            dots[2] += a0[t] * b1[t];
+            dots[3] += a1[t] * b1[t];
+            dots[4] += a0[t] * b2[t];
+            dots[5] += a1[t] * b2[t];
+            dots[6] += a0[t] * b3[t];
+            dots[7] += a1[t] * b3[t];
+        }
+    }
+
+    /// <summary>
     /// Four independent running sums over blocks of 32 (lanes k mod 32), so that the additions do not wait on each
     /// other, then the remaining blocks of 8 into the first; combined in a fixed order.
     /// </summary>

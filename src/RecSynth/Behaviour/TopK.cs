@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RecSynth.Behaviour;
 
@@ -16,6 +18,9 @@ internal sealed class TopK(int k)
     private float[] _pendingScores = [];
     private int[] _pendingIndices = [];
     private int[] _pendingTags = [];
+    private float[] _rankedScores = [];
+    private int[] _rankedIndices = [];
+    private int[] _rankedTags = [];
 
     public int Count => _count;
 
@@ -121,25 +126,66 @@ internal sealed class TopK(int k)
         Reserve(_count + scores.Length + 8);
         _count = 0;
         var infinity = Vector256.Create(float.NegativeInfinity);
-        for (int j = 0; j < scores.Length; j += 8)
+        if (Avx2.IsSupported)
         {
-            var block = Vector256.Create(scores[j..]);
-            for (uint offered = (Vector256.GreaterThanOrEqual(block, threshold) & ~Vector256.Equals(block, infinity)).ExtractMostSignificantBits(); offered != 0; offered &= offered - 1)
+            // Without a branch per entry: the block's entries that are offered are packed to the front of the vector
+            // (a permutation from a table by the mask), all eight are stored, and the pending count grows by their number.
+            var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            ref int packs = ref MemoryMarshal.GetArrayDataReference(s_packs);
+            for (int j = 0; j < scores.Length; j += 8)
             {
-                int at = j + BitOperations.TrailingZeroCount(offered);
-                _pendingScores[pending] = scores[at];
-                _pendingIndices[pending] = indices[at];
-                _pendingTags[pending] = at;
-                pending++;
+                var block = Vector256.Create(scores[j..]);
+                uint offered = (Vector256.GreaterThanOrEqual(block, threshold) & ~Vector256.Equals(block, infinity)).ExtractMostSignificantBits();
+                var pack = Vector256.LoadUnsafe(ref packs, (nuint)(8 * offered));
+                Avx2.PermuteVar8x32(block, pack).CopyTo(_pendingScores.AsSpan(pending));
+                Avx2.PermuteVar8x32(IndicesAt(indices, j), pack).CopyTo(_pendingIndices.AsSpan(pending));
+                Avx2.PermuteVar8x32(lanes + Vector256.Create(j), pack).CopyTo(_pendingTags.AsSpan(pending));
+                pending += BitOperations.PopCount(offered);
+            }
+        }
+        else
+        {
+            for (int j = 0; j < scores.Length; j += 8)
+            {
+                var block = Vector256.Create(scores[j..]);
+                for (uint offered = (Vector256.GreaterThanOrEqual(block, threshold) & ~Vector256.Equals(block, infinity)).ExtractMostSignificantBits(); offered != 0; offered &= offered - 1)
+                {
+                    int at = j + BitOperations.TrailingZeroCount(offered);
+                    _pendingScores[pending] = scores[at];
+                    _pendingIndices[pending] = indices[at];
+                    _pendingTags[pending] = at;
+                    pending++;
+                }
             }
         }
 
         Rank(pending);
     }
 
+    /// <summary>Per mask of 8 bits, the lanes whose bit is set, in order, then zeros: what packs those lanes to the front.</summary>
+    private static readonly int[] s_packs = [.. Enumerable.Range(0, 256).SelectMany(mask =>
+        Enumerable.Range(0, 8).Where(lane => ((mask >> lane) & 1) != 0).Concat(Enumerable.Repeat(0, 8)).Take(8))];
+
+    /// <summary>The eight indices from <paramref name="j"/> on (those past the end, whose scores are −∞, as zeros).</summary>
+    private static Vector256<int> IndicesAt(ReadOnlySpan<int> indices, int j) =>
+        j + 8 <= indices.Length ? Vector256.Create(indices[j..]) : Tail(indices, j);
+
+    private static Vector256<int> Tail(ReadOnlySpan<int> indices, int j)
+    {
+        Span<int> tail = stackalloc int[8];
+        tail.Clear();
+        if (j < indices.Length)
+        {
+            indices[j..].CopyTo(tail);
+        }
+
+        return Vector256.Create<int>(tail);
+    }
+
     /// <summary>
     /// Makes the list the best k of the pending entries: each entry's place is the number of entries better than it,
-    /// counted eight at a time, which needs no branch on the scores (an insertion's branches are hard to predict).
+    /// counted eight at a time, which needs no branch on the scores (an insertion's branches are hard to predict);
+    /// every entry is written to its place (the places are distinct), and the first k are kept.
     /// </summary>
     private void Rank(int pending)
     {
@@ -159,15 +205,15 @@ internal sealed class TopK(int k)
                 place += BitOperations.PopCount(better.ExtractMostSignificantBits());
             }
 
-            if (place < k)
-            {
-                _scores[place] = _pendingScores[i];
-                _indices[place] = _pendingIndices[i];
-                _tags[place] = _pendingTags[i];
-            }
+            _rankedScores[place] = _pendingScores[i];
+            _rankedIndices[place] = _pendingIndices[i];
+            _rankedTags[place] = _pendingTags[i];
         }
 
         _count = Math.Min(pending, k);
+        Array.Copy(_rankedScores, _scores, _count);
+        Array.Copy(_rankedIndices, _indices, _count);
+        Array.Copy(_rankedTags, _tags, _count);
     }
 
     private void Reserve(int length)
@@ -178,6 +224,9 @@ internal sealed class TopK(int k)
             _pendingScores = new float[size];
             _pendingIndices = new int[size];
             _pendingTags = new int[size];
+            _rankedScores = new float[size];
+            _rankedIndices = new int[size];
+            _rankedTags = new int[size];
         }
 
         Array.Copy(_scores, _pendingScores, _count);

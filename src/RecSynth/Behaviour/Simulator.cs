@@ -24,6 +24,7 @@ internal sealed class Simulator
     private readonly ResponseOptions _response;
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
+    private readonly bool[] _imagePositions; // see ImagePositions
     private readonly long[] _listedAt; // per item, packed for the masks of the sources
     private readonly int[] _listedWeek; // per item: the week of its listing (see ItemMark.ListedWeek)
     private readonly long[] _popularListedAt; // per slot of CF's popular list
@@ -42,6 +43,7 @@ internal sealed class Simulator
         Cf = new CfSource(world, options.Cf, parallel);
         Image = new ImageSource(world, options.Image, seed, parallel);
         int k = options.SlateSize;
+        _imagePositions = ImagePositions(k);
         _examine = new double[k + 2];
         for (int p = 1; p <= k; p++)
         {
@@ -391,7 +393,7 @@ internal sealed class Simulator
         var shown = scratch.Shown(cfCount + imageCount);
         for (int p = 0; p < k; p++)
         {
-            bool image = Spread(p + 1, images, k) > Spread(p, images, k);
+            bool image = _imagePositions[images * k + p];
             int local = image ? Next(scratch.ImageLocal, imageCount, ref ii, shown) : Next(scratch.CfLocal, cfCount, ref ci, shown);
             bool fromImage = image;
             if (local < 0)
@@ -417,6 +419,21 @@ internal sealed class Simulator
 
     /// <summary>ceil(p · n / k): spreads n of k positions evenly, the first at the top (a blend leads with its image).</summary>
     private static int Spread(int p, int n, int k) => (p * n + k - 1) / k;
+
+    /// <summary>[n × K + p]: whether position p is one of the n image positions of a slate of K (from <see cref="Spread"/>).</summary>
+    private static bool[] ImagePositions(int k)
+    {
+        var positions = new bool[(k + 1) * k];
+        for (int n = 0; n <= k; n++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                positions[n * k + p] = Spread(p + 1, n, k) > Spread(p, n, k);
+            }
+        }
+
+        return positions;
+    }
 
     /// <summary>The next product of a list (by local index) not on the slate yet, now marked shown; −1: none left.</summary>
     private static int Next(int[] list, int count, ref int at, Span<bool> shown)

@@ -17,6 +17,9 @@ internal sealed class SessionSchedule
     private readonly long _end;
     private readonly double[] _weights = new double[168]; // hour of week from Monday 00:00 UTC, mean 1
     private readonly double[] _cumulative = new double[2 * 168 + 2]; // mass from Monday 00:00 over two weeks
+    private const int Guides = 1024;
+    private readonly int[] _guide; // see the constructor
+    private readonly double _guidePerMass;
 
     public SessionSchedule(SessionOptions options, long start, long end, ulong seed)
     {
@@ -38,6 +41,21 @@ internal sealed class SessionSchedule
         for (int h = 0; h < _cumulative.Length - 1; h++)
         {
             _cumulative[h + 1] = _cumulative[h] + _weights[h % 168];
+        }
+
+        // _guide[b]: the first hour whose cumulative mass passes b / _guidePerMass (so at or before the first hour
+        // that passes any mass in bucket b).
+        double mass = _cumulative[^1];
+        _guidePerMass = mass > 0 ? Guides / mass : 0;
+        _guide = new int[Guides + 1];
+        for (int b = 0, h = 0; b <= Guides; b++)
+        {
+            while (h < _cumulative.Length - 2 && _cumulative[h + 1] <= b / _guidePerMass)
+            {
+                h++;
+            }
+
+            _guide[b] = h;
         }
     }
 
@@ -75,23 +93,19 @@ internal sealed class SessionSchedule
     /// <summary>The time at which the profile's mass since <paramref name="from"/> reaches <paramref name="target"/>.</summary>
     private long Invert(long from, long to, double target)
     {
-        // Binary search for the hour whose cumulative mass passes the target, then interpolate within it.
+        // The first hour whose cumulative mass passes the goal (within the hours from `from` to `to`: the same hour as a
+        // binary search among them), then interpolate within it. The guide table gives an hour at or before it, from
+        // which a step or two find it.
         long origin = Offset(from);
         double goal = Cumulative(origin) + target;
-        int low = (int)(origin / 3600), high = (int)((to - from + origin + 3599) / 3600);
-        while (low < high)
+        int first = (int)(origin / 3600), last = (int)((to - from + origin + 3599) / 3600);
+        int low = _guide[Math.Clamp((int)(goal * _guidePerMass) - 1, 0, _guide.Length - 1)]; // a bucket early: rounding
+        while (low + 1 < _cumulative.Length && _cumulative[low + 1] <= goal)
         {
-            int middle = (low + high) / 2;
-            if (_cumulative[middle + 1] <= goal)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
+            low++;
         }
 
+        low = Math.Clamp(low, first, last);
         double weight = _weights[low % 168];
         long at = low * 3600L + (weight > 0 ? (long)((goal - _cumulative[low]) / weight * 3600.0) : 0);
         return Math.Clamp(from + at - origin, from, to - 1);

@@ -34,14 +34,14 @@ internal sealed class TopK(int k)
     /// <summary>Copies the indices, best first, and returns how many.</summary>
     public int CopyTo(int[] destination)
     {
-        Array.Copy(_indices, destination, _count);
+        _indices.AsSpan(0, _count).CopyTo(destination);
         return _count;
     }
 
     /// <summary>Copies the indices and their tags, best first, and returns how many.</summary>
     public int CopyTo(int[] destination, int[] tags)
     {
-        Array.Copy(_tags, tags, _count);
+        _tags.AsSpan(0, _count).CopyTo(tags);
         return CopyTo(destination);
     }
 
@@ -211,9 +211,9 @@ internal sealed class TopK(int k)
         }
 
         _count = Math.Min(pending, k);
-        Array.Copy(_rankedScores, _scores, _count);
-        Array.Copy(_rankedIndices, _indices, _count);
-        Array.Copy(_rankedTags, _tags, _count);
+        _rankedScores.AsSpan(0, _count).CopyTo(_scores);
+        _rankedIndices.AsSpan(0, _count).CopyTo(_indices);
+        _rankedTags.AsSpan(0, _count).CopyTo(_tags);
     }
 
     private void Reserve(int length)
@@ -229,9 +229,9 @@ internal sealed class TopK(int k)
             _rankedTags = new int[size];
         }
 
-        Array.Copy(_scores, _pendingScores, _count);
-        Array.Copy(_indices, _pendingIndices, _count);
-        Array.Copy(_tags, _pendingTags, _count);
+        _scores.AsSpan(0, _count).CopyTo(_pendingScores);
+        _indices.AsSpan(0, _count).CopyTo(_pendingIndices);
+        _tags.AsSpan(0, _count).CopyTo(_pendingTags);
     }
 
     /// <summary>The threshold raised to <paramref name="maximum"/> if at least k of the group maxima reach it.</summary>

@@ -57,13 +57,15 @@ internal static class BehaviourStage
         int weeks = run.Simulator.Schedule.Weeks;
         progress?.Report(new GenerationProgress("behaviour", 0, weeks, "weeks"));
         var buffers = new List<ArrayBufferWriter<byte>>();
-        // The rows are formatted while the simulation runs on every thread: a quarter of them is enough to keep up (the
-        // formatting is about a tenth of the work), and more would only take turns with the simulation.
+        // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up (the
+        // formatting is about a tenth of the work), and more would only take turns with the simulation. The last
+        // window's rows, written when the simulation is done, get every thread.
         var writing = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads / 4), CancellationToken = cancellationToken };
         run.Run((week, interactionRows, interactionCount, sessionRows, sessionCount) =>
         {
-            WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, writing);
-            WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, writing);
+            var options = run.Simulating ? writing : parallel;
+            WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, options);
+            WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, options);
             metrics?.Add(sessionRows.AsSpan(0, sessionCount));
             progress?.Report(new GenerationProgress("behaviour", week + 1, weeks, "weeks"));
         }, cancellationToken);

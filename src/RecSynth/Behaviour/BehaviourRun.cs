@@ -21,6 +21,7 @@ internal sealed class BehaviourRun
     private readonly UserState?[] _states;
     private readonly int _firstUser;
     private readonly int _userCount;
+    private bool _simulating = true;
 
     public BehaviourRun(World world, BehaviourOptions options, ulong seed, ISessionPolicy policy, ParallelOptions parallel, int firstUser = 0, int userCount = -1)
     {
@@ -40,6 +41,9 @@ internal sealed class BehaviourRun
     public Action<int>? DayEnded { get; set; }
 
     public Simulator Simulator => _simulator;
+
+    /// <summary>Whether weeks remain to be simulated (false once the last window is done: the sink then has the machine).</summary>
+    public bool Simulating => Volatile.Read(ref _simulating);
 
     public ISessionPolicy Policy => _policy;
 
@@ -120,6 +124,7 @@ internal sealed class BehaviourRun
 
                 // The previous window's sink must be done: its buffers hold the interactions that spill over into this one.
                 sink.GetAwaiter().GetResult();
+                Volatile.Write(ref _simulating, first + window < weeks);
                 int firstWeek = first;
                 // A thread of its own: on the thread pool, the sink's and the simulation's parallel loops would wait for
                 // the pool to grow.

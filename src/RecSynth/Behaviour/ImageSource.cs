@@ -14,20 +14,25 @@ internal sealed class ImageSource
 {
     private readonly World _world;
     private readonly ImageSourceOptions _options;
-    private readonly ImageIndex _index;
+    private readonly ImageIndex? _index;
     private readonly Neighbour[] _neighbours; // per product a row: its count (in Item), then its neighbours, best first
     private readonly int _row;
     private readonly int[][] _tasteItems; // per (style, color): products listed before the start
     private readonly ulong _seed;
     private readonly int _colors;
 
-    public ImageSource(World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel)
+    /// <summary>
+    /// Finds every product's neighbour list. The index is kept for <see cref="Index"/> only when
+    /// <paramref name="keepIndex"/> (the lists do not need it: otherwise its copy of the embeddings is freed with it).
+    /// </summary>
+    public ImageSource(World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel, bool keepIndex = false)
     {
         _world = world;
         _options = options;
         _seed = seed;
-        _index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel);
-        var lists = _index.SearchAll(options.Neighbours, parallel);
+        var index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel);
+        var lists = index.SearchAll(options.Neighbours, parallel);
+        _index = keepIndex ? index : null;
         _row = options.Neighbours + 1;
         _neighbours = new Neighbour[lists.Length * _row];
         for (int i = 0; i < lists.Length; i++)
@@ -59,7 +64,7 @@ internal sealed class ImageSource
         _tasteItems = [.. groups.Select(g => g.ToArray())];
     }
 
-    public ImageIndex Index => _index;
+    public ImageIndex Index => _index ?? throw new InvalidOperationException("the image index is kept only when the source is made with keepIndex");
 
     /// <summary>
     /// The anchor's nearest neighbours (best first) and their cosines. The lists are kept side by side in one array, so

@@ -116,7 +116,7 @@ public sealed class ImageSourceSample
         var options = Scenario.Defaults(products: Products, users: 10);
         var token = TestContext.Current.CancellationToken;
         World = new World(options, 2, token);
-        Source = new ImageSource(World, options.Behaviour.Image, (ulong)options.Seed, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = token });
+        Source = new ImageSource(World, options.Behaviour.Image, (ulong)options.Seed, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = token }, keepIndex: true);
     }
 
     internal World World { get; }

@@ -96,72 +96,78 @@ internal sealed class ImageIndex
     {
         var results = new (int[] Items, float[] Similarities)[_orderedItems.Length];
         int[] keys = [.. _coarse.SelectMany((cell, c) => Enumerable.Range(0, cell.Leaves.Length).Select(l => c << 16 | l))];
-        Parallel.For(0, keys.Length, parallel, k =>
-        {
-            var group = _coarse[keys[k] >> 16];
-            int leaf = keys[k] & 0xFFFF;
-            int first = group.Starts[leaf], members = group.Starts[leaf + 1] - first;
-            var best = new TopK[members];
-            var queriesByLeaf = new SortedDictionary<int, List<int>>(); // probed leaf key → the members that probe it
-            for (int m = 0; m < members; m++)
-            {
-                best[m] = new TopK(count);
-                foreach (int key in Probe(Ordered(first + m)))
-                {
-                    if (!queriesByLeaf.TryGetValue(key, out var queries))
-                    {
-                        queriesByLeaf[key] = queries = [];
-                    }
-
-                    queries.Add(m);
-                }
-            }
-
-            Span<float> dots = stackalloc float[8];
-            foreach (var (key, queries) in queriesByLeaf)
-            {
-                var cell = _coarse[key >> 16];
-                int probed = key & 0xFFFF;
-                int start = cell.Starts[probed], end = cell.Starts[probed + 1];
-                // Two queries by four products at a time; what is left over, by two or one.
-                int position = start;
-                for (; position + 4 <= end; position += 4)
-                {
-                    int q = 0;
-                    for (; q + 1 < queries.Count; q += 2)
-                    {
-                        int m1 = queries[q], m2 = queries[q + 1];
-                        VectorMath.Dot2x4(Ordered(first + m1), Ordered(first + m2), Ordered(position), Ordered(position + 1), Ordered(position + 2), Ordered(position + 3), dots);
-                        for (int r = 0; r < 4; r++)
-                        {
-                            int item = _orderedItems[position + r];
-                            Offer(best[m1], item, dots[2 * r], _orderedItems[first + m1]);
-                            Offer(best[m2], item, dots[2 * r + 1], _orderedItems[first + m2]);
-                        }
-                    }
-
-                    if (q < queries.Count)
-                    {
-                        for (int r = 0; r < 4; r++)
-                        {
-                            OfferRow(queries, q, position + r, first, best);
-                        }
-                    }
-                }
-
-                for (; position < end; position++)
-                {
-                    OfferRow(queries, 0, position, first, best);
-                }
-            }
-
-            for (int m = 0; m < members; m++)
-            {
-                results[_orderedItems[first + m]] = best[m].Sorted();
-            }
-        });
-
+        Parallel.For(0, keys.Length, parallel, k => SearchLeaf(keys[k], count, results));
         return results;
+    }
+
+    /// <summary>
+    /// <see cref="SearchAll"/> for the products of one leaf (leafKey: coarse &lt;&lt; 16 | leaf). Optimised at once by a JIT
+    /// (a few hundred long calls: waiting for them to be counted would run most of the search unoptimised).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void SearchLeaf(int leafKey, int count, (int[] Items, float[] Similarities)[] results)
+    {
+        var group = _coarse[leafKey >> 16];
+        int leaf = leafKey & 0xFFFF;
+        int first = group.Starts[leaf], members = group.Starts[leaf + 1] - first;
+        var best = new TopK[members];
+        var queriesByLeaf = new SortedDictionary<int, List<int>>(); // probed leaf key → the members that probe it
+        for (int m = 0; m < members; m++)
+        {
+            best[m] = new TopK(count);
+            foreach (int key in Probe(Ordered(first + m)))
+            {
+                if (!queriesByLeaf.TryGetValue(key, out var queries))
+                {
+                    queriesByLeaf[key] = queries = [];
+                }
+
+                queries.Add(m);
+            }
+        }
+
+        Span<float> dots = stackalloc float[8];
+        foreach (var (key, queries) in queriesByLeaf)
+        {
+            var cell = _coarse[key >> 16];
+            int probed = key & 0xFFFF;
+            int start = cell.Starts[probed], end = cell.Starts[probed + 1];
+            // Two queries by four products at a time; what is left over, by two or one.
+            int position = start;
+            for (; position + 4 <= end; position += 4)
+            {
+                int q = 0;
+                for (; q + 1 < queries.Count; q += 2)
+                {
+                    int m1 = queries[q], m2 = queries[q + 1];
+                    VectorMath.Dot2x4(Ordered(first + m1), Ordered(first + m2), Ordered(position), Ordered(position + 1), Ordered(position + 2), Ordered(position + 3), dots);
+                    for (int r = 0; r < 4; r++)
+                    {
+                        int item = _orderedItems[position + r];
+                        Offer(best[m1], item, dots[2 * r], _orderedItems[first + m1]);
+                        Offer(best[m2], item, dots[2 * r + 1], _orderedItems[first + m2]);
+                    }
+                }
+
+                if (q < queries.Count)
+                {
+                    for (int r = 0; r < 4; r++)
+                    {
+                        OfferRow(queries, q, position + r, first, best);
+                    }
+                }
+            }
+
+            for (; position < end; position++)
+            {
+                OfferRow(queries, 0, position, first, best);
+            }
+        }
+
+        for (int m = 0; m < members; m++)
+        {
+            results[_orderedItems[first + m]] = best[m].Sorted();
+        }
     }
 
     private ReadOnlySpan<float> Ordered(int position) => _ordered.AsSpan(position * _d, _d);

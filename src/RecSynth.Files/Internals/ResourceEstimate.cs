@@ -51,7 +51,9 @@ internal static class ResourceEstimate
 
     /// <summary>
     /// The simulation holds the world (products, users, factors, embeddings twice while the index is built, the index's
-    /// neighbour lists), each user's state (CF candidates, purchases), and one week of records; not the whole log.
+    /// neighbour lists), each user's state (CF candidates, purchases), and a few weeks of records (two windows of
+    /// <see cref="RecSynth.Behaviour.BehaviourRun.WeeksPerWindow"/> weeks, the week being sorted and the one before it,
+    /// the sort's second array); not the whole log.
     /// </summary>
     private static long BehaviourBytes(RecSynthOptions options, int threads)
     {
@@ -60,9 +62,12 @@ internal static class ResourceEstimate
         var b = options.Behaviour;
         long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
         long states = users * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
-        double weeklySessions = users * Math.Min(options.Users.Activity.Max, options.Users.Activity.Median * 3);
-        long week = (long)(weeklySessions * (48 + 4 * 40) * 3 / 2); // sessions and ~4 interactions each, sorted copies, the sort's second array
-        return world + states + week + threads * (products * 16L);
+        // A week's records: sessions (48 bytes) and ~1.6 interactions (40 bytes) each, at the mean activity, with half
+        // again for the busier weeks and the lists' growth.
+        var activity = options.Users.Activity;
+        double weeklySessions = users * Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * 1.5;
+        long records = (long)(weeklySessions * (48 + 1.6 * 40) * (2 * RecSynth.Behaviour.BehaviourRun.WeeksPerWindow + 3));
+        return world + states + records + threads * (products * 16L);
     }
 
     public static long DiskBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour = false)

@@ -12,7 +12,8 @@ namespace RecSynth.Behaviour;
 internal sealed class BehaviourRun
 {
     private const int UsersPerBlock = 256;
-    private const int WeeksPerWindow = 4;
+    /// <summary>Weeks a user runs in a row when users do not depend on each other.</summary>
+    internal const int WeeksPerWindow = 4;
     private const long Day = 86_400;
     private readonly World _world;
     private readonly Simulator _simulator;

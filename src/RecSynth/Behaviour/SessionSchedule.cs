@@ -50,7 +50,7 @@ internal sealed class SessionSchedule
         _guide = new int[Guides + 1];
         for (int b = 0, h = 0; b <= Guides; b++)
         {
-            while (h < _cumulative.Length - 2 && _cumulative[h + 1] <= b / _guidePerMass)
+            while (h + 1 < _cumulative.Length && _cumulative[h + 1] <= b / _guidePerMass)
             {
                 h++;
             }
@@ -91,7 +91,7 @@ internal sealed class SessionSchedule
     private double Mass(long from, long to) => Cumulative(to - from + Offset(from)) - Cumulative(Offset(from));
 
     /// <summary>The time at which the profile's mass since <paramref name="from"/> reaches <paramref name="target"/>.</summary>
-    private long Invert(long from, long to, double target)
+    internal long Invert(long from, long to, double target)
     {
         // The first hour whose cumulative mass passes the goal (within the hours from `from` to `to`: the same hour as a
         // binary search among them), then interpolate within it. The guide table gives an hour at or before it, from

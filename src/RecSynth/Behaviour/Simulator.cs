@@ -313,13 +313,19 @@ internal sealed class Simulator
     /// <summary>The image source's top K: similarity to the recent positives (or the visual taste), with per-session noise.</summary>
     private int ImageList(in User user, UserState state, int week, long now, ulong key, Scratch scratch)
     {
-        int anchors = Math.Min(state.AnchorCount, _options.Image.Anchors);
+        // The recent positives, most recent first (without any: the visual taste), each looked up once.
+        int anchorCount = Math.Min(state.AnchorCount, _options.Image.Anchors);
+        Span<int> anchors = stackalloc int[Math.Max(1, anchorCount)];
+        for (int r = 0; r < anchors.Length; r++)
+        {
+            anchors[r] = anchorCount == 0 ? Image.TasteSeed(user) : state.Anchor(r);
+        }
+
         int stamp = scratch.NextStamp();
         int session = scratch.Session;
         var marks = scratch.Marks;
-        for (int r = 0; r < Math.Max(1, anchors); r++)
+        foreach (int anchor in anchors)
         {
-            int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
             marks[anchor].Excluded = session; // never recommend an anchor back
             if (External is null)
             {
@@ -337,9 +343,9 @@ internal sealed class Simulator
         ref int candidates = ref MemoryMarshal.GetArrayDataReference(scratch.Candidates);
         ref float scores = ref MemoryMarshal.GetArrayDataReference(scratch.CandidateScores);
         scores = float.NegativeInfinity;
-        for (int r = 0; r < Math.Max(1, anchors); r++)
+        for (int r = 0; r < anchors.Length; r++)
         {
-            int anchor = anchors == 0 ? Image.TasteSeed(user) : state.Anchor(r);
+            int anchor = anchors[r];
             ReadOnlySpan<Neighbour> neighbours = External is { } service ? Ranked(service.Similar(anchor, _options.Image.Neighbours)) : Image.Neighbours(anchor);
             float weight = (float)(1 - r * Image.RecencyDiscount);
             if ((uint)count + (uint)neighbours.Length > (uint)scratch.Candidates.Length)
@@ -753,14 +759,14 @@ internal sealed class Simulator
                 Marks[i].ListedWeek = listedWeeks[i];
             }
 
-            LocalWidth = 2 * slateSize;
-            LocalItems = new int[LocalWidth];
-            LocalInterest = new float[LocalWidth];
-            LocalLike = new float[LocalWidth];
-            LocalPurchase = new float[LocalWidth];
-            LocalAttributes = new ulong[LocalWidth];
-            LocalCfSlot = new int[LocalWidth];
-            _shown = new bool[LocalWidth];
+            int locals = 2 * slateSize; // both lists, at most
+            LocalItems = new int[locals];
+            LocalInterest = new float[locals];
+            LocalLike = new float[locals];
+            LocalPurchase = new float[locals];
+            LocalAttributes = new ulong[locals];
+            LocalCfSlot = new int[locals];
+            _shown = new bool[locals];
             CfLocal = new int[slateSize];
             ImageLocal = new int[slateSize];
             SlateLocal = new int[slateSize];
@@ -800,8 +806,6 @@ internal sealed class Simulator
         public int NextStamp() => ++_stamp;
 
         public int Session { get; private set; }
-
-        public int LocalWidth { get; }
 
         /// <summary>The session's candidate products (both lists, deduplicated) by local index; what the slates need follows.</summary>
         public int[] LocalItems { get; }

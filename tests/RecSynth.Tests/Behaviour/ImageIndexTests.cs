@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using RecSynth.Behaviour;
 using RecSynth.Tests.Support;
 
 namespace RecSynth.Tests.Behaviour;
@@ -66,9 +67,7 @@ public sealed class ImageIndexTests(ImageSourceSample sample) : IClassFixture<Im
         int expected = world.Options.Behaviour.Image.Neighbours;
         for (int item = 7; item < ImageSourceSample.Products; item += 97)
         {
-            var list = source.Neighbours(item).ToArray();
-            int[] items = [.. list.Select(n => n.Item)];
-            float[] similarities = [.. list.Select(n => n.Similarity)];
+            var (items, similarities) = Kept(source, item);
             Assert.Equal(expected, items.Length);
             Assert.Equal(items.Length, items.Distinct().Count());
             Assert.DoesNotContain(item, items);
@@ -94,9 +93,9 @@ public sealed class ImageIndexTests(ImageSourceSample sample) : IClassFixture<Im
         for (int item = 3; item < ImageSourceSample.Products; item += 41)
         {
             var (items, similarities) = source.Index.Search(world.Embedding(item), count, item);
-            var kept = source.Neighbours(item).ToArray();
-            Assert.Equal(items, kept.Select(n => n.Item));
-            Assert.Equal(similarities, kept.Select(n => n.Similarity));
+            var kept = Kept(source, item);
+            Assert.Equal(items, kept.Items);
+            Assert.Equal(similarities, kept.Similarities);
         }
     }
 
@@ -129,5 +128,12 @@ public sealed class ImageIndexTests(ImageSourceSample sample) : IClassFixture<Im
         int[] order = [.. Enumerable.Range(0, cosines.Length)];
         Array.Sort(cosines, order);
         return [.. order[^count..].Reverse()];
+    }
+
+    /// <summary>The neighbour list the image source keeps for <paramref name="item"/>, as products and similarities.</summary>
+    private static (int[] Items, float[] Similarities) Kept(ImageSource source, int item)
+    {
+        var list = source.Neighbours(item).ToArray();
+        return ([.. list.Select(n => n.Item)], [.. list.Select(n => n.Similarity)]);
     }
 }

@@ -61,10 +61,11 @@ public static class DatasetGenerator
         IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(simulation);
         ArgumentNullException.ThrowIfNull(output);
         var problems = new List<OptionProblem>();
-        if (RecSynth.Bandits.BanditPolicies.Validate(simulation.Policy) is { } why)
+        if (RecSynth.Bandits.BanditPolicies.Validate(simulation.Policy, options.Behaviour.BlendLevels) is { } why)
         {
             problems.Add(new OptionProblem("--policy", simulation.Policy, why));
         }

@@ -52,6 +52,56 @@ public sealed class SimulateTests
         Assert.True(regret.Zip(regret.Skip(1)).All(p => p.Second >= p.First), "cumulative regret fell");
     }
 
+    [Theory]
+    [InlineData("fixed:image", "two")]
+    [InlineData("fixed:0.25", "blend")]
+    [InlineData("fixed:cf", "blend")]
+    public async Task A_fixed_policys_regret_is_against_the_oracle_over_the_runs_whole_arm_set(string policy, string arms)
+    {
+        using var temp = new TempDirectory("simulate-fixed-regret");
+        string folder = temp.Sub("out");
+
+        var result = await Cli.RunAsync(["simulate", .. s_small, "--policy", policy, "--arms", arms, "-o", folder, "--quiet"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // The regret, computed here from the written ground truth: per session, the user's best expected reward over the
+        // run's arm set (cf and image, or every blend level) minus that of the arm served.
+        var truth = Datasets.CsvFields(Path.Combine(folder, "ground_truth.csv"));
+        string[] columns = arms == "two" ? ["RewardCf", "RewardImage"] : ["RewardCf", "RewardBlend25", "RewardBlend50", "RewardBlend75", "RewardImage"];
+        string served = policy switch { "fixed:image" => "RewardImage", "fixed:0.25" => "RewardBlend25", _ => "RewardCf" };
+        int[] at = [.. columns.Select(c => Array.IndexOf(truth[0], c))];
+        int servedAt = Array.IndexOf(truth[0], served);
+        var rows = truth.Skip(1).Where(r => r[1] != "0").ToDictionary(r => r[0]);
+        var sessions = Datasets.CsvFields(Path.Combine(folder, "sessions.csv")).Skip(1).ToList();
+        double expected = 0;
+        int optimalIsServed = 0;
+        foreach (var row in rows.Values)
+        {
+            double best = at.Max(i => double.Parse(row[i], CultureInfo.InvariantCulture));
+            optimalIsServed += double.Parse(row[servedAt], CultureInfo.InvariantCulture) == best ? 1 : 0;
+        }
+
+        foreach (var s in sessions.Where(s => rows.ContainsKey(s[1])))
+        {
+            var row = rows[s[1]];
+            expected += at.Max(i => double.Parse(row[i], CultureInfo.InvariantCulture)) - double.Parse(row[servedAt], CultureInfo.InvariantCulture);
+        }
+
+        var days = Datasets.CsvFields(Path.Combine(folder, "metrics.csv"));
+        double regret = double.Parse(days[^1][Array.IndexOf(days[0], "CumulativeRegret")], CultureInfo.InvariantCulture);
+        // ground_truth.csv rounds each mean to 1e-6: two roundings per session, plus metrics.csv's 0.001.
+        double tolerance = sessions.Count * 2e-6 + 1e-3;
+        Assert.True(expected > 1, $"the oracle should beat {policy} for some users (regret {expected:F3})");
+        Assert.Equal(expected, regret, tolerance);
+
+        // The optimal share at the end: users whose optimum over the whole arm set is the served arm (ties count as optimal
+        // only when the served arm is first among equals, which rounding makes rare: allow a few).
+        double optimalShare = double.Parse(days[^1][Array.IndexOf(days[0], "OptimalShare")], CultureInfo.InvariantCulture);
+        Assert.InRange(optimalShare, (optimalIsServed - 3) / (double)rows.Count, (optimalIsServed + 3) / (double)rows.Count);
+        Assert.True(optimalShare < 0.9, $"{policy} cannot have learned the optimum of {optimalShare:P1} of users");
+        Assert.Equal(columns.Select(c => "Share" + c["Reward".Length..]), days[0].Skip(11));
+    }
+
     [Fact]
     public async Task Simulate_with_the_builtin_recommender_writes_a_dataset_with_cf_and_image_interactions()
     {
@@ -97,6 +147,7 @@ public sealed class SimulateTests
 
     [Theory]
     [InlineData("--policy", "nonsense", "--policy = nonsense")]
+    [InlineData("--policy", "fixed:0.3", "not one of behaviour.blend_levels (cf, 0.25, 0.5, 0.75, image)")]
     [InlineData("--arms", "three", "--arms = three")]
     [InlineData("--recommender", "gorse", "--recommender gorse needs the server")]
     [InlineData("--recommender", "other", "must be oracle, builtin or gorse")]
@@ -138,6 +189,9 @@ public sealed class SimulateTests
         Assert.All(rows, r => Assert.Equal(2, r.GetProperty("seeds").GetInt32()));
         var regret = rows.ToDictionary(r => r.GetProperty("policy").GetString()!, r => r.GetProperty("regret").GetProperty("mean").GetDouble());
         Assert.True(regret["thompson"] < regret["uniform"], $"thompson's regret {regret["thompson"]:F1} is not below uniform's {regret["uniform"]:F1}");
+        // A fixed policy is measured against the oracle over both arms, like the others: cf is not every user's best.
+        Assert.True(regret["fixed:cf"] > 10, $"fixed:cf's regret is {regret["fixed:cf"]:F1}");
+        Assert.InRange(rows[2].GetProperty("optimal_learned").GetProperty("mean").GetDouble(), 0.2, 0.9);
         Assert.True(rows[0].GetProperty("reward").GetProperty("sd").GetDouble() > 0, "two seeds gave the same reward");
     }
 

@@ -75,7 +75,7 @@ internal static class SimulateCommand
                 Summary.Write(console.Out, Path.GetFullPath(settings.Output), simulated.Manifest, options.Seed, clock.Elapsed);
                 var s = simulated.Loop.Summary;
                 string P(double x) => x.ToString("P1", CultureInfo.InvariantCulture);
-                var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{s.Policy} over {string.Join(", ", s.Arms)}"))
+                var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{s.Policy} over {string.Join(", ", s.PolicyArms)}; regret against each user's best of {string.Join(", ", s.OracleArms)}"))
                     .AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
                 table.AddRow("sessions", s.Sessions.ToString("N0", CultureInfo.InvariantCulture));
                 table.AddRow("rewarded sessions", $"{s.Reward.ToString("N0", CultureInfo.InvariantCulture)} ({P(s.Reward / (double)Math.Max(1, s.Sessions))})");

@@ -40,7 +40,7 @@ internal static class BehaviourStage
         BehaviourCsv csv;
         if (simulation is not null)
         {
-            (run, metrics) = ClosedLoop.Prepare(state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), parallel, simulation.Recommender, simulation.Service);
+            (run, metrics) = ClosedLoop.Prepare(state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), simulation.Arms, parallel, simulation.Recommender, simulation.Service);
             var bandit = (BanditPolicy)run.Policy;
             csv = new BehaviourCsv(state.UserList.Length, bandit.Name, behaviour.BlendLevels, bandit.Arms);
         }

@@ -17,12 +17,28 @@ public enum BanditArms
 /// <summary>The policies of the closed loop, by name.</summary>
 public static class BanditPolicies
 {
-    /// <summary>The names <see cref="Validate"/> accepts (fixed takes an arm or a blend: fixed:cf, fixed:image, fixed:0.25).</summary>
+    /// <summary>The names <see cref="Validate(string)"/> accepts (fixed takes an arm or a blend: fixed:cf, fixed:image, fixed:0.25).</summary>
     public static ImmutableArray<string> Names { get; } =
         ["uniform", "fixed:<arm>", "epsilon-greedy[:<epsilon>]", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"];
 
     /// <summary>Null when <paramref name="name"/> names a policy; otherwise why not.</summary>
     public static string? Validate(string name) => Parse(name, out _, out string? error) ? null : error;
+
+    /// <summary>
+    /// Null when <paramref name="name"/> names a policy the closed loop can measure with these blend levels; otherwise
+    /// why not. A fixed blend must be one of the levels: the ground truth, and so regret, is measured only there.
+    /// </summary>
+    public static string? Validate(string name, ImmutableArray<double> blendLevels)
+    {
+        if (!Parse(name, out var policy, out string? error))
+        {
+            return error;
+        }
+
+        return policy.Kind == "fixed" && !blendLevels.Contains(policy.Parameter)
+            ? $"serves the blend {new Arm(policy.Parameter).Name}, which is not one of behaviour.blend_levels ({string.Join(", ", blendLevels.Select(l => new Arm(l).Name))}): the ground truth, and so regret, is measured only at those levels"
+            : null;
+    }
 
     internal static bool Parse(string name, out (string Kind, double Parameter) policy, out string? error)
     {

@@ -41,12 +41,12 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policy);
         options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        if (BanditPolicies.Validate(policy) is { } error)
+        if (BanditPolicies.Validate(policy, options.Behaviour.BlendLevels) is { } error)
         {
             throw new OptionsException([new OptionProblem("--policy", policy, error)]);
         }
 
-        return Run(options, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken);
+        return Run(options, arms, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="policy"/> with an outside recommender (e.g. Gorse) filling both sources.</summary>
@@ -57,12 +57,12 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(service);
         options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        if (BanditPolicies.Validate(policy) is { } error)
+        if (BanditPolicies.Validate(policy, options.Behaviour.BlendLevels) is { } error)
         {
             throw new OptionsException([new OptionProblem("--policy", policy, error)]);
         }
 
-        return Run(options, world => BanditPolicies.Create(policy, arms, world), Recommender.Oracle, threads, cancellationToken, service);
+        return Run(options, arms, world => BanditPolicies.Create(policy, arms, world), Recommender.Oracle, threads, cancellationToken, service);
     }
 
     /// <summary>
@@ -74,22 +74,25 @@ public static class ClosedLoop
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(armOfUser);
         options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        return Run(options, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), Recommender.Oracle, threads, cancellationToken);
+        return Run(options, arms, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), Recommender.Oracle, threads, cancellationToken);
     }
 
     private static ClosedLoopResult Run(
-        RecSynthOptions options, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken, ISlateService? service = null)
+        RecSynthOptions options, BanditArms arms, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken, ISlateService? service = null)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var world = new World(options, threads, cancellationToken);
-        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), parallel, recommender, service);
+        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), arms, parallel, recommender, service);
         run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), cancellationToken);
         return metrics.Compute(run.Truth!, options.Behaviour.BlendLevels);
     }
 
-    /// <summary>A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the sessions).</summary>
+    /// <summary>
+    /// A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the
+    /// sessions). The metrics measure the bandit against the oracle over <paramref name="arms"/>, the run's arm set.
+    /// </summary>
     internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(
-        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, ParallelOptions parallel, Recommender recommender = Recommender.Oracle, ISlateService? service = null)
+        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle, ISlateService? service = null)
     {
         var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel);
         if (service is not null)
@@ -111,7 +114,7 @@ public static class ClosedLoop
         }
 
         var time = world.Options.Time;
-        var metrics = new LoopMetrics(bandit, time.StartSeconds, time.EndSeconds) { UserCount = world.UserList.Length };
+        var metrics = new LoopMetrics(bandit, BanditPolicies.ArmsOf(arms, behaviour.BlendLevels), time.StartSeconds, time.EndSeconds) { UserCount = world.UserList.Length };
         run.DayEnded = metrics.DayEnded;
         return (run, metrics);
     }

@@ -14,7 +14,7 @@ namespace RecSynth.Bandits;
 /// <param name="CumulativeRegret">Sum of oracle minus expected reward up to and including the day.</param>
 /// <param name="OptimalShare">Among users served at least once so far, the share whose current best arm (what the policy has learned) is the optimal one.</param>
 /// <param name="NearOptimalShare">Among the same users, the share whose current best arm's expected reward is within 5 % of the optimal arm's.</param>
-/// <param name="ArmShares">Share of the day's sessions served with each arm, in the order of the policy's arms.</param>
+/// <param name="ArmShares">Share of the day's sessions served with each arm, in the order of <see cref="LoopSummary.Arms"/>.</param>
 public sealed record DailyMetrics(
     int Day, DateOnly Date, long Sessions, long Reward, long CumulativeReward, double ExpectedReward, double OracleReward,
     double CumulativeRegret, double OptimalShare, double NearOptimalShare, ImmutableArray<double> ArmShares)
@@ -29,8 +29,18 @@ public sealed record LoopSummary
     /// <summary>The policy's name.</summary>
     public string Policy { get; init; } = "";
 
-    /// <summary>The arms it chose among.</summary>
+    /// <summary>
+    /// The arms the run is measured over, by blend: the run's arm set (two or the blend levels), plus any arm of the
+    /// policy outside it. Regret and the optimal arm are always against the oracle over the run's arm set, whatever arms
+    /// the policy itself chooses among, so a fixed policy is measured like every other.
+    /// </summary>
     public ImmutableArray<Arm> Arms { get; init; } = [];
+
+    /// <summary>The arms the policy chose among (a single arm for a fixed policy).</summary>
+    public ImmutableArray<Arm> PolicyArms { get; init; } = [];
+
+    /// <summary>The run's arm set (two, or the blend levels): the oracle serves each user the best of these.</summary>
+    public ImmutableArray<Arm> OracleArms { get; init; } = [];
 
     /// <summary>Sessions simulated.</summary>
     public long Sessions { get; init; }
@@ -50,7 +60,7 @@ public sealed record LoopSummary
     /// <summary>Share of users whose most-served arm is optimal.</summary>
     public double OptimalMostChosenShare { get; init; }
 
-    /// <summary>Mean absolute difference between the learned best blend and the optimal blend (over the policy's arms).</summary>
+    /// <summary>Mean absolute difference between the learned best blend and the optimal blend (over the run's arm set).</summary>
     public double BlendError { get; init; }
 
     /// <summary>Median over users of the sessions until the learned best arm stopped changing.</summary>
@@ -60,11 +70,11 @@ public sealed record LoopSummary
 /// <summary>One user's part in a closed-loop run.</summary>
 /// <param name="Sessions">Sessions served to the user.</param>
 /// <param name="Reward">Rewarded sessions.</param>
-/// <param name="MostChosen">Index (into the policy's arms) of the arm served most, the first of equals; -1 without sessions.</param>
+/// <param name="MostChosen">Index (into <see cref="LoopSummary.Arms"/>, as every index here) of the arm served most, the first of equals; -1 without sessions.</param>
 /// <param name="Learned">The policy's learned best arm at the end; -1 without sessions.</param>
 /// <param name="FinalChoice">The arm served most over the user's last quarter of sessions (at least one), the first of equals: what the policy ends up choosing; -1 without sessions.</param>
-/// <param name="Optimal">The arm with the highest expected reward in the ground truth; -1 without a ground truth.</param>
-/// <param name="Expected">The ground truth's expected reward per session of each arm (NaN without a ground truth).</param>
+/// <param name="Optimal">The arm of the run's arm set with the highest expected reward in the ground truth; -1 without a ground truth.</param>
+/// <param name="Expected">The ground truth's expected reward per session of each arm of <see cref="LoopSummary.Arms"/> (NaN without a ground truth).</param>
 public sealed record UserOutcome(int Sessions, int Reward, int MostChosen, int Learned, int FinalChoice, int Optimal, ImmutableArray<double> Expected);
 
 /// <summary>A closed-loop run's outcome: the summary, one row per simulated day, and one entry per user (by user index).</summary>
@@ -72,30 +82,40 @@ public sealed record ClosedLoopResult(LoopSummary Summary, ImmutableArray<DailyM
 
 /// <summary>
 /// Collects what a closed-loop run needs for its metrics: every session's day, user, arm and reward (compactly), and
-/// after each day every user's learned best arm. The expected rewards come from the ground truth at the end.
+/// after each day every user's learned best arm. The expected rewards come from the ground truth at the end. Arms are
+/// kept as indices into the measured arms (<see cref="LoopSummary.Arms"/>), not the policy's, so the optimum is found
+/// over the run's whole arm set.
 /// </summary>
 internal sealed class LoopMetrics
 {
     private const long Day = 86_400;
     private readonly BanditPolicy _policy;
+    private readonly ImmutableArray<Arm> _arms; // measured: the run's arm set plus the policy's arms outside it, by blend
+    private readonly bool[] _inRun; // [arm]: one of the run's arm set (a candidate optimum)
+    private readonly int[] _ofPolicyArm; // [policy arm]: its index in _arms
     private readonly long _start;
     private readonly int _days;
     private readonly List<(int Day, int User, byte Arm, byte Reward)> _sessions = [];
     private readonly List<sbyte[]> _best = [];
 
-    public LoopMetrics(BanditPolicy policy, long start, long end)
+    public LoopMetrics(BanditPolicy policy, ImmutableArray<Arm> runArms, long start, long end)
     {
         _policy = policy;
+        _arms = [.. runArms.Concat(policy.Arms).DistinctBy(a => a.Blend).OrderBy(a => a.Blend)];
+        _inRun = [.. _arms.Select(a => runArms.Any(r => r.Blend == a.Blend))];
+        _ofPolicyArm = [.. policy.Arms.Select(a => _arms.IndexOf(a))];
         _start = start;
         _days = (int)((end - start + Day - 1) / Day);
     }
+
+    public int UserCount { get; init; }
 
     /// <summary>Receives a week's sessions (from the run's sink; one call at a time).</summary>
     public void Add(ReadOnlySpan<SessionRecord> sessions)
     {
         foreach (ref readonly var s in sessions)
         {
-            _sessions.Add(((int)((s.StartedAt - _start) / Day), s.User, (byte)_policy.IndexOf(s.Arm), (byte)s.Reward));
+            _sessions.Add(((int)((s.StartedAt - _start) / Day), s.User, (byte)_ofPolicyArm[_policy.IndexOf(s.Arm)], (byte)s.Reward));
         }
     }
 
@@ -110,31 +130,29 @@ internal sealed class LoopMetrics
         var best = new sbyte[UserCount];
         for (int u = 0; u < best.Length; u++)
         {
-            best[u] = (sbyte)_policy.BestArm(u);
+            best[u] = (sbyte)Measured(_policy.BestArm(u));
         }
 
         _best.Add(best);
     }
 
-    public int UserCount { get; init; }
-
     public ClosedLoopResult Compute(GroundTruth truth, ImmutableArray<double> levels)
     {
-        var arms = _policy.Arms;
+        int arms = _arms.Length;
         int users = UserCount;
 
-        // Expected reward of each arm per user (NaN without a ground truth), and the optimal arm.
-        var mean = new double[users * arms.Length];
+        // Expected reward of each arm per user (NaN without a ground truth), and the optimal arm of the run's set.
+        var mean = new double[users * arms];
         var optimal = new int[users];
         for (int u = 0; u < users; u++)
         {
             optimal[u] = -1;
             double best = double.NegativeInfinity;
-            for (int a = 0; a < arms.Length; a++)
+            for (int a = 0; a < arms; a++)
             {
-                double m = truth.Estimate(u, levels.IndexOf(arms[a].Blend)).Mean;
-                mean[u * arms.Length + a] = m;
-                if (!double.IsNaN(m) && m > best)
+                double m = truth.Estimate(u, levels.IndexOf(_arms[a].Blend)).Mean;
+                mean[u * arms + a] = m;
+                if (_inRun[a] && !double.IsNaN(m) && m > best)
                 {
                     (best, optimal[u]) = (m, a);
                 }
@@ -152,7 +170,7 @@ internal sealed class LoopMetrics
         {
             long sessions = 0, reward = 0;
             double expected = 0, oracle = 0;
-            var counts = new long[arms.Length];
+            var counts = new long[arms];
             for (; next < ordered.Length && ordered[next].Day == d; next++)
             {
                 var (_, user, arm, r) = ordered[next];
@@ -162,8 +180,8 @@ internal sealed class LoopMetrics
                 served[user] = true;
                 if (optimal[user] >= 0)
                 {
-                    expected += mean[user * arms.Length + arm];
-                    oracle += mean[user * arms.Length + optimal[user]];
+                    expected += mean[user * arms + arm];
+                    oracle += mean[user * arms + optimal[user]];
                 }
             }
 
@@ -178,7 +196,7 @@ internal sealed class LoopMetrics
                     {
                         known++;
                         right += _best[d][u] == optimal[u] ? 1 : 0;
-                        near += mean[u * arms.Length + _best[d][u]] >= 0.95 * mean[u * arms.Length + optimal[u]] ? 1 : 0;
+                        near += mean[u * arms + _best[d][u]] >= 0.95 * mean[u * arms + optimal[u]] ? 1 : 0;
                     }
                 }
             }
@@ -188,21 +206,40 @@ internal sealed class LoopMetrics
                 known == 0 ? 0 : right / (double)known, known == 0 ? 0 : near / (double)known, [.. counts.Select(c => sessions == 0 ? 0 : c / (double)sessions)]));
         }
 
-        var final = FinalChoices(ordered, users, arms.Length);
+        var final = FinalChoices(ordered, users, arms);
         var outcomes = ImmutableArray.CreateBuilder<UserOutcome>(users);
         for (int u = 0; u < users; u++)
         {
-            int sessions = _policy.Sessions(u), reward = 0, most = sessions == 0 ? -1 : 0;
-            for (int a = 0; a < arms.Length; a++)
+            int sessions = _policy.Sessions(u), reward = 0;
+            for (int a = 0; a < _policy.Arms.Length; a++)
             {
                 reward += _policy.Rewards(u, a);
-                most = sessions > 0 && _policy.Pulls(u, a) > _policy.Pulls(u, most) ? a : most;
             }
 
-            outcomes.Add(new UserOutcome(sessions, reward, most, _policy.BestArm(u), final[u], optimal[u], [.. mean.AsSpan(u * arms.Length, arms.Length)]));
+            outcomes.Add(new UserOutcome(sessions, reward, MostServed(u), Measured(_policy.BestArm(u)), final[u], optimal[u], [.. mean.AsSpan(u * arms, arms)]));
         }
 
         return new ClosedLoopResult(Summarise(mean, optimal, ordered, cumulativeReward, cumulativeRegret), days.MoveToImmutable(), outcomes.MoveToImmutable());
+    }
+
+    /// <summary>The measured arm of a policy arm index; -1 stays -1.</summary>
+    private int Measured(int policyArm) => policyArm < 0 ? -1 : _ofPolicyArm[policyArm];
+
+    /// <summary>The measured arm the policy served the user most, the first of equals in the policy's order; -1 without sessions.</summary>
+    private int MostServed(int user)
+    {
+        if (_policy.Sessions(user) == 0)
+        {
+            return -1;
+        }
+
+        int most = 0;
+        for (int a = 1; a < _policy.Arms.Length; a++)
+        {
+            most = _policy.Pulls(user, a) > _policy.Pulls(user, most) ? a : most;
+        }
+
+        return _ofPolicyArm[most];
     }
 
     /// <summary>Per user, the arm served most in their last quarter of sessions (rounded up), the first of equals; -1 without sessions.</summary>
@@ -240,7 +277,6 @@ internal sealed class LoopMetrics
 
     private LoopSummary Summarise(double[] mean, int[] optimal, (int Day, int User, byte Arm, byte Reward)[] ordered, long reward, double regret)
     {
-        var arms = _policy.Arms;
         int users = UserCount;
         var final = _best.Count > 0 ? _best[^1] : new sbyte[users];
         var sessionDays = new List<int>?[users];
@@ -261,14 +297,8 @@ internal sealed class LoopMetrics
 
             counted++;
             learned += final[u] == optimal[u] ? 1 : 0;
-            int most = 0;
-            for (int a = 1; a < arms.Length; a++)
-            {
-                most = _policy.Pulls(u, a) > _policy.Pulls(u, most) ? a : most;
-            }
-
-            mostChosen += most == optimal[u] ? 1 : 0;
-            blendError += Math.Abs(arms[Math.Max(0, (int)final[u])].Blend - arms[optimal[u]].Blend);
+            mostChosen += MostServed(u) == optimal[u] ? 1 : 0;
+            blendError += Math.Abs(_arms[Math.Max(0, (int)final[u])].Blend - _arms[optimal[u]].Blend);
 
             // The last day the learned best arm changed; the user's sessions up to that day.
             int lastChange = 0;
@@ -287,7 +317,9 @@ internal sealed class LoopMetrics
         return new LoopSummary
         {
             Policy = _policy.Name,
-            Arms = arms,
+            Arms = _arms,
+            PolicyArms = _policy.Arms,
+            OracleArms = [.. _arms.Where((_, a) => _inRun[a])],
             Sessions = ordered.Length,
             Reward = reward,
             Regret = regret,

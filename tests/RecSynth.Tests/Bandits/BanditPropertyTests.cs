@@ -99,7 +99,7 @@ public sealed class BanditPropertyTests
             Assert.True(one.Days[d].ExpectedReward <= one.Days[d].OracleReward + 1e-9, $"day {d + 1}: more expected reward than the oracle");
         }
 
-        Assert.Equal(one.Summary with { Arms = [] }, two.Summary with { Arms = [] }); // ImmutableArray compares by reference
+        Assert.Equal(one.Summary with { Arms = [], PolicyArms = [], OracleArms = [] }, two.Summary with { Arms = [], PolicyArms = [], OracleArms = [] }); // ImmutableArray compares by reference
         Assert.Equal(one.Days.Select(d => d with { ArmShares = [] }), two.Days.Select(d => d with { ArmShares = [] }));
         Assert.Equal(one.Days.SelectMany(d => d.ArmShares), two.Days.SelectMany(d => d.ArmShares));
         Assert.Equal(one.Users.Select(u => (u.Sessions, u.Reward, u.MostChosen, u.Learned)), two.Users.Select(u => (u.Sessions, u.Reward, u.MostChosen, u.Learned)));

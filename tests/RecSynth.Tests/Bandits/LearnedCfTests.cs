@@ -71,7 +71,7 @@ public sealed class LearnedCfTests
         var two = ClosedLoop.Run(options, "thompson", BanditArms.Two, Recommender.Builtin, threads: 2, token);
         var oracle = ClosedLoop.Run(options, "thompson", BanditArms.Two, Recommender.Oracle, threads: 2, token);
 
-        Assert.Equal(one.Summary with { Arms = [] }, two.Summary with { Arms = [] });
+        Assert.Equal(one.Summary with { Arms = [], PolicyArms = [], OracleArms = [] }, two.Summary with { Arms = [], PolicyArms = [], OracleArms = [] });
         Assert.Equal(one.Users.Select(u => (u.Sessions, u.Reward)), two.Users.Select(u => (u.Sessions, u.Reward)));
         Assert.Equal(oracle.Summary.Sessions, one.Summary.Sessions); // the same sessions, other slates
         Assert.NotEqual(oracle.Summary.Reward, one.Summary.Reward);

@@ -185,9 +185,18 @@ public static class DatasetGenerator
             written = InFormats(written, output.Formats, folder.Staging, progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var manifest = BuildManifest(world with { Seed = options.Seed }, folder, stages, counts, written, catalog || users);
-            if (output.Shard is { } part && manifest.Stages.TryGetValue(BehaviourStage.Name, out var simulated))
+            if (manifest.Stages.TryGetValue(BehaviourStage.Name, out var simulated) && behaviour)
             {
-                manifest.Stages[BehaviourStage.Name] = simulated with { Shard = part.ToString() };
+                manifest.Stages[BehaviourStage.Name] = simulated with
+                {
+                    Shard = output.Shard?.ToString(),
+                    Simulation = simulation is null ? null : new ManifestSimulation
+                    {
+                        Policy = simulation.Policy,
+                        Arms = simulation.Arms.ToString().ToLowerInvariant(),
+                        Recommender = (simulation.Service is null ? simulation.Recommender : RecSynth.Bandits.Recommender.Gorse).ToString().ToLowerInvariant(),
+                    },
+                };
             }
 
             folder.Commit(written.Select(w => w.File), replaced, manifest);
@@ -241,21 +250,7 @@ public static class DatasetGenerator
     private static RecSynthOptions WorldOf(string directory, CancellationToken cancellationToken)
     {
         string manifestPath = Path.Combine(directory, DatasetManifest.FileName);
-        if (!File.Exists(manifestPath))
-        {
-            throw new DatasetUsageException($"{directory} holds no dataset (no {DatasetManifest.FileName}); the behaviour stage needs the catalogue and users: generate them first (--stage catalog, --stage users, or --stage all)");
-        }
-
-        DatasetManifest manifest;
-        try
-        {
-            manifest = DatasetManifest.Read(manifestPath);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DatasetUsageException(e.Message, e);
-        }
-
+        var manifest = DatasetManifest.ReadFolder(directory, "the behaviour stage needs the catalogue and users: generate them first (--stage catalog, --stage users, or --stage all)");
         foreach (string stage in new[] { CatalogStage.Name, UsersStage.Name })
         {
             if (!manifest.Stages.ContainsKey(stage))
@@ -281,10 +276,7 @@ public static class DatasetGenerator
             }
         }
 
-        return OptionsJson.FromJson(manifest.Stages[UsersStage.Name].Config, manifestPath) with
-        {
-            Catalog = OptionsJson.FromJson(manifest.Stages[CatalogStage.Name].Config, manifestPath).Catalog,
-        };
+        return DatasetOrigin.WorldOf(manifest, manifestPath);
     }
 
     /// <summary>

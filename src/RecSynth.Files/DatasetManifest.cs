@@ -44,6 +44,28 @@ public sealed record DatasetManifest
         }
     }
 
+    /// <summary>
+    /// The manifest of a dataset folder, for a verb that needs one: a missing manifest is a <see cref="DatasetUsageException"/>
+    /// that says what the folder lacks (<paramref name="missing"/>: what to do about it), and so is one that is not valid.
+    /// </summary>
+    internal static DatasetManifest ReadFolder(string directory, string missing)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new DatasetUsageException($"{directory} holds no complete dataset (no {FileName}); {missing}");
+        }
+
+        try
+        {
+            return Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetUsageException(e.Message, e);
+        }
+    }
+
     /// <summary>The manifest as indented JSON (UTF-8, newline-terminated).</summary>
     public byte[] ToJsonBytes()
     {
@@ -67,6 +89,27 @@ public sealed record ManifestStage
     /// <summary>For a behaviour stage simulated for one shard of the users, the shard as <c>k/n</c>; otherwise null.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Shard { get; init; }
+
+    /// <summary>
+    /// For a behaviour stage written by <c>simulate</c>, the closed loop that served the sessions (the policy, its arms
+    /// and the recommender) instead of the config's logging policy; null for <c>generate</c>. With the seed and config,
+    /// it is what re-creating the log needs.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ManifestSimulation? Simulation { get; init; }
+}
+
+/// <summary>The closed loop of a behaviour stage written by <c>simulate</c>.</summary>
+public sealed record ManifestSimulation
+{
+    /// <summary>The policy, as named on the command line (e.g. thompson, fixed:0.25).</summary>
+    public string Policy { get; init; } = "";
+
+    /// <summary><c>two</c> or <c>blend</c>.</summary>
+    public string Arms { get; init; } = "two";
+
+    /// <summary><c>oracle</c>, <c>builtin</c> or <c>gorse</c>.</summary>
+    public string Recommender { get; init; } = "oracle";
 }
 
 /// <summary>One file of a dataset.</summary>

@@ -90,22 +90,7 @@ public static class DatasetMerger
         var parts = new List<Part>();
         foreach (string folder in shards)
         {
-            string path = Path.Combine(folder, DatasetManifest.FileName);
-            if (!File.Exists(path))
-            {
-                throw new DatasetUsageException($"{folder} holds no complete dataset (no {DatasetManifest.FileName}): a shard that failed or is still running? Re-run it first");
-            }
-
-            DatasetManifest manifest;
-            try
-            {
-                manifest = DatasetManifest.Read(path);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new DatasetUsageException(e.Message, e);
-            }
-
+            var manifest = DatasetManifest.ReadFolder(folder, "a shard that failed or is still running? Re-run it first");
             if (!manifest.Stages.TryGetValue(BehaviourStage.Name, out var behaviour) || behaviour.Shard is null
                 || DatasetShard.TryParse(behaviour.Shard, out _) is not { } shard)
             {

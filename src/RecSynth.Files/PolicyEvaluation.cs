@@ -5,6 +5,7 @@ using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
 using RecSynth.Files.Config;
+using RecSynth.Files.Internals;
 
 namespace RecSynth.Files;
 
@@ -17,8 +18,8 @@ namespace RecSynth.Files;
 /// <param name="TrueValue">
 /// The value the estimates target, by simulation on the same users (same config and seed). For a stationary policy:
 /// the exact expected reward per session had it chosen in each of the log's sessions, with every user in the state the
-/// log recorded (the log re-simulated with the expected reward of every arm in every session); null when that
-/// re-simulation does not reproduce the log (another config, or an edited file). For a learning policy: the closed-loop
+/// log recorded (the log re-simulated with the expected reward of every arm in every session); null when the log cannot
+/// be re-created or its re-creation does not reproduce it (<see cref="TrueValueUnavailable"/> says why). For a learning policy: the closed-loop
 /// value.
 /// </param>
 /// <param name="ClosedLoopValue">Reward per session when the policy runs in the closed loop on the same users: its own choices shape the users' later states (CF warm-up, image anchors, purchases), which no estimate from another policy's log can see.</param>
@@ -26,6 +27,9 @@ namespace RecSynth.Files;
 public sealed record PolicyEvaluation(
     string Policy, ImmutableArray<Arm> Arms, string LoggingPolicy, long LoggedSessions, ImmutableArray<PolicyEstimate> Estimates, double? TrueValue, double ClosedLoopValue, long ClosedLoopSessions)
 {
+    /// <summary>Why <see cref="TrueValue"/> is null for a stationary policy (the log could not be re-created); null otherwise.</summary>
+    public string? TrueValueUnavailable { get; init; }
+
     /// <summary>Policies whose choice depends only on the user, which IPS, SNIPS and DR evaluate; <c>best-arm</c> serves each user the optimal arm of ground_truth.csv.</summary>
     public static ImmutableArray<string> Stationary { get; } = ["uniform", "fixed:<arm>", "best-arm"];
 
@@ -42,10 +46,16 @@ public sealed record PolicyEvaluation(
             throw new OptionsException([new OptionProblem("--policy", policy, why + ", or best-arm")]);
         }
 
-        var options = ConfigOf(directory);
+        var origin = DatasetOrigin.Read(directory);
+        var levels = origin.World.Behaviour.BlendLevels;
+        if (!bestArm && BanditPolicies.Validate(policy, levels) is { } outside)
+        {
+            throw new OptionsException([new OptionProblem("--policy", policy, outside)]);
+        }
+
         var armSet = policy.StartsWith("fixed:", StringComparison.Ordinal)
             ? [new Arm(BanditPolicies.Parse(policy, out var parsed, out _) ? parsed.Parameter : 0)]
-            : BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels);
+            : BanditPolicies.ArmsOf(arms, levels);
         var (log, loggingPolicy) = ReadLog(Path.Combine(directory, "sessions.csv"), armSet);
         CheckSupport(log, armSet, loggingPolicy, arms);
         int certain = log.Count(s => s.Propensity >= 1);
@@ -55,52 +65,83 @@ public sealed record PolicyEvaluation(
                 $"the log's policy ({loggingPolicy}) chose with certainty in {certain:N0} of {log.Count:N0} sessions: off-policy estimates need every arm to have had a chance in every session; log with a randomised policy (generate --policy uniform or uniform-blend)"));
         }
 
+        // One world for every simulation below: the folder's catalogue and users, under the log's behaviour options.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        var behaviour = origin.World.Behaviour with { GroundTruth = true };
+        var world = new World(origin.World with { Behaviour = behaviour }, threads, cancellationToken);
+        ulong seed = (ulong)origin.BehaviourSeed;
+
+        // The closed loop runs with the recommender that wrote the log where it can be re-created (not a Gorse server).
+        var recommender = origin.Simulation?.Recommender == "builtin" ? Recommender.Builtin : Recommender.Oracle;
         ImmutableArray<PolicyEstimate> estimates;
         ClosedLoopResult truth;
         double? trueValue;
+        string? unavailable = null;
         if (bestArm || policy is "uniform" || policy.StartsWith("fixed:", StringComparison.Ordinal))
         {
-            int[] armOfUser = bestArm ? BestArms(Path.Combine(directory, "ground_truth.csv"), armSet, options.Users.Count) : [];
+            int[] armOfUser = bestArm ? BestArms(Path.Combine(directory, "ground_truth.csv"), armSet, origin.World.Users.Count) : [];
             Func<int, int, double> target = bestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
                 : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
                 : (_, _) => 1;
             estimates = OffPolicy.Stationary(log, armSet.Length, target);
-            trueValue = ValueOnLogStates(options, log, armSet, target, threads, cancellationToken);
-            truth = bestArm
-                ? ClosedLoop.RunPerUser(options, "best-arm", arms, armOfUser, threads, cancellationToken)
-                : ClosedLoop.Run(options, policy, arms, threads, cancellationToken);
+            (trueValue, unavailable) = ValueOnLogStates(world, origin, log, armSet, target, parallel);
+            var bandit = bestArm ? new PerUserPolicy("best-arm", BanditPolicies.ArmsOf(arms, levels), armOfUser) : BanditPolicies.Create(policy, arms, world);
+            truth = ClosedLoop.Run(world, behaviour, seed, bandit, arms, parallel, recommender);
         }
         else
         {
-            var world = new World(options, threads, cancellationToken);
-            estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), (ulong)options.Seed)];
-            truth = ClosedLoop.Run(options, policy, arms, threads, cancellationToken);
+            estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), seed)];
+            truth = ClosedLoop.Run(world, behaviour, seed, BanditPolicies.Create(policy, arms, world), arms, parallel, recommender);
             trueValue = PerSession(truth.Summary);
         }
 
-        return new PolicyEvaluation(policy, armSet, loggingPolicy, log.Count, estimates, trueValue, PerSession(truth.Summary), truth.Summary.Sessions);
+        return new PolicyEvaluation(policy, armSet, loggingPolicy, log.Count, estimates, trueValue, PerSession(truth.Summary), truth.Summary.Sessions)
+        {
+            TrueValueUnavailable = unavailable,
+        };
     }
 
     private static double PerSession(LoopSummary summary) => summary.Reward / (double)Math.Max(1, summary.Sessions);
 
     /// <summary>
-    /// The exact value of a stationary policy on the log's own sessions: the logging run re-simulated (same config, seed
-    /// and logging policy, hence the same sessions and user states) with the expected reward of every arm computed in
-    /// every session, weighted by the policy's probability of each arm. Null when the re-simulation does not reproduce
-    /// the log's sessions and rewards.
+    /// The exact value of a stationary policy on the log's own sessions: the run that wrote the log re-created (the
+    /// folder's catalogue and users, the behaviour stage's options and seed, and its logging policy or closed loop:
+    /// hence the same sessions and user states) with the expected reward of every arm computed in every session,
+    /// weighted by the policy's probability of each arm. Null, with the reason, when the log cannot be re-created or
+    /// the re-creation does not reproduce its sessions and rewards.
     /// </summary>
-    private static double? ValueOnLogStates(RecSynthOptions options, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, int threads, CancellationToken cancellationToken)
+    private static (double? Value, string? Unavailable) ValueOnLogStates(
+        World world, DatasetOrigin origin, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, ParallelOptions parallel)
     {
-        var behaviour = options.Behaviour with { GroundTruth = true, GroundTruthSessions = 0 };
-        var logging = Behaviour.LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out _);
-        if (logging is null)
+        var behaviour = world.Options.Behaviour with { GroundTruth = true, GroundTruthSessions = 0 };
+        ulong seed = (ulong)origin.BehaviourSeed;
+        BehaviourRun run;
+        if (origin.Simulation is not { } simulation)
         {
-            return null;
+            var logging = Behaviour.LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error);
+            if (logging is null)
+            {
+                return (null, $"the manifest's behaviour.policy '{behaviour.Policy}' is not a logging policy ({error})");
+            }
+
+            run = new BehaviourRun(world, behaviour, seed, logging, parallel);
+        }
+        else if (simulation.Recommender == "gorse")
+        {
+            return (null, "the log was written with a Gorse server filling the slates, whose answers cannot be replayed");
+        }
+        else
+        {
+            var mode = simulation.Arms == "blend" ? BanditArms.Blend : BanditArms.Two;
+            if (BanditPolicies.Validate(simulation.Policy, behaviour.BlendLevels) is { } why)
+            {
+                return (null, $"the manifest's simulation policy '{simulation.Policy}' is not one this version runs ({why})");
+            }
+
+            var recommender = simulation.Recommender == "builtin" ? Recommender.Builtin : Recommender.Oracle;
+            (run, _) = ClosedLoop.Prepare(world, behaviour, seed, BanditPolicies.Create(simulation.Policy, mode, world), mode, parallel, recommender);
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        var world = new World(options with { Behaviour = behaviour }, threads, cancellationToken);
-        var run = new BehaviourRun(world, behaviour, (ulong)options.Seed, logging, parallel);
         long sessions = 0, rewards = 0;
         run.Run((_, _, _, rows, count) =>
         {
@@ -109,10 +150,11 @@ public sealed record PolicyEvaluation(
             {
                 rewards += rows[i].Reward;
             }
-        }, cancellationToken);
+        }, parallel.CancellationToken);
         if (sessions != log.Count || rewards != log.Sum(s => (long)s.Reward))
         {
-            return null;
+            return (null, string.Create(CultureInfo.InvariantCulture,
+                $"re-creating the log from the manifest gave {sessions:N0} sessions and {rewards:N0} rewards, not the log's {log.Count:N0} and {log.Sum(s => (long)s.Reward):N0}: was sessions.csv edited, or written by another version?"));
         }
 
         var truth = run.Truth!;
@@ -127,39 +169,7 @@ public sealed record PolicyEvaluation(
             }
         }
 
-        return total / Math.Max(1, sessions);
-    }
-
-    /// <summary>The config and seed the folder's behaviour was simulated with.</summary>
-    private static RecSynthOptions ConfigOf(string directory)
-    {
-        string path = Path.Combine(directory, DatasetManifest.FileName);
-        if (!File.Exists(path))
-        {
-            throw new DatasetUsageException($"{directory} holds no dataset (no {DatasetManifest.FileName}); evaluate reads a folder written by generate");
-        }
-
-        DatasetManifest manifest;
-        try
-        {
-            manifest = DatasetManifest.Read(path);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DatasetUsageException(e.Message, e);
-        }
-
-        if (!manifest.Stages.TryGetValue("behaviour", out var stage))
-        {
-            throw new DatasetUsageException($"{directory} has no behaviour stage: there is no log to evaluate on (generate it with --stage behaviour)");
-        }
-
-        if (stage.Shard is not null)
-        {
-            throw new DatasetUsageException($"{directory} is shard {stage.Shard} of a sharded run: merge the shards first (recsynth merge)");
-        }
-
-        return OptionsJson.FromJson(stage.Config, path) with { Seed = stage.Seed };
+        return (total / Math.Max(1, sessions), null);
     }
 
     private static (List<LoggedSession> Log, string Policy) ReadLog(string path, ImmutableArray<Arm> arms)

@@ -90,7 +90,7 @@ internal static class EvaluateCommand
             console.Out.Write(table);
             if (stationary && evaluation.TrueValue is null)
             {
-                console.StdErr.WriteLine("recsynth: note: re-simulating the log with this folder's config and seed did not reproduce its sessions and rewards (was the log written by simulate, or edited?), so the exact value on the log's states is not available");
+                console.StdErr.WriteLine($"recsynth: note: the exact value on the log's states is not available: {evaluation.TrueValueUnavailable}");
             }
             else if (stationary)
             {

@@ -82,9 +82,19 @@ public static class ClosedLoop
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var world = new World(options, threads, cancellationToken);
-        var (run, metrics) = Prepare(world, options.Behaviour, (ulong)options.Seed, create(world), arms, parallel, recommender, service);
-        run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), cancellationToken);
-        return metrics.Compute(run.Truth!, options.Behaviour.BlendLevels);
+        return Run(world, options.Behaviour, (ulong)options.Seed, create(world), arms, parallel, recommender, service);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="bandit"/> on a world already built, with the behaviour's own seed (which may differ from the
+    /// world's: a behaviour simulated again on a fixed catalogue and users).
+    /// </summary>
+    internal static ClosedLoopResult Run(
+        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle, ISlateService? service = null)
+    {
+        var (run, metrics) = Prepare(world, behaviour, seed, bandit, arms, parallel, recommender, service);
+        run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), parallel.CancellationToken);
+        return metrics.Compute(run.Truth!, behaviour.BlendLevels);
     }
 
     /// <summary>

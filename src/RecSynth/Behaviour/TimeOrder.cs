@@ -44,7 +44,9 @@ internal static class TimeOrder
 
         if (scratch.Length < records.Length)
         {
-            scratch = new T[records.Length];
+            // Doubling, as the week buffers grow: weeks that grow a little at a time (users signing up all through a long
+            // period) would otherwise each leave a large array behind for the GC.
+            scratch = new T[Math.Max(records.Length, 2 * scratch.Length)];
         }
 
         Span<int> starts = stackalloc int[Buckets];

@@ -35,6 +35,32 @@ public sealed class TimeOrderTests
             Assert.Equal(expected, records);
         }, iter: 300);
 
+    [Fact]
+    public void Weeks_that_grow_a_little_at_a_time_reallocate_the_scratch_a_logarithmic_number_of_times()
+    {
+        // 150 weeks, each 1 % busier than the one before (users signing up all through a three-year period): a scratch
+        // sized to each new week would be a new large array nearly every week, garbage the GC keeps as fragmentation.
+        var scratch = Array.Empty<InteractionRecord>();
+        int allocations = 0;
+        double size = 1_000;
+        for (int week = 0; week < 150; week++, size *= 1.01)
+        {
+            var records = new InteractionRecord[(int)size];
+            for (int i = 0; i < records.Length; i++)
+            {
+                records[i] = new InteractionRecord(1_672_531_200 + (records.Length - i) * 60L, i, 0, i, 1, FeedbackType.View, RecType.Cf);
+            }
+
+            var before = scratch;
+            TimeOrder.Sort(records.AsSpan(), ref scratch, new Order());
+            allocations += ReferenceEquals(before, scratch) ? 0 : 1;
+            Assert.True(records.AsSpan().SequenceEqual([.. records.OrderBy(r => r.Timestamp)]));
+        }
+
+        // The weeks grow 4.4-fold: a doubling scratch is allocated at most 1 + log2(4.4) times (rounded up).
+        Assert.InRange(allocations, 1, 4);
+    }
+
     private readonly struct Order : ITimeOrder<InteractionRecord>
     {
         public int Compare(InteractionRecord x, InteractionRecord y) => InteractionRecord.Compare(x, y);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using RecSynth.Cli.Commands;
 using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
@@ -34,12 +35,17 @@ internal static class RecSynthApp
         var console = new Consoles(stdout, stderr);
         var root = BuildRoot(console);
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        // A misspelt option where a verb takes a folder (stats --jsn) is bound to the folder argument, not reported.
+        string? misspelt = args.Contains("--") ? null : parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens)
+            .Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-' && !Path.Exists(v));
+        if (parsed.Errors.Count > 0 || misspelt is not null)
         {
             // One message: an unrecognised word is the cause when there is one; other errors usually echo it
             // (the value of a misspelt option, a verb that then seems missing).
-            var cause = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
-            console.Error(cause.Message);
+            string message = misspelt is not null
+                ? $"Unrecognized option '{misspelt}'"
+                : (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0]).Message.TrimEnd('.');
+            console.Error(message + Suggestion(parsed, root, misspelt ?? (parsed.UnmatchedTokens.Count > 0 ? parsed.UnmatchedTokens[0] : null)));
 
             string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
             await stderr.WriteLineAsync($"Run 'recsynth {verb}--help' for usage.").ConfigureAwait(false);
@@ -61,6 +67,24 @@ internal static class RecSynthApp
         {
             return Report(console, e);
         }
+    }
+
+    /// <summary>
+    /// For an unrecognised word, "; did you mean …?" with the closest option of the verb (for a word that starts with a
+    /// dash) or the closest verb; otherwise "".
+    /// </summary>
+    private static string Suggestion(ParseResult parsed, Command root, string? word)
+    {
+        if (word is null)
+        {
+            return "";
+        }
+
+        var command = parsed.CommandResult.Command;
+        IEnumerable<string> names = word.StartsWith('-')
+            ? command.Options.Concat(root.Options).SelectMany(o => o.Aliases.Prepend(o.Name))
+            : command.Subcommands.Select(c => c.Name);
+        return NameSuggestion.DidYouMean(word.Split('=')[0], names.Distinct());
     }
 
     /// <summary>One clear message on stderr and the exit code for it.</summary>

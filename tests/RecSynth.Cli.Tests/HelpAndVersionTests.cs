@@ -95,4 +95,53 @@ public sealed class HelpAndVersionTests
         Assert.Contains("generat", result.StdErr, StringComparison.Ordinal);
         Assert.Equal("", result.StdOut);
     }
+
+    [Theory]
+    [InlineData(new[] { "generat" }, "did you mean 'generate'?")]
+    [InlineData(new[] { "generate", "--user", "5" }, "'--user'; did you mean '--users'?")]
+    [InlineData(new[] { "simulate", "--polcy", "thompson" }, "'--polcy'; did you mean '--policy'?")]
+    [InlineData(new[] { "simulate", "--policy", "thompsn" }, "did you mean 'thompson'?")]
+    [InlineData(new[] { "generate", "--policy", "unifrom" }, "did you mean 'uniform'?")]
+    [InlineData(new[] { "compare", "--policies", "uniform,hierarchical-thomson" }, "did you mean 'hierarchical-thompson'?")]
+    [InlineData(new[] { "simulate", "--policy", "ucb1", "--arms", "blnd" }, "did you mean 'blend'?")]
+    [InlineData(new[] { "simulate", "--policy", "ucb1", "--recommender", "bulitin" }, "did you mean 'builtin'?")]
+    [InlineData(new[] { "stats", "--jsn" }, "'--jsn'; did you mean '--json'?")]
+    [InlineData(new[] { "report", "--qiet" }, "'--qiet'; did you mean '--quiet'?")]
+    public async Task A_misspelt_verb_option_or_name_exits_2_with_a_suggestion(string[] args, string suggestion)
+    {
+        var result = await Cli.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(suggestion, result.StdErr, StringComparison.Ordinal);
+        Assert.Equal("", result.StdOut);
+    }
+
+    [Fact]
+    public async Task Simulate_and_compare_help_name_every_policy()
+    {
+        foreach (string verb in new[] { "simulate", "compare" })
+        {
+            var result = await Cli.RunAsync(verb, "--help");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            string help = Regex.Replace(result.StdOut, @"\s+", " "); // the help wraps long descriptions
+            Assert.All(RecSynth.Bandits.BanditPolicies.Names, name => Assert.Contains(name, help, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Compare_help_offers_only_the_recommenders_it_accepts()
+    {
+        var help = await Cli.RunAsync("compare", "--help");
+        var refused = await Cli.RunAsync("compare", "--policies", "uniform", "--recommender", "gorse");
+
+        string recommender = Regex.Replace(help.StdOut, @"\s+", " ");
+        recommender = recommender[recommender.IndexOf("--recommender", StringComparison.Ordinal)..];
+        recommender = recommender[..recommender.IndexOf(" --", 3, StringComparison.Ordinal)];
+        Assert.Contains("oracle", recommender, StringComparison.Ordinal);
+        Assert.Contains("builtin", recommender, StringComparison.Ordinal);
+        Assert.DoesNotContain("gorse", recommender, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("not offered here", refused.StdErr, StringComparison.Ordinal);
+    }
 }

@@ -7,6 +7,8 @@ namespace RecSynth.Cli.Commands;
 /// <summary>The options of the verbs that run bandits in the closed loop (simulate, compare).</summary>
 internal sealed class BanditArguments
 {
+    private bool _gorse = true;
+
     public Option<string> Arms { get; } = new("--arms")
     {
         Description = "What the policy chooses among: two (cf or image) or blend (the blend levels)",
@@ -37,6 +39,12 @@ internal sealed class BanditArguments
 
     public void AddTo(Command command, bool gorse = true)
     {
+        _gorse = gorse;
+        if (!gorse)
+        {
+            Recommender.Description = "What fills the slates: oracle (the generator's own sources) or builtin (matrix factorisation retrained daily on the log, and the embeddings' nearest neighbours)";
+        }
+
         command.Options.Add(Arms);
         command.Options.Add(Recommender);
         if (gorse)
@@ -81,7 +89,7 @@ internal sealed class BanditArguments
             case "blend":
                 return BanditArms.Blend;
             default:
-                problems.Add(new("--arms", text, "must be two or blend"));
+                problems.Add(new("--arms", text, "must be two or blend" + NameSuggestion.DidYouMean(text, ["two", "blend"])));
                 return BanditArms.Two;
         }
     }
@@ -95,10 +103,14 @@ internal sealed class BanditArguments
                 return Bandits.Recommender.Oracle;
             case "builtin":
                 return Bandits.Recommender.Builtin;
-            case "gorse":
+            case "gorse" when _gorse:
                 return Bandits.Recommender.Gorse;
             default:
-                problems.Add(new("--recommender", text, "must be oracle, builtin or gorse"));
+                string[] names = _gorse ? ["oracle", "builtin", "gorse"] : ["oracle", "builtin"];
+                string why = text == "gorse"
+                    ? "is not offered here: a Gorse server keeps the feedback of each run, so policies would not see identical conditions; run simulate once per policy on a fresh server"
+                    : $"must be {string.Join(", ", names[..^1])} or {names[^1]}" + NameSuggestion.DidYouMean(text, names);
+                problems.Add(new("--recommender", text, why));
                 return Bandits.Recommender.Oracle;
         }
     }

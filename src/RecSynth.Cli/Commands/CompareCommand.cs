@@ -21,7 +21,7 @@ internal static class CompareCommand
         var bandit = new BanditArguments();
         var policies = new Option<string>("--policies")
         {
-            Description = "Comma-separated policies, e.g. uniform,thompson,hierarchical-thompson",
+            Description = "Comma-separated policies, e.g. uniform,thompson,fixed:cf; each one of " + string.Join(", ", BanditPolicies.Names),
             HelpName = "LIST",
             Required = true,
         };
@@ -56,11 +56,6 @@ internal static class CompareCommand
 
             var arms = bandit.ReadArms(result, problems);
             var recommender = bandit.ReadRecommender(result, problems);
-            if (recommender == Recommender.Gorse)
-            {
-                problems.Add(new("--recommender", "gorse", "compare needs identical conditions for every policy, and a Gorse server keeps the feedback of each run: run simulate once per policy on a fresh server"));
-            }
-
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
             if (problems.Count > 0)
             {

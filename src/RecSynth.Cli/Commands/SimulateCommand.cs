@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using RecSynth.Bandits;
 using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
 using RecSynth.Files;
@@ -18,7 +19,7 @@ internal static class SimulateCommand
         var bandit = new BanditArguments();
         var policy = new Option<string>("--policy")
         {
-            Description = "The bandit: uniform, fixed:<arm or blend>, epsilon-greedy[:<epsilon>], ucb1, thompson, hierarchical-thompson, contextual",
+            Description = "The bandit: " + string.Join(", ", BanditPolicies.Names) + " (docs/bandits.md)",
             HelpName = "NAME",
             Required = true,
         };

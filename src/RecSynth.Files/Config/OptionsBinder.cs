@@ -335,7 +335,7 @@ internal static class OptionsBinder
     /// <summary>"; did you mean 'x'?" from the sibling keys, or from every key path when the key is misplaced.</summary>
     private static string Suggestion(string key, string? keyPath, IReadOnlyList<PropertyInfo> siblings)
     {
-        string? best = Closest(key, siblings.Select(p => OptionsSchema.SnakeCase(p.Name)));
+        string? best = NameSuggestion.Closest(key, siblings.Select(p => OptionsSchema.SnakeCase(p.Name)));
         if (best is not null)
         {
             return $"; did you mean '{best}'?";
@@ -344,7 +344,7 @@ internal static class OptionsBinder
         if (keyPath is not null)
         {
             string? elsewhere = s_allPaths.Value.FirstOrDefault(p => p.EndsWith("." + key, StringComparison.Ordinal) || p == key)
-                ?? Closest(keyPath, s_allPaths.Value);
+                ?? NameSuggestion.Closest(keyPath, s_allPaths.Value);
             if (elsewhere is not null)
             {
                 return $"; did you mean '{elsewhere}'?";
@@ -352,46 +352,6 @@ internal static class OptionsBinder
         }
 
         return "; valid keys here: " + string.Join(", ", siblings.Select(p => OptionsSchema.SnakeCase(p.Name)));
-    }
-
-    private static string? Closest(string key, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (string candidate in candidates)
-        {
-            int distance = Levenshtein(key, candidate);
-            if (distance < bestDistance)
-            {
-                (best, bestDistance) = (candidate, distance);
-            }
-        }
-
-        return bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var row = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                row[j] = Math.Min(Math.Min(row[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, row) = (row, previous);
-        }
-
-        return previous[b.Length];
     }
 
     private static IEnumerable<string> AllPaths(Type type, string prefix)

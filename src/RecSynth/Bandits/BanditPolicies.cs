@@ -76,7 +76,8 @@ public static class BanditPolicies
             }
         }
 
-        error = "must be one of " + string.Join(", ", Names);
+        error = "must be one of " + string.Join(", ", Names)
+            + Configuration.NameSuggestion.DidYouMean(name, ["uniform", "fixed:cf", "fixed:image", "epsilon-greedy", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"]);
         return false;
     }
 

@@ -55,7 +55,8 @@ public sealed class LoggingPolicy : ISessionPolicy
             return null;
         }
 
-        error = "must be uniform, uniform-blend, fixed:cf, fixed:image or fixed:<blend in [0, 1]>";
+        error = "must be uniform, uniform-blend, fixed:cf, fixed:image or fixed:<blend in [0, 1]>"
+            + Configuration.NameSuggestion.DidYouMean(text, ["uniform", "uniform-blend", "fixed:cf", "fixed:image"]);
         return null;
     }
 

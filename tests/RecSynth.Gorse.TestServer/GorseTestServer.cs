@@ -27,6 +27,7 @@ public sealed class GorseTestServer : IAsyncDisposable
     private readonly Lock _faultLock = new();
     private Random _faultStream;
     private GorseFaults _faults;
+    private int _writes;
 
     private GorseTestServer(WebApplication app, string? apiKey, IReadOnlyList<string> itemToItem, GorseFaults faults)
     {
@@ -68,18 +69,19 @@ public sealed class GorseTestServer : IAsyncDisposable
             {
                 _faults = value;
                 _faultStream = new Random(value.Seed);
+                _writes = 0;
             }
         }
     }
 
-    /// <summary>Starts a server on 127.0.0.1 and a free port.</summary>
-    public static async Task<GorseTestServer> StartAsync(string? apiKey = null, GorseFaults? faults = null, IReadOnlyList<string>? itemToItem = null)
+    /// <summary>Starts a server on 127.0.0.1 and <paramref name="port"/> (0: a free port).</summary>
+    public static async Task<GorseTestServer> StartAsync(string? apiKey = null, GorseFaults? faults = null, IReadOnlyList<string>? itemToItem = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options =>
         {
-            options.Listen(IPAddress.Loopback, 0);
+            options.Listen(IPAddress.Loopback, port);
             options.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
@@ -265,6 +267,9 @@ public sealed class GorseTestServer : IAsyncDisposable
             case FaultKind.Error:
                 await TextAsync(context, 500, "injected error: nothing stored").ConfigureAwait(false);
                 break;
+            case FaultKind.Unavailable:
+                await TextAsync(context, 503, "injected: service unavailable, nothing stored").ConfigureAwait(false);
+                break;
             case FaultKind.PartialWrite:
                 store(0.5);
                 await TextAsync(context, 500, "injected partial write: half of the batch stored").ConfigureAwait(false);
@@ -298,6 +303,11 @@ public sealed class GorseTestServer : IAsyncDisposable
         lock (_faultLock)
         {
             var f = _faults;
+            if (_writes++ < f.UnavailableWrites)
+            {
+                return FaultKind.Unavailable;
+            }
+
             double roll = _faultStream.NextDouble();
             return roll < f.ErrorRate ? FaultKind.Error
                 : roll < f.ErrorRate + f.PartialWriteRate ? FaultKind.PartialWrite

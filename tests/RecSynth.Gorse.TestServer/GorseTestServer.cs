@@ -59,6 +59,9 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// </summary>
     public bool DiscardWrites { get; set; }
 
+    /// <summary>Whether <c>/api/health/ready</c> answers 503 with the data store not connected (as Gorse does when it cannot reach its database).</summary>
+    public bool DataStoreDown { get; set; }
+
     /// <summary>The faults injected from now on (resets the seeded stream).</summary>
     public GorseFaults Faults
     {
@@ -176,8 +179,14 @@ public sealed class GorseTestServer : IAsyncDisposable
                 case ("DELETE", ["api", "feedback", var t, var user, var item]):
                     await JsonAsync(context, new JsonObject { ["RowAffected"] = Store.DeleteFeedback(t, user, item) ? 1 : 0 }).ConfigureAwait(false);
                     return;
-                case ("GET", ["api", "health", "live" or "ready"]):
-                    await JsonAsync(context, new JsonObject { ["Ready"] = true, ["DataStoreError"] = null, ["CacheStoreError"] = null, ["DataStoreConnected"] = true, ["CacheStoreConnected"] = true }).ConfigureAwait(false);
+                case ("GET", ["api", "health", var probe and ("live" or "ready")]):
+                    bool down = DataStoreDown && probe == "ready";
+                    var health = new JsonObject
+                    {
+                        ["Ready"] = !down, ["DataStoreError"] = down ? "dial tcp 127.0.0.1:5432: connect: connection refused" : null, ["CacheStoreError"] = null,
+                        ["DataStoreConnected"] = !down, ["CacheStoreConnected"] = true,
+                    };
+                    await WriteAsync(context, down ? 503 : 200, "application/json", JsonSerializer.SerializeToUtf8Bytes(health, WireJson.Default.JsonNode)).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "latest"]):
                     await ScoresAsync(context, Store.AllItems().Where(i => !i.IsHidden).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal)

@@ -65,7 +65,7 @@ internal static class PushCommand
                 return ExitCodes.Success;
             }
 
-            using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key, MaxRetries = retries });
+            using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key, MaxRetries = retries, OnRetry = ProgressDisplay.RetryLines(console, silent) });
             var options = new GorsePushOptions { BatchSize = batch, Concurrency = parallel, Resume = result.GetValue(resume) };
             IReadOnlyList<GorseTableResult> pushed;
             try

@@ -56,6 +56,29 @@ internal static class ProgressDisplay
         return result;
     }
 
+    /// <summary>
+    /// "recsynth: PUT /api/feedback answered 503 Service Unavailable; retry 1 of 6 in 0.5 s" on stderr as each retry is
+    /// decided (above the live display on a terminal); nothing with --quiet.
+    /// </summary>
+    public static Action<GorseRetry>? RetryLines(Consoles console, bool quiet)
+    {
+        if (quiet)
+        {
+            return null;
+        }
+
+        var gate = new Lock();
+        return retry =>
+        {
+            string line = string.Create(CultureInfo.InvariantCulture,
+                $"recsynth: {retry.Request} {retry.Outcome}; retry {retry.Number} of {retry.MaxRetries} in {retry.Delay.TotalSeconds:0.0} s");
+            lock (gate)
+            {
+                console.Err.WriteLine(line);
+            }
+        };
+    }
+
     private static string Retries(long retries) => retries == 1 ? "1 retry" : string.Create(CultureInfo.InvariantCulture, $"{retries:N0} retries");
 
     private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>

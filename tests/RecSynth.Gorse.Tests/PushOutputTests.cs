@@ -44,20 +44,45 @@ public sealed class PushOutputTests(SmallDataset dataset)
         Assert.NotEmpty(server.Store.Feedback);
     }
 
-    [Fact]
-    public async Task Resume_with_another_batch_size_is_refused_before_any_request()
+    /// <summary>The option or file that differs from the checkpoint's push, and what the refusal must say about it.</summary>
+    public static TheoryData<string, string[], string[], string[]> ResumeDifferences => new()
+    {
+        { "batch size", ["--batch-size", "50"], ["--batch-size", "60"], ["the checkpoint was made with --batch-size 50; this run has --batch-size 60", "pass --batch-size 50 or drop --resume"] },
+        { "url", [], ["--url", "http://127.0.0.1:{closed}/"], ["the checkpoint was made with --url {url}; this run has --url http://127.0.0.1:{closed}/", "pass --url {url} or drop --resume"] },
+        { "embeddings on", [], ["--with-embeddings"], ["the checkpoint was made without --with-embeddings; this run has it", "leave out --with-embeddings or drop --resume"] },
+        { "ground truth off", ["--with-ground-truth"], [], ["the checkpoint was made with --with-ground-truth; this run has not", "pass --with-ground-truth or drop --resume"] },
+        { "file", [], ["touch", "products.csv"], ["products.csv has changed since the checkpoint was made", "drop --resume to push everything again"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResumeDifferences))]
+    public async Task Resume_of_another_push_is_refused_before_any_request_naming_what_differs_and_what_to_pass(string what, string[] first, string[] second, string[] expected)
     {
         using var temp = new TempDirectory("push-resume-other");
         string folder = dataset.CopyTo(temp);
         await using var server = await GorseTestServer.StartAsync();
-        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--batch-size", "50", "--quiet")).ExitCode);
+        string url = server.Endpoint.ToString();
+        string closed = Ports.Unused().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] Fill(string[] args) => [.. args.Select(a => a.Replace("{url}", url, StringComparison.Ordinal).Replace("{closed}", closed, StringComparison.Ordinal))];
+        Assert.Equal(0, (await Tool.RunAsync(["push", folder, "--url", url, "--quiet", .. first])).ExitCode);
         int before = server.Requests.Count;
+        if (second is ["touch", var file])
+        {
+            File.SetLastWriteTimeUtc(Path.Combine(folder, file), File.GetLastWriteTimeUtc(Path.Combine(folder, file)).AddMinutes(1));
+            second = [];
+        }
 
-        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--batch-size", "60", "--resume");
+        string[] args = ["push", folder, "--resume", .. second.Contains("--url") ? [] : new[] { "--url", url }, .. Fill(second)];
 
-        Assert.True(result.ExitCode == 2, result.ToString());
+        var result = await Tool.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, $"{what}: {result}");
         Assert.Contains(GorsePush.CheckpointFileName, result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("without --resume", result.StdErr, StringComparison.Ordinal);
+        foreach (string phrase in Fill(expected))
+        {
+            Assert.Contains(phrase, result.StdErr, StringComparison.Ordinal);
+        }
+
         Assert.Equal(before, server.Requests.Count);
     }
 

@@ -87,6 +87,48 @@ public sealed class PushOutputTests(SmallDataset dataset)
     }
 
     [Fact]
+    public async Task Resume_and_verify_of_a_finished_push_reports_no_rate_for_the_tables_it_did_not_send()
+    {
+        using var temp = new TempDirectory("push-resume-rate");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync();
+        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--quiet")).ExitCode);
+
+        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--resume", "--verify");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (string table in GorsePush.Tables)
+        {
+            string summary = result.StdOut.Split('\n').Single(l => l.StartsWith($"{table}: ", StringComparison.Ordinal));
+            Assert.DoesNotContain("rows/s", summary, StringComparison.Ordinal);
+            Assert.Contains("nothing sent", summary, StringComparison.Ordinal);
+            Assert.All(result.StdErr.Split('\n').Where(l => l.StartsWith($"recsynth: {table} ", StringComparison.Ordinal)), l => Assert.DoesNotContain("rows/s", l, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_resumed_push_counts_only_the_rows_it_sent()
+    {
+        using var temp = new TempDirectory("push-resume-part");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync();
+        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--batch-size", "25", "--quiet")).ExitCode);
+        string checkpoint = Path.Combine(folder, GorsePush.CheckpointFileName);
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(checkpoint, TestContext.Current.CancellationToken))!;
+        state["Acknowledged"]!["feedback"] = "0-9"; // as if the push had stopped after ten feedback batches
+        await File.WriteAllTextAsync(checkpoint, state.ToJsonString(), TestContext.Current.CancellationToken);
+        int feedback = ExpectedState.Of(folder, withEmbeddings: false).Feedback.Count;
+
+        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--batch-size", "25", "--resume");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string summary = result.StdOut.Split('\n').Single(l => l.StartsWith("feedback: ", StringComparison.Ordinal));
+        Assert.Contains($"{feedback - 250:N0} rows sent (", summary, StringComparison.Ordinal);
+        Assert.Contains(" rows/s)", summary, StringComparison.Ordinal);
+        Assert.Contains("nothing sent", result.StdOut.Split('\n').Single(l => l.StartsWith("users: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resuming_a_finished_push_sends_nothing()
     {
         using var temp = new TempDirectory("push-resume-done");

@@ -87,9 +87,12 @@ internal static class PushCommand
             {
                 foreach (var table in pushed)
                 {
-                    double seconds = Math.Max(table.Elapsed.TotalSeconds, 1e-6);
+                    // The rate counts the rows sent in this run only: a resume's skipped rows took no time.
+                    string sent = table.RowsSent == 0 ? "nothing sent"
+                        : ProgressDisplay.Rate(table.RowsSent, table.Elapsed) is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows sent ({rate:N0} rows/s)")
+                        : string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows sent");
                     console.StdOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches sent, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s ({table.Rows / seconds:N0} rows/s)"));
+                        $"{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches sent, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s, {sent}"));
                 }
             }
 

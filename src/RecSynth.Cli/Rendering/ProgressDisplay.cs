@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RecSynth.Files;
 using RecSynth.Gorse;
@@ -79,17 +78,23 @@ internal static class ProgressDisplay
         };
     }
 
+    /// <summary>Below this, a time is too short for a rate to mean anything.</summary>
+    private static readonly TimeSpan s_shortest = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Rows per second, or null when there is nothing to divide: no rows, or no time to speak of.</summary>
+    internal static double? Rate(long rows, TimeSpan elapsed) => rows > 0 && elapsed >= s_shortest ? rows / elapsed.TotalSeconds : null;
+
     private static string Retries(long retries) => retries == 1 ? "1 retry" : string.Create(CultureInfo.InvariantCulture, $"{retries:N0} retries");
 
     private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
     {
         private readonly Dictionary<string, ProgressTask> _tasks = [];
 
-        public void Report(GenerationProgress value) => Report(value, null);
+        public void Report(GenerationProgress value) => Report(value, null, fromFirst: false);
 
-        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), $"{value.Table} ({Retries(value.Retries)})");
+        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), $"{value.Table} ({Retries(value.Retries)})", fromFirst: true);
 
-        private void Report(GenerationProgress value, string? description)
+        private void Report(GenerationProgress value, string? description, bool fromFirst)
         {
             lock (_tasks)
             {
@@ -98,6 +103,14 @@ internal static class ProgressDisplay
                     task = context.AddTask(value.File, maxValue: Math.Max(1, value.Total));
                     s_units.AddOrUpdate(task, value.Unit);
                     _tasks[value.File] = task;
+                    if (fromFirst)
+                    {
+                        // Where this run starts (a resume's acknowledged rows) is not speed: set it without a sample.
+                        int kept = task.MaxSamplesKept;
+                        task.MaxSamplesKept = 0;
+                        task.Value = value.Done;
+                        task.MaxSamplesKept = kept;
+                    }
                 }
 
                 task.Value = value.Done;
@@ -110,32 +123,42 @@ internal static class ProgressDisplay
     }
 
     /// <summary>Lines such as "recsynth: embeddings.npy 45,000/100,000 rows (45%), 210,000 rows/s, ETA 3s".</summary>
-    internal sealed class PlainLines(TextWriter writer, TimeSpan interval) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
+    internal sealed class PlainLines(TextWriter writer, TimeSpan interval, TimeProvider? time = null) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
     {
-        private readonly Dictionary<string, (Stopwatch Clock, TimeSpan LastLine)> _files = [];
+        private readonly TimeProvider _time = time ?? TimeProvider.System;
+        private readonly Dictionary<string, (long Started, TimeSpan LastLine, long Start)> _files = [];
 
-        public void Report(GenerationProgress value) => Report(value, "");
+        public void Report(GenerationProgress value) => Report(value, "", fromFirst: false);
 
         /// <summary>"recsynth: feedback 12,000/40,000 rows (30%), 95,000 rows/s, 2 retries, ETA 0.3s".</summary>
-        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), ", " + Retries(value.Retries));
+        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), ", " + Retries(value.Retries), fromFirst: true);
 
-        private void Report(GenerationProgress value, string note)
+        /// <param name="value">The progress.</param>
+        /// <param name="note">Added after the rate.</param>
+        /// <param name="fromFirst">
+        /// The first report of a file is where this run starts (a resume's acknowledged rows): the rate counts only the
+        /// rows after it, and is left out when there are none.
+        /// </param>
+        private void Report(GenerationProgress value, string note, bool fromFirst)
         {
             lock (_files)
             {
                 if (!_files.TryGetValue(value.File, out var state))
                 {
-                    state = (Stopwatch.StartNew(), TimeSpan.Zero);
+                    state = (_time.GetTimestamp(), TimeSpan.Zero, fromFirst ? value.Done : 0);
                 }
 
-                var elapsed = state.Clock.Elapsed;
+                var elapsed = _time.GetElapsedTime(state.Started);
                 bool done = value.Done >= value.Total;
                 if (done || elapsed - state.LastLine >= interval)
                 {
-                    double rate = value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
-                    string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}" : "ETA " + Seconds((value.Total - value.Done) / Math.Max(rate, 1e-9));
+                    double? rate = fromFirst ? Rate(value.Done - state.Start, elapsed) : value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
+                    string speed = rate is { } r ? string.Create(CultureInfo.InvariantCulture, $", {r:N0} {value.Unit}/s") : "";
+                    string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}"
+                        : rate is { } v ? "ETA " + Seconds((value.Total - value.Done) / Math.Max(v, 1e-9))
+                        : "ETA unknown";
                     writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} {value.Unit}/s{note}, {eta}"));
+                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%){speed}{note}, {eta}"));
                     writer.Flush();
                     state.LastLine = elapsed;
                 }
@@ -162,6 +185,6 @@ internal static class ProgressDisplay
     private sealed class RateColumn : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Speed is double speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} {Unit(task)}/s") : "");
+            new Text(task.Speed is double speed and > 0 ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} {Unit(task)}/s") : "");
     }
 }

@@ -105,6 +105,7 @@ public static class GorsePush
         progress?.Report(new(table, done, rowCount, 0));
 
         int next = -1, sent = 0;
+        long rowsSent = 0;
         Exception? failure = null;
         using var failed = new CancellationTokenSource();
         async Task Worker()
@@ -135,6 +136,7 @@ public static class GorsePush
 
                 checkpoint.Acknowledge(table, batch);
                 Interlocked.Increment(ref sent);
+                Interlocked.Add(ref rowsSent, count);
                 long now = Interlocked.Add(ref done, count);
                 progress?.Report(new(table, now, rowCount, client.Retries - retriesBefore));
             }
@@ -147,6 +149,6 @@ public static class GorsePush
         }
 
         stop.ThrowIfCancellationRequested();
-        return new GorseTableResult(table, rowCount, sent, skipped, client.Retries - retriesBefore, clock.Elapsed);
+        return new GorseTableResult(table, rowCount, rowsSent, sent, skipped, client.Retries - retriesBefore, clock.Elapsed);
     }
 }

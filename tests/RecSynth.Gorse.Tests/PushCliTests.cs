@@ -211,17 +211,14 @@ public sealed class PushCliTests(SmallDataset dataset)
     [Fact]
     public async Task Verify_detects_a_value_changed_on_the_server()
     {
-        using var temp = new TempDirectory("push-verify-value");
-        string folder = dataset.CopyTo(temp);
-        await using var server = await GorseTestServer.StartAsync();
-        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--quiet")).ExitCode);
-        var victim = server.Store.Feedback.Values.First();
-        using (var client = new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint }))
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-verify-value");
+        var victim = pushed.Server.Store.Feedback.Values.First();
+        using (var client = new GorseClient(new GorseClientOptions { Endpoint = pushed.Server.Endpoint }))
         {
             await client.InsertFeedbackAsync([new GorseFeedback { FeedbackType = victim.FeedbackType, UserId = victim.UserId, ItemId = victim.ItemId, Value = 1, Timestamp = victim.Timestamp, Comment = victim.Comment }], TestContext.Current.CancellationToken);
         }
 
-        var verified = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--resume", "--verify");
+        var verified = await Tool.RunAsync("push", pushed.Folder, "--url", pushed.Url, "--resume", "--verify");
 
         Assert.True(verified.ExitCode == 1, verified.ToString());
         Assert.Contains($"{victim.FeedbackType}/{victim.UserId}/{victim.ItemId}: Value {victim.Value + 1}", verified.StdOut, StringComparison.Ordinal);

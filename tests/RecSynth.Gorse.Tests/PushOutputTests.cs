@@ -58,14 +58,11 @@ public sealed class PushOutputTests(SmallDataset dataset)
     [MemberData(nameof(ResumeDifferences))]
     public async Task Resume_of_another_push_is_refused_before_any_request_naming_what_differs_and_what_to_pass(string what, string[] first, string[] second, string[] expected)
     {
-        using var temp = new TempDirectory("push-resume-other");
-        string folder = dataset.CopyTo(temp);
-        await using var server = await GorseTestServer.StartAsync();
-        string url = server.Endpoint.ToString();
-        string closed = Ports.Unused().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-resume-other", first);
+        string folder = pushed.Folder, url = pushed.Url;
+        string closed = Ports.Unused().ToString(CultureInfo.InvariantCulture);
         string[] Fill(string[] args) => [.. args.Select(a => a.Replace("{url}", url, StringComparison.Ordinal).Replace("{closed}", closed, StringComparison.Ordinal))];
-        Assert.Equal(0, (await Tool.RunAsync(["push", folder, "--url", url, "--quiet", .. first])).ExitCode);
-        int before = server.Requests.Count;
+        int before = pushed.Server.Requests.Count;
         if (second is ["touch", var file])
         {
             File.SetLastWriteTimeUtc(Path.Combine(folder, file), File.GetLastWriteTimeUtc(Path.Combine(folder, file)).AddMinutes(1));
@@ -83,18 +80,15 @@ public sealed class PushOutputTests(SmallDataset dataset)
             Assert.Contains(phrase, result.StdErr, StringComparison.Ordinal);
         }
 
-        Assert.Equal(before, server.Requests.Count);
+        Assert.Equal(before, pushed.Server.Requests.Count);
     }
 
     [Fact]
     public async Task Resume_and_verify_of_a_finished_push_reports_no_rate_for_the_tables_it_did_not_send()
     {
-        using var temp = new TempDirectory("push-resume-rate");
-        string folder = dataset.CopyTo(temp);
-        await using var server = await GorseTestServer.StartAsync();
-        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--quiet")).ExitCode);
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-resume-rate");
 
-        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--resume", "--verify");
+        var result = await Tool.RunAsync("push", pushed.Folder, "--url", pushed.Url, "--resume", "--verify");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (string table in GorsePush.Tables)
@@ -109,17 +103,14 @@ public sealed class PushOutputTests(SmallDataset dataset)
     [Fact]
     public async Task A_resumed_push_counts_only_the_rows_it_sent()
     {
-        using var temp = new TempDirectory("push-resume-part");
-        string folder = dataset.CopyTo(temp);
-        await using var server = await GorseTestServer.StartAsync();
-        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--batch-size", "25", "--quiet")).ExitCode);
-        string checkpoint = Path.Combine(folder, GorsePush.CheckpointFileName);
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-resume-part", "--batch-size", "25");
+        string checkpoint = Path.Combine(pushed.Folder, GorsePush.CheckpointFileName);
         var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(checkpoint, TestContext.Current.CancellationToken))!;
         state["Acknowledged"]!["feedback"] = "0-9"; // as if the push had stopped after ten feedback batches
         await File.WriteAllTextAsync(checkpoint, state.ToJsonString(), TestContext.Current.CancellationToken);
-        int feedback = ExpectedState.Of(folder, withEmbeddings: false).Feedback.Count;
+        int feedback = ExpectedState.Of(pushed.Folder, withEmbeddings: false).Feedback.Count;
 
-        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--batch-size", "25", "--resume");
+        var result = await Tool.RunAsync("push", pushed.Folder, "--url", pushed.Url, "--batch-size", "25", "--resume");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string summary = result.StdOut.Split('\n').Single(l => l.StartsWith("feedback: ", StringComparison.Ordinal));
@@ -131,15 +122,12 @@ public sealed class PushOutputTests(SmallDataset dataset)
     [Fact]
     public async Task Resuming_a_finished_push_sends_nothing()
     {
-        using var temp = new TempDirectory("push-resume-done");
-        string folder = dataset.CopyTo(temp);
-        await using var server = await GorseTestServer.StartAsync();
-        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--quiet")).ExitCode);
-        int before = server.Requests.Count;
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-resume-done");
+        int before = pushed.Server.Requests.Count;
 
-        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--resume", "--quiet");
+        var result = await Tool.RunAsync("push", pushed.Folder, "--url", pushed.Url, "--resume", "--quiet");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(["/api/health/ready"], server.Requests.Skip(before).Select(r => r.Path));
+        Assert.Equal(["/api/health/ready"], pushed.Server.Requests.Skip(before).Select(r => r.Path));
     }
 }

@@ -208,6 +208,43 @@ public sealed class PushCliTests(SmallDataset dataset)
         Assert.Contains("Gorse does not hold the dataset", verified.StdErr, StringComparison.Ordinal);
     }
 
+    private sealed class Recorded<T> : IProgress<T>
+    {
+        public List<T> Reports { get; } = [];
+
+        public void Report(T value)
+        {
+            lock (Reports)
+            {
+                Reports.Add(value);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Verify_reports_each_table_from_nothing_to_every_row_page_by_page_even_with_rows_missing()
+    {
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-verify-reports");
+        var victim = pushed.Server.Store.Users.Keys.First();
+        pushed.Server.Store.DeleteUser(victim);
+        using var data = GorseDataset.Load(pushed.Folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = pushed.Server.Endpoint });
+        var progress = new Recorded<GorseVerifyProgress>();
+
+        var checks = await GorseVerify.VerifyAsync(data, client, pageSize: 50, progress, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, checks.Single(c => c.Table == "users").Missing);
+        foreach (var check in checks)
+        {
+            long[] done = [.. progress.Reports.Where(r => r.Table == check.Table).Select(r => r.Checked)];
+            Assert.All(progress.Reports.Where(r => r.Table == check.Table), r => Assert.Equal(check.Expected, r.Total));
+            Assert.Equal(0, done[0]);
+            Assert.Equal(check.Expected, done[^1]);
+            Assert.True(done.Length >= check.Expected / 50, $"{check.Table}: {done.Length} reports for {check.Expected} rows in pages of 50");
+            Assert.Equal(done.Order().Distinct(), done); // rising, each once
+        }
+    }
+
     [Fact]
     public async Task Verify_detects_a_value_changed_on_the_server()
     {

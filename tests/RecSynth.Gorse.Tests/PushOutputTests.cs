@@ -120,6 +120,25 @@ public sealed class PushOutputTests(SmallDataset dataset)
     }
 
     [Fact]
+    public async Task Verify_shows_its_progress_per_table_on_stderr()
+    {
+        using var temp = new TempDirectory("push-verify-progress");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync();
+
+        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--verify");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var expected = ExpectedState.Of(folder, withEmbeddings: false);
+        foreach (var (table, rows) in new[] { ("users", expected.Users.Count), ("items", expected.Items.Count), ("feedback", expected.Feedback.Count) })
+        {
+            string total = rows.ToString("N0", CultureInfo.InvariantCulture);
+            string done = Assert.Single(result.StdErr.Split('\n'), l => l.StartsWith($"recsynth: verify {table} {total}/{total} rows (100%), ", StringComparison.Ordinal));
+            Assert.Contains("done in ", done, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Resuming_a_finished_push_sends_nothing()
     {
         await using var pushed = await PushedCopy.StartAsync(dataset, "push-resume-done");

@@ -106,7 +106,7 @@ internal static class PushCommand
         IReadOnlyList<GorseTableCheck> checks;
         try
         {
-            checks = await GorseVerify.VerifyAsync(data, client, 1000, cancellationToken).ConfigureAwait(false);
+            checks = await ProgressDisplay.RunAsync(console, silent, progress => GorseVerify.VerifyAsync(data, client, 1000, progress, cancellationToken)).ConfigureAwait(false);
         }
         catch (GorseException e)
         {

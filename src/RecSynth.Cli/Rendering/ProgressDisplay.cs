@@ -33,8 +33,8 @@ internal static class ProgressDisplay
         return result;
     }
 
-    /// <summary>The same display for a push: one line per table, with its retries.</summary>
-    public static async Task<T> RunAsync<T>(Consoles console, bool quiet, Func<IProgress<GorsePushProgress>?, Task<T>> work)
+    /// <summary>The same display for a push (one line per table, with its retries) or its read-back ("verify users").</summary>
+    public static async Task<T> RunAsync<T>(Consoles console, bool quiet, Func<IGorseProgress?, Task<T>> work)
     {
         if (quiet)
         {
@@ -86,13 +86,20 @@ internal static class ProgressDisplay
 
     private static string Retries(long retries) => retries == 1 ? "1 retry" : string.Create(CultureInfo.InvariantCulture, $"{retries:N0} retries");
 
-    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
+    /// <summary>What the display of a push takes: the push's progress and its read-back's.</summary>
+    internal interface IGorseProgress : IProgress<GorsePushProgress>, IProgress<GorseVerifyProgress>
+    {
+    }
+
+    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IGorseProgress
     {
         private readonly Dictionary<string, ProgressTask> _tasks = [];
 
         public void Report(GenerationProgress value) => Report(value, null, fromFirst: false);
 
         public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), $"{value.Table} ({Retries(value.Retries)})", fromFirst: true);
+
+        public void Report(GorseVerifyProgress value) => Report(new("verify " + value.Table, value.Checked, value.Total), null, fromFirst: true);
 
         private void Report(GenerationProgress value, string? description, bool fromFirst)
         {
@@ -123,7 +130,7 @@ internal static class ProgressDisplay
     }
 
     /// <summary>Lines such as "recsynth: embeddings.npy 45,000/100,000 rows (45%), 210,000 rows/s, ETA 3s".</summary>
-    internal sealed class PlainLines(TextWriter writer, TimeSpan interval, TimeProvider? time = null) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
+    internal sealed class PlainLines(TextWriter writer, TimeSpan interval, TimeProvider? time = null) : IProgress<GenerationProgress>, IGorseProgress
     {
         private readonly TimeProvider _time = time ?? TimeProvider.System;
         private readonly Dictionary<string, (long Started, TimeSpan LastLine, long Start)> _files = [];
@@ -132,6 +139,9 @@ internal static class ProgressDisplay
 
         /// <summary>"recsynth: feedback 12,000/40,000 rows (30%), 95,000 rows/s, 2 retries, ETA 0.3s".</summary>
         public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), ", " + Retries(value.Retries), fromFirst: true);
+
+        /// <summary>"recsynth: verify feedback 40,000/40,000 rows (100%), 120,000 rows/s, done in 0.3s".</summary>
+        public void Report(GorseVerifyProgress value) => Report(new("verify " + value.Table, value.Checked, value.Total), "", fromFirst: true);
 
         /// <param name="value">The progress.</param>
         /// <param name="note">Added after the rate.</param>

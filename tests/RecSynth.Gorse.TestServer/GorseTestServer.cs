@@ -16,9 +16,9 @@ using Microsoft.Extensions.Logging;
 namespace RecSynth.Gorse.TestServer;
 
 /// <summary>
-/// A Gorse-compatible REST server for tests (gorse-api.md): in memory, Kestrel on 127.0.0.1 with a free port, PascalCase
-/// JSON read case-insensitively, <c>X-API-Key</c> (401 <c>unauthorized</c>), plain-text error bodies, cursor paging,
-/// and injected faults on writes.
+/// A Gorse-compatible REST server for tests (Gorse's REST API as of v0.5.11 and master): in memory, Kestrel on
+/// 127.0.0.1 with a free port (or a given one), PascalCase JSON read case-insensitively, <c>X-API-Key</c> (401
+/// <c>unauthorized</c>), plain-text error bodies, cursor paging, and injected faults on writes.
 /// </summary>
 public sealed class GorseTestServer : IAsyncDisposable
 {

@@ -76,7 +76,9 @@ public sealed class GorseClient : IDisposable
         };
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
+            // Gorse's health check wants no key, but a proxy in front of it may.
             _http.DefaultRequestHeaders.Add("X-API-Key", options.ApiKey);
+            _once.DefaultRequestHeaders.Add("X-API-Key", options.ApiKey);
         }
 
         _ownsHttp = true;
@@ -180,7 +182,7 @@ public sealed class GorseClient : IDisposable
 
     /// <summary>
     /// <c>GET /api/health/ready</c>: whether both stores answer (a 503 reads as not ready). One attempt without retries
-    /// (and at most 10 s), so that a server that is not there is known at once; Gorse wants no API key for it.
+    /// (and at most 10 s), so that a server that is not there is known at once. Gorse wants no API key for it.
     /// </summary>
     /// <exception cref="GorseException">No answer (connection refused, unknown host, time-out), or a status other than 200 and 503; the message names the server's URL.</exception>
     public async Task<GorseHealth> HealthAsync(CancellationToken cancellationToken = default)

@@ -94,8 +94,8 @@ public sealed class PushCliTests(SmallDataset dataset)
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("401", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("unauthorized", result.StdErr, StringComparison.Ordinal);
-        var request = Assert.Single(server.Requests, r => r.Method != "GET"); // after the health check, which needs no key
-        Assert.True(request.ApiKey, "the key was not sent at all");
+        Assert.Single(server.Requests, r => r.Method != "GET"); // after the health check, which needs no key
+        Assert.All(server.Requests, r => Assert.True(r.ApiKey, $"{r.Method} {r.Path} went without the key"));
         Assert.DoesNotContain(key, result.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain(key, result.StdErr, StringComparison.Ordinal);
     }

@@ -11,15 +11,21 @@ using RecSynth.Gorse.Internals;
 namespace RecSynth.Gorse;
 
 /// <summary>
-/// A typed client of Gorse's REST API (<c>gorse-api.md</c>): batched inserts, cursor-paged reads, recommendations and
-/// health. Transient failures (5xx, 429 honouring Retry-After, timeouts, dropped connections) are retried with
-/// exponential backoff and jitter; any other 4xx fails at once with a <see cref="GorseException"/>, as does a transient
-/// failure that outlasts the retries.
+/// A typed client of Gorse's REST API: batched inserts, cursor-paged reads, recommendations and health. Transient
+/// failures (5xx, 429 honouring Retry-After, timeouts, dropped connections) are retried with exponential backoff and
+/// jitter, each retry reported to <see cref="GorseClientOptions.OnRetry"/>; any other 4xx fails at once with a
+/// <see cref="GorseException"/>, as does a transient failure that outlasts the retries. The health check is never retried.
 /// </summary>
 public sealed class GorseClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    /// <summary>The longest a health check waits: it is there to find out at once whether a server answers.</summary>
+    private static readonly TimeSpan s_healthTimeout = TimeSpan.FromSeconds(10);
     private readonly HttpClient _http;
+
+    /// <summary>The same connections without the retries (or the caller's client as it is), for the health check.</summary>
+    private readonly HttpClient _once;
     private readonly bool _ownsHttp;
     private long _retries;
 
@@ -41,9 +47,11 @@ public sealed class GorseClient : IDisposable
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 ShouldRetryAfterHeader = true,
-                OnRetry = _ =>
+                OnRetry = args =>
                 {
                     Interlocked.Increment(ref _retries);
+                    options.OnRetry?.Invoke(new GorseRetry(
+                        Describe(args.Context.GetRequestMessage()), Describe(args.Outcome, options.AttemptTimeout), args.AttemptNumber + 1, options.MaxRetries, args.RetryDelay));
                     return default;
                 },
             });
@@ -61,9 +69,16 @@ public sealed class GorseClient : IDisposable
             BaseAddress = options.Endpoint,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        _once = new HttpClient(sockets, disposeHandler: false)
+        {
+            BaseAddress = options.Endpoint,
+            Timeout = options.AttemptTimeout < s_healthTimeout ? options.AttemptTimeout : s_healthTimeout,
+        };
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
+            // Gorse's health check wants no key, but a proxy in front of it may.
             _http.DefaultRequestHeaders.Add("X-API-Key", options.ApiKey);
+            _once.DefaultRequestHeaders.Add("X-API-Key", options.ApiKey);
         }
 
         _ownsHttp = true;
@@ -74,6 +89,7 @@ public sealed class GorseClient : IDisposable
     public GorseClient(HttpClient httpClient)
     {
         _http = httpClient ?? throw new ArgumentNullException(nameof(httpClient));
+        _once = httpClient;
         Endpoint = httpClient.BaseAddress ?? throw new ArgumentException("the HttpClient needs a BaseAddress (the Gorse server)", nameof(httpClient));
     }
 
@@ -164,24 +180,43 @@ public sealed class GorseClient : IDisposable
     public Task<IReadOnlyList<GorseScore>> LatestAsync(int n = 10, int offset = 0, CancellationToken cancellationToken = default) =>
         ScoresAsync($"api/latest?{ListQuery(n, offset)}", version2: false, cancellationToken);
 
-    /// <summary><c>GET /api/health/ready</c>: whether both stores answer (a 503 reads as not ready).</summary>
+    /// <summary>
+    /// <c>GET /api/health/ready</c>: whether both stores answer (a 503 reads as not ready). One attempt without retries
+    /// (and at most 10 s), so that a server that is not there is known at once. Gorse wants no API key for it.
+    /// </summary>
+    /// <exception cref="GorseException">No answer (connection refused, unknown host, time-out), or a status other than 200 and 503; the message names the server's URL.</exception>
     public async Task<GorseHealth> HealthAsync(CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/health/ready");
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
-        {
-            throw Error(response.StatusCode, body, "GET /api/health/ready");
-        }
-
+        HttpResponseMessage response;
         try
         {
-            return JsonSerializer.Deserialize(body, GorseJson.Default.GorseHealth) ?? new GorseHealth();
+            response = await _once.GetAsync("api/health/ready", HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (JsonException)
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new GorseHealth();
+            throw Unreachable(e.Message, e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable(string.Create(CultureInfo.InvariantCulture, $"no answer within {_once.Timeout.TotalSeconds:0.###} s"), e);
+        }
+
+        using (response)
+        {
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+            {
+                throw Error(response.StatusCode, body, $"GET {Endpoint}api/health/ready");
+            }
+
+            try
+            {
+                return JsonSerializer.Deserialize(body, GorseJson.Default.GorseHealth) ?? new GorseHealth { Ready = response.IsSuccessStatusCode };
+            }
+            catch (JsonException)
+            {
+                return new GorseHealth { Ready = response.IsSuccessStatusCode };
+            }
         }
     }
 
@@ -190,6 +225,7 @@ public sealed class GorseClient : IDisposable
     {
         if (_ownsHttp)
         {
+            _once.Dispose();
             _http.Dispose();
         }
     }
@@ -239,6 +275,23 @@ public sealed class GorseClient : IDisposable
             throw new GorseException($"{method} /{PathOnly(pathAndQuery)} got no answer: {e.Message}", e);
         }
     }
+
+    private GorseException Unreachable(string cause, Exception e) =>
+        new($"cannot reach Gorse at {Endpoint}: {cause} (GET /api/health/ready); is the server running, and is the URL right?", e);
+
+    /// <summary>"PUT /api/feedback": the request a retry repeats.</summary>
+    private static string Describe(HttpRequestMessage? request) => request?.RequestUri is not { } uri
+        ? "a request"
+        : $"{request.Method} {(uri.IsAbsoluteUri ? uri.AbsolutePath : "/" + PathOnly(uri.OriginalString))}";
+
+    /// <summary>What a failed attempt came to, as words that follow the request.</summary>
+    private static string Describe(Outcome<HttpResponseMessage> outcome, TimeSpan attemptTimeout) => outcome switch
+    {
+        { Result: { } response } => string.Create(CultureInfo.InvariantCulture, $"answered {(int)response.StatusCode} {response.ReasonPhrase ?? response.StatusCode.ToString()}"),
+        { Exception: Polly.Timeout.TimeoutRejectedException } => string.Create(CultureInfo.InvariantCulture, $"got no answer within {attemptTimeout.TotalSeconds:0.###} s"),
+        { Exception: { } e } => "got no answer: " + e.Message,
+        _ => "failed",
+    };
 
     private static GorseException Error(HttpStatusCode status, byte[] body, string request) =>
         new(status, Encoding.UTF8.GetString(body).Trim(), request);

@@ -21,6 +21,9 @@ public sealed class GorseClientOptions
     /// <summary>How long one attempt may take before it counts as a timeout (and is retried).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Called before each retry (from the thread of the failed attempt, possibly several at once), e.g. to show it.</summary>
+    public Action<GorseRetry>? OnRetry { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => $"Gorse at {Endpoint}";
 }

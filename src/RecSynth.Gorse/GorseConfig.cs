@@ -2,7 +2,7 @@ using System.Text;
 
 namespace RecSynth.Gorse;
 
-/// <summary>A commented Gorse <c>config.toml</c> matching a dataset (gorse-api.md §6).</summary>
+/// <summary>A commented Gorse <c>config.toml</c> matching a dataset (Gorse's configuration as of v0.5.11 and master).</summary>
 public static class GorseConfig
 {
     /// <summary>The item-to-item recommender on the image embeddings.</summary>

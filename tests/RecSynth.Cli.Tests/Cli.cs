@@ -39,11 +39,14 @@ internal static class Cli
         return child.WaitForExit(ProcessTimeout);
     }
 
-    /// <summary>How to start the built tool: its apphost when there is one, else <c>dotnet RecSynth.Cli.dll</c>.</summary>
-    public static ProcessStartInfo StartInfo(string[] args)
+    /// <summary>
+    /// How to start the built tool (or another program built next to the test assembly): its apphost when there is one,
+    /// else <c>dotnet PROGRAM.dll</c>.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string[] args, string program = "RecSynth.Cli")
     {
-        string apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "RecSynth.Cli.exe" : "RecSynth.Cli");
-        string dll = Path.Combine(AppContext.BaseDirectory, "RecSynth.Cli.dll");
+        string apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? program + ".exe" : program);
+        string dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
         ProcessStartInfo start;
         if (File.Exists(apphost))
         {
@@ -51,7 +54,7 @@ internal static class Cli
         }
         else
         {
-            Assert.True(File.Exists(dll), $"the built CLI is not next to the test assembly: neither {apphost} nor {dll} exists");
+            Assert.True(File.Exists(dll), $"the built {program} is not next to the test assembly: neither {apphost} nor {dll} exists");
             start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
             start.ArgumentList.Add(dll);
         }
@@ -96,9 +99,9 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    public static ChildProcess Start(string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string program = "RecSynth.Cli")
     {
-        var start = Cli.StartInfo(args);
+        var start = Cli.StartInfo(args, program);
         if (workingDirectory is not null)
         {
             start.WorkingDirectory = workingDirectory;

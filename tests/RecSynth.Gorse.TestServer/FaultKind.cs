@@ -20,4 +20,7 @@ public enum FaultKind
 
     /// <summary>Held for a while, then handled normally.</summary>
     Slow,
+
+    /// <summary>503, nothing stored (one of the first <see cref="GorseFaults.UnavailableWrites"/> writes).</summary>
+    Unavailable,
 }

@@ -9,6 +9,9 @@ public sealed record GorseFaults
     /// <summary>No faults.</summary>
     public static GorseFaults None { get; } = new();
 
+    /// <summary>The first this many writes answer 503 Service Unavailable, storing nothing (before any other fault is drawn).</summary>
+    public int UnavailableWrites { get; init; }
+
     /// <summary>Answer 500 without storing anything.</summary>
     public double ErrorRate { get; init; }
 

@@ -16,9 +16,9 @@ using Microsoft.Extensions.Logging;
 namespace RecSynth.Gorse.TestServer;
 
 /// <summary>
-/// A Gorse-compatible REST server for tests (gorse-api.md): in memory, Kestrel on 127.0.0.1 with a free port, PascalCase
-/// JSON read case-insensitively, <c>X-API-Key</c> (401 <c>unauthorized</c>), plain-text error bodies, cursor paging,
-/// and injected faults on writes.
+/// A Gorse-compatible REST server for tests (Gorse's REST API as of v0.5.11 and master): in memory, Kestrel on
+/// 127.0.0.1 with a free port (or a given one), PascalCase JSON read case-insensitively, <c>X-API-Key</c> (401
+/// <c>unauthorized</c>), plain-text error bodies, cursor paging, and injected faults on writes.
 /// </summary>
 public sealed class GorseTestServer : IAsyncDisposable
 {
@@ -27,6 +27,7 @@ public sealed class GorseTestServer : IAsyncDisposable
     private readonly Lock _faultLock = new();
     private Random _faultStream;
     private GorseFaults _faults;
+    private int _writes;
 
     private GorseTestServer(WebApplication app, string? apiKey, IReadOnlyList<string> itemToItem, GorseFaults faults)
     {
@@ -58,6 +59,9 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// </summary>
     public bool DiscardWrites { get; set; }
 
+    /// <summary>Whether <c>/api/health/ready</c> answers 503 with the data store not connected (as Gorse does when it cannot reach its database).</summary>
+    public bool DataStoreDown { get; set; }
+
     /// <summary>The faults injected from now on (resets the seeded stream).</summary>
     public GorseFaults Faults
     {
@@ -68,18 +72,19 @@ public sealed class GorseTestServer : IAsyncDisposable
             {
                 _faults = value;
                 _faultStream = new Random(value.Seed);
+                _writes = 0;
             }
         }
     }
 
-    /// <summary>Starts a server on 127.0.0.1 and a free port.</summary>
-    public static async Task<GorseTestServer> StartAsync(string? apiKey = null, GorseFaults? faults = null, IReadOnlyList<string>? itemToItem = null)
+    /// <summary>Starts a server on 127.0.0.1 and <paramref name="port"/> (0: a free port).</summary>
+    public static async Task<GorseTestServer> StartAsync(string? apiKey = null, GorseFaults? faults = null, IReadOnlyList<string>? itemToItem = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options =>
         {
-            options.Listen(IPAddress.Loopback, 0);
+            options.Listen(IPAddress.Loopback, port);
             options.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
@@ -174,8 +179,14 @@ public sealed class GorseTestServer : IAsyncDisposable
                 case ("DELETE", ["api", "feedback", var t, var user, var item]):
                     await JsonAsync(context, new JsonObject { ["RowAffected"] = Store.DeleteFeedback(t, user, item) ? 1 : 0 }).ConfigureAwait(false);
                     return;
-                case ("GET", ["api", "health", "live" or "ready"]):
-                    await JsonAsync(context, new JsonObject { ["Ready"] = true, ["DataStoreError"] = null, ["CacheStoreError"] = null, ["DataStoreConnected"] = true, ["CacheStoreConnected"] = true }).ConfigureAwait(false);
+                case ("GET", ["api", "health", var probe and ("live" or "ready")]):
+                    bool down = DataStoreDown && probe == "ready";
+                    var health = new JsonObject
+                    {
+                        ["Ready"] = !down, ["DataStoreError"] = down ? "dial tcp 127.0.0.1:5432: connect: connection refused" : null, ["CacheStoreError"] = null,
+                        ["DataStoreConnected"] = !down, ["CacheStoreConnected"] = true,
+                    };
+                    await WriteAsync(context, down ? 503 : 200, "application/json", JsonSerializer.SerializeToUtf8Bytes(health, WireJson.Default.JsonNode)).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "latest"]):
                     await ScoresAsync(context, Store.AllItems().Where(i => !i.IsHidden).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal)
@@ -265,6 +276,9 @@ public sealed class GorseTestServer : IAsyncDisposable
             case FaultKind.Error:
                 await TextAsync(context, 500, "injected error: nothing stored").ConfigureAwait(false);
                 break;
+            case FaultKind.Unavailable:
+                await TextAsync(context, 503, "injected: service unavailable, nothing stored").ConfigureAwait(false);
+                break;
             case FaultKind.PartialWrite:
                 store(0.5);
                 await TextAsync(context, 500, "injected partial write: half of the batch stored").ConfigureAwait(false);
@@ -298,6 +312,11 @@ public sealed class GorseTestServer : IAsyncDisposable
         lock (_faultLock)
         {
             var f = _faults;
+            if (_writes++ < f.UnavailableWrites)
+            {
+                return FaultKind.Unavailable;
+            }
+
             double roll = _faultStream.NextDouble();
             return roll < f.ErrorRate ? FaultKind.Error
                 : roll < f.ErrorRate + f.PartialWriteRate ? FaultKind.PartialWrite

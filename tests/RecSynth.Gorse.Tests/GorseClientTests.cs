@@ -177,6 +177,18 @@ public sealed class GorseClientTests
     }
 
     [Fact]
+    public async Task Health_of_a_closed_port_is_one_attempt_whose_error_names_the_url()
+    {
+        var endpoint = new Uri($"http://127.0.0.1:{Ports.Unused()}/");
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint, MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5) });
+
+        var error = await Assert.ThrowsAsync<GorseException>(() => client.HealthAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, client.Retries);
+        Assert.Contains($"cannot reach Gorse at {endpoint}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_options_text_never_shows_the_api_key()
     {
         var options = new GorseClientOptions { Endpoint = new Uri("http://127.0.0.1:8087"), ApiKey = "visible-secret" };

@@ -58,8 +58,8 @@ public sealed class PushCliTests(SmallDataset dataset)
 
     private static int SentAgain(IReadOnlyList<RequestRecord> first, List<RequestRecord> second)
     {
-        var sentBefore = first.Select(r => (r.Path, r.FirstKey)).ToHashSet();
-        return second.Count(r => sentBefore.Contains((r.Path, r.FirstKey)));
+        var sentBefore = first.Where(r => r.Method != "GET").Select(r => (r.Path, r.FirstKey)).ToHashSet();
+        return second.Count(r => r.Method != "GET" && sentBefore.Contains((r.Path, r.FirstKey)));
     }
 
     [Fact]
@@ -94,10 +94,64 @@ public sealed class PushCliTests(SmallDataset dataset)
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("401", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("unauthorized", result.StdErr, StringComparison.Ordinal);
-        var request = Assert.Single(server.Requests);
-        Assert.True(request.ApiKey, "the key was not sent at all");
+        Assert.Single(server.Requests, r => r.Method != "GET"); // after the health check, which needs no key
+        Assert.All(server.Requests, r => Assert.True(r.ApiKey, $"{r.Method} {r.Path} went without the key"));
         Assert.DoesNotContain(key, result.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain(key, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_push_to_a_closed_port_fails_at_once_naming_the_url_without_a_retry()
+    {
+        using var temp = new TempDirectory("push-closed");
+        string folder = dataset.CopyTo(temp);
+        string url = $"http://127.0.0.1:{Ports.Unused()}/";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync("push", folder, "--url", url);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"cannot reach Gorse at {url}", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("refused", result.StdErr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("; retry ", result.StdErr, StringComparison.Ordinal); // every retry prints a line
+        // Generous: the answer is immediate; the six retries of the old behaviour took 17-23 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: a retry loop ran");
+    }
+
+    [Fact]
+    public async Task A_push_to_a_server_that_is_not_ready_fails_before_any_write_saying_why()
+    {
+        using var temp = new TempDirectory("push-not-ready");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync();
+        server.DataStoreDown = true;
+
+        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"Gorse at {server.Endpoint} is not ready: its data store is not connected", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(["/api/health/ready"], server.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task Each_retry_is_reported_on_stderr_with_the_request_the_status_and_the_wait_unless_quiet()
+    {
+        using var temp = new TempDirectory("push-retry-lines");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { UnavailableWrites = 1 });
+        await using var quietServer = await GorseTestServer.StartAsync(faults: new GorseFaults { UnavailableWrites = 1 });
+
+        var result = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString());
+        File.Delete(Path.Combine(folder, GorsePush.CheckpointFileName));
+        var quiet = await Tool.RunAsync("push", folder, "--url", quietServer.Endpoint.ToString(), "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string line = Assert.Single(result.StdErr.Split('\n'), l => l.Contains("; retry ", StringComparison.Ordinal));
+        Assert.Matches(@"^recsynth: POST /api/users answered 503 Service Unavailable; retry 1 of 6 in \d+\.\d s$", line);
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.Equal("", quiet.StdErr);
+        Assert.Contains(quietServer.Requests, r => r.Status == 503); // the quiet push did retry
+        ExpectedState.Of(folder, withEmbeddings: false).AssertHeldBy(quietServer.Store);
     }
 
     [Fact]
@@ -154,20 +208,54 @@ public sealed class PushCliTests(SmallDataset dataset)
         Assert.Contains("Gorse does not hold the dataset", verified.StdErr, StringComparison.Ordinal);
     }
 
+    private sealed class Recorded<T> : IProgress<T>
+    {
+        public List<T> Reports { get; } = [];
+
+        public void Report(T value)
+        {
+            lock (Reports)
+            {
+                Reports.Add(value);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Verify_reports_each_table_from_nothing_to_every_row_page_by_page_even_with_rows_missing()
+    {
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-verify-reports");
+        var victim = pushed.Server.Store.Users.Keys.First();
+        pushed.Server.Store.DeleteUser(victim);
+        using var data = GorseDataset.Load(pushed.Folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = pushed.Server.Endpoint });
+        var progress = new Recorded<GorseVerifyProgress>();
+
+        var checks = await GorseVerify.VerifyAsync(data, client, pageSize: 50, progress, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, checks.Single(c => c.Table == "users").Missing);
+        foreach (var check in checks)
+        {
+            long[] done = [.. progress.Reports.Where(r => r.Table == check.Table).Select(r => r.Checked)];
+            Assert.All(progress.Reports.Where(r => r.Table == check.Table), r => Assert.Equal(check.Expected, r.Total));
+            Assert.Equal(0, done[0]);
+            Assert.Equal(check.Expected, done[^1]);
+            Assert.True(done.Length >= check.Expected / 50, $"{check.Table}: {done.Length} reports for {check.Expected} rows in pages of 50");
+            Assert.Equal(done.Order().Distinct(), done); // rising, each once
+        }
+    }
+
     [Fact]
     public async Task Verify_detects_a_value_changed_on_the_server()
     {
-        using var temp = new TempDirectory("push-verify-value");
-        string folder = dataset.CopyTo(temp);
-        await using var server = await GorseTestServer.StartAsync();
-        Assert.Equal(0, (await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--quiet")).ExitCode);
-        var victim = server.Store.Feedback.Values.First();
-        using (var client = new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint }))
+        await using var pushed = await PushedCopy.StartAsync(dataset, "push-verify-value");
+        var victim = pushed.Server.Store.Feedback.Values.First();
+        using (var client = new GorseClient(new GorseClientOptions { Endpoint = pushed.Server.Endpoint }))
         {
             await client.InsertFeedbackAsync([new GorseFeedback { FeedbackType = victim.FeedbackType, UserId = victim.UserId, ItemId = victim.ItemId, Value = 1, Timestamp = victim.Timestamp, Comment = victim.Comment }], TestContext.Current.CancellationToken);
         }
 
-        var verified = await Tool.RunAsync("push", folder, "--url", server.Endpoint.ToString(), "--resume", "--verify");
+        var verified = await Tool.RunAsync("push", pushed.Folder, "--url", pushed.Url, "--resume", "--verify");
 
         Assert.True(verified.ExitCode == 1, verified.ToString());
         Assert.Contains($"{victim.FeedbackType}/{victim.UserId}/{victim.ItemId}: Value {victim.Value + 1}", verified.StdOut, StringComparison.Ordinal);

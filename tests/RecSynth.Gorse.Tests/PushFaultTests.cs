@@ -95,7 +95,7 @@ public sealed class PushFaultTests(SmallDataset dataset)
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
         Assert.Contains("unauthorized", error.Message, StringComparison.Ordinal);
         Assert.Contains(data.User(0).UserId, error.Message, StringComparison.Ordinal);
-        Assert.Single(server.Requests);
+        Assert.Single(server.Requests, r => r.Method == "POST");
         Assert.Equal(0, client.Retries);
     }
 }

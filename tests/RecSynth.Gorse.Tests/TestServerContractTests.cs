@@ -6,7 +6,7 @@ using RecSynth.Gorse.TestServer;
 namespace RecSynth.Gorse.Tests;
 
 /// <summary>
-/// The test server answers in Gorse's shapes (gorse-api.md §2, §3): the JSON keys below are the contract's, written
+/// The test server answers in Gorse's shapes (its server/rest.go and storage/data/database.go): the JSON keys below are the contract's, written
 /// here by hand, so a test that passes against the server passes for the right reasons.
 /// </summary>
 public sealed class TestServerContractTests

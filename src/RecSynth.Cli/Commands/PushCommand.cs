@@ -65,7 +65,7 @@ internal static class PushCommand
                 return ExitCodes.Success;
             }
 
-            using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key, MaxRetries = retries });
+            using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key, MaxRetries = retries, OnRetry = ProgressDisplay.RetryLines(console, silent) });
             var options = new GorsePushOptions { BatchSize = batch, Concurrency = parallel, Resume = result.GetValue(resume) };
             IReadOnlyList<GorseTableResult> pushed;
             try
@@ -87,9 +87,12 @@ internal static class PushCommand
             {
                 foreach (var table in pushed)
                 {
-                    double seconds = Math.Max(table.Elapsed.TotalSeconds, 1e-6);
+                    // The rate counts the rows sent in this run only: a resume's skipped rows took no time.
+                    string sent = table.RowsSent == 0 ? "nothing sent"
+                        : ProgressDisplay.Rate(table.RowsSent, table.Elapsed) is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows sent ({rate:N0} rows/s)")
+                        : string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows sent");
                     console.StdOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches sent, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s ({table.Rows / seconds:N0} rows/s)"));
+                        $"{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches sent, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s, {sent}"));
                 }
             }
 
@@ -103,7 +106,7 @@ internal static class PushCommand
         IReadOnlyList<GorseTableCheck> checks;
         try
         {
-            checks = await GorseVerify.VerifyAsync(data, client, 1000, cancellationToken).ConfigureAwait(false);
+            checks = await ProgressDisplay.RunAsync(console, silent, progress => GorseVerify.VerifyAsync(data, client, 1000, progress, cancellationToken)).ConfigureAwait(false);
         }
         catch (GorseException e)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RecSynth.Files;
 using RecSynth.Gorse;
@@ -34,8 +33,8 @@ internal static class ProgressDisplay
         return result;
     }
 
-    /// <summary>The same display for a push: one line per table, with its retries.</summary>
-    public static async Task<T> RunAsync<T>(Consoles console, bool quiet, Func<IProgress<GorsePushProgress>?, Task<T>> work)
+    /// <summary>The same display for a push (one line per table, with its retries) or its read-back ("verify users").</summary>
+    public static async Task<T> RunAsync<T>(Consoles console, bool quiet, Func<IGorseProgress?, Task<T>> work)
     {
         if (quiet)
         {
@@ -56,17 +55,53 @@ internal static class ProgressDisplay
         return result;
     }
 
+    /// <summary>
+    /// "recsynth: PUT /api/feedback answered 503 Service Unavailable; retry 1 of 6 in 0.5 s" on stderr as each retry is
+    /// decided (above the live display on a terminal); nothing with --quiet.
+    /// </summary>
+    public static Action<GorseRetry>? RetryLines(Consoles console, bool quiet)
+    {
+        if (quiet)
+        {
+            return null;
+        }
+
+        var gate = new Lock();
+        return retry =>
+        {
+            string line = string.Create(CultureInfo.InvariantCulture,
+                $"recsynth: {retry.Request} {retry.Outcome}; retry {retry.Number} of {retry.MaxRetries} in {retry.Delay.TotalSeconds:0.0} s");
+            lock (gate)
+            {
+                console.Err.WriteLine(line);
+            }
+        };
+    }
+
+    /// <summary>Below this, a time is too short for a rate to mean anything.</summary>
+    private static readonly TimeSpan s_shortest = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Rows per second, or null when there is nothing to divide: no rows, or no time to speak of.</summary>
+    internal static double? Rate(long rows, TimeSpan elapsed) => rows > 0 && elapsed >= s_shortest ? rows / elapsed.TotalSeconds : null;
+
     private static string Retries(long retries) => retries == 1 ? "1 retry" : string.Create(CultureInfo.InvariantCulture, $"{retries:N0} retries");
 
-    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
+    /// <summary>What the display of a push takes: the push's progress and its read-back's.</summary>
+    internal interface IGorseProgress : IProgress<GorsePushProgress>, IProgress<GorseVerifyProgress>
+    {
+    }
+
+    private sealed class Live(ProgressContext context) : IProgress<GenerationProgress>, IGorseProgress
     {
         private readonly Dictionary<string, ProgressTask> _tasks = [];
 
-        public void Report(GenerationProgress value) => Report(value, null);
+        public void Report(GenerationProgress value) => Report(value, null, fromFirst: false);
 
-        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), $"{value.Table} ({Retries(value.Retries)})");
+        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), $"{value.Table} ({Retries(value.Retries)})", fromFirst: true);
 
-        private void Report(GenerationProgress value, string? description)
+        public void Report(GorseVerifyProgress value) => Report(new("verify " + value.Table, value.Checked, value.Total), null, fromFirst: true);
+
+        private void Report(GenerationProgress value, string? description, bool fromFirst)
         {
             lock (_tasks)
             {
@@ -75,6 +110,14 @@ internal static class ProgressDisplay
                     task = context.AddTask(value.File, maxValue: Math.Max(1, value.Total));
                     s_units.AddOrUpdate(task, value.Unit);
                     _tasks[value.File] = task;
+                    if (fromFirst)
+                    {
+                        // Where this run starts (a resume's acknowledged rows) is not speed: set it without a sample.
+                        int kept = task.MaxSamplesKept;
+                        task.MaxSamplesKept = 0;
+                        task.Value = value.Done;
+                        task.MaxSamplesKept = kept;
+                    }
                 }
 
                 task.Value = value.Done;
@@ -87,32 +130,45 @@ internal static class ProgressDisplay
     }
 
     /// <summary>Lines such as "recsynth: embeddings.npy 45,000/100,000 rows (45%), 210,000 rows/s, ETA 3s".</summary>
-    internal sealed class PlainLines(TextWriter writer, TimeSpan interval) : IProgress<GenerationProgress>, IProgress<GorsePushProgress>
+    internal sealed class PlainLines(TextWriter writer, TimeSpan interval, TimeProvider? time = null) : IProgress<GenerationProgress>, IGorseProgress
     {
-        private readonly Dictionary<string, (Stopwatch Clock, TimeSpan LastLine)> _files = [];
+        private readonly TimeProvider _time = time ?? TimeProvider.System;
+        private readonly Dictionary<string, (long Started, TimeSpan LastLine, long Start)> _files = [];
 
-        public void Report(GenerationProgress value) => Report(value, "");
+        public void Report(GenerationProgress value) => Report(value, "", fromFirst: false);
 
         /// <summary>"recsynth: feedback 12,000/40,000 rows (30%), 95,000 rows/s, 2 retries, ETA 0.3s".</summary>
-        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), ", " + Retries(value.Retries));
+        public void Report(GorsePushProgress value) => Report(new(value.Table, value.Done, value.Total), ", " + Retries(value.Retries), fromFirst: true);
 
-        private void Report(GenerationProgress value, string note)
+        /// <summary>"recsynth: verify feedback 40,000/40,000 rows (100%), 120,000 rows/s, done in 0.3s".</summary>
+        public void Report(GorseVerifyProgress value) => Report(new("verify " + value.Table, value.Checked, value.Total), "", fromFirst: true);
+
+        /// <param name="value">The progress.</param>
+        /// <param name="note">Added after the rate.</param>
+        /// <param name="fromFirst">
+        /// The first report of a file is where this run starts (a resume's acknowledged rows): the rate counts only the
+        /// rows after it, and is left out when there are none.
+        /// </param>
+        private void Report(GenerationProgress value, string note, bool fromFirst)
         {
             lock (_files)
             {
                 if (!_files.TryGetValue(value.File, out var state))
                 {
-                    state = (Stopwatch.StartNew(), TimeSpan.Zero);
+                    state = (_time.GetTimestamp(), TimeSpan.Zero, fromFirst ? value.Done : 0);
                 }
 
-                var elapsed = state.Clock.Elapsed;
+                var elapsed = _time.GetElapsedTime(state.Started);
                 bool done = value.Done >= value.Total;
                 if (done || elapsed - state.LastLine >= interval)
                 {
-                    double rate = value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
-                    string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}" : "ETA " + Seconds((value.Total - value.Done) / Math.Max(rate, 1e-9));
+                    double? rate = fromFirst ? Rate(value.Done - state.Start, elapsed) : value.Done / Math.Max(elapsed.TotalSeconds, 1e-3);
+                    string speed = rate is { } r ? string.Create(CultureInfo.InvariantCulture, $", {r:N0} {value.Unit}/s") : "";
+                    string eta = done ? $"done in {Seconds(elapsed.TotalSeconds)}"
+                        : rate is { } v ? "ETA " + Seconds((value.Total - value.Done) / Math.Max(v, 1e-9))
+                        : "ETA unknown";
                     writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%), {rate:N0} {value.Unit}/s{note}, {eta}"));
+                        $"recsynth: {value.File} {value.Done:N0}/{value.Total:N0} {value.Unit} ({100.0 * value.Done / Math.Max(1, value.Total):0}%){speed}{note}, {eta}"));
                     writer.Flush();
                     state.LastLine = elapsed;
                 }
@@ -139,6 +195,6 @@ internal static class ProgressDisplay
     private sealed class RateColumn : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Speed is double speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} {Unit(task)}/s") : "");
+            new Text(task.Speed is double speed and > 0 ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} {Unit(task)}/s") : "");
     }
 }

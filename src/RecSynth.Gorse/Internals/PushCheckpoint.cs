@@ -44,8 +44,7 @@ internal sealed class PushCheckpoint
     public static PushCheckpoint Open(GorseDataset dataset, string endpoint, int batchSize, IReadOnlyDictionary<string, int> batches, bool resume)
     {
         string path = System.IO.Path.Combine(dataset.Directory, FileName);
-        string fingerprint = Fingerprint(dataset, endpoint, batchSize);
-        var fresh = new State { Fingerprint = fingerprint, Endpoint = endpoint, BatchSize = batchSize };
+        var fresh = Describe(dataset, endpoint, batchSize);
         if (!resume || !File.Exists(path))
         {
             return new PushCheckpoint(path, fresh, batches);
@@ -61,10 +60,14 @@ internal sealed class PushCheckpoint
             throw new DatasetUsageException($"{path} is not a push checkpoint ({e.Message}); delete it or push without --resume", e);
         }
 
-        if (saved is null || saved.Fingerprint != fingerprint)
+        if (saved is null)
         {
-            throw new DatasetUsageException(
-                $"{path} was written by a push of other files, options, batch size or server (it says {saved?.Endpoint}, batch size {saved?.BatchSize}); push without --resume to start over");
+            throw new DatasetUsageException($"{path} is not a push checkpoint (it is empty); delete it or push without --resume");
+        }
+
+        if (saved.Fingerprint != fresh.Fingerprint)
+        {
+            throw new DatasetUsageException(Mismatch(path, saved, fresh));
         }
 
         return new PushCheckpoint(path, saved, batches);
@@ -97,19 +100,98 @@ internal sealed class PushCheckpoint
         }
     }
 
-    /// <summary>Sizes and times of the files read, the label options, the batch size and the server: any change means other batches.</summary>
-    private static string Fingerprint(GorseDataset dataset, string endpoint, int batchSize)
+    /// <summary>
+    /// This push: the sizes and times of the files read, the label options, the batch size and the server, and their
+    /// fingerprint (any change means other batches).
+    /// </summary>
+    private static State Describe(GorseDataset dataset, string endpoint, int batchSize)
     {
+        var state = new State
+        {
+            Endpoint = endpoint,
+            BatchSize = batchSize,
+            WithEmbeddings = dataset.Options.WithEmbeddings,
+            WithGroundTruth = dataset.Options.WithGroundTruth,
+            Files = new(StringComparer.Ordinal),
+        };
         var text = new StringBuilder();
         foreach (string file in GorseDataset.RequiredFiles(dataset.Options))
         {
             var info = new FileInfo(System.IO.Path.Combine(dataset.Directory, file));
+            state.Files[file] = new FileStamp { Bytes = info.Length, Modified = info.LastWriteTimeUtc };
             text.Append(CultureInfo.InvariantCulture, $"{file}:{info.Length}:{info.LastWriteTimeUtc.Ticks};");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"{dataset.Options.WithEmbeddings};{dataset.Options.WithGroundTruth};{batchSize};{endpoint}");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        state.Fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return state;
     }
+
+    /// <summary>Why a checkpoint is not this push's, naming each option that differs and the value to pass, or the file that changed.</summary>
+    internal static string Mismatch(string path, State made, State now)
+    {
+        var differences = new List<string>();
+        var pass = new List<string>();
+        var leaveOut = new List<string>();
+        if (made.BatchSize != now.BatchSize)
+        {
+            differences.Add(string.Create(CultureInfo.InvariantCulture, $"the checkpoint was made with --batch-size {made.BatchSize}; this run has --batch-size {now.BatchSize}"));
+            pass.Add(string.Create(CultureInfo.InvariantCulture, $"--batch-size {made.BatchSize}"));
+        }
+
+        if (made.Endpoint != now.Endpoint)
+        {
+            differences.Add($"the checkpoint was made with --url {made.Endpoint}; this run has --url {now.Endpoint}");
+            pass.Add($"--url {made.Endpoint}");
+        }
+
+        void Flag(string option, bool? then, bool? current)
+        {
+            if (then is { } was && current is { } @is && was != @is)
+            {
+                differences.Add(was ? $"the checkpoint was made with {option}; this run has not" : $"the checkpoint was made without {option}; this run has it");
+                (was ? pass : leaveOut).Add(option);
+            }
+        }
+
+        Flag("--with-embeddings", made.WithEmbeddings, now.WithEmbeddings);
+        Flag("--with-ground-truth", made.WithGroundTruth, now.WithGroundTruth);
+        bool filesChanged = false;
+        foreach (var (file, stamp) in now.Files ?? [])
+        {
+            if (made.Files is not null && made.Files.TryGetValue(file, out var then) && (then.Bytes != stamp.Bytes || then.Modified != stamp.Modified))
+            {
+                differences.Add($"{file} has changed since the checkpoint was made (then {Describe(then)}, now {Describe(stamp)}), so its batches may hold other rows");
+                filesChanged = true;
+            }
+        }
+
+        if (differences.Count == 0)
+        {
+            // A checkpoint of an older RecSynth records only the fingerprint, the server and the batch size.
+            differences.Add("the checkpoint was made from other files or label options (--with-embeddings, --with-ground-truth) than this run's");
+            filesChanged = true;
+        }
+
+        var fixes = new List<string>();
+        if (!filesChanged && pass.Count > 0)
+        {
+            fixes.Add("pass " + string.Join(' ', pass));
+        }
+
+        if (!filesChanged && leaveOut.Count > 0)
+        {
+            fixes.Add("leave out " + string.Join(' ', leaveOut));
+        }
+
+        string fix = (fixes.Count == 0 ? "" : string.Join(" and ", fixes) + " or ") + "drop --resume to push everything again";
+        return differences.Count == 1
+            ? $"cannot resume from {path}: {differences[0]}: {fix}"
+            : $"cannot resume from {path}:\n  {string.Join("\n  ", differences)}\n  {fix}";
+    }
+
+    private static string Describe(FileStamp stamp) =>
+        string.Create(CultureInfo.InvariantCulture, $"{stamp.Bytes:N0} bytes modified {stamp.Modified:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}");
 
     internal static IEnumerable<int> ParseRanges(string ranges, int count)
     {
@@ -191,7 +273,21 @@ internal sealed class PushCheckpoint
 
         public int BatchSize { get; set; }
 
+        // The parts of the fingerprint, to say which one differs (null in a checkpoint of an older RecSynth).
+        public bool? WithEmbeddings { get; set; }
+
+        public bool? WithGroundTruth { get; set; }
+
+        public Dictionary<string, FileStamp>? Files { get; set; }
+
         public Dictionary<string, string> Acknowledged { get; set; } = new(StringComparer.Ordinal);
+    }
+
+    internal sealed class FileStamp
+    {
+        public long Bytes { get; set; }
+
+        public DateTime Modified { get; set; }
     }
 }
 

@@ -17,10 +17,11 @@ public static class GorsePush
     public static string CheckpointFileName => PushCheckpoint.FileName;
 
     /// <summary>
-    /// Pushes every table. When <paramref name="stop"/> is cancelled, the batches in flight are finished and recorded,
-    /// then an <see cref="OperationCanceledException"/> is thrown.
+    /// Pushes every table, once the server's health check says it is ready (a server that is not there fails at once,
+    /// not after the retries of the first batch). When <paramref name="stop"/> is cancelled, the batches in flight are
+    /// finished and recorded, then an <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
-    /// <exception cref="GorseException">Gorse refused a batch (a 4xx, or a transient failure that outlasted the retries); the message names the batch and its first ids.</exception>
+    /// <exception cref="GorseException">The server cannot be reached or is not ready (the message names its URL), or Gorse refused a batch (a 4xx, or a transient failure that outlasted the retries; the message names the batch and its first ids).</exception>
     public static async Task<IReadOnlyList<GorseTableResult>> RunAsync(
         GorseDataset dataset, GorseClient client, GorsePushOptions options, IProgress<GorsePushProgress>? progress = null, CancellationToken stop = default)
     {
@@ -37,7 +38,9 @@ public static class GorsePush
             ["feedback"] = dataset.FeedbackCount,
         };
         var batches = rows.ToDictionary(r => r.Key, r => (r.Value + batchSize - 1) / batchSize, StringComparer.Ordinal);
+        // A resume of another push is refused before any request, and an earlier checkpoint is kept until the server answers.
         var checkpoint = PushCheckpoint.Open(dataset, client.Endpoint.ToString(), batchSize, batches, options.Resume);
+        await EnsureReadyAsync(client, stop).ConfigureAwait(false);
         checkpoint.Save();
 
         var results = new List<GorseTableResult>();
@@ -60,6 +63,22 @@ public static class GorsePush
         }
 
         return results;
+    }
+
+    private static async Task EnsureReadyAsync(GorseClient client, CancellationToken stop)
+    {
+        var health = await client.HealthAsync(stop).ConfigureAwait(false);
+        if (!health.Ready)
+        {
+            string stores = (health.DataStoreConnected, health.CacheStoreConnected) switch
+            {
+                (false, false) => "its data and cache stores are not connected",
+                (false, true) => "its data store is not connected",
+                (true, false) => "its cache store is not connected",
+                _ => "it does not say why",
+            };
+            throw new GorseException($"Gorse at {client.Endpoint} is not ready: {stores} (GET /api/health/ready); push once it is");
+        }
     }
 
     private static List<T> Build<T>(int from, int count, Func<int, T> row)
@@ -86,6 +105,7 @@ public static class GorsePush
         progress?.Report(new(table, done, rowCount, 0));
 
         int next = -1, sent = 0;
+        long rowsSent = 0;
         Exception? failure = null;
         using var failed = new CancellationTokenSource();
         async Task Worker()
@@ -116,6 +136,7 @@ public static class GorsePush
 
                 checkpoint.Acknowledge(table, batch);
                 Interlocked.Increment(ref sent);
+                Interlocked.Add(ref rowsSent, count);
                 long now = Interlocked.Add(ref done, count);
                 progress?.Report(new(table, now, rowCount, client.Retries - retriesBefore));
             }
@@ -128,6 +149,6 @@ public static class GorsePush
         }
 
         stop.ThrowIfCancellationRequested();
-        return new GorseTableResult(table, rowCount, sent, skipped, client.Retries - retriesBefore, clock.Elapsed);
+        return new GorseTableResult(table, rowCount, rowsSent, sent, skipped, client.Retries - retriesBefore, clock.Elapsed);
     }
 }

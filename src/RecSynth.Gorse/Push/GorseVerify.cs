@@ -13,23 +13,40 @@ public static class GorseVerify
 {
     private const int MaxExamples = 5;
 
-    /// <summary>Compares the three tables; rows Gorse holds beyond the dataset are counted as unexpected, not as errors.</summary>
-    public static async Task<IReadOnlyList<GorseTableCheck>> VerifyAsync(GorseDataset dataset, GorseClient client, int pageSize = 1000, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Compares the three tables; rows Gorse holds beyond the dataset are counted as unexpected, not as errors.
+    /// <paramref name="progress"/> hears of each table at its start, after each page read and at its end.
+    /// </summary>
+    public static async Task<IReadOnlyList<GorseTableCheck>> VerifyAsync(
+        GorseDataset dataset, GorseClient client, int pageSize = 1000, IProgress<GorseVerifyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var users = await CompareAsync(
-            "users", dataset.UserCount, i => dataset.User(i), u => u.UserId, client.ReadAllUsersAsync(pageSize, cancellationToken), DescribeUser).ConfigureAwait(false);
+            "users", dataset.UserCount, i => dataset.User(i), u => u.UserId, client.ReadAllUsersAsync(pageSize, cancellationToken), DescribeUser, pageSize, progress).ConfigureAwait(false);
         var items = await CompareAsync(
-            "items", dataset.ItemCount, i => dataset.Item(i), i => i.ItemId, client.ReadAllItemsAsync(pageSize, cancellationToken), DescribeItem).ConfigureAwait(false);
+            "items", dataset.ItemCount, i => dataset.Item(i), i => i.ItemId, client.ReadAllItemsAsync(pageSize, cancellationToken), DescribeItem, pageSize, progress).ConfigureAwait(false);
         var feedback = await CompareAsync(
-            "feedback", dataset.FeedbackCount, i => dataset.Feedback(i), f => $"{f.FeedbackType}/{f.UserId}/{f.ItemId}", client.ReadAllFeedbackAsync(pageSize, cancellationToken), DescribeFeedback).ConfigureAwait(false);
+            "feedback", dataset.FeedbackCount, i => dataset.Feedback(i), f => $"{f.FeedbackType}/{f.UserId}/{f.ItemId}", client.ReadAllFeedbackAsync(pageSize, cancellationToken), DescribeFeedback, pageSize, progress).ConfigureAwait(false);
         return [users, items, feedback];
     }
 
     private static async Task<GorseTableCheck> CompareAsync<T>(
-        string table, int count, Func<int, T> expectedRow, Func<T, string> key, IAsyncEnumerable<T> actual, Func<T, T, string?> difference)
+        string table, int count, Func<int, T> expectedRow, Func<T, string> key, IAsyncEnumerable<T> actual, Func<T, T, string?> difference,
+        int pageSize, IProgress<GorseVerifyProgress>? progress)
     {
+        long found = 0, read = 0, reported = -1;
+        void Report(long done)
+        {
+            if (done != reported)
+            {
+                progress?.Report(new(table, done, count));
+                reported = done;
+            }
+        }
+
+        Report(0);
         var expected = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
@@ -41,6 +58,11 @@ public static class GorseVerify
         var examples = new List<string>();
         await foreach (var row in actual.ConfigureAwait(false))
         {
+            if (++read % pageSize == 0)
+            {
+                Report(found);
+            }
+
             string k = key(row);
             if (!expected.TryGetValue(k, out int index))
             {
@@ -48,6 +70,7 @@ public static class GorseVerify
                 continue;
             }
 
+            found += seen[index] ? 0 : 1;
             seen[index] = true;
             if (difference(expectedRow(index), row) is { } what)
             {
@@ -72,6 +95,7 @@ public static class GorseVerify
             }
         }
 
+        Report(count);
         return new GorseTableCheck(table, count, missing, different, unexpected, examples);
     }
 

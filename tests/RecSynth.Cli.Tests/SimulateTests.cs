@@ -196,6 +196,32 @@ public sealed class SimulateTests
     }
 
     [Fact]
+    public async Task The_compare_table_says_what_was_compared_and_gives_the_paired_difference_from_the_first_policy()
+    {
+        string[] args = ["compare", .. s_small, "--policies", "uniform,thompson", "--repeats", "2", "--quiet"];
+        var table = await Cli.RunAsync(args);
+        var json = await Cli.RunAsync([.. args, "--json"]);
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("arms cf, image (--arms two), recommender oracle, 400 users, 1,500 products, 42 days, seeds 42–43", table.StdOut, StringComparison.Ordinal);
+        Assert.Contains("regret vs uniform", table.StdOut, StringComparison.Ordinal);
+        Assert.Contains("best arm found", table.StdOut, StringComparison.Ordinal);
+        Assert.Contains("what it learned, not what it served", table.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("optimal learned", table.StdOut, StringComparison.Ordinal);
+
+        // The paired difference: its mean is the difference of the means (exactly), and the table prints it signed.
+        using var document = JsonDocument.Parse(json.StdOut);
+        var rows = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("regret_difference").ValueKind);
+        double difference = rows[1].GetProperty("regret_difference").GetProperty("mean").GetDouble();
+        double means = rows[1].GetProperty("regret").GetProperty("mean").GetDouble() - rows[0].GetProperty("regret").GetProperty("mean").GetDouble();
+        Assert.Equal(means, difference, 1e-9);
+        string sign = difference < 0 ? "−" : "+";
+        string spread = rows[1].GetProperty("regret_difference").GetProperty("sd").GetDouble().ToString("N0", CultureInfo.InvariantCulture);
+        Assert.Contains($"{sign}{Math.Abs(difference).ToString("N0", CultureInfo.InvariantCulture)} ± {spread}", table.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_with_an_unknown_policy_exits_2_before_running_anything()
     {
         var result = await Cli.RunAsync(["compare", .. s_small, "--policies", "thompson,bogus"]);

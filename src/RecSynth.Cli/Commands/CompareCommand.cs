@@ -62,7 +62,7 @@ internal static class CompareCommand
                 throw new OptionsException(problems);
             }
 
-            var rows = new List<ComparedPolicy>();
+            var runsByPolicy = new List<List<LoopSummary>>();
             foreach (string name in names)
             {
                 var summaries = new List<LoopSummary>();
@@ -77,16 +77,17 @@ internal static class CompareCommand
                     summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, cancellationToken).Summary);
                 }
 
-                rows.Add(ComparedPolicy.Of(name, summaries));
+                runsByPolicy.Add(summaries);
             }
 
+            var rows = runsByPolicy.Select((summaries, i) => ComparedPolicy.Of(names[i], summaries, i == 0 ? null : runsByPolicy[0])).ToList();
             if (result.GetValue(json))
             {
                 console.StdOut.WriteLine(JsonSerializer.Serialize(rows, CompareJson.Default.ListComparedPolicy));
             }
             else
             {
-                Render(console.Out, rows, runs);
+                Render(console.Out, Header(options, arms, recommender, runs, runsByPolicy[0][0]), rows, runs);
             }
 
             return Task.FromResult(ExitCodes.Success);
@@ -94,30 +95,59 @@ internal static class CompareCommand
         return command;
     }
 
-    private static void Render(IAnsiConsole console, List<ComparedPolicy> rows, int runs)
+    /// <summary>What was compared, in one line: the arm set, the recommender, the sizes, the period and the seeds.</summary>
+    private static string Header(RecSynthOptions options, BanditArms arms, Recommender recommender, int runs, LoopSummary first)
+    {
+        var c = CultureInfo.InvariantCulture;
+        int days = (int)Math.Ceiling((options.Time.End - options.Time.Start).TotalDays);
+        string seeds = runs == 1 ? $"seed {options.Seed}" : $"seeds {options.Seed}–{options.Seed + runs - 1}";
+        return string.Create(c,
+            $"arms {string.Join(", ", first.OracleArms)} (--arms {arms.ToString().ToLowerInvariant()}), recommender {recommender.ToString().ToLowerInvariant()}, {options.Users.Count:N0} users, {options.Catalog.Count:N0} products, {days:N0} days, {seeds}");
+    }
+
+    private static void Render(IAnsiConsole console, string header, List<ComparedPolicy> rows, int runs)
     {
         var c = CultureInfo.InvariantCulture;
         string Spread(Measure m, string format) => runs > 1 ? $"{m.Mean.ToString(format, c)} ± {m.Sd.ToString(format, c)}" : m.Mean.ToString(format, c);
-        var table = new Table().Border(TableBorder.Simple)
+        string Signed(double x, string format) => (x < 0 ? "−" : "+") + Math.Abs(x).ToString(format, c);
+        string Difference(Measure? m, string format) => m is not { } d ? "" : runs > 1 ? $"{Signed(d.Mean, format)} ± {d.Sd.ToString(format, c)}" : Signed(d.Mean, format);
+        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(header))
             .AddColumn("policy")
             .AddColumn(new TableColumn("rewarded sessions").RightAligned())
-            .AddColumn(new TableColumn("regret").RightAligned())
-            .AddColumn(new TableColumn("optimal learned").RightAligned())
-            .AddColumn(new TableColumn("optimal most served").RightAligned())
+            .AddColumn(new TableColumn("regret").RightAligned());
+        if (rows.Count > 1)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape($"regret vs {rows[0].Policy}")).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("best arm found").RightAligned())
+            .AddColumn(new TableColumn("optimum served most").RightAligned())
             .AddColumn(new TableColumn("blend error").RightAligned())
             .AddColumn(new TableColumn("sessions to settle").RightAligned());
         foreach (var row in rows)
         {
-            table.AddRow(
-                Markup.Escape(row.Policy), Spread(row.Reward, "N0"), Spread(row.Regret, "N0"), Spread(row.OptimalLearned, "P1"),
-                Spread(row.OptimalMostChosen, "P1"), Spread(row.BlendError, "0.000"), Spread(row.SessionsToSettle, "0.#"));
+            var cells = new List<string> { Markup.Escape(row.Policy), Spread(row.Reward, "N0"), Spread(row.Regret, "N0") };
+            if (rows.Count > 1)
+            {
+                cells.Add(Difference(row.RegretDifference, "N0"));
+            }
+
+            cells.AddRange([Spread(row.OptimalLearned, "P1"), Spread(row.OptimalMostChosen, "P1"), Spread(row.BlendError, "0.000"), Spread(row.SessionsToSettle, "N1")]);
+            table.AddRow([.. cells]);
         }
 
+        var caption = new List<string>
+        {
+            "regret: expected reward lost against each user's best arm of the run's arm set (lower is better)",
+            "best arm found: users whose best arm by the policy's own estimate is their optimum (what it learned, not what it served:",
+            "  uniform learns as well as any but serves every arm alike); optimum served most: users who got their optimum most often",
+        };
         if (runs > 1)
         {
-            table.Caption($"mean ± standard deviation over {runs} seeds; the same seeds for every policy");
+            caption.Add($"mean ± standard deviation over {runs} seeds, the same seeds for every policy; regret vs {rows[0].Policy}: the paired difference, seed by seed");
         }
 
+        table.Caption(Markup.Escape(string.Join("\n", caption)));
         console.Write(table);
     }
 }
@@ -133,11 +163,15 @@ internal readonly record struct Measure(double Mean, double Sd)
     }
 }
 
-/// <summary>One row of the comparison.</summary>
+/// <summary>
+/// One row of the comparison. The differences are the policy's rewarded sessions and regret minus the first policy's,
+/// seed by seed (paired: the same users and streams); null for the first policy.
+/// </summary>
 internal sealed record ComparedPolicy(
-    string Policy, int Seeds, Measure Sessions, Measure Reward, Measure Regret, Measure OptimalLearned, Measure OptimalMostChosen, Measure BlendError, Measure SessionsToSettle)
+    string Policy, int Seeds, Measure Sessions, Measure Reward, Measure Regret, Measure OptimalLearned, Measure OptimalMostChosen, Measure BlendError, Measure SessionsToSettle,
+    Measure? RewardDifference, Measure? RegretDifference)
 {
-    public static ComparedPolicy Of(string policy, List<LoopSummary> runs) => new(
+    public static ComparedPolicy Of(string policy, List<LoopSummary> runs, List<LoopSummary>? first) => new(
         policy,
         runs.Count,
         Measure.Of([.. runs.Select(r => (double)r.Sessions)]),
@@ -146,7 +180,9 @@ internal sealed record ComparedPolicy(
         Measure.Of([.. runs.Select(r => r.OptimalLearnedShare)]),
         Measure.Of([.. runs.Select(r => r.OptimalMostChosenShare)]),
         Measure.Of([.. runs.Select(r => r.BlendError)]),
-        Measure.Of([.. runs.Select(r => r.MedianSessionsToSettle)]));
+        Measure.Of([.. runs.Select(r => r.MedianSessionsToSettle)]),
+        first is null ? null : Measure.Of([.. runs.Zip(first, (r, f) => (double)(r.Reward - f.Reward))]),
+        first is null ? null : Measure.Of([.. runs.Zip(first, (r, f) => r.Regret - f.Regret)]));
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

@@ -8,6 +8,10 @@ peak RSS come from GNU time. The ratio is baseline median / recsynth median.
     /usr/bin/python3 bench/compare.py                     # W1 and W2, 5 rounds
     /usr/bin/python3 bench/compare.py --workloads W1 --rounds 9
 
+The baseline is the Python/NumPy generator the project is measured against. It is not part of this repository: it
+is kept next to the checkout, in ../shared/bench/baseline/gen_baseline.py (relative to the repository's root), and
+--baseline PATH points elsewhere. The script stops before publishing anything when it is missing.
+
 Needs: /usr/bin/time, the .NET SDK (to publish recsynth), and Debian's python3-numpy/python3-pandas for the
 baseline. Only the standard library is used here.
 """
@@ -74,6 +78,13 @@ def main():
     parser.add_argument("--baseline", default=DEFAULT_BASELINE)
     parser.add_argument("--scratch", default=None, help="folder for the outputs (default: a temp folder)")
     args = parser.parse_args()
+    unknown = [w for w in args.workloads.split(",") if w not in WORKLOADS]
+    if unknown:
+        sys.exit(f"compare.py: unknown workload {', '.join(unknown)}; the workloads are {', '.join(WORKLOADS)}")
+    if not os.path.isfile(args.baseline):
+        sys.exit(f"compare.py: the baseline is missing: {args.baseline} does not exist.\n"
+                 "It is the Python/NumPy generator recsynth is measured against, kept outside this repository in "
+                 "../shared/bench/baseline/gen_baseline.py next to the checkout; give its path with --baseline PATH.")
 
     scratch = args.scratch or tempfile.mkdtemp(prefix="recsynth-bench-")
     os.makedirs(scratch, exist_ok=True)
@@ -83,6 +94,7 @@ def main():
         contenders[f"recsynth ({kind})"] = (lambda exe: lambda extra: lambda out: [exe, "generate", "-q", "-o", out] + extra)(exe)
 
     print(f"machine: {os.cpu_count()} cores, {platform_line()}")
+    print(f"baseline: {os.path.abspath(args.baseline)}")
     print(f"rounds: {args.rounds}, interleaved; times are wall seconds (median, best), RSS is peak MiB\n")
     print("| workload | contender | median s | best s | rate (median) | peak RSS MiB | speed-up vs baseline (median) |")
     print("|---|---|---|---|---|---|---|")

@@ -2,7 +2,7 @@ using RecSynth.Files.Internals;
 
 namespace RecSynth.Files;
 
-/// <summary>A dataset's vital signs (<c>recsynth stats</c>), read from its CSV files.</summary>
+/// <summary>A dataset's vital signs (<c>recsynth stats</c>), read from its tables (CSV, or Parquet where a folder has only that).</summary>
 public sealed record DatasetStats
 {
     /// <summary>Products in products.csv.</summary>
@@ -52,7 +52,7 @@ public sealed record DatasetStats
         foreach (var ((user, arm), (n, r)) in scan.Rewards)
         {
             double cf = scan.CfPreference[user];
-            var key = (cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle", arm);
+            var key = (cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle", arm.Name);
             var (sum, rewarded) = rewards.GetValueOrDefault(key);
             rewards[key] = (sum + n, rewarded + r);
         }

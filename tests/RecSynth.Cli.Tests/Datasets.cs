@@ -129,6 +129,24 @@ internal static class Datasets
         Assert.False(File.Exists(folder), $"{folder} exists as a file after a failed run.\n{result}");
     }
 
+    /// <summary>
+    /// Replaces one field of a CSV file's line (1-based, the header is line 1), found by its column's name; quoted
+    /// fields (users.csv's style_preferences) are kept whole.
+    /// </summary>
+    public static void Corrupt(string path, int line, string column, string value)
+    {
+        var lines = File.ReadAllLines(path);
+        string[] header = lines[0].Split(',');
+        int index = Array.IndexOf(header, column);
+        Assert.True(index >= 0, $"{Path.GetFileName(path)} has no column {column}");
+        var fields = System.Text.RegularExpressions.Regex.Matches(lines[line - 1], "(\"[^\"]*(\"\"[^\"]*)*\"|[^,]*)(,|$)")
+            .Select(m => m.Groups[1].Value).Take(header.Length).ToArray();
+        Assert.True(fields.Length == header.Length, $"line {line} of {path} does not split into {header.Length} fields");
+        fields[index] = value;
+        lines[line - 1] = string.Join(',', fields);
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+    }
+
     /// <summary>Data rows of a CSV file (lines after the header; no field in these files spans lines).</summary>
     public static int CsvRows(string file) => File.ReadLines(file).Count() - 1;
 }

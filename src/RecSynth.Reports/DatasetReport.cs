@@ -178,9 +178,12 @@ public static class DatasetReport
         yield return ["interactions per product (p10 / p50 / p90 / p99 / max)", Quantiles(s.InteractionsPerProduct)];
         yield return ["share on the top 20 % of products", P(s.Top20Share)];
         yield return ["median price", F(Charts.Median(scan.Prices), "#,0.00")];
-        foreach (var (bucket, arms) in s.RewardRate)
+        foreach (var (bucket, label) in DatasetStats.CfPreferenceBuckets)
         {
-            yield return [$"reward rate, {bucket}", string.Join(", ", arms.Select(a => $"{a.Key} {F(a.Value, "0.000")}"))];
+            if (s.RewardRate.TryGetValue(bucket, out var arms))
+            {
+                yield return [$"reward rate, {label}", string.Join(", ", arms.Select(a => $"{a.Key} {F(a.Value, "0.000")}"))];
+            }
         }
 
         if (s.InteriorOptimalBlendShare is double interior)

@@ -189,6 +189,11 @@ public static class DatasetGenerator
                 manifest.Stages[BehaviourStage.Name] = simulated with { Shard = part.ToString() };
             }
 
+            if (loop is not null)
+            {
+                manifest.Stages[BehaviourStage.Name] = manifest.Stages[BehaviourStage.Name] with { Policy = loop.Summary.Policy };
+            }
+
             folder.Commit(written.Select(w => w.File), replaced, manifest);
             return (manifest, loop);
         }

@@ -67,6 +67,14 @@ public sealed record ManifestStage
     /// <summary>For a behaviour stage simulated for one shard of the users, the shard as <c>k/n</c>; otherwise null.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Shard { get; init; }
+
+    /// <summary>
+    /// For a behaviour stage simulated in the closed loop (<c>recsynth simulate</c>), the bandit policy that served its
+    /// sessions and whose learning curves are in metrics.csv, e.g. <c>thompson</c>; otherwise null (the logging policy
+    /// of <c>generate</c> is the config's <c>behaviour.policy</c>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Policy { get; init; }
 }
 
 /// <summary>One file of a dataset.</summary>

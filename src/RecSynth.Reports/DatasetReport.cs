@@ -155,7 +155,7 @@ public static class DatasetReport
         foreach (var run in runs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            page.Figure(run.Policy is null ? "chart-arm-shares" : "chart-arm-shares-" + HtmlPage.Slug(run.Policy), Charts.ArmShares(run), $"Arm shares over time, {run.Name}",
+            page.Figure(run.ArmSharesId, Charts.ArmShares(run), $"Arm shares over time, {run.Name}",
                 $"Arm shares over time ({run.File}): the share of each day's sessions served each arm or blend level, stacked.");
         }
 

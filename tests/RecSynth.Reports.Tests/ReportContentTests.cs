@@ -52,9 +52,7 @@ public sealed class ReportContentTests(ReportDatasets datasets)
     public void Every_image_is_an_embedded_png_that_decodes_to_the_chart_size()
     {
         using var temp = new TempDirectory("report-png");
-        string folder = datasets.CopyTo(temp.Sub("data"));
-        SyntheticMetrics.Write(Path.Combine(folder, "metrics.csv"), ["Cf", "Image"], 30, 5);
-        var page = ReportPage.Load(DatasetReport.Write(folder, cancellationToken: TestContext.Current.CancellationToken));
+        var page = datasets.ReportWithMetrics(temp);
 
         Assert.Equal([.. s_datasetCharts, .. s_learningCharts, "chart-arm-shares"], page.FigureIds);
         Assert.Equal(page.FigureIds.Length, page.ImageSources.Length);

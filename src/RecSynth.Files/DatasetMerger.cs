@@ -427,19 +427,37 @@ public static class DatasetMerger
             throw FirstProblem(File) is { } problem ? new DatasetUsageException($"{File.Folder}: {problem.Message}; {mismatch}", problem) : new DatasetUsageException(mismatch);
         }
 
-        /// <summary>The first malformed field of a changed catalogue or users table (the behaviour tables' keys are read while they merge).</summary>
+        /// <summary>The first malformed field of a changed table, read whole by its reader (ground_truth.csv has none).</summary>
         private static DatasetUsageException? FirstProblem(ShardFile file)
         {
-            IEnumerable<object> rows = file.Name switch
-            {
-                DatasetReader.ProductsFile => DatasetReader.Products(file.Folder, CancellationToken.None),
-                DatasetReader.UsersFile => DatasetReader.Users(file.Folder, CancellationToken.None),
-                _ => [],
-            };
             try
             {
-                foreach (object _ in rows)
+                switch (file.Name)
                 {
+                    case DatasetReader.ProductsFile:
+                        _ = DatasetReader.Products(file.Folder, CancellationToken.None).Count();
+                        break;
+                    case DatasetReader.UsersFile:
+                        _ = DatasetReader.Users(file.Folder, CancellationToken.None).Count();
+                        break;
+                    case BehaviourStage.Interactions:
+                        using (var interactions = InteractionsReader.Open(file.Folder))
+                        {
+                            while (interactions.Read())
+                            {
+                            }
+                        }
+
+                        break;
+                    case BehaviourStage.Sessions:
+                        using (var sessions = SessionsReader.Open(file.Folder))
+                        {
+                            while (sessions.Read())
+                            {
+                            }
+                        }
+
+                        break;
                 }
 
                 return null;

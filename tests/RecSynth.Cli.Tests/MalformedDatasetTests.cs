@@ -73,12 +73,13 @@ public sealed class MalformedDatasetTests(ReportDataset dataset) : IClassFixture
 
     /// <summary>
     /// shard, file, line, column, value, why: a behaviour table's row key, read while the tables are merged, and a
-    /// copied table (the first shard's), found changed by its manifest's SHA-256 and then read for the message.
+    /// copied table (the first shard's) or another column, found changed by the manifest's SHA-256, then read for the message.
     /// </summary>
     [Theory]
     [InlineData(1, "interactions.csv", 6, "Position", "first", "is not a whole number")]
     [InlineData(1, "sessions.csv", 4, "StartedAt", "noon", "is not an RFC 3339 UTC time")]
     [InlineData(0, "products.csv", 7, "price", "cheap", "is not a number")]
+    [InlineData(1, "sessions.csv", 3, "Propensity", "high", "is not a number")]
     public async Task Merging_a_shard_with_a_malformed_field_exits_2_naming_it_and_creates_nothing(int shard, string file, int line, string column, string value, string why)
     {
         using var temp = new TempDirectory("merge-malformed");

@@ -94,4 +94,39 @@ public sealed class ParquetReadingTests
 
         Assert.StartsWith("users.parquet: the schema has no column 'primary_style'", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Every field of every table, read from the Parquet form, is the field of the CSV form (the same number where the
+    /// CSV text has another spelling of it), the tables read one after the other in one process as stats reads them.
+    /// </summary>
+    [Fact]
+    public void Every_field_of_every_table_reads_the_same_from_parquet_as_from_csv()
+    {
+        using var temp = new TempDirectory("parquet-fields");
+        string folder = temp.Sub("data");
+        DatasetGenerator.Generate(TestOptions.Dataset(products: 500, users: 1_000, weeks: 4), TestOptions.Output(folder) with { Formats = DatasetFormats.Csv | DatasetFormats.Parquet }, cancellationToken: TestContext.Current.CancellationToken);
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (string table in new[] { "products.csv", "users.csv", "interactions.csv", "sessions.csv", "ground_truth.csv" })
+        {
+            string csvPath = Path.Combine(folder, table);
+            string[] columns = File.ReadLines(csvPath).First().Split(',');
+            using var csv = CsvTable.Open(csvPath, columns);
+            using var parquet = ParquetTable.Open(Path.ChangeExtension(csvPath, ".parquet"), columns);
+            int rows = 0;
+            while (csv.MoveNext())
+            {
+                Assert.True(parquet.MoveNext(), $"{table}: the Parquet form ends at row {rows}");
+                rows++;
+                for (int i = 0; i < columns.Length; i++)
+                {
+                    string a = csv.Span(i).ToString(), b = parquet.Span(i).ToString();
+                    bool same = a == b || (double.TryParse(a, c, out double x) && double.TryParse(b, c, out double y) && x == y);
+                    Assert.True(same, $"{table} row {rows}, {columns[i]}: '{a}' in the CSV form, '{b}' in the Parquet form");
+                }
+            }
+
+            Assert.False(parquet.MoveNext(), $"{table}: the Parquet form has more than {rows} rows");
+        }
+    }
 }
+

@@ -107,21 +107,19 @@ internal sealed class ParquetTable : DatasetTable
         e is IOException or InvalidDataException or ParquetException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException or IndexOutOfRangeException;
 
     /// <summary>One requested column's values in the current row group.</summary>
-    private abstract class Column(DataField field)
+    private abstract class Column
     {
-        protected DataField Field { get; } = field;
-
         /// <summary>A reader for the field's type, or null when it has none here.</summary>
         public static Column? For(DataField field) => field.ClrType switch
         {
             var t when t == typeof(ReadOnlyMemory<char>) => new TextColumn(field),
-            var t when t == typeof(double) => new ValueColumn<double>(field, "R"),
-            var t when t == typeof(float) => new ValueColumn<float>(field, "R"),
-            var t when t == typeof(decimal) => new ValueColumn<decimal>(field, null),
-            var t when t == typeof(long) => new ValueColumn<long>(field, null),
-            var t when t == typeof(int) => new ValueColumn<int>(field, null),
-            var t when t == typeof(short) => new ValueColumn<short>(field, null),
-            var t when t == typeof(DateTime) => new ValueColumn<DateTime>(field, null),
+            var t when t == typeof(double) => new NumberColumn<double>(field, "R"),
+            var t when t == typeof(float) => new NumberColumn<float>(field, "R"),
+            var t when t == typeof(decimal) => new NumberColumn<decimal>(field, null),
+            var t when t == typeof(long) => new NumberColumn<long>(field, null),
+            var t when t == typeof(int) => new NumberColumn<int>(field, null),
+            var t when t == typeof(short) => new NumberColumn<short>(field, null),
+            var t when t == typeof(DateTime) => new NumberColumn<DateTime>(field, null),
             _ => null,
         };
 
@@ -130,43 +128,51 @@ internal sealed class ParquetTable : DatasetTable
         public abstract ReadOnlySpan<char> Text(int row);
     }
 
-    private sealed class TextColumn(DataField field) : Column(field)
+    /// <summary>
+    /// The values of a column of <typeparamref name="T"/>: a required column is read as plain values, an optional one
+    /// with its nulls (reading a required column with nulls gives values that are not the file's).
+    /// </summary>
+    private abstract class Column<T>(DataField field) : Column
+        where T : struct
     {
-        private ReadOnlyMemory<char>?[] _values = [];
+        private T[] _values = [];
+        private T?[] _optional = [];
 
         public override void Read(ParquetRowGroupReader group, int rows)
         {
-            if (_values.Length < rows)
+            if (field.IsNullable)
             {
-                _values = new ReadOnlyMemory<char>?[rows];
+                _optional = _optional.Length >= rows ? _optional : new T?[rows];
+                group.ReadAsync<T>(field, _optional.AsMemory(0, rows), null).AsTask().GetAwaiter().GetResult();
             }
-
-            group.ReadAsync<ReadOnlyMemory<char>>(Field, _values.AsMemory(0, rows), null).AsTask().GetAwaiter().GetResult();
+            else
+            {
+                _values = _values.Length >= rows ? _values : new T[rows];
+                group.ReadAsync(field, _values.AsMemory(0, rows), null).AsTask().GetAwaiter().GetResult();
+            }
         }
 
-        public override ReadOnlySpan<char> Text(int row) => _values[row] is { } text ? text.Span : default;
+        protected bool TryGet(int row, out T value)
+        {
+            value = field.IsNullable ? _optional[row].GetValueOrDefault() : _values[row];
+            return !field.IsNullable || _optional[row].HasValue;
+        }
+    }
+
+    private sealed class TextColumn(DataField field) : Column<ReadOnlyMemory<char>>(field)
+    {
+        public override ReadOnlySpan<char> Text(int row) => TryGet(row, out var text) ? text.Span : default;
     }
 
     /// <summary>Numbers in their shortest round-trip form; times (UTC) as RFC 3339, to the second unless they have a fraction.</summary>
-    private sealed class ValueColumn<T>(DataField field, string? format) : Column(field)
+    private sealed class NumberColumn<T>(DataField field, string? format) : Column<T>(field)
         where T : struct, ISpanFormattable
     {
         private readonly char[] _text = new char[64];
-        private T?[] _values = [];
-
-        public override void Read(ParquetRowGroupReader group, int rows)
-        {
-            if (_values.Length < rows)
-            {
-                _values = new T?[rows];
-            }
-
-            group.ReadAsync<T>(Field, _values.AsMemory(0, rows), null).AsTask().GetAwaiter().GetResult();
-        }
 
         public override ReadOnlySpan<char> Text(int row)
         {
-            if (_values[row] is not { } value)
+            if (!TryGet(row, out var value))
             {
                 return default;
             }

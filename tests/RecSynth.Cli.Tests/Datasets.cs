@@ -24,6 +24,25 @@ internal static class Datasets
     public static string Weeks(int weeks) =>
         $"[time]\nstart = 2023-01-01T00:00:00Z\nend = {new DateTime(2023, 1, 1).AddDays(7 * weeks):yyyy-MM-dd}T00:00:00Z\n";
 
+    /// <summary>
+    /// Generates shards <paramref name="indices"/> of <paramref name="count"/> over one week into folder/s0, folder/s1…
+    /// with the generate <paramref name="options"/>; returns their folders, by index.
+    /// </summary>
+    public static async Task<string[]> ShardsAsync(string folder, int count, int[] indices, params string[] options)
+    {
+        string config = Path.Combine(folder, "weeks.toml");
+        await File.WriteAllTextAsync(config, Weeks(1));
+        var shards = new string[count];
+        foreach (int k in indices)
+        {
+            shards[k] = Path.Combine(folder, "s" + k);
+            var shard = await Cli.RunAsync(["generate", "-c", config, .. options, "--shard", $"{k}/{count}", "-o", shards[k], "--quiet"]);
+            Assert.True(shard.ExitCode == 0, shard.ToString());
+        }
+
+        return shards;
+    }
+
     /// <summary>The lines of sessions.csv or interactions.csv as field arrays, header first (their fields hold no comma or quote).</summary>
     public static string[][] CsvFields(string file) => [.. File.ReadLines(file).Select(l => l.Split(','))];
 

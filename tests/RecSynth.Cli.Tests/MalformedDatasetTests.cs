@@ -83,22 +83,15 @@ public sealed class MalformedDatasetTests(ReportDataset dataset) : IClassFixture
     public async Task Merging_a_shard_with_a_malformed_field_exits_2_naming_it_and_creates_nothing(int shard, string file, int line, string column, string value, string why)
     {
         using var temp = new TempDirectory("merge-malformed");
-        string config = temp.File("weeks.toml");
-        File.WriteAllText(config, Datasets.Weeks(1));
-        foreach (int k in new[] { 0, 1 })
-        {
-            var generated = await Cli.RunAsync("generate", "-c", config, "--products", "500", "--users", "100", "--shard", $"{k}/2", "-o", temp.Sub("s" + k), "--quiet");
-            Assert.True(generated.ExitCode == 0, generated.ToString());
-        }
+        string[] shards = await Datasets.ShardsAsync(temp.Path, 2, [0, 1], "--products", "500", "--users", "100");
+        Datasets.Corrupt(Path.Combine(shards[shard], file), line, column, value);
 
-        Datasets.Corrupt(Path.Combine(temp.Sub("s" + shard), file), line, column, value);
-
-        var result = await Cli.RunAsync("merge", temp.Sub("s0"), temp.Sub("s1"), "-o", temp.Sub("merged"));
+        var result = await Cli.RunAsync(["merge", .. shards, "-o", temp.Sub("merged")]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.True(result.ErrorCount == 1, result.ToString());
         Assert.Contains($"{file} line {line}: {column} '{value}' {why}", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains(temp.Sub("s" + shard), result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(shards[shard], result.StdErr, StringComparison.Ordinal);
         Datasets.AssertNotCreated(temp.Sub("merged"), result);
     }
 }

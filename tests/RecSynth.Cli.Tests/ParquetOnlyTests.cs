@@ -125,4 +125,19 @@ public sealed class ParquetOnlyTests(CsvAndParquetDatasets datasets) : IClassFix
         Assert.Contains($"{table}: not a readable Parquet file", result.StdErr, StringComparison.Ordinal);
         Assert.Equal(before, Datasets.Snapshot(folder));
     }
+
+    [Fact]
+    public async Task Merging_parquet_only_shards_exits_2_asking_for_the_csv_tables_and_creates_nothing()
+    {
+        using var temp = new TempDirectory("parquet-merge");
+        string[] shards = await Datasets.ShardsAsync(temp.Path, 2, [0, 1], "--preset", "seed", "--format", "parquet");
+
+        var result = await Cli.RunAsync(["merge", .. shards, "-o", temp.Sub("merged")]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("without its CSV", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--format csv,parquet", result.StdErr, StringComparison.Ordinal);
+        Datasets.AssertNotCreated(temp.Sub("merged"), result);
+    }
 }
+

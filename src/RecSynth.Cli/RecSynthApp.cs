@@ -103,6 +103,11 @@ internal static class RecSynthApp
                 return ExitCodes.Failure;
             case AggregateException { InnerExceptions.Count: 1 } aggregate:
                 return Report(console, aggregate.InnerExceptions[0]);
+            case TypeInitializationException or DllNotFoundException when NativeLibraries.Describe(exception) is { } missing:
+                console.Error(missing);
+                return ExitCodes.Failure;
+            case TypeInitializationException { InnerException: { } cause }:
+                return Report(console, cause);
             default:
                 console.Error($"{exception.GetType().Name}: {exception.Message}");
                 return ExitCodes.Failure;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using nietras.SeparatedValues;
 using RecSynth.Files.Internals;
 
 namespace RecSynth.Files;
@@ -18,8 +17,11 @@ public static class DatasetMerger
     private const int BlockBytes = 1 << 20;
 
     /// <summary>Merges the shard folders <paramref name="shards"/> (any order) into <paramref name="output"/>.</summary>
-    /// <exception cref="DatasetUsageException">The folders are not the complete set of shards of one run, or the output folder is not empty (without force).</exception>
-    /// <exception cref="IOException">Reading or writing failed, or a shard file does not match its manifest; nothing was left behind.</exception>
+    /// <exception cref="DatasetUsageException">
+    /// The folders are not the complete set of shards of one run, a shard file is malformed (named by file, line and
+    /// column) or does not match its manifest, or the output folder is not empty (without force); nothing was left behind.
+    /// </exception>
+    /// <exception cref="IOException">Reading or writing failed; nothing was left behind.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was left behind.</exception>
     public static DatasetManifest Merge(
         IReadOnlyList<string> shards, string output, bool force = false, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -192,6 +194,7 @@ public static class DatasetMerger
     }
 
     /// <summary>Merges a behaviour table of every shard by its file order (ground truth: by user, so shard after shard).</summary>
+    /// <exception cref="DatasetUsageException">A shard's row is malformed (named by shard, file, line and column), or its header differs.</exception>
     private static ManifestFile Concatenated(string name, ShardFile[] sources, string target, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         Comparison<RowKey> order = name switch
@@ -200,27 +203,41 @@ public static class DatasetMerger
             BehaviourStage.Sessions => RowKey.CompareSessions,
             _ => (a, b) => a.Source.CompareTo(b.Source), // contiguous user ranges, in shard order
         };
-        Func<SepReader.Row, int, RowKey> key = name switch
+        Func<DatasetTable, int, RowKey> key = name switch
         {
             BehaviourStage.Interactions => RowKey.OfInteraction,
             BehaviourStage.Sessions => RowKey.OfSession,
             _ => (_, source) => new RowKey(source),
         };
+        string[] keyColumns = name switch
+        {
+            BehaviourStage.Interactions => RowKey.InteractionColumns,
+            BehaviourStage.Sessions => RowKey.SessionColumns,
+            _ => [],
+        };
 
         long total = sources.Sum(s => s.Entry.Rows);
-        var readers = new List<(VerifiedStream Stream, SepReader Reader)>();
+        var readers = new List<(VerifiedStream Stream, CsvTable Table)>();
         try
         {
             foreach (var source in sources)
             {
                 var stream = new VerifiedStream(source);
-                readers.Add((stream, Sep.Reader(o => o with { DisableColCountCheck = false, Unescape = false }).From(stream)));
+                try
+                {
+                    readers.Add((stream, CsvTable.Open(stream, source.Path, keyColumns)));
+                }
+                catch (DatasetUsageException e)
+                {
+                    stream.Dispose();
+                    throw InShard(source, e);
+                }
             }
 
-            string header = string.Join(',', readers[0].Reader.Header.ColNames);
-            if (readers.FirstOrDefault(r => string.Join(',', r.Reader.Header.ColNames) != header) is { Stream: { } odd })
+            string header = string.Join(',', readers[0].Table.Header);
+            if (readers.FirstOrDefault(r => string.Join(',', r.Table.Header) != header) is { Stream: { } odd })
             {
-                throw new InvalidDataException($"{odd.File.Path}: its columns differ from {sources[0].Path}'s");
+                throw new DatasetUsageException($"{odd.File.Path}: its columns differ from {sources[0].Path}'s");
             }
 
             using var file = new StreamedFile(target, Encoding.UTF8.GetBytes(header + "\n"));
@@ -230,31 +247,29 @@ public static class DatasetMerger
 
             bool Advance(int s)
             {
-                var reader = readers[s].Reader;
-                if (!reader.MoveNext())
-                {
-                    return false;
-                }
-
-                var row = reader.Current;
-                var text = row.Span;
-                if (rows[s] is null || rows[s].Length < text.Length)
-                {
-                    rows[s] = new char[Math.Max(256, text.Length * 2)];
-                }
-
-                text.CopyTo(rows[s]);
-                lengths[s] = text.Length;
+                var table = readers[s].Table;
                 try
                 {
-                    queue.Enqueue(s, key(row, s));
-                }
-                catch (FormatException e)
-                {
-                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sources[s].Path} line {row.LineNumberFrom}: {e.Message}"), e);
-                }
+                    if (!table.MoveNext())
+                    {
+                        return false;
+                    }
 
-                return true;
+                    var text = table.RowText;
+                    if (rows[s] is null || rows[s].Length < text.Length)
+                    {
+                        rows[s] = new char[Math.Max(256, text.Length * 2)];
+                    }
+
+                    text.CopyTo(rows[s]);
+                    lengths[s] = text.Length;
+                    queue.Enqueue(s, key(table, s));
+                    return true;
+                }
+                catch (DatasetUsageException e)
+                {
+                    throw InShard(sources[s], e);
+                }
             }
 
             for (int s = 0; s < sources.Length; s++)
@@ -298,23 +313,29 @@ public static class DatasetMerger
         }
         finally
         {
-            foreach (var (stream, reader) in readers)
+            foreach (var (stream, table) in readers)
             {
-                reader.Dispose();
+                table.Dispose();
                 stream.Dispose();
             }
         }
     }
 
-    /// <summary>A row's place in its file's order: the time column (fixed-width RFC 3339, so ordinal order is time order), then numbers.</summary>
-    private readonly record struct RowKey(int Source, string Time = "", long Session = 0, int Position = 0, int Type = 0)
-    {
-        public static RowKey OfInteraction(SepReader.Row row, int source) => new(
-            source, row[3].ToString(), long.Parse(row[5].Span, CultureInfo.InvariantCulture), int.Parse(row[6].Span, CultureInfo.InvariantCulture),
-            row[0].Span switch { "view" => 0, "like" => 1, "purchase" => 2, var other => throw new FormatException($"unknown FeedbackType '{other}'") });
+    /// <summary>A problem in a shard's file, with the shard's folder in front (every shard has files of the same names).</summary>
+    private static DatasetUsageException InShard(ShardFile file, DatasetUsageException problem) => new($"{file.Folder}: {problem.Message}", problem);
 
-        public static RowKey OfSession(SepReader.Row row, int source) => new(
-            source, row[2].ToString(), long.Parse(row[0].Span, CultureInfo.InvariantCulture));
+    /// <summary>A row's place in its file's order: the time, then numbers.</summary>
+    private readonly record struct RowKey(int Source, long Time = 0, long Session = 0, long Position = 0, int Type = 0)
+    {
+        public static readonly string[] InteractionColumns = ["Timestamp", "SessionId", "Position", "FeedbackType"];
+
+        public static readonly string[] SessionColumns = ["StartedAt", "SessionId"];
+
+        public static RowKey OfInteraction(DatasetTable row, int source) => new(
+            source, row.Time(0, "Timestamp").UtcTicks, row.Integer(1, "SessionId"), row.Integer(2, "Position"),
+            row.Span(3) switch { "view" => 0, "like" => 1, "purchase" => 2, var other => throw row.Problem("FeedbackType", other, "is not view, like or purchase") });
+
+        public static RowKey OfSession(DatasetTable row, int source) => new(source, row.Time(0, "StartedAt").UtcTicks, row.Integer(1, "SessionId"));
 
         public static int CompareInteractions(RowKey a, RowKey b)
         {
@@ -330,7 +351,7 @@ public static class DatasetMerger
 
         public static int CompareSessions(RowKey a, RowKey b)
         {
-            int c = string.CompareOrdinal(a.Time, b.Time);
+            int c = a.Time.CompareTo(b.Time);
             return c != 0 ? c : a.Session.CompareTo(b.Session);
         }
     }
@@ -373,6 +394,7 @@ public static class DatasetMerger
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
         /// <summary>Reads what is left, then throws when the bytes are not those of the manifest.</summary>
+        /// <exception cref="DatasetUsageException">The file was changed: named by its first malformed field when a reader finds one.</exception>
         public void Verify()
         {
             Span<byte> rest = stackalloc byte[4096];
@@ -381,9 +403,53 @@ public static class DatasetMerger
             }
 
             string sha = Convert.ToHexStringLower(_hash.GetHashAndReset());
-            if (_bytes != File.Entry.Bytes || sha != File.Entry.Sha256)
+            if (_bytes == File.Entry.Bytes && sha == File.Entry.Sha256)
             {
-                throw new InvalidDataException($"{File.Path} does not match its shard's manifest (SHA-256 {sha[..12]}…, expected {File.Entry.Sha256[..12]}…): it was changed or truncated after the shard was written; re-run that shard");
+                return;
+            }
+
+            string mismatch = $"{File.Path} does not match its shard's manifest (SHA-256 {sha[..12]}…, expected {File.Entry.Sha256[..12]}…): it was changed or truncated after the shard was written; re-run that shard";
+            throw FirstProblem(File) is { } problem ? new DatasetUsageException($"{File.Folder}: {problem.Message}; {mismatch}", problem) : new DatasetUsageException(mismatch);
+        }
+
+        /// <summary>The first malformed field of a changed table, read whole by its reader (ground_truth.csv has none).</summary>
+        private static DatasetUsageException? FirstProblem(ShardFile file)
+        {
+            try
+            {
+                switch (file.Name)
+                {
+                    case DatasetReader.ProductsFile:
+                        _ = DatasetReader.Products(file.Folder, CancellationToken.None).Count();
+                        break;
+                    case DatasetReader.UsersFile:
+                        _ = DatasetReader.Users(file.Folder, CancellationToken.None).Count();
+                        break;
+                    case BehaviourStage.Interactions:
+                        using (var interactions = InteractionsReader.Open(file.Folder))
+                        {
+                            while (interactions.Read())
+                            {
+                            }
+                        }
+
+                        break;
+                    case BehaviourStage.Sessions:
+                        using (var sessions = SessionsReader.Open(file.Folder))
+                        {
+                            while (sessions.Read())
+                            {
+                            }
+                        }
+
+                        break;
+                }
+
+                return null;
+            }
+            catch (DatasetUsageException e)
+            {
+                return e;
             }
         }
 

@@ -2,7 +2,7 @@ using RecSynth.Files.Internals;
 
 namespace RecSynth.Files;
 
-/// <summary>A dataset's vital signs (<c>recsynth stats</c>), read from its CSV files.</summary>
+/// <summary>A dataset's vital signs (<c>recsynth stats</c>), read from its tables (CSV, or Parquet where a folder has only that).</summary>
 public sealed record DatasetStats
 {
     /// <summary>Products in products.csv.</summary>
@@ -32,8 +32,19 @@ public sealed record DatasetStats
     /// <summary>Share of interactions on the 20 % most interacted-with products.</summary>
     public double Top20Share { get; init; }
 
-    /// <summary>Reward rate per cf_preference bucket (≤ 0.3, middle, ≥ 0.7) and arm.</summary>
+    /// <summary>
+    /// Reward rate per cf_preference bucket (the keys of <see cref="CfPreferenceBuckets"/>) and arm (<c>cf</c>,
+    /// <c>image</c>, or <c>blend_0_25</c> for the blend level 0.25): identifiers, so that JSON keys need no quoting.
+    /// </summary>
     public SortedDictionary<string, SortedDictionary<string, double>> RewardRate { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The cf_preference buckets of <see cref="RewardRate"/> in order: each key and what it stands for.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> CfPreferenceBuckets { get; } =
+    [
+        new("cf_le_0_3", "cf_preference ≤ 0.3"),
+        new("cf_0_3_to_0_7", "0.3 < cf_preference < 0.7"),
+        new("cf_ge_0_7", "cf_preference ≥ 0.7"),
+    ];
 
     /// <summary>Share of users (with a ground truth) whose optimal blend is strictly between 0 and 1; null without ground_truth.csv.</summary>
     public double? InteriorOptimalBlendShare { get; init; }
@@ -52,7 +63,7 @@ public sealed record DatasetStats
         foreach (var ((user, arm), (n, r)) in scan.Rewards)
         {
             double cf = scan.CfPreference[user];
-            var key = (cf <= 0.3 ? "image-leaning (<= 0.3)" : cf >= 0.7 ? "cf-leaning (>= 0.7)" : "middle", arm);
+            var key = (CfPreferenceBuckets[cf <= 0.3 ? 0 : cf >= 0.7 ? 2 : 1].Key, ArmKey(arm));
             var (sum, rewarded) = rewards.GetValueOrDefault(key);
             rewards[key] = (sum + n, rewarded + r);
         }
@@ -83,6 +94,10 @@ public sealed record DatasetStats
             InteriorOptimalBlendShare = scan.OptimalBlends is (> 0 and var withTruth, var inside) ? inside / (double)withTruth : null,
         };
     }
+
+    /// <summary>An arm as an identifier: cf, image, or blend_0_25 for the blend level 0.25.</summary>
+    private static string ArmKey(RecSynth.Behaviour.Arm arm) =>
+        arm.Blend is 0 or 1 ? arm.Name : "blend_" + arm.Name.Replace('.', '_');
 
     private static SortedDictionary<string, double> Quantiles(long[] counts)
     {

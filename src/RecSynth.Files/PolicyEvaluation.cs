@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using nietras.SeparatedValues;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
@@ -56,7 +55,7 @@ public sealed record PolicyEvaluation(
         var armSet = policy.StartsWith("fixed:", StringComparison.Ordinal)
             ? [new Arm(BanditPolicies.Parse(policy, out var parsed, out _) ? parsed.Parameter : 0)]
             : BanditPolicies.ArmsOf(arms, levels);
-        var (log, loggingPolicy) = ReadLog(Path.Combine(directory, "sessions.csv"), armSet);
+        var (log, loggingPolicy) = ReadLog(directory, armSet, origin.World.Users.Count);
         CheckSupport(log, armSet, loggingPolicy, arms);
         int certain = log.Count(s => s.Propensity >= 1);
         if (certain > 0)
@@ -79,7 +78,7 @@ public sealed record PolicyEvaluation(
         string? unavailable = null;
         if (bestArm || policy is "uniform" || policy.StartsWith("fixed:", StringComparison.Ordinal))
         {
-            int[] armOfUser = bestArm ? BestArms(Path.Combine(directory, "ground_truth.csv"), armSet, origin.World.Users.Count) : [];
+            int[] armOfUser = bestArm ? BestArms(directory, armSet, origin.World.Users.Count) : [];
             Func<int, int, double> target = bestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
                 : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
                 : (_, _) => 1;
@@ -172,56 +171,29 @@ public sealed record PolicyEvaluation(
         return (total / Math.Max(1, sessions), null);
     }
 
-    private static (List<LoggedSession> Log, string Policy) ReadLog(string path, ImmutableArray<Arm> arms)
+    private static (List<LoggedSession> Log, string Policy) ReadLog(string directory, ImmutableArray<Arm> arms, int users)
     {
-        if (!File.Exists(path))
+        if (!DatasetTable.Exists(directory, SessionsReader.File))
         {
-            throw new DatasetUsageException($"{path} is missing: there is no log to evaluate on");
+            throw new DatasetUsageException($"{Path.Combine(directory, SessionsReader.File)} is missing: there is no log to evaluate on");
         }
 
         var log = new List<LoggedSession>();
         string policy = "";
-        using var reader = Sep.Reader().FromFile(path);
-        foreach (string column in new[] { "SessionId", "UserId", "StartedAt", "Policy", "Arm", "Propensity", "Reward" })
+        using var reader = SessionsReader.Open(directory);
+        while (reader.Read())
         {
-            if (!reader.Header.ColNames.Contains(column))
-            {
-                throw new DatasetUsageException($"{path} has no {column} column: off-policy evaluation needs the logged arm, its propensity and the reward of every session");
-            }
-        }
-
-        foreach (var row in reader)
-        {
-            int line = row.LineNumberFrom;
-            string Where(string column) => string.Create(CultureInfo.InvariantCulture, $"{path} line {line}, column {column}");
-            if (!double.TryParse(row["Propensity"].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out double propensity) || propensity is not (> 0 and <= 1))
-            {
-                throw new DatasetUsageException($"{Where("Propensity")}: '{row["Propensity"].ToString()}' is not a propensity in (0, 1]");
-            }
-
-            string armText = row["Arm"].ToString();
-            double blend = armText switch
-            {
-                "cf" => 0,
-                "image" => 1,
-                _ => double.TryParse(armText, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) ? b : throw new DatasetUsageException($"{Where("Arm")}: '{armText}' is not an arm"),
-            };
-            var id = row["UserId"].Span;
-            if (id.Length < 2 || !int.TryParse(id[1..], NumberStyles.None, CultureInfo.InvariantCulture, out int user))
-            {
-                throw new DatasetUsageException($"{Where("UserId")}: '{id.ToString()}' is not a user id");
-            }
-
-            policy = row["Policy"].ToString();
-            int arm = arms.IndexOf(new Arm(blend));
-            log.Add(new LoggedSession(
-                long.Parse(row["SessionId"].Span, CultureInfo.InvariantCulture),
-                DateTimeOffset.Parse(row["StartedAt"].Span, CultureInfo.InvariantCulture).ToUnixTimeSeconds(),
-                user, arm, propensity, row["Reward"].Span is "1" ? 1 : 0));
+            int user = UserNumber(reader.UserId, users) ?? throw reader.Problem("UserId", reader.UserId, $"is not a user of this dataset (U000000 to U{users - 1:000000})");
+            policy = reader.Policy.ToString();
+            log.Add(new LoggedSession(reader.SessionId, reader.StartedAt.ToUnixTimeSeconds(), user, arms.IndexOf(reader.Arm), reader.Propensity, reader.Reward));
         }
 
         return (log, policy);
     }
+
+    /// <summary>The number of a user id such as U000042 when it is below <paramref name="users"/>.</summary>
+    private static int? UserNumber(ReadOnlySpan<char> id, int users) =>
+        id.Length >= 2 && id[0] == 'U' && int.TryParse(id[1..], NumberStyles.None, CultureInfo.InvariantCulture, out int user) && user < users ? user : null;
 
     private static void CheckSupport(List<LoggedSession> log, ImmutableArray<Arm> arms, string loggingPolicy, BanditArms mode)
     {
@@ -237,29 +209,29 @@ public sealed record PolicyEvaluation(
         }
     }
 
-    private static int[] BestArms(string path, ImmutableArray<Arm> arms, int users)
+    private static int[] BestArms(string directory, ImmutableArray<Arm> arms, int users)
     {
-        if (!File.Exists(path))
+        if (!DatasetTable.Exists(directory, BehaviourStage.GroundTruthFile))
         {
-            throw new DatasetUsageException($"{path} is missing: best-arm serves each user the optimal arm of the ground truth");
+            throw new DatasetUsageException($"{Path.Combine(directory, BehaviourStage.GroundTruthFile)} is missing: best-arm serves each user the optimal arm of the ground truth");
         }
 
         var best = new int[users];
         Array.Fill(best, -1);
-        using var reader = Sep.Reader().FromFile(path);
         bool two = arms.Length == 2 && arms[0] == Arm.Cf && arms[1] == Arm.Image;
-        foreach (var row in reader)
+        string column = two ? "OptimalArm" : "OptimalBlend";
+        using var table = DatasetTable.Open(directory, BehaviourStage.GroundTruthFile, ["UserId", column]);
+        while (table.MoveNext())
         {
-            var id = row["UserId"].Span;
-            int user = int.Parse(id[1..], CultureInfo.InvariantCulture);
-            var text = row[two ? "OptimalArm" : "OptimalBlend"].ToString();
-            if (text.Length == 0)
+            var id = table.Span(0);
+            int user = UserNumber(id, users) ?? throw table.Problem("UserId", id, $"is not a user of this dataset (U000000 to U{users - 1:000000})");
+            var text = table.Span(1);
+            if (text.IsEmpty)
             {
                 continue;
             }
 
-            double blend = text switch { "cf" => 0, "image" => 1, _ => double.Parse(text, CultureInfo.InvariantCulture) };
-            best[user] = arms.IndexOf(new Arm(blend));
+            best[user] = SessionsReader.TryParseArm(text, out var arm) ? arms.IndexOf(arm) : throw table.Problem(column, text, "is not an arm (cf, image, or a blend level in [0, 1])");
         }
 
         return best;

@@ -39,7 +39,7 @@ public sealed partial class GorseDataset : IDisposable
     /// <summary>The dataset folder.</summary>
     public string Directory { get; }
 
-    /// <summary>What goes into the labels.</summary>
+    /// <summary>What goes into the labels (and the files read: <see cref="RequiredFiles"/>).</summary>
     public GorseDatasetOptions Options { get; }
 
     /// <summary>Users (rows of users.csv).</summary>
@@ -58,8 +58,9 @@ public sealed partial class GorseDataset : IDisposable
     public IReadOnlyList<string> FeedbackTypes => _types;
 
     /// <summary>
-    /// Reads and checks everything before anything is sent: every file present, every row well formed, every
-    /// interaction naming a known user and product, as many embedding rows as products (with embeddings).
+    /// Reads and checks everything before anything is sent: every file present (a table's CSV file, or its Parquet
+    /// form where the folder has only that), every row well formed, every interaction naming a known user and product,
+    /// as many embedding rows as products (with embeddings).
     /// </summary>
     /// <exception cref="DatasetUsageException">The folder is not a complete, well-formed dataset (named by file and line).</exception>
     public static GorseDataset Load(string directory, GorseDatasetOptions options, CancellationToken cancellationToken = default)
@@ -70,20 +71,16 @@ public sealed partial class GorseDataset : IDisposable
             throw new DatasetUsageException($"{directory} does not exist; give a dataset folder written by `recsynth generate`");
         }
 
-        foreach (string file in RequiredFiles(options))
+        var files = new List<string>();
+        foreach (string file in CsvFiles(options))
         {
             string path = Path.Combine(directory, file);
-            if (!File.Exists(path) && File.Exists(Path.ChangeExtension(path, ".parquet")))
-            {
-                throw new DatasetUsageException($"{path} does not exist, only its Parquet twin: Gorse is loaded from the CSV tables; generate with --format csv,parquet");
-            }
-
-            if (!File.Exists(path))
-            {
-                throw new DatasetUsageException($"{path} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)");
-            }
+            string parquet = Path.ChangeExtension(file, ".parquet");
+            string? found = File.Exists(path) ? file : file.EndsWith(".csv", StringComparison.Ordinal) && File.Exists(Path.Combine(directory, parquet)) ? parquet : null;
+            files.Add(found ?? throw new DatasetUsageException($"{path} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)"));
         }
 
+        options = options with { Files = files };
         var products = DatasetReader.ReadProducts(directory, cancellationToken);
         var users = DatasetReader.ReadUsers(directory, cancellationToken);
         EmbeddingsReader? embeddings = null;
@@ -109,14 +106,20 @@ public sealed partial class GorseDataset : IDisposable
         }
     }
 
-    /// <summary>The files a push reads (products.csv, users.csv, interactions.csv, and embeddings.npy with embeddings).</summary>
+    /// <summary>
+    /// The files a push reads: products.csv, users.csv, interactions.csv, and embeddings.npy with embeddings; for the
+    /// <see cref="Options"/> of a loaded dataset, the files it was read from (a table's Parquet form where the folder
+    /// has no CSV file).
+    /// </summary>
     public static IReadOnlyList<string> RequiredFiles(GorseDatasetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.WithEmbeddings
-            ? [DatasetReader.ProductsFile, DatasetReader.UsersFile, DatasetReader.InteractionsFile, DatasetReader.EmbeddingsFile]
-            : [DatasetReader.ProductsFile, DatasetReader.UsersFile, DatasetReader.InteractionsFile];
+        return options.Files ?? CsvFiles(options);
     }
+
+    private static string[] CsvFiles(GorseDatasetOptions options) => options.WithEmbeddings
+        ? [DatasetReader.ProductsFile, DatasetReader.UsersFile, DatasetReader.InteractionsFile, DatasetReader.EmbeddingsFile]
+        : [DatasetReader.ProductsFile, DatasetReader.UsersFile, DatasetReader.InteractionsFile];
 
     /// <summary>User <paramref name="index"/> as Gorse stores it: observable attributes as labels (hidden ones only with ground truth).</summary>
     public GorseUser User(int index)

@@ -8,4 +8,7 @@ public sealed record GorseDatasetOptions
 
     /// <summary>Also put the hidden ground truth into the labels (cf_preference, consistency, activity, drift; popularity).</summary>
     public bool WithGroundTruth { get; init; }
+
+    /// <summary>The files a loaded dataset was read from (set by <see cref="GorseDataset.Load"/>), for <see cref="GorseDataset.RequiredFiles"/>.</summary>
+    internal IReadOnlyList<string>? Files { get; init; }
 }

@@ -99,8 +99,9 @@ public static class DatasetReport
             page.Paragraph("No interactions.csv: the popularity tail and the event mix need the behaviour stage.", "note", "no-interactions");
         }
 
-        page.Figure("chart-cf-preference", Charts.CfPreferenceHistogram(scan.CfPreference), "Histogram of the users' cf_preference",
-            $"cf_preference of the {N(stats.Users)} users (mean {F(scan.CfPreference.DefaultIfEmpty().Average(), "0.000")}): 1 prefers CF recommendations, 0 image-based ones.");
+        page.Figure("chart-cf-preference", Charts.CfPreferenceHistogram(scan.CfPreference), "Share of users in each cf_preference bin",
+            $"Share of the {N(stats.Users)} users in each bin of cf_preference {F(1.0 / Charts.CfPreferenceBins, "0.00")} wide (x: cf_preference, from 0, preferring image-based "
+            + $"recommendations, to 1, preferring CF ones; y: share of users, the bars summing to 1); mean {F(scan.CfPreference.DefaultIfEmpty().Average(), "0.000")}.");
         cancellationToken.ThrowIfCancellationRequested();
         if (similarity is { Count: > 0 })
         {
@@ -145,8 +146,13 @@ public static class DatasetReport
                 P(r.OptimalShare[^1]),
                 string.Join(", ", r.Arms.Select((a, i) => $"{Charts.ArmLabel(a)} {P(r.Shares[i][^1])}")),
             ]));
-        page.Figure("chart-reward-rate", Charts.Lines("Reward rate per day", "reward rate", runs, r => r.RewardRate), "Reward rate per simulated day",
-            "Reward rate per day: the share of the day's sessions with a like or a purchase.");
+        int window = Charts.SmoothingDays;
+        page.Figure(
+            "chart-reward-rate",
+            Charts.Lines("Reward rate per day", "reward rate", runs, r => r.RewardRate, smoothed: ($"{window}-day average", r => Charts.MovingRewardRate(r.Reward, r.Sessions, window))),
+            $"Reward rate per simulated day and its {window}-day moving average",
+            $"Reward rate per day (thin, faded: the share of the day's sessions with a like or a purchase) and its {window}-day moving average "
+            + $"(thick: the rewards of the last {window} days over their sessions, of fewer days at the start).");
         cancellationToken.ThrowIfCancellationRequested();
         page.Figure("chart-regret", Charts.Lines("Cumulative regret", "cumulative regret", runs, r => r.CumulativeRegret), "Cumulative regret per simulated day",
             "Cumulative regret: the expected reward lost against serving every user their optimal arm, summed over the days.");
@@ -155,7 +161,7 @@ public static class DatasetReport
         foreach (var run in runs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            page.Figure(run.Policy is null ? "chart-arm-shares" : "chart-arm-shares-" + HtmlPage.Slug(run.Policy), Charts.ArmShares(run), $"Arm shares over time, {run.Name}",
+            page.Figure(run.ArmSharesId, Charts.ArmShares(run), $"Arm shares over time, {run.Name}",
                 $"Arm shares over time ({run.File}): the share of each day's sessions served each arm or blend level, stacked.");
         }
 
@@ -178,9 +184,12 @@ public static class DatasetReport
         yield return ["interactions per product (p10 / p50 / p90 / p99 / max)", Quantiles(s.InteractionsPerProduct)];
         yield return ["share on the top 20 % of products", P(s.Top20Share)];
         yield return ["median price", F(Charts.Median(scan.Prices), "#,0.00")];
-        foreach (var (bucket, arms) in s.RewardRate)
+        foreach (var (bucket, label) in DatasetStats.CfPreferenceBuckets)
         {
-            yield return [$"reward rate, {bucket}", string.Join(", ", arms.Select(a => $"{a.Key} {F(a.Value, "0.000")}"))];
+            if (s.RewardRate.TryGetValue(bucket, out var arms))
+            {
+                yield return [$"reward rate, {label}", string.Join(", ", arms.Select(a => $"{a.Key} {F(a.Value, "0.000")}"))];
+            }
         }
 
         if (s.InteriorOptimalBlendShare is double interior)

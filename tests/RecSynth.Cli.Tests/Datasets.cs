@@ -24,6 +24,25 @@ internal static class Datasets
     public static string Weeks(int weeks) =>
         $"[time]\nstart = 2023-01-01T00:00:00Z\nend = {new DateTime(2023, 1, 1).AddDays(7 * weeks):yyyy-MM-dd}T00:00:00Z\n";
 
+    /// <summary>
+    /// Generates shards <paramref name="indices"/> of <paramref name="count"/> over one week into folder/s0, folder/s1…
+    /// with the generate <paramref name="options"/>; returns their folders, by index.
+    /// </summary>
+    public static async Task<string[]> ShardsAsync(string folder, int count, int[] indices, params string[] options)
+    {
+        string config = Path.Combine(folder, "weeks.toml");
+        await File.WriteAllTextAsync(config, Weeks(1));
+        var shards = new string[count];
+        foreach (int k in indices)
+        {
+            shards[k] = Path.Combine(folder, "s" + k);
+            var shard = await Cli.RunAsync(["generate", "-c", config, .. options, "--shard", $"{k}/{count}", "-o", shards[k], "--quiet"]);
+            Assert.True(shard.ExitCode == 0, shard.ToString());
+        }
+
+        return shards;
+    }
+
     /// <summary>The lines of sessions.csv or interactions.csv as field arrays, header first (their fields hold no comma or quote).</summary>
     public static string[][] CsvFields(string file) => [.. File.ReadLines(file).Select(l => l.Split(','))];
 
@@ -127,6 +146,24 @@ internal static class Datasets
     {
         Assert.False(Directory.Exists(folder), $"{folder} exists after a failed run; it did not before.\n{result}");
         Assert.False(File.Exists(folder), $"{folder} exists as a file after a failed run.\n{result}");
+    }
+
+    /// <summary>
+    /// Replaces one field of a CSV file's line (1-based, the header is line 1), found by its column's name; quoted
+    /// fields (users.csv's style_preferences) are kept whole.
+    /// </summary>
+    public static void Corrupt(string path, int line, string column, string value)
+    {
+        var lines = File.ReadAllLines(path);
+        string[] header = lines[0].Split(',');
+        int index = Array.IndexOf(header, column);
+        Assert.True(index >= 0, $"{Path.GetFileName(path)} has no column {column}");
+        var fields = System.Text.RegularExpressions.Regex.Matches(lines[line - 1], "(\"[^\"]*(\"\"[^\"]*)*\"|[^,]*)(,|$)")
+            .Select(m => m.Groups[1].Value).Take(header.Length).ToArray();
+        Assert.True(fields.Length == header.Length, $"line {line} of {path} does not split into {header.Length} fields");
+        fields[index] = value;
+        lines[line - 1] = string.Join(',', fields);
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
     }
 
     /// <summary>Data rows of a CSV file (lines after the header; no field in these files spans lines).</summary>

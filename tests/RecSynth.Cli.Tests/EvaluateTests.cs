@@ -137,7 +137,7 @@ public sealed class EvaluateTests
         var result = await Cli.RunAsync("evaluate", folder, "--policy", "fixed:cf");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("no Propensity column", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("sessions.csv line 1: the header has no column 'Propensity'", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

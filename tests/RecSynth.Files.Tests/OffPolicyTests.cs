@@ -115,7 +115,7 @@ public sealed class OffPolicyTests : IClassFixture<OffPolicyTests.UniformLog>
 
         var error = Assert.Throws<DatasetUsageException>(() => PolicyEvaluation.Evaluate(folder, "fixed:cf", BanditArms.Two, 2, TestContext.Current.CancellationToken));
 
-        Assert.Contains("no Propensity column", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sessions.csv line 1: the header has no column 'Propensity'", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The small preset logged with uniform-blend, written once for the class.</summary>

@@ -224,9 +224,10 @@ public sealed class PythonInteropTests(GeneratedDatasets datasets)
             per_product = i.groupby("ItemId").size().reindex(p["item_id"], fill_value=0)
             q = lambda x: {k: float(x.quantile(v, interpolation="lower")) for k, v in [("p10", .1), ("p50", .5), ("p90", .9), ("p99", .99)]} | {"max": float(x.max())}
             top = per_product.sort_values(ascending=False).head(max(1, len(p) // 5)).sum()
-            bucket = u.set_index("user_id")["cf_preference"].map(lambda c: "image-leaning (<= 0.3)" if c <= 0.3 else ("cf-leaning (>= 0.7)" if c >= 0.7 else "middle"))
+            bucket = u.set_index("user_id")["cf_preference"].map(lambda c: "cf_le_0_3" if c <= 0.3 else ("cf_ge_0_7" if c >= 0.7 else "cf_0_3_to_0_7"))
             s["bucket"] = s["UserId"].map(bucket)
-            rate = {b: {a: float(r) for a, r in grp.groupby("Arm")["Reward"].mean().items()} for b, grp in s.groupby("bucket")}
+            arm = lambda a: a if a in ("cf", "image") else "blend_" + str(a).replace(".", "_")
+            rate = {b: {arm(a): float(r) for a, r in grp.groupby("Arm")["Reward"].mean().items()} for b, grp in s.groupby("bucket")}
             blend = g["OptimalBlend"].dropna()
             print(json.dumps({
                 "products": len(p), "users": len(u), "sessions": len(s), "interactions": len(i),

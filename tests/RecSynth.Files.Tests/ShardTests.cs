@@ -101,7 +101,7 @@ public sealed class ShardTests : IClassFixture<ShardTests.Runs>
         File.WriteAllText(sessions, string.Join('\n', lines) + "\n");
 
         string output = temp.Sub("out");
-        var error = Assert.Throws<InvalidDataException>(() => DatasetMerger.Merge(copies, output, cancellationToken: TestContext.Current.CancellationToken));
+        var error = Assert.Throws<DatasetUsageException>(() => DatasetMerger.Merge(copies, output, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains(sessions, error.Message, StringComparison.Ordinal);
         Assert.Contains("manifest", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));

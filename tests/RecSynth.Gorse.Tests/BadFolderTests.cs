@@ -44,13 +44,13 @@ public sealed class BadFolderTests(SmallDataset dataset)
     }
 
     [Fact]
-    public async Task A_dataset_with_parquet_tables_only_is_refused_naming_the_csv_it_needs()
+    public async Task A_table_whose_parquet_form_is_not_parquet_is_refused_before_any_request()
     {
         using var temp = new TempDirectory("bad-parquet");
         string folder = dataset.CopyTo(temp);
         File.Move(Path.Combine(folder, "interactions.csv"), Path.Combine(folder, "interactions.parquet"));
 
-        await AssertRefusedAsync(folder, [], "interactions.csv does not exist, only its Parquet twin", "--format csv,parquet");
+        await AssertRefusedAsync(folder, [], "interactions.parquet: not a readable Parquet file");
     }
 
     /// <summary>Replaces one field of a data line (1-based line number, header = line 1).</summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using RecSynth.Configuration;
+using RecSynth.Files;
 using RecSynth.Testing;
 
 namespace RecSynth.Reports.Tests;
@@ -50,9 +52,7 @@ public sealed class ReportContentTests(ReportDatasets datasets)
     public void Every_image_is_an_embedded_png_that_decodes_to_the_chart_size()
     {
         using var temp = new TempDirectory("report-png");
-        string folder = datasets.CopyTo(temp.Sub("data"));
-        SyntheticMetrics.Write(Path.Combine(folder, "metrics.csv"), ["Cf", "Image"], 30, 5);
-        var page = ReportPage.Load(DatasetReport.Write(folder, cancellationToken: TestContext.Current.CancellationToken));
+        var page = datasets.ReportWithMetrics(temp);
 
         Assert.Equal([.. s_datasetCharts, .. s_learningCharts, "chart-arm-shares"], page.FigureIds);
         Assert.Equal(page.FigureIds.Length, page.ImageSources.Length);
@@ -174,13 +174,38 @@ public sealed class ReportContentTests(ReportDatasets datasets)
         string Percent(double x) => (100 * x).ToString("0.0", CultureInfo.InvariantCulture) + " %";
         Assert.Equal(
             [
-                "this run", "metrics.csv", "45", sessions.ToString("N0", CultureInfo.InvariantCulture), reward.ToString("N0", CultureInfo.InvariantCulture),
+                "metrics.csv", "metrics.csv", "45", sessions.ToString("N0", CultureInfo.InvariantCulture), reward.ToString("N0", CultureInfo.InvariantCulture),
                 (reward / (double)sessions).ToString("0.000", CultureInfo.InvariantCulture),
                 metrics.CumulativeRegret[^1].ToString("#,0.0", CultureInfo.InvariantCulture),
                 Percent(metrics.OptimalShare[^1]),
                 string.Join(", ", new[] { "cf", "blend 0.25", "blend 0.5", "blend 0.75", "image" }.Select((label, a) => $"{label} {Percent(metrics.Shares[a][^1])}")),
             ],
             row);
+    }
+
+    [Fact]
+    public void A_simulated_run_is_named_by_the_policy_its_manifest_records_and_a_metrics_file_from_elsewhere_by_its_file()
+    {
+        using var temp = new TempDirectory("report-policy");
+        string folder = temp.Sub("data");
+        var start = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var options = new RecSynthOptions { Seed = 7 } with
+        {
+            Catalog = new CatalogOptions { Count = ReportDatasets.Products },
+            Users = new UserOptions { Count = ReportDatasets.Users },
+            Time = new TimeWindowOptions { Start = start, End = start.AddDays(14) },
+        };
+        DatasetGenerator.Simulate(options, new GenerateOptions { Directory = folder, Threads = 2 }, new SimulationOptions { Policy = "ucb1" }, cancellationToken: TestContext.Current.CancellationToken);
+
+        var simulated = ReportPage.Load(DatasetReport.Write(folder, temp.File("simulated.html"), TestContext.Current.CancellationToken));
+        SyntheticMetrics.Write(Path.Combine(folder, "metrics.csv"), ["Cf", "Image"], 14, 5); // no longer the file the manifest lists
+        var replaced = ReportPage.Load(DatasetReport.Write(folder, temp.File("replaced.html"), TestContext.Current.CancellationToken));
+
+        Assert.Equal("ucb1", Assert.Single(simulated.TableRows("run-summary"))[0]);
+        Assert.Contains("alt=\"Arm shares over time, ucb1\"", simulated.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("this run", simulated.Html, StringComparison.Ordinal);
+        Assert.Equal("metrics.csv", Assert.Single(replaced.TableRows("run-summary"))[0]);
+        Assert.Equal([.. s_datasetCharts, .. s_learningCharts, "chart-arm-shares"], simulated.FigureIds);
     }
 
     [Fact]

@@ -47,5 +47,13 @@ public sealed class ReportDatasets : IDisposable
         return folder;
     }
 
+    /// <summary>The report of a copy of the dataset with 30 days of synthetic metrics (metrics.csv, arms cf and image).</summary>
+    internal ReportPage ReportWithMetrics(TempDirectory temp)
+    {
+        string folder = CopyTo(temp.Sub("data"));
+        SyntheticMetrics.Write(Path.Combine(folder, "metrics.csv"), ["Cf", "Image"], 30, 5);
+        return ReportPage.Load(DatasetReport.Write(folder, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
     public void Dispose() => _root.Dispose();
 }

@@ -20,6 +20,7 @@ internal static class ReportCommand
         };
         command.SetAction((result, cancellationToken) =>
         {
+            NativeLibraries.Register();
             string path = DatasetReport.Write(result.GetValue(directory)!, result.GetValue(output), cancellationToken);
             if (!result.GetValue(quiet))
             {

@@ -59,9 +59,12 @@ internal static class StatsCommand
         table.AddRow("interactions per user (p10/p50/p90/p99/max)", string.Join(" / ", s.InteractionsPerUser.OrderBy(q => Order(q.Key)).Select(q => N(q.Value))));
         table.AddRow("interactions per product (p10/p50/p90/p99/max)", string.Join(" / ", s.InteractionsPerProduct.OrderBy(q => Order(q.Key)).Select(q => N(q.Value))));
         table.AddRow("share on the top 20 % of products", P(s.Top20Share));
-        foreach (var (bucket, arms) in s.RewardRate)
+        foreach (var (bucket, label) in DatasetStats.CfPreferenceBuckets)
         {
-            table.AddRow($"reward rate, {Markup.Escape(bucket)}", string.Join("  ", arms.Select(a => $"{Markup.Escape(a.Key)} {a.Value.ToString("0.000", CultureInfo.InvariantCulture)}")));
+            if (s.RewardRate.TryGetValue(bucket, out var arms))
+            {
+                table.AddRow($"reward rate, {Markup.Escape(label)}", string.Join("  ", arms.Select(a => $"{Markup.Escape(a.Key)} {a.Value.ToString("0.000", CultureInfo.InvariantCulture)}")));
+            }
         }
 
         if (s.InteriorOptimalBlendShare is double interior)

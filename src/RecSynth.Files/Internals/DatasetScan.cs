@@ -1,10 +1,9 @@
-using System.Globalization;
-using nietras.SeparatedValues;
+using RecSynth.Behaviour;
 
 namespace RecSynth.Files.Internals;
 
 /// <summary>
-/// One pass over a dataset's CSV tables, keeping the per-product and per-user columns that <c>recsynth stats</c> and
+/// One pass over a dataset's tables, keeping the per-product and per-user columns that <c>recsynth stats</c> and
 /// the report summarise, so both read the files the same way.
 /// </summary>
 internal sealed class DatasetScan
@@ -43,24 +42,21 @@ internal sealed class DatasetScan
     public long Sessions { get; init; }
 
     /// <summary>Sessions and rewards per (user index, arm).</summary>
-    public required Dictionary<(int User, string Arm), (long Sessions, long Rewards)> Rewards { get; init; }
+    public required Dictionary<(int User, Arm Arm), (long Sessions, long Rewards)> Rewards { get; init; }
 
     /// <summary>(users with a ground truth, of which with an optimal blend strictly inside (0, 1)); null without ground_truth.csv.</summary>
     public (long WithTruth, long Interior)? OptimalBlends { get; init; }
 
-    /// <summary>Reads the tables in <paramref name="directory"/>; needs products.csv and users.csv, and uses the behaviour files when present.</summary>
-    /// <exception cref="DatasetUsageException">The folder is not a dataset.</exception>
+    /// <summary>
+    /// Reads the tables in <paramref name="directory"/>, each from its CSV file or its Parquet form, every row checked;
+    /// needs products and users, and uses the behaviour tables when present.
+    /// </summary>
+    /// <exception cref="DatasetUsageException">The folder is not a dataset, or a table is malformed (named by file, line and column).</exception>
     public static DatasetScan Read(string directory, CancellationToken cancellationToken)
     {
-        string Path(string name) => System.IO.Path.Combine(directory, name);
-        foreach (string required in new[] { "products.csv", "users.csv" })
+        foreach (string required in new[] { DatasetReader.ProductsFile, DatasetReader.UsersFile })
         {
-            if (!File.Exists(Path(required)) && File.Exists(Path(System.IO.Path.ChangeExtension(required, ".parquet"))))
-            {
-                throw new DatasetUsageException($"{directory} holds its tables as Parquet only; this reads the CSV tables: generate with --format csv,parquet (or read the Parquet files with DuckDB or pandas)");
-            }
-
-            if (!File.Exists(Path(required)))
+            if (!DatasetTable.Exists(directory, required))
             {
                 throw new DatasetUsageException($"{directory} has no {required}: not a RecSynth dataset (generate one with `recsynth generate -o {directory}`)");
             }
@@ -69,54 +65,63 @@ internal sealed class DatasetScan
         var productIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var prices = new List<double>();
         var attributes = KeptAttributes.ToDictionary(a => a, _ => (Codes: new List<int>(), Values: new List<string>(), Index: new Dictionary<string, int>(StringComparer.Ordinal)), StringComparer.Ordinal);
-        using (var reader = Sep.Reader().FromFile(Path("products.csv")))
+        foreach (var product in DatasetReader.Products(directory, cancellationToken))
         {
-            foreach (var row in reader)
+            productIndex[product.ItemId] = productIndex.Count;
+            prices.Add(product.Price);
+            foreach (var (name, (codes, values, index)) in attributes)
             {
-                productIndex[row["item_id"].ToString()] = productIndex.Count;
-                prices.Add(double.Parse(row["price"].Span, CultureInfo.InvariantCulture));
-                foreach (var (name, (codes, values, index)) in attributes)
+                string value = name switch { "category" => product.Category, "subcategory" => product.Subcategory, "style" => product.Style, _ => product.Color };
+                if (!index.TryGetValue(value, out int code))
                 {
-                    string value = row[name].ToString();
-                    if (!index.TryGetValue(value, out int code))
-                    {
-                        index[value] = code = values.Count;
-                        values.Add(value);
-                    }
-
-                    codes.Add(code);
+                    index[value] = code = values.Count;
+                    values.Add(value);
                 }
+
+                codes.Add(code);
             }
         }
 
         var userIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var cfPreference = new List<double>();
-        using (var reader = Sep.Reader().FromFile(Path("users.csv")))
+        foreach (var user in DatasetReader.Users(directory, cancellationToken))
         {
-            foreach (var row in reader)
-            {
-                userIndex[row["user_id"].ToString()] = userIndex.Count;
-                cfPreference.Add(double.Parse(row["cf_preference"].Span, CultureInfo.InvariantCulture));
-            }
+            userIndex[user.UserId] = userIndex.Count;
+            cfPreference.Add(user.CfPreference);
         }
 
+        var users = userIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var products = productIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         long interactions = 0;
-        var mix = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var types = new List<string>();
+        var typeCounts = new List<long>();
         var perUser = new long[userIndex.Count];
         var perProduct = new long[productIndex.Count];
         var pairs = new HashSet<long>();
-        bool hasInteractions = File.Exists(Path("interactions.csv"));
+        bool hasInteractions = DatasetTable.Exists(directory, DatasetReader.InteractionsFile);
         if (hasInteractions)
         {
-            using var reader = Sep.Reader().FromFile(Path("interactions.csv"));
-            foreach (var row in reader)
+            using var reader = InteractionsReader.Open(directory);
+            while (reader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 interactions++;
-                string type = row["FeedbackType"].ToString();
-                mix[type] = mix.GetValueOrDefault(type) + 1;
-                int user = userIndex[row["UserId"].ToString()];
-                int product = productIndex[row["ItemId"].ToString()];
+                int type = 0;
+                while (type < types.Count && !reader.FeedbackType.SequenceEqual(types[type]))
+                {
+                    type++;
+                }
+
+                if (type == types.Count)
+                {
+                    type = types.Count;
+                    types.Add(reader.FeedbackType.ToString());
+                    typeCounts.Add(0);
+                }
+
+                typeCounts[type]++;
+                int user = users.TryGetValue(reader.UserId, out int u) ? u : throw reader.Problem("UserId", reader.UserId, $"is not in {DatasetReader.UsersFile}");
+                int product = products.TryGetValue(reader.ItemId, out int p) ? p : throw reader.Problem("ItemId", reader.ItemId, $"is not in {DatasetReader.ProductsFile}");
                 perUser[user]++;
                 perProduct[product]++;
                 pairs.Add(((long)user << 32) | (uint)product);
@@ -124,37 +129,40 @@ internal sealed class DatasetScan
         }
 
         long sessions = 0;
-        var rewards = new Dictionary<(int, string), (long Sessions, long Rewards)>();
-        bool hasSessions = File.Exists(Path("sessions.csv"));
+        var rewards = new Dictionary<(int, Arm), (long Sessions, long Rewards)>();
+        bool hasSessions = DatasetTable.Exists(directory, SessionsReader.File);
         if (hasSessions)
         {
-            using var reader = Sep.Reader().FromFile(Path("sessions.csv"));
-            foreach (var row in reader)
+            using var reader = SessionsReader.Open(directory);
+            while (reader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 sessions++;
-                var key = (userIndex[row["UserId"].ToString()], row["Arm"].ToString());
+                var key = (users.TryGetValue(reader.UserId, out int u) ? u : throw reader.Problem("UserId", reader.UserId, $"is not in {DatasetReader.UsersFile}"), reader.Arm);
                 var (n, r) = rewards.GetValueOrDefault(key);
-                rewards[key] = (n + 1, r + (row["Reward"].Span is "1" ? 1 : 0));
+                rewards[key] = (n + 1, r + reader.Reward);
             }
         }
 
         (long, long)? optimalBlends = null;
-        if (File.Exists(Path("ground_truth.csv")))
+        if (DatasetTable.Exists(directory, BehaviourStage.GroundTruthFile))
         {
             long withTruth = 0, inside = 0;
-            using var reader = Sep.Reader().FromFile(Path("ground_truth.csv"));
-            foreach (var row in reader)
+            using var table = DatasetTable.Open(directory, BehaviourStage.GroundTruthFile, ["OptimalBlend"]);
+            while (table.MoveNext())
             {
-                var blend = row["OptimalBlend"].Span;
-                if (blend.IsEmpty)
+                if (table.OptionalNumber(0, "OptimalBlend") is not double blend)
                 {
                     continue;
                 }
 
+                if (blend is < 0 or > 1)
+                {
+                    throw table.Problem("OptimalBlend", table.Span(0), "is not a blend level in [0, 1]");
+                }
+
                 withTruth++;
-                double w = double.Parse(blend, CultureInfo.InvariantCulture);
-                inside += w is > 0 and < 1 ? 1 : 0;
+                inside += blend is > 0 and < 1 ? 1 : 0;
             }
 
             optimalBlends = (withTruth, inside);
@@ -170,7 +178,7 @@ internal sealed class DatasetScan
             CfPreference = [.. cfPreference],
             HasInteractions = hasInteractions,
             Interactions = interactions,
-            EventMix = mix,
+            EventMix = new(types.Select((t, i) => KeyValuePair.Create(t, typeCounts[i])).ToDictionary(), StringComparer.Ordinal),
             InteractionsPerUser = perUser,
             InteractionsPerProduct = perProduct,
             DistinctPairs = pairs.Count,

@@ -2,7 +2,10 @@ using RecSynth.Files.Internals;
 
 namespace RecSynth.Files;
 
-/// <summary>Reads a generated dataset's tables back, checking every field; errors name the file, line and column.</summary>
+/// <summary>
+/// Reads a generated dataset's tables back, from their CSV files or, in a folder that has only those, their Parquet
+/// files, checking every field; errors name the file, the line (a Parquet file's row), the column and the value.
+/// </summary>
 public static class DatasetReader
 {
     /// <summary>The catalogue table.</summary>
@@ -17,12 +20,20 @@ public static class DatasetReader
     /// <summary>The image embeddings, one row per product.</summary>
     public const string EmbeddingsFile = "embeddings.npy";
 
-    /// <summary>Every row of <c>products.csv</c>, in file order.</summary>
+    /// <summary>Every row of <c>products.csv</c> (or of <c>products.parquet</c> where the folder has only that), in file order.</summary>
     /// <exception cref="DatasetUsageException">The file is missing or a row is malformed.</exception>
-    public static IReadOnlyList<ProductRow> ReadProducts(string directory, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<ProductRow> ReadProducts(string directory, CancellationToken cancellationToken = default) =>
+        [.. Products(directory, cancellationToken)];
+
+    /// <summary>Every row of <c>users.csv</c> (or of <c>users.parquet</c> where the folder has only that), in file order.</summary>
+    /// <exception cref="DatasetUsageException">The file is missing or a row is malformed.</exception>
+    public static IReadOnlyList<UserRow> ReadUsers(string directory, CancellationToken cancellationToken = default) =>
+        [.. Users(directory, cancellationToken)];
+
+    /// <summary>The rows of <c>products.csv</c> one by one, each checked (and its item_id against the rows before it).</summary>
+    internal static IEnumerable<ProductRow> Products(string directory, CancellationToken cancellationToken)
     {
-        using var table = CsvTable.Open(Path.Combine(directory, ProductsFile), ProductsCsv.Columns);
-        var rows = new List<ProductRow>();
+        using var table = DatasetTable.Open(directory, ProductsFile, ProductsCsv.Columns);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         while (table.MoveNext())
         {
@@ -32,23 +43,14 @@ public static class DatasetReader
                 table.Text(4, "color"), table.Text(5, "pattern"), table.Text(6, "material"), table.Text(7, "brand"),
                 table.Text(8, "condition"), table.Text(9, "size"), table.Number(10, "price"), table.Time(11, "listed_at"),
                 table.Number(12, "popularity"), table.Text(13, "title"));
-            if (!ids.Add(row.ItemId))
-            {
-                throw table.Problem("item_id", row.ItemId, "occurs twice");
-            }
-
-            rows.Add(row);
+            yield return ids.Add(row.ItemId) ? row : throw table.Problem("item_id", row.ItemId, "occurs twice");
         }
-
-        return rows;
     }
 
-    /// <summary>Every row of <c>users.csv</c>, in file order.</summary>
-    /// <exception cref="DatasetUsageException">The file is missing or a row is malformed.</exception>
-    public static IReadOnlyList<UserRow> ReadUsers(string directory, CancellationToken cancellationToken = default)
+    /// <summary>The rows of <c>users.csv</c> one by one, each checked (and its user_id against the rows before it).</summary>
+    internal static IEnumerable<UserRow> Users(string directory, CancellationToken cancellationToken)
     {
-        using var table = CsvTable.Open(Path.Combine(directory, UsersFile), UsersCsv.Columns);
-        var rows = new List<UserRow>();
+        using var table = DatasetTable.Open(directory, UsersFile, UsersCsv.Columns);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         while (table.MoveNext())
         {
@@ -63,15 +65,8 @@ public static class DatasetReader
                 table.Text(0, "user_id"), table.Text(1, "age_group"), table.Text(2, "primary_style"), table.Text(3, "price_sensitivity"),
                 table.Text(4, "sustainability_focus"), preferences, table.Number(6, "cf_preference"), table.Number(7, "preference_consistency"),
                 table.Number(8, "activity"), table.Time(9, "signed_up_at"), table.OptionalTime(10, "drift_at"), table.OptionalNumber(11, "cf_preference_after"));
-            if (!ids.Add(row.UserId))
-            {
-                throw table.Problem("user_id", row.UserId, "occurs twice");
-            }
-
-            rows.Add(row);
+            yield return ids.Add(row.UserId) ? row : throw table.Problem("user_id", row.UserId, "occurs twice");
         }
-
-        return rows;
     }
 
     private static bool IsJsonObject(string text)

@@ -3,22 +3,21 @@ using RecSynth.Files.Internals;
 namespace RecSynth.Files;
 
 /// <summary>
-/// Streams <c>interactions.csv</c> row by row without allocating per row: the text fields are spans into the
-/// reader's buffer, valid until the next <see cref="Read"/>.
+/// Streams <c>interactions.csv</c> (or <c>interactions.parquet</c> where the folder has only that) row by row without
+/// allocating per row: the text fields are spans into the reader's buffer, valid until the next <see cref="Read"/>.
 /// </summary>
 public sealed class InteractionsReader : IDisposable
 {
     internal static readonly string[] Columns = ["FeedbackType", "UserId", "ItemId", "Timestamp", "RecType"];
-    private readonly CsvTable _table;
+    private readonly DatasetTable _table;
 
-    private InteractionsReader(CsvTable table) => _table = table;
+    private InteractionsReader(DatasetTable table) => _table = table;
 
-    /// <summary>Opens <c>interactions.csv</c> in <paramref name="directory"/>.</summary>
-    /// <exception cref="DatasetUsageException">The file is missing or its header lacks a column.</exception>
-    public static InteractionsReader Open(string directory) =>
-        new(CsvTable.Open(System.IO.Path.Combine(directory, DatasetReader.InteractionsFile), Columns));
+    /// <summary>Opens <c>interactions.csv</c> in <paramref name="directory"/>, or <c>interactions.parquet</c> when only that exists.</summary>
+    /// <exception cref="DatasetUsageException">The file is missing or unreadable, or it lacks a column.</exception>
+    public static InteractionsReader Open(string directory) => new(DatasetTable.Open(directory, DatasetReader.InteractionsFile, Columns));
 
-    /// <summary>The 1-based line of the current row.</summary>
+    /// <summary>The 1-based line of the current row (of a Parquet file: its 1-based row).</summary>
     public int Line => _table.Line;
 
     /// <summary>The current row's FeedbackType.</summary>
@@ -53,7 +52,7 @@ public sealed class InteractionsReader : IDisposable
         return true;
     }
 
-    /// <summary>An error about the current row, naming the file, the line and the column.</summary>
+    /// <summary>An error about the current row, naming the file, the line (row) and the column.</summary>
     public DatasetUsageException Problem(string column, ReadOnlySpan<char> value, string why) => _table.Problem(column, value, why);
 
     /// <inheritdoc/>

@@ -41,10 +41,17 @@ internal static class Charts
         return Png(plot);
     }
 
+    /// <summary>The bins of the cf_preference chart over [0, 1].</summary>
+    public const int CfPreferenceBins = 20;
+
+    /// <summary>Days in the moving average drawn beside the daily reward rate.</summary>
+    public const int SmoothingDays = 7;
+
+    /// <summary>The share of users in each cf_preference bin (not their count), so that datasets of any size compare.</summary>
     public static byte[] CfPreferenceHistogram(double[] cfPreference)
     {
-        var plot = NewPlot("cf_preference (preference for CF over image recommendations)", "cf_preference", "users");
-        AddHistogram(plot, cfPreference, 0, 1, 20);
+        var plot = NewPlot("Users by cf_preference (their preference for CF over image recommendations)", "cf_preference", "share of users");
+        AddBars(plot, Shares(cfPreference, 0, 1, CfPreferenceBins), 0, 1);
         plot.Axes.SetLimitsX(0, 1);
         return Png(plot);
     }
@@ -114,15 +121,27 @@ internal static class Charts
         return Png(plot);
     }
 
-    /// <summary>One line per run of a per-day measure.</summary>
-    public static byte[] Lines(string title, string yLabel, IReadOnlyList<MetricsRun> runs, Func<MetricsRun, double[]> measure, (double Min, double Max)? yRange = null)
+    /// <summary>
+    /// One line per run of a per-day measure; with <paramref name="smoothed"/>, the measure thin and faded and the
+    /// smoothed series over it, thick, in the run's colour.
+    /// </summary>
+    public static byte[] Lines(
+        string title, string yLabel, IReadOnlyList<MetricsRun> runs, Func<MetricsRun, double[]> measure, (double Min, double Max)? yRange = null,
+        (string Name, Func<MetricsRun, double[]> Series)? smoothed = null)
     {
         var plot = NewPlot(title, "day", yLabel);
         for (int r = 0; r < runs.Count; r++)
         {
-            var line = plot.Add.ScatterLine(Thin(runs[r].Day.Select(d => (double)d).ToArray()), Thin(measure(runs[r])), Palette(r));
-            line.LineWidth = 2;
-            line.LegendText = runs[r].Name;
+            double[] days = Thin(runs[r].Day.Select(d => (double)d).ToArray());
+            var line = plot.Add.ScatterLine(days, Thin(measure(runs[r])), smoothed is null ? Palette(r) : Palette(r).WithAlpha(0.35));
+            line.LineWidth = smoothed is null ? 2 : 1;
+            line.LegendText = smoothed is null ? runs[r].Name : runs[r].Name + ", daily";
+            if (smoothed is var (name, series))
+            {
+                var average = plot.Add.ScatterLine(days, Thin(series(runs[r])), Palette(r));
+                average.LineWidth = 2.5f;
+                average.LegendText = $"{runs[r].Name}, {name}";
+            }
         }
 
         if (yRange is var (min, max))
@@ -176,7 +195,43 @@ internal static class Charts
         return plot;
     }
 
-    private static void AddHistogram(Plot plot, double[] values, double low, double high, int binCount)
+    /// <summary>
+    /// The reward rate of the last <paramref name="days"/> days at each day: their rewards over their sessions (fewer
+    /// days at the start; 0 where they had no session, like metrics.csv's daily rate).
+    /// </summary>
+    public static double[] MovingRewardRate(long[] rewards, long[] sessions, int days)
+    {
+        var rate = new double[sessions.Length];
+        long n = 0, r = 0;
+        for (int d = 0; d < sessions.Length; d++)
+        {
+            n += sessions[d];
+            r += rewards[d];
+            if (d >= days)
+            {
+                n -= sessions[d - days];
+                r -= rewards[d - days];
+            }
+
+            rate[d] = n == 0 ? 0 : r / (double)n;
+        }
+
+        return rate;
+    }
+
+    /// <summary>The share of <paramref name="values"/> in each of <paramref name="binCount"/> equal bins of [low, high] (values outside go to the end bins).</summary>
+    public static double[] Shares(double[] values, double low, double high, int binCount)
+    {
+        var shares = Counts(values, low, high, binCount);
+        for (int i = 0; i < binCount; i++)
+        {
+            shares[i] /= Math.Max(1, values.Length);
+        }
+
+        return shares;
+    }
+
+    private static double[] Counts(double[] values, double low, double high, int binCount)
     {
         double width = (high - low) / binCount;
         var counts = new double[binCount];
@@ -185,7 +240,17 @@ internal static class Charts
             counts[Math.Clamp((int)((v - low) / width), 0, binCount - 1)]++;
         }
 
-        var bars = counts.Select((c, i) => new Bar
+        return counts;
+    }
+
+    private static void AddHistogram(Plot plot, double[] values, double low, double high, int binCount) =>
+        AddBars(plot, Counts(values, low, high, binCount), low, high);
+
+    /// <summary>One bar per bin of [low, high], its height the bin's value.</summary>
+    private static void AddBars(Plot plot, double[] heights, double low, double high)
+    {
+        double width = (high - low) / heights.Length;
+        var bars = heights.Select((c, i) => new Bar
         {
             Position = low + (i + 0.5) * width,
             Value = c,

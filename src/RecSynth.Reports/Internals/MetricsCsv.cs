@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using nietras.SeparatedValues;
 using RecSynth.Files;
 
@@ -17,13 +18,14 @@ internal static class MetricsCsv
 
 
     /// <summary>The runs in a folder: <c>metrics.csv</c>, then <c>metrics-&lt;policy&gt;.csv</c> by name.</summary>
+    /// <exception cref="DatasetUsageException">A metrics file does not follow the schema, or the folder's manifest is not one.</exception>
     public static List<MetricsRun> ReadAll(string directory, CancellationToken cancellationToken)
     {
         var runs = new List<MetricsRun>();
         string single = Path.Combine(directory, "metrics.csv");
         if (File.Exists(single))
         {
-            runs.Add(Read(single, policy: null, cancellationToken));
+            runs.Add(Read(single, PolicyOf(directory, single), cancellationToken));
         }
 
         foreach (string file in Directory.EnumerateFiles(directory, "metrics-*.csv").Order(StringComparer.Ordinal))
@@ -33,6 +35,35 @@ internal static class MetricsCsv
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// The policy the folder's manifest records for the closed-loop run that wrote <paramref name="path"/>, when the
+    /// manifest lists this very file (a metrics.csv copied in from elsewhere is not that run's).
+    /// </summary>
+    private static string? PolicyOf(string directory, string path)
+    {
+        string manifestPath = Path.Combine(directory, DatasetManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            return null;
+        }
+
+        DatasetManifest manifest;
+        try
+        {
+            manifest = DatasetManifest.Read(manifestPath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetUsageException(e.Message, e);
+        }
+
+        using var file = File.OpenRead(path);
+        return manifest.Files.TryGetValue(Path.GetFileName(path), out var entry) && entry.Sha256 == Convert.ToHexStringLower(SHA256.HashData(file))
+            && manifest.Stages.TryGetValue("behaviour", out var stage)
+            ? stage.Simulation?.Policy
+            : null;
     }
 
     /// <exception cref="DatasetUsageException">The file does not follow the schema.</exception>

@@ -1,6 +1,10 @@
 namespace RecSynth.Reports.Internals;
 
-/// <summary>One run's <c>metrics.csv</c> (written by <c>recsynth simulate</c>): one entry per simulated day, in order; no policy for <c>metrics.csv</c> itself.</summary>
+/// <summary>
+/// One run's <c>metrics.csv</c> (written by <c>recsynth simulate</c>): one entry per simulated day, in order. The
+/// policy is that of a <c>metrics-&lt;policy&gt;.csv</c> file's name, or for <c>metrics.csv</c> the one its folder's
+/// manifest records; null when neither says.
+/// </summary>
 internal sealed record MetricsRun(
     string? Policy,
     string File,
@@ -16,8 +20,11 @@ internal sealed record MetricsRun(
     string[] Arms,
     double[][] Shares) // [arms][days]
 {
-    /// <summary>The run's name on charts: the policy of <c>metrics-&lt;policy&gt;.csv</c>, "this run" for <c>metrics.csv</c>.</summary>
-    public string Name => Policy ?? "this run";
+    /// <summary>The run's name on charts and in the summary: its policy, else its file's name.</summary>
+    public string Name => Policy ?? File;
+
+    /// <summary>The id of its arm-share figure, after its file: chart-arm-shares for metrics.csv, chart-arm-shares-thompson for metrics-thompson.csv.</summary>
+    public string ArmSharesId => "chart-arm-shares" + HtmlPage.Slug(System.IO.Path.GetFileNameWithoutExtension(File)["metrics".Length..]);
 
     public int Days => Day.Length;
 }

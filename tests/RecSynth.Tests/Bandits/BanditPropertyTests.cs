@@ -9,7 +9,7 @@ namespace RecSynth.Tests.Bandits;
 /// <summary>Properties of every policy and of the closed loop (issue 5): propensities, regret, reproducibility.</summary>
 public sealed class BanditPropertyTests
 {
-    private static readonly string[] s_policies = ["uniform", "epsilon-greedy", "epsilon-greedy:0.3", "ucb1", "thompson", "hierarchical-thompson", "contextual"];
+    private static readonly string[] s_policies = ["uniform", "epsilon-greedy", "epsilon-greedy:0.3", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"];
     private static readonly World s_world = new(Scenario.Defaults(300, 50), 2, CancellationToken.None);
 
     public static TheoryData<string, BanditArms> Policies =>
@@ -41,10 +41,13 @@ public sealed class BanditPropertyTests
                 }
 
                 Assert.Equal(1, p.ToArray().Sum(), 9);
+                // The same stream again: Choose states the same probabilities (from the same draws), then draws the arm;
+                // the propensity it records is exactly the stated probability of the arm it chose.
                 var choose = new EntityRandom(7, RandomStream.PolicyDraws, user + history.Length);
                 var (arm, propensity) = policy.Choose(user, ref choose);
-                Assert.InRange(propensity, double.Epsilon, 1);
                 Assert.Contains(arm, policy.Arms);
+                Assert.Equal(p[policy.IndexOf(arm)], propensity);
+                Assert.InRange(propensity, double.Epsilon, 1);
             }
         }, iter: 100);
     }

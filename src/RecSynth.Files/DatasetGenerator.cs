@@ -46,9 +46,9 @@ public static class DatasetGenerator
         CancellationToken cancellationToken = default) => Run(options, output, null, progress, cancellationToken).Manifest;
 
     /// <summary>
-    /// Like <see cref="Generate"/>, but a bandit serves the sessions in a closed loop (spec §4) instead of the logging
-    /// policy, with the generator's own sources as recommenders; writes metrics.csv (one row per day) next to the
-    /// tables, and returns the run's metrics against the ground truth.
+    /// Like <see cref="Generate"/>, but a bandit serves the sessions in a closed loop (docs/design.md §6) instead of
+    /// the logging policy, with the generator's own sources as recommenders; writes metrics.csv (one row per day) next
+    /// to the tables, and returns the run's metrics against the ground truth.
     /// </summary>
     /// <exception cref="OptionsException">The options or the policy are invalid, or a shard is asked for (a policy that learns across users cannot be split).</exception>
     /// <exception cref="DatasetUsageException">As for <see cref="Generate"/>.</exception>

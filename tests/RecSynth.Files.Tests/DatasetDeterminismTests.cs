@@ -3,7 +3,7 @@ using RecSynth.Testing;
 
 namespace RecSynth.Files.Tests;
 
-/// <summary>Spec §6: the same options and seed give byte-identical files, whatever the number of threads; another seed gives other data.</summary>
+/// <summary>docs/design.md §8: the same options and seed give byte-identical files, whatever the number of threads; another seed gives other data.</summary>
 public sealed class DatasetDeterminismTests
 {
     // Several CSV chunks (4,096 rows) and many embedding chunks, so that threads really interleave; two weeks of

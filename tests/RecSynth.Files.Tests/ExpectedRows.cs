@@ -8,25 +8,25 @@ namespace RecSynth.Files.Tests;
 
 /// <summary>
 /// The CSV rows the in-memory model implies, formatted with .NET's own formatting (not the writers' hand-written code),
-/// and the spec's column lists.
+/// and the column lists of docs/design.md.
 /// </summary>
 internal static class ExpectedRows
 {
-    /// <summary>Spec §1.</summary>
+    /// <summary>docs/design.md §2.</summary>
     public static readonly string[] ProductColumns =
         ["item_id", "category", "subcategory", "style", "color", "pattern", "material", "brand", "condition", "size", "price", "listed_at", "popularity", "title"];
 
-    /// <summary>Spec §2.</summary>
+    /// <summary>docs/design.md §3.</summary>
     public static readonly string[] UserColumns =
     [
         "user_id", "age_group", "primary_style", "price_sensitivity", "sustainability_focus", "style_preferences",
         "cf_preference", "preference_consistency", "activity", "signed_up_at", "drift_at", "cf_preference_after",
     ];
 
-    /// <summary>Spec §3.</summary>
+    /// <summary>docs/design.md §4.13.</summary>
     public static readonly string[] InteractionColumns = ["FeedbackType", "UserId", "ItemId", "Timestamp", "RecType", "SessionId", "Position"];
 
-    /// <summary>Spec §3.</summary>
+    /// <summary>docs/design.md §4.13.</summary>
     public static readonly string[] SessionColumns =
         ["SessionId", "UserId", "StartedAt", "Policy", "Arm", "Propensity", "SlateSize", "Views", "Likes", "Purchases", "Reward"];
 

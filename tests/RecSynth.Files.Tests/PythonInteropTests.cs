@@ -6,8 +6,8 @@ using RecSynth.Testing;
 namespace RecSynth.Files.Tests;
 
 /// <summary>
-/// The files load in Python as the spec promises: numpy.load for the .npy files, pandas.read_csv for the CSVs,
-/// hashlib for the manifest's hashes. Skipped on a machine without numpy/pandas, failing when CI=true.
+/// The files load in Python as docs/design.md describes them: numpy.load for the .npy files, pandas.read_csv for the
+/// CSVs, hashlib for the manifest's hashes. Skipped on a machine without numpy/pandas, failing when CI=true.
 /// </summary>
 public sealed class PythonInteropTests(GeneratedDatasets datasets)
 {
@@ -293,7 +293,7 @@ public sealed class PythonInteropTests(GeneratedDatasets datasets)
         AssertValues(sessions.RootElement, ExpectedRows.SessionColumns, [.. sessionRows], numbers: ["SessionId", "Propensity", "SlateSize", "Views", "Likes", "Purchases", "Reward"], times: ["StartedAt"]);
         AssertValues(truth.RootElement, truthHeader, [.. truthRows], numbers: [.. truthHeader.Where(c => c is not ("UserId" or "OptimalArm"))], times: []);
 
-        // Spec §3: sorted by time.
+        // docs/design.md §4.13: sorted by time.
         foreach (var (root, file, column) in new[] { (interactions, "interactions.csv", "Timestamp"), (sessions, "sessions.csv", "StartedAt") })
         {
             long[] seconds = [.. root.RootElement.GetProperty("data").GetProperty(column + "_seconds").EnumerateArray().Select(v => v.GetInt64())];

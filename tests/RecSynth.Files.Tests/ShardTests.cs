@@ -178,7 +178,7 @@ public sealed class ShardTests : IClassFixture<ShardTests.Runs>
         return [.. reader.Enumerate(row => UserIndex(row["UserId"].ToString()))];
     }
 
-    /// <summary>U000042 → 42 (spec §2: the index, zero-padded).</summary>
+    /// <summary>U000042 → 42 (docs/design.md §3: the index, zero-padded).</summary>
     private static int UserIndex(string id) => int.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The single-machine run and its three shards, written once for the class.</summary>

@@ -183,7 +183,7 @@ internal static class KnobPaths
 /// <summary>Reading and checking dataset folders, independently of the code that wrote them.</summary>
 internal static class DatasetFiles
 {
-    /// <summary>The files of the behaviour stage (spec §3), in ordinal order.</summary>
+    /// <summary>The files of the behaviour stage (docs/design.md §4.13, §5), in ordinal order.</summary>
     public static readonly string[] Behaviour = ["ground_truth.csv", "interactions.csv", "sessions.csv"];
 
     /// <summary>The files of the catalogue and users stages without the factor files, in ordinal order.</summary>

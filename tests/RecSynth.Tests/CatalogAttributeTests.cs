@@ -5,8 +5,8 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §1, attributes: every attribute follows its configured relative frequencies, subcategories are equally
-/// likely within their category, and a subcategory always belongs to the product's category.
+/// docs/design.md §2.1, attributes: every attribute follows its configured relative frequencies, subcategories are
+/// equally likely within their category, and a subcategory always belongs to the product's category.
 /// </summary>
 /// <remarks>
 /// Frequencies are checked with Pearson's chi-square over 100,000 products against the bound at p ≈ 3e-7

@@ -4,7 +4,7 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §1, listed_at: most products are listed before the simulation starts (uniformly within
+/// docs/design.md §2.4, listed_at: most products are listed before the simulation starts (uniformly within
 /// catalog.listed_before_days, default 365); a share (default 20 %) appears during it.
 /// </summary>
 public sealed class CatalogListingTests(CatalogSample sample) : IClassFixture<CatalogSample>

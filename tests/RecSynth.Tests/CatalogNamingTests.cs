@@ -3,7 +3,7 @@ using RecSynth.Tests.Support;
 
 namespace RecSynth.Tests;
 
-/// <summary>Spec §1: item ids are item_0, item_1, … in row order, and titles read like "Gray Striped Coat by Zara (Like New)".</summary>
+/// <summary>docs/design.md §2 and §2.1: item ids are item_0, item_1, … in row order, and titles read like "Gray Striped Coat by Zara (Like New)".</summary>
 public sealed class CatalogNamingTests
 {
     [Fact]

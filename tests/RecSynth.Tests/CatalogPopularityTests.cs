@@ -3,7 +3,7 @@ using RecSynth.Tests.Support;
 
 namespace RecSynth.Tests;
 
-/// <summary>Spec §1, popularity: a latent, heavy-tailed appeal (log-normal with median 1 and catalog.popularity.sigma).</summary>
+/// <summary>docs/design.md §2.3, popularity: a latent, heavy-tailed appeal (log-normal with median 1 and catalog.popularity.sigma).</summary>
 public sealed class CatalogPopularityTests(CatalogSample sample) : IClassFixture<CatalogSample>
 {
     private readonly Item[] _items = sample.Items;

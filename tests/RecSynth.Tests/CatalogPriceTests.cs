@@ -4,11 +4,11 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §1, price: log-normal, shaped by brand tier, category and condition; median ≈ 57, mean ≈ 85, luxury ≈ 3×,
-/// Outerwear ≈ 2.5× Tops, Well Used ≈ 0.55× and Like New ≈ 1.3× Gently Used, two decimals.
+/// docs/design.md §2.2, price: log-normal, shaped by brand tier, category and condition; median ≈ 57, mean ≈ 85,
+/// luxury ≈ 3×, Outerwear ≈ 2.5× Tops, Well Used ≈ 0.55× and Like New ≈ 1.3× Gently Used, two decimals.
 /// </summary>
 /// <remarks>
-/// The spec's numbers are rounded summaries of the original data ("≈"). Sampling error at n = 100,000: the log
+/// The design's targets are rounded summaries of the marketplace's data ("≈"). Sampling error at n = 100,000: the log
 /// price has sd ≈ 0.85 (0.67 around the factors, plus the spread of the category, brand and condition factors), so
 /// the log of the overall median has a standard error of 1.2533 · 0.85 / √100,000 ≈ 0.0034 (0.3 %), and the mean
 /// (price sd ≈ 88) one of 0.28 (0.3 %). A median ratio of two groups of n₁ and n₂ products, each with a log sd of

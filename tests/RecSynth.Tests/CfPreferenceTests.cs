@@ -6,8 +6,9 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §2, cf_preference ∈ [0, 1]: Beta(2, 2) by default, 4 decimals; optionally its mean depends on the age
-/// group (users.cf_preference.by_age_group, Beta with the group's mean and users.cf_preference.age_group_concentration).
+/// docs/design.md §3.3, cf_preference ∈ [0, 1]: Beta(2, 2) by default, 4 decimals; optionally its mean depends on the
+/// age group (users.cf_preference.by_age_group, Beta with the group's mean and
+/// users.cf_preference.age_group_concentration).
 /// </summary>
 public sealed class CfPreferenceTests(UserSample sample) : IClassFixture<UserSample>
 {

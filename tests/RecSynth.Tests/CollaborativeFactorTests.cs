@@ -7,9 +7,9 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §1, hidden collaborative factors: every product and user has a small latent vector (default 32 dimensions)
-/// built around the centroid of a taste community; a share (factors.style_affinity) of each joins a community of
-/// its style's block, the rest pick one at random.
+/// docs/design.md §2.6, hidden collaborative factors: every product and user has a small latent vector (default 32
+/// dimensions) built around the centroid of a taste community; a share (factors.style_affinity) of each joins a
+/// community of its style's block, the rest pick one at random.
 /// </summary>
 public sealed class CollaborativeFactorTests
 {

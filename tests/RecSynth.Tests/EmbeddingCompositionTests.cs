@@ -6,9 +6,10 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §1, embeddings.npy: every row has unit L2 norm. The fast kernel (<see cref="EmbeddingModel.Compose"/>,
-/// float32, 8-lane vectors) must agree with the plain double-precision reference (<see cref="EmbeddingModel.ComposeReference"/>),
-/// whose rows have unit norm to double precision (the float64 file itself is written and checked in RecSynth.Files).
+/// docs/design.md §2.5, embeddings.npy: every row has unit L2 norm. The fast kernel
+/// (<see cref="EmbeddingModel.Compose"/>, float32, 8-lane vectors) must agree with the plain double-precision reference
+/// (<see cref="EmbeddingModel.ComposeReference"/>), whose rows have unit norm to double precision (the float64 file
+/// itself is written and checked in RecSynth.Files).
 /// </summary>
 public sealed class EmbeddingCompositionTests
 {

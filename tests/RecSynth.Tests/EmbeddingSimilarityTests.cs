@@ -5,15 +5,15 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §1, must hold (means of cosine similarity, ±0.05): different category ≈ 0.05, same category and different
-/// subcategory ≈ 0.62, same subcategory and different color ≈ 0.76, same subcategory and color ≈ 0.82; sharing
-/// pattern, material or brand within a category adds ≈ 0.05 each; for ≥ 90 % of products most of the 10 nearest
+/// docs/design.md §2.5 and §10, must hold (means of cosine similarity, ±0.05): different category ≈ 0.05, same category
+/// and different subcategory ≈ 0.62, same subcategory and different color ≈ 0.76, same subcategory and color ≈ 0.82;
+/// sharing pattern, material or brand within a category adds ≈ 0.05 each; for ≥ 90 % of products most of the 10 nearest
 /// neighbours share the category.
 /// </summary>
 /// <remarks>
 /// Pairs are drawn at random (fixed seed) from 20,000 products, 20,000 pairs per class. The cosine of a pair in one
 /// class varies by about 0.04 (the shared pattern, material and brand, and the noise), so a class mean has a
-/// standard error of about 0.0003, which each test also asserts (below 0.005): the ±0.05 band of the spec is then
+/// standard error of about 0.0003, which each test also asserts (below 0.005): the design's ±0.05 band is then
 /// a statement about the model, not about sampling luck.
 /// </remarks>
 public sealed class EmbeddingSimilarityTests(EmbeddingSample sample) : IClassFixture<EmbeddingSample>
@@ -46,7 +46,7 @@ public sealed class EmbeddingSimilarityTests(EmbeddingSample sample) : IClassFix
         // Within same-category, different-subcategory pairs every other attribute is drawn independently of this
         // one, so the difference of the mean cosine of pairs that share it and pairs that do not estimates its
         // weight without bias. 60,000 pairs, of which 13–27 % share the attribute: standard error of the
-        // difference ≈ 0.035 · √(1/8,000 + 1/52,000) ≈ 0.0004. The spec's ±0.05 would accept an attribute that
+        // difference ≈ 0.035 · √(1/8,000 + 1/52,000) ≈ 0.0004. The design's ±0.05 would accept an attribute that
         // adds nothing, so the band is ±0.015: it separates 0.05 from 0 and from 0.1, and is > 30 standard errors wide.
         Func<Item, int> value = attribute switch
         {
@@ -104,8 +104,9 @@ public sealed class EmbeddingSimilarityTests(EmbeddingSample sample) : IClassFix
 
     private static void AssertMeanCosine(double expected, double[] cosines, string what)
     {
-        // The spec's band is ±0.05; the sampling error is ~0.0003, so the model's own target can be held to ±0.01,
-        // which also catches a lost component (e.g. embedding.global = 0 would give 0 instead of 0.05 across categories).
+        // The design's band is ±0.05 (docs/design.md §10); the sampling error is ~0.0003, so the model's own target
+        // can be held to ±0.01, which also catches a lost component (e.g. embedding.global = 0 would give 0 instead of
+        // 0.05 across categories).
         double error = Stats.StandardError(cosines);
         Assert.True(error < 0.002, $"{what}: standard error {error} is too large for the ±0.01 check to mean anything");
         Stats.AssertNear(expected, Stats.Mean(cosines), 0.01, "mean cosine, " + what);

@@ -6,8 +6,8 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §6 at the model level: the same (seed, index) always gives the same product, user, embedding and factors,
-/// whatever else is generated and on whatever thread; a different seed gives different ones.
+/// docs/design.md §8.1 at the model level: the same (seed, index) always gives the same product, user, embedding and
+/// factors, whatever else is generated and on whatever thread; a different seed gives different ones.
 /// </summary>
 public sealed class ModelReproducibilityTests
 {

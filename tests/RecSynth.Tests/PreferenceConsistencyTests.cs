@@ -3,7 +3,7 @@ using RecSynth.Users;
 
 namespace RecSynth.Tests;
 
-/// <summary>Spec §2: preference_consistency ∈ [0.7, 1.0] uniform (users.consistency_min / consistency_max), 4 decimals.</summary>
+/// <summary>docs/design.md §3.4: preference_consistency ∈ [0.7, 1.0] uniform (users.consistency_min / consistency_max), 4 decimals.</summary>
 public sealed class PreferenceConsistencyTests(UserSample sample) : IClassFixture<UserSample>
 {
     private readonly User[] _users = sample.Users;

@@ -5,8 +5,9 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §2, preference drift (off by default): a configurable share of users changes cf_preference at drift_at
-/// (within the simulated period, after they signed up) to cf_preference_after (a fresh draw in [0, 1]); empty otherwise.
+/// docs/design.md §3.7, preference drift (off by default): a configurable share of users changes cf_preference at
+/// drift_at (within the simulated period, after they signed up) to cf_preference_after (a fresh draw in [0, 1]); empty
+/// otherwise.
 /// </summary>
 public sealed class PreferenceDriftTests(UserSample sample, DriftingUserSample drifting) : IClassFixture<UserSample>, IClassFixture<DriftingUserSample>
 {

@@ -6,7 +6,7 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §2, style_preferences: 2–5 colors, 1–3 patterns, 2–4 materials, 2–4 brands, drawn by weight without
+/// docs/design.md §3.2, style_preferences: 2–5 colors, 1–3 patterns, 2–4 materials, 2–4 brands, drawn by weight without
 /// replacement (more frequent values are preferred more often), the count uniform in the range.
 /// </summary>
 public sealed class StylePreferenceTests(UserSample sample) : IClassFixture<UserSample>

@@ -4,8 +4,8 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §2, activity (mean sessions per week): heavy-tailed, most users occasional, a few very active. By default
-/// log-normal with median 1 and sigma 1, clipped to [0.05, 20], 4 decimals.
+/// docs/design.md §3.5, activity (mean sessions per week): heavy-tailed, most users occasional, a few very active. By
+/// default log-normal with median 1 and sigma 1, clipped to [0.05, 20], 4 decimals.
 /// </summary>
 public sealed class UserActivityTests(UserSample sample) : IClassFixture<UserSample>
 {

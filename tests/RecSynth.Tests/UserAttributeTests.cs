@@ -5,8 +5,9 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §2: age_group, primary_style, price_sensitivity and sustainability_focus follow their configured relative
-/// frequencies (chi-square over 200,000 users against the p ≈ 3e-7 bound of <see cref="Stats.ChiSquareBound"/>).
+/// docs/design.md §3.1: age_group, primary_style, price_sensitivity and sustainability_focus follow their configured
+/// relative frequencies (chi-square over 200,000 users against the p ≈ 3e-7 bound of
+/// <see cref="Stats.ChiSquareBound"/>).
 /// </summary>
 public sealed class UserAttributeTests(UserSample sample) : IClassFixture<UserSample>
 {

@@ -3,7 +3,7 @@ using RecSynth.Users;
 
 namespace RecSynth.Tests;
 
-/// <summary>Spec §2: user ids are U000000, U000001, … (6 digits, more when needed), in row order; the level and age group names.</summary>
+/// <summary>docs/design.md §3 and §3.1: user ids are U000000, U000001, … (6 digits, more when needed), in row order; the level and age group names.</summary>
 public sealed class UserNamingTests
 {
     [Theory]

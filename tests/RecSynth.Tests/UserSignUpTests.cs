@@ -4,8 +4,8 @@ using RecSynth.Users;
 namespace RecSynth.Tests;
 
 /// <summary>
-/// Spec §2, signed_up_at: most users exist at the start (signed up uniformly within users.joined_before_days,
-/// default 730, before it); a share (default 20 %) joins during the simulation.
+/// docs/design.md §3.6, signed_up_at: most users exist at the start (signed up uniformly within
+/// users.joined_before_days, default 730, before it); a share (default 20 %) joins during the simulation.
 /// </summary>
 public sealed class UserSignUpTests(UserSample sample) : IClassFixture<UserSample>
 {

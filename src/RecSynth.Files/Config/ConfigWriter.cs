@@ -148,8 +148,8 @@ public static class ConfigWriter
     private static string? Summary(Type type) => type.Name switch
     {
         nameof(TimeWindowOptions) => "The simulated period: products are listed and users sign up relative to it.",
-        nameof(CatalogOptions) => "The catalogue (spec §1): products.csv and embeddings.npy.",
-        nameof(UserOptions) => "The users (spec §2): users.csv.",
+        nameof(CatalogOptions) => "The catalogue (docs/design.md §2): products.csv and embeddings.npy.",
+        nameof(UserOptions) => "The users (docs/design.md §3): users.csv.",
         nameof(EmbeddingOptions) => "Image embeddings: unit vectors from orthonormal attribute prototypes plus noise; two products' expected cosine is the sum of the weights they share (same category, different subcategory: global + category + the shared attributes, 0.62 on average).",
         nameof(FactorOptions) => "Hidden collaborative factors: taste communities that CF can discover and images cannot.",
         nameof(PriceOptions) => "Price = base x category factor x brand factor x condition factor x lognormal(0, sigma), rounded to cents.",

@@ -7,7 +7,7 @@ using RecSynth.Users;
 
 namespace RecSynth.Files.Internals;
 
-/// <summary>Formats the behaviour tables (spec §3): interactions.csv, sessions.csv and ground_truth.csv.</summary>
+/// <summary>Formats the behaviour tables (docs/design.md §4.13, §5): interactions.csv, sessions.csv and ground_truth.csv.</summary>
 internal sealed class BehaviourCsv
 {
     public static readonly ImmutableArray<string> InteractionColumns = ["FeedbackType", "UserId", "ItemId", "Timestamp", "RecType", "SessionId", "Position"];

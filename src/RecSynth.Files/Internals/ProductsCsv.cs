@@ -4,7 +4,7 @@ using RecSynth.Catalog;
 
 namespace RecSynth.Files.Internals;
 
-/// <summary>Formats <c>products.csv</c> rows (spec §1).</summary>
+/// <summary>Formats <c>products.csv</c> rows (docs/design.md §2).</summary>
 internal sealed class ProductsCsv
 {
     public static readonly ImmutableArray<string> Columns =

@@ -7,7 +7,7 @@ using RecSynth.Users;
 
 namespace RecSynth.Files.Internals;
 
-/// <summary>Formats <c>users.csv</c> rows (spec §2).</summary>
+/// <summary>Formats <c>users.csv</c> rows (docs/design.md §3).</summary>
 internal sealed class UsersCsv
 {
     public static readonly ImmutableArray<string> Columns =

@@ -5,9 +5,9 @@ using RecSynth.Internals;
 namespace RecSynth.Bandits;
 
 /// <summary>
-/// A policy of the closed loop (spec §4): for each session it chooses an arm for a user and learns from the session's
-/// reward. It keeps every user's pulls and rewards per arm. A choice is always made the same way: the policy states
-/// its probability for every arm (<see cref="Probabilities"/>), and the arm is drawn from them, so the recorded
+/// A policy of the closed loop (docs/design.md §6.1): for each session it chooses an arm for a user and learns from the
+/// session's reward. It keeps every user's pulls and rewards per arm. A choice is always made the same way: the policy
+/// states its probability for every arm (<see cref="Probabilities"/>), and the arm is drawn from them, so the recorded
 /// propensity is exactly the probability of the choice made.
 /// <para>
 /// Threading: a user's sessions run on one thread at a time, in time order, so the per-user counts need no locks;

@@ -17,10 +17,10 @@ public enum Recommender
 }
 
 /// <summary>
-/// The closed loop (spec §4) in memory: a bandit chooses each session's arm, the generator's own sources fill the
-/// slate (the <c>oracle</c> recommender), the simulated users respond, the bandit learns, day by day; the run is
-/// measured against the ground truth the same simulation computes. Policies run with the same seed see the same users,
-/// schedules and response draws (common random numbers), so their differences are the policies'.
+/// The closed loop (docs/design.md §6.3) in memory: a bandit chooses each session's arm, the generator's own sources
+/// fill the slate (the <c>oracle</c> recommender), the simulated users respond, the bandit learns, day by day; the run
+/// is measured against the ground truth the same simulation computes. Policies run with the same seed see the same
+/// users, schedules and response draws (common random numbers), so their differences are the policies'.
 /// </summary>
 public static class ClosedLoop
 {

@@ -22,12 +22,12 @@ public readonly record struct LoggedSession(long SessionId, long StartedAt, int 
 public sealed record PolicyEstimate(string Method, double Value, double Low, double High, long Sessions);
 
 /// <summary>
-/// Off-policy estimates of a policy's reward per session from a log with known propensities (spec §4). For a policy
-/// whose choice depends only on the user (uniform, fixed, the per-user best arm): inverse propensity scoring (IPS), its
-/// self-normalised form (SNIPS) and doubly robust (DR) with a simple reward model (each user's rate on the arm, shrunk
-/// towards the arm's overall rate with the weight of 5 sessions). Intervals: normal, from the per-session terms
-/// (SNIPS by the delta method). For a learning policy: the replay method, which walks the log in time order, lets the
-/// policy choose, and keeps the sessions where it chose what was logged (unbiased for a uniform log).
+/// Off-policy estimates of a policy's reward per session from a log with known propensities (docs/design.md §7). For a
+/// policy whose choice depends only on the user (uniform, fixed, the per-user best arm): inverse propensity scoring
+/// (IPS), its self-normalised form (SNIPS) and doubly robust (DR) with a simple reward model (each user's rate on the
+/// arm, shrunk towards the arm's overall rate with the weight of 5 sessions). Intervals: normal, from the per-session
+/// terms (SNIPS by the delta method). For a learning policy: the replay method, which walks the log in time order, lets
+/// the policy choose, and keeps the sessions where it chose what was logged (unbiased for a uniform log).
 /// </summary>
 public static class OffPolicy
 {

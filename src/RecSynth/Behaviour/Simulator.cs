@@ -10,8 +10,8 @@ using RecSynth.Users;
 namespace RecSynth.Behaviour;
 
 /// <summary>
-/// Simulates sessions (spec §3): the policy chooses an arm, the two sources fill the slate, the user examines it
-/// top-down (a cascade with position bias) and views, likes and buys. Every draw comes from the session's own stream
+/// Simulates sessions (docs/design.md §4): the policy chooses an arm, the two sources fill the slate, the user examines
+/// it top-down (a cascade with position bias) and views, likes and buys. Every draw comes from the session's own stream
 /// (seed, session id), so a user's history does not depend on other users, threads or shards.
 /// </summary>
 internal sealed class Simulator

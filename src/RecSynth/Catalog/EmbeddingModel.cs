@@ -7,8 +7,8 @@ using RecSynth.Internals;
 namespace RecSynth.Catalog;
 
 /// <summary>
-/// Image embeddings (spec §1). Prototypes for the global component, each category, each subcategory and each
-/// (category, color | pattern | material | brand) pair are orthonormal (Gram–Schmidt on Gaussian vectors), so
+/// Image embeddings (docs/design.md §2.5). Prototypes for the global component, each category, each subcategory and
+/// each (category, color | pattern | material | brand) pair are orthonormal (Gram–Schmidt on Gaussian vectors), so
 /// two products' expected cosine is the sum of the weights of the prototypes they share. A product's vector is
 /// <c>Σ √wₖ·prototypeₖ + √w_noise·z/√d</c>, normalised, where z is the product's own Gaussian noise.
 /// </summary>

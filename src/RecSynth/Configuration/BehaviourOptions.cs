@@ -96,7 +96,7 @@ public sealed record ImageSourceOptions
     public int Probes { get; init; } = 12;
 }
 
-/// <summary>How a simulated user responds to a slate (spec §3).</summary>
+/// <summary>How a simulated user responds to a slate (docs/design.md §4.7–4.11).</summary>
 public sealed record ResponseOptions
 {
     /// <summary>Position bias exponent.</summary>
@@ -191,7 +191,7 @@ public sealed record ResponseOptions
     public double PurchaseDelaySeconds { get; init; } = 45;
 }
 
-/// <summary>Behaviour (spec §3): sessions, slates, responses, the bandit log and the ground truth.</summary>
+/// <summary>Behaviour (docs/design.md §4, §5): sessions, slates, responses, the bandit log and the ground truth.</summary>
 public sealed record BehaviourOptions
 {
     /// <summary>The logging policy of <c>generate</c>.</summary>

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace RecSynth.Configuration;
 
-/// <summary>The catalogue (spec §1): how many products, their attributes, prices, popularity and listing dates.</summary>
+/// <summary>The catalogue (docs/design.md §2): how many products, their attributes, prices, popularity and listing dates.</summary>
 public sealed record CatalogOptions
 {
     /// <summary>Number of products.</summary>

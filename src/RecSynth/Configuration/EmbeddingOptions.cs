@@ -11,7 +11,7 @@ public enum EmbeddingDType
 }
 
 /// <summary>
-/// Image embeddings (spec §1): each vector is a weighted sum of orthonormal attribute prototypes plus
+/// Image embeddings (docs/design.md §2.5): each vector is a weighted sum of orthonormal attribute prototypes plus
 /// Gaussian noise, normalised to unit length. Two products' expected cosine is the sum of the weights of
 /// the prototypes they share: across categories <c>global</c> (0.05 by default); within a category
 /// <c>global + category</c> plus, on average, the attributes that happen to match (0.62); within a subcategory add

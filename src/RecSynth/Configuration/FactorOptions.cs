@@ -1,7 +1,7 @@
 namespace RecSynth.Configuration;
 
 /// <summary>
-/// Hidden collaborative factors (spec §1): small latent vectors for products and users, built from
+/// Hidden collaborative factors (docs/design.md §2.6): small latent vectors for products and users, built from
 /// taste communities, that drive what CF can discover and images cannot.
 /// </summary>
 public sealed record FactorOptions

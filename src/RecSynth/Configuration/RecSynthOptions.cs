@@ -4,7 +4,7 @@ namespace RecSynth.Configuration;
 
 /// <summary>
 /// Everything that determines a dataset. Same options (including <see cref="Seed"/>) give the same
-/// bytes, whatever the number of threads. Every default is the spec's default scenario.
+/// bytes, whatever the number of threads. Every default is the default scenario of docs/design.md.
 /// </summary>
 public sealed record RecSynthOptions
 {

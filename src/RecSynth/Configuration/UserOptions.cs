@@ -104,7 +104,7 @@ public sealed record DriftOptions
     public double Share { get; init; }
 }
 
-/// <summary>The users (spec §2).</summary>
+/// <summary>The users (docs/design.md §3).</summary>
 public sealed record UserOptions
 {
     /// <summary>Number of users.</summary>

@@ -4,9 +4,9 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §3, "must hold under the defaults", measured on the small preset (10,000 products, 5,000 users, 2023,
-/// seed 42, uniform logging policy): the event mix, the users' preference for a source, the long tail of the
-/// products, the share of users whose best slate is a mix, and price-sensitive purchasing.
+/// docs/design.md §10, the behaviour properties that must hold under the defaults, measured on the small preset (10,000
+/// products, 5,000 users, 2023, seed 42, uniform logging policy): the event mix, the users' preference for a source,
+/// the long tail of the products, the share of users whose best slate is a mix, and price-sensitive purchasing.
 /// </summary>
 [Collection(SmallPresetGroup.Name)]
 public sealed class BehaviourAcceptanceTests(SmallPresetBehaviour fixture)
@@ -16,8 +16,8 @@ public sealed class BehaviourAcceptanceTests(SmallPresetBehaviour fixture)
     [Fact]
     public void The_event_mix_is_60_percent_views_30_percent_likes_and_10_percent_purchases()
     {
-        // The spec's tolerance is ±3 points. Sampling hardly matters: ~600,000 interactions give a share a standard
-        // error below 0.001, even allowing for events clustering in sessions.
+        // The design's target is ±3 points (docs/design.md §10). Sampling hardly matters: ~600,000 interactions give a
+        // share a standard error below 0.001, even allowing for events clustering in sessions.
         var interactions = _run.Interactions;
         double n = interactions.Length;
         double views = interactions.Count(i => i.Type == FeedbackType.View) / n;

@@ -2,7 +2,7 @@ using RecSynth.Tests.Support;
 
 namespace RecSynth.Tests.Behaviour;
 
-/// <summary>Spec §6: the same options and seed give the same records whatever the number of threads; another seed gives others.</summary>
+/// <summary>docs/design.md §8: the same options and seed give the same records whatever the number of threads; another seed gives others.</summary>
 [Collection(BlendRunGroup.Name)]
 public sealed class BehaviourDeterminismTests(BlendRuns runs)
 {

@@ -4,9 +4,9 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §3, the records themselves, on the small preset (seed 42, uniform policy): time bounds (item and user cold
-/// start), no repeated purchase, RecType against the arm, sessions that agree with their interactions, file order.
-/// Every check is over every record.
+/// docs/design.md §4.13 and §10, the records themselves, on the small preset (seed 42, uniform policy): time bounds
+/// (item and user cold start), no repeated purchase, RecType against the arm, sessions that agree with their
+/// interactions, file order. Every check is over every record.
 /// </summary>
 [Collection(SmallPresetGroup.Name)]
 public sealed class BehaviourRecordTests(SmallPresetBehaviour fixture)

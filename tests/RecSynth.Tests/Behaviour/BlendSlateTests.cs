@@ -4,9 +4,9 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §3, the slate of a blend w: round(w·K) positions from the image source spread evenly (position p is an image
-/// position when ⌈p·n/K⌉ > ⌈(p−1)·n/K⌉, so the first is at the top), the rest from CF; a source that runs out is
-/// filled by the other. RecType records the source that actually filled the position.
+/// docs/design.md §4.6, the slate of a blend w: round(w·K) positions from the image source spread evenly (position p is
+/// an image position when ⌈p·n/K⌉ > ⌈(p−1)·n/K⌉, so the first is at the top), the rest from CF; a source that runs out
+/// is filled by the other. RecType records the source that actually filled the position.
 /// </summary>
 [Collection(BlendRunGroup.Name)]
 public sealed class BlendSlateTests(BlendRuns runs)
@@ -90,6 +90,6 @@ public sealed class BlendSlateTests(BlendRuns runs)
         }
     }
 
-    /// <summary>⌈p·n/k⌉, written out from the spec of the layout.</summary>
+    /// <summary>⌈p·n/k⌉, written out from the layout's definition (docs/design.md §4.6).</summary>
     private static int Spread(int p, int n, int k) => (int)Math.Ceiling(p * (double)n / k);
 }

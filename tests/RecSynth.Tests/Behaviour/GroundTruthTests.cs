@@ -4,9 +4,9 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §3, ground_truth.csv: every user's expected reward of every arm and blend "under the model". The realized
-/// rewards of the arm a fixed policy serves must agree with the ground truth's expectation for that arm's level.
-/// The truth of a session is the exact expected reward p_s of its slate given the user's state, and the realized
+/// docs/design.md §5, ground_truth.csv: every user's expected reward of every arm and blend under the model. The
+/// realized rewards of the arm a fixed policy serves must agree with the ground truth's expectation for that arm's
+/// level. The truth of a session is the exact expected reward p_s of its slate given the user's state, and the realized
 /// reward is a Bernoulli(p_s) draw given that state, so Σ_s (reward_s − p_s) is a martingale with variance Σ_s p_s(1 − p_s).
 /// Σ p_s and Σ p_s² per user are recovered from the estimate: n·mean and (n − 1)·n·SE² + n·mean².
 /// </summary>

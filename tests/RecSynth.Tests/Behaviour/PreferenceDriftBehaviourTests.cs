@@ -4,9 +4,10 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §2–3, preference drift: at drift_at a user's cf_preference becomes cf_preference_after, and from then on the
-/// source multiplier uses the new preference. cf_preference_after is a fresh draw, independent of cf_preference, so
-/// after drift the users' reward advantage of cf over image must follow the new preference and not the old.
+/// docs/design.md §3.7 and §4.9, preference drift: at drift_at a user's cf_preference becomes cf_preference_after, and
+/// from then on the source multiplier uses the new preference. cf_preference_after is a fresh draw, independent of
+/// cf_preference, so after drift the users' reward advantage of cf over image must follow the new preference and not
+/// the old.
 /// </summary>
 public sealed class PreferenceDriftBehaviourTests(DriftRun fixture) : IClassFixture<DriftRun>
 {

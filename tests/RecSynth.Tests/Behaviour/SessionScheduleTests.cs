@@ -3,9 +3,9 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §3: each user opens sessions as a Poisson process at their activity (sessions per week), shaped by a weekly
-/// and a daily profile (evening peak, livelier weekends), only after signed_up_at. On the small preset (seed 42,
-/// ~376,000 sessions) against the process's exact expectation: for user u the intensity at time t is
+/// docs/design.md §4.1: each user opens sessions as a Poisson process at their activity (sessions per week), shaped by
+/// a weekly and a daily profile (evening peak, livelier weekends), only after signed_up_at. On the small preset
+/// (seed 42, ~376,000 sessions) against the process's exact expectation: for user u the intensity at time t is
 /// activity_u × w(hour of week of t) / 168 per hour, w = weekly[day] × hourly[hour] scaled to mean 1, on
 /// [max(start, signed_up_at), end). The expectations are computed here from the configured profiles, not by the code
 /// under test.

@@ -4,10 +4,10 @@ using RecSynth.Tests.Support;
 namespace RecSynth.Tests.Behaviour;
 
 /// <summary>
-/// Spec §3: RecType is the source that filled the position, also when a source runs out. With one anchor the image
-/// list of a session is a subset of the neighbours of the user's latest positive (or of their visual-taste product
-/// before any), and the CF list a subset of the popular list (fewer than warm_up_positives positives) or of the
-/// user's own candidates; both are rebuilt here from the records.
+/// docs/design.md §4.4–4.6: RecType is the source that filled the position, also when a source runs out. With one
+/// anchor the image list of a session is a subset of the neighbours of the user's latest positive (or of their
+/// visual-taste product before any), and the CF list a subset of the popular list (fewer than warm_up_positives
+/// positives) or of the user's own candidates; both are rebuilt here from the records.
 /// </summary>
 public sealed class SlateSourceTests(ShortImageListRun fixture) : IClassFixture<ShortImageListRun>
 {

@@ -1,7 +1,7 @@
 namespace RecSynth.Tests.Support;
 
 /// <summary>
-/// The few statistics the tests need, written out so that the expected values come from the spec and from
+/// The few statistics the tests need, written out so that the expected values come from docs/design.md and from
 /// textbook formulas, never from the code under test.
 /// </summary>
 internal static class Stats

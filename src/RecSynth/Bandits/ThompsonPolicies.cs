@@ -70,8 +70,8 @@ internal class ThompsonPolicy(string name, ImmutableArray<Arm> arms, int users) 
 
     /// <summary>
     /// The user's Beta posterior of each arm. Over blend levels, neighbouring blends inform each other: an arm also
-    /// counts the sessions of the other levels, weighted by exp(−(Δw / 0.25)²) (0.37 for the next level, 0.02 for the
-    /// one after), since a user's reward changes smoothly with the blend.
+    /// counts the sessions of the other levels, weighted by exp(−(Δw / 0.35)²) (0.60 for the next level, 0.13 for the
+    /// one after; docs/design.md §6.2), since a user's reward changes smoothly with the blend.
     /// </summary>
     protected void Posterior(int user, Span<double> alpha, Span<double> beta)
     {

@@ -628,7 +628,9 @@ internal sealed class Simulator
             expected += (_examine[p + 1] - _examine[p + 2]) * (1 - none);
         }
 
-        return expected;
+        // A slate shorter than K ends the examination at its last position: those who would have gone on (probability
+        // _examine[size + 1]; 0 for a full slate) stop there too, with whatever they did on the slate.
+        return expected + _examine[size + 1] * (1 - none);
     }
 
     /// <summary>E[min(1, a·m)] for m uniform on [low, high].</summary>

@@ -57,6 +57,30 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
     }
 
     [Fact]
+    public void Realized_rewards_agree_with_the_expected_rewards_when_slates_are_short()
+    {
+        // A catalogue of 11 products, 20 % of them listed during the period, with purchases never shown again: many
+        // slates hold fewer than K = 10 products, and a user who examines the last of them stops there for want of more
+        // (not by the position bias). The expectation must count that; the same martingale bound as above (4σ).
+        var options = Simulation.ShortOptions(products: 11, users: 600, days: 91, behaviour: b => b with { GroundTruthSessions = 0 });
+        var run = Simulation.Simulate(options, "fixed:cf");
+        int level = 0;
+        double realized = 0, expected = 0, variance = 0;
+        foreach (var (_, n, rewards, mean, sumOfSquares) in Users(run, level))
+        {
+            realized += rewards;
+            expected += n * mean;
+            variance += n * mean - sumOfSquares;
+        }
+
+        double shortShare = run.Sessions.Count(s => s.SlateSize < options.Behaviour.SlateSize) / (double)run.Sessions.Length;
+        double bound = 4 * Math.Sqrt(variance);
+        Report($"short slates: {shortShare:P1} of {run.Sessions.Length} sessions; realized {realized:F0}, expected {expected:F1} (4σ = {bound:F1})");
+        Assert.True(shortShare > 0.3, $"only {shortShare:P1} of the slates are short");
+        Assert.True(Math.Abs(realized - expected) <= bound, $"realized {realized} vs expected {expected:F1}, beyond 4σ = {bound:F1}");
+    }
+
+    [Fact]
     public void Every_session_counts_with_ground_truth_sessions_zero_and_users_without_sessions_have_no_estimate()
     {
         foreach (var run in fixture.Runs)

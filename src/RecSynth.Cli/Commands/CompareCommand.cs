@@ -62,23 +62,24 @@ internal static class CompareCommand
                 throw new OptionsException(problems);
             }
 
-            var rows = new List<ComparedPolicy>();
-            foreach (string name in names)
+            var rows = ProgressDisplay.Run(console, settings.Quiet, progress =>
             {
-                var summaries = new List<LoopSummary>();
-                for (int r = 0; r < runs; r++)
+                var compared = new List<ComparedPolicy>();
+                foreach (string name in names)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!settings.Quiet)
+                    var summaries = new List<LoopSummary>();
+                    for (int r = 0; r < runs; r++)
                     {
-                        console.StdErr.WriteLine($"running {name}, seed {options.Seed + r}");
+                        cancellationToken.ThrowIfCancellationRequested();
+                        progress?.Say($"running {name}, seed {options.Seed + r}");
+                        summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, progress, cancellationToken).Summary);
                     }
 
-                    summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, cancellationToken).Summary);
+                    compared.Add(ComparedPolicy.Of(name, summaries));
                 }
 
-                rows.Add(ComparedPolicy.Of(name, summaries));
-            }
+                return compared;
+            });
 
             if (result.GetValue(json))
             {

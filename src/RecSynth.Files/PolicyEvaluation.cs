@@ -41,8 +41,9 @@ public sealed record PolicyEvaluation(
 
     /// <summary>
     /// Evaluates <paramref name="policy"/> on the log in <paramref name="directory"/>; <paramref name="progress"/> hears of
-    /// every phase: reading sessions.csv, building the world and its sources, then the log re-created with the truth of
-    /// every session (<c>log replay</c>, for a stationary policy) and the policy's own run (<c>closed loop</c>).
+    /// every phase: reading sessions.csv, building the world, the estimates, then the log re-created with the truth of
+    /// every session (<c>log replay</c>, for a stationary policy) and the policy's own run (<c>closed loop</c>, then its
+    /// <c>metrics</c>), each simulation with its sources.
     /// </summary>
     /// <exception cref="DatasetUsageException">The folder has no usable log for this policy (no propensities, no support for its arms…).</exception>
     /// <exception cref="OptionsException">The policy name is invalid.</exception>
@@ -95,14 +96,18 @@ public sealed record PolicyEvaluation(
             Func<int, int, double> target = bestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
                 : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
                 : (_, _) => 1;
+            Estimating(progress, 0, log.Count);
             estimates = OffPolicy.Stationary(log, armSet.Length, target);
+            Estimating(progress, log.Count, log.Count);
             (trueValue, unavailable) = ValueOnLogStates(world, origin, log, armSet, target, parallel, phases);
             var bandit = bestArm ? new PerUserPolicy("best-arm", BanditPolicies.ArmsOf(arms, levels), armOfUser) : BanditPolicies.Create(policy, arms, world);
             truth = ClosedLoop.Run(world, behaviour, seed, bandit, arms, parallel, recommender, progress: phases);
         }
         else
         {
+            Estimating(progress, 0, log.Count);
             estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), seed)];
+            Estimating(progress, log.Count, log.Count);
             truth = ClosedLoop.Run(world, behaviour, seed, BanditPolicies.Create(policy, arms, world), arms, parallel, recommender, progress: phases);
             trueValue = PerSession(truth.Summary);
         }
@@ -114,6 +119,10 @@ public sealed record PolicyEvaluation(
     }
 
     private const int RowsPerReport = 1 << 16;
+
+    /// <summary>The estimators' pass over the logged sessions: its start and its end.</summary>
+    private static void Estimating(IProgress<GenerationProgress>? progress, long done, long sessions) =>
+        progress?.Report(new GenerationProgress("estimates", done, sessions, "sessions"));
 
     private static double PerSession(LoopSummary summary) => summary.Reward / (double)Math.Max(1, summary.Sessions);
 

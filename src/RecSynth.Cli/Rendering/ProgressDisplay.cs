@@ -9,7 +9,8 @@ namespace RecSynth.Cli.Rendering;
 
 /// <summary>
 /// Progress on stderr: a live display (a row per phase: name, bar, counts, rate, ETA) on a terminal, fitted to its width; plain
-/// lines when stderr is a file or pipe, at most 80 columns, one per phase every few seconds plus one when it is done;
+/// lines when stderr is a file or pipe, at most 80 columns, one per phase after a second and then every 5 s, plus one
+/// when it is done;
 /// nothing with --quiet. Both show the same words (<see cref="ProgressText"/>).
 /// </summary>
 internal static class ProgressDisplay
@@ -221,8 +222,9 @@ internal static class ProgressDisplay
 
         protected override void Updated(PhaseState phase, bool started, bool wasFinished)
         {
+            // A phase that lasts says so after a second (so a log is never silent for long), then every interval.
             var elapsed = phase.Elapsed;
-            bool due = phase.Finished ? !wasFinished : elapsed - (phase.LastLine ?? TimeSpan.Zero) >= interval;
+            bool due = phase.Finished ? !wasFinished : elapsed >= (phase.LastLine is { } last ? last + interval : TimeSpan.FromSeconds(Math.Min(1, interval.TotalSeconds)));
             if (!due)
             {
                 return;

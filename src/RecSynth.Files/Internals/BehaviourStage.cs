@@ -94,7 +94,7 @@ internal static class BehaviourStage
         ClosedLoopResult? loop = null;
         if (metrics is not null)
         {
-            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels);
+            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels, phases);
             using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
             var (text, rows) = MetricsTable.Format(loop);
             file.Write(text, rows);

@@ -107,7 +107,7 @@ public static class ClosedLoop
         var (run, metrics) = Prepare(world, behaviour, seed, bandit, arms, parallel, recommender, service, progress);
         run.Phase = Phases.ClosedLoop;
         run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), parallel.CancellationToken);
-        return metrics.Compute(run.Truth!, behaviour.BlendLevels);
+        return metrics.Compute(run.Truth!, behaviour.BlendLevels, progress);
     }
 
     /// <summary>

@@ -60,4 +60,5 @@ internal static class Phases
     public const string CfPools = "CF pools";
     public const string Behaviour = "behaviour";
     public const string ClosedLoop = "closed loop";
+    public const string Metrics = "metrics";
 }

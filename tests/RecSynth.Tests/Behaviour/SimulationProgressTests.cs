@@ -41,7 +41,7 @@ public sealed class SimulationProgressTests
     }
 
     [Fact]
-    public void A_closed_loop_reports_the_world_the_sources_and_each_week_with_the_sessions_so_far()
+    public void A_closed_loop_reports_the_world_the_sources_each_week_with_the_sessions_so_far_and_its_metrics()
     {
         var options = Simulation.ShortOptions(3_000, 600, days: 21);
         var recording = new Recording();
@@ -54,12 +54,13 @@ public sealed class SimulationProgressTests
             "users" => 600L,
             "communities" => (long)options.Factors.Communities,
             _ => 3_000L,
-        })), ("closed loop", "weeks", 3)]);
+        })), ("closed loop", "weeks", 3), ("metrics", "days", 21)]);
         var weeks = reports.Where(r => r.Phase == "closed loop").ToArray();
         Assert.Equal([0L, 1, 2, 3], weeks.Select(w => w.Done));
         Assert.True(weeks.All(w => w.Sessions is not null) && weeks.Zip(weeks.Skip(1)).All(p => p.Second.Sessions >= p.First.Sessions), "sessions missing or going back");
         Assert.Equal(result.Summary.Sessions, weeks[^1].Sessions);
         Assert.True(reports.Where(r => r.Phase != "closed loop").All(r => r.Sessions is null), "sessions on a phase not counted in weeks");
+        Assert.Equal(22, reports.Count(r => r.Phase == "metrics")); // the start, then a report a day
     }
 
     [Fact]

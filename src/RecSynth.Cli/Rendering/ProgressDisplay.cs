@@ -138,42 +138,36 @@ internal static class ProgressDisplay
                 {
                     bool wasFinished = phase.Finished;
                     phase.Update(value, note);
-                    Updated(phase, started: false, wasFinished);
+                    Updated(phase, wasFinished);
                     return;
                 }
 
                 phase = new PhaseState(value, note, Time);
                 _phases[value.File] = phase;
-                Updated(phase, started: true, wasFinished: false);
+                Updated(phase, wasFinished: false);
             }
         }
 
         /// <summary>After a report, under the lock.</summary>
-        protected abstract void Updated(PhaseState phase, bool started, bool wasFinished);
+        protected abstract void Updated(PhaseState phase, bool wasFinished);
     }
 
     /// <summary>
-    /// What the live display's columns read: each row's phase, and the widths: the description as long as the longest
-    /// name (up to a limit), the status what is left of the console's width.
+    /// What the live display's columns read: each row's phase, and the widths: the names' (fixed, so that the columns
+    /// stay put as phases come), the bar's, and the status's, what is left of the console's width.
     /// </summary>
     private sealed class Layout
     {
+        /// <summary>The width of the names: "interactions.parquet" (longer ones end in "…").</summary>
+        public const int Description = 20;
+        public const int BarWidth = 10;
         private readonly Dictionary<ProgressTask, PhaseState> _rows = [];
 
         /// <summary>Held while a report is taken in and while a row is drawn.</summary>
         public Lock Gate { get; } = new();
 
-        public const int BarWidth = 10;
-        private const int MaxDescription = 20;
-
-        public int Description { get; private set; } = 8;
-
         /// <summary>Under <see cref="Gate"/>.</summary>
-        public void Show(ProgressTask task, PhaseState phase)
-        {
-            _rows[task] = phase;
-            Description = Math.Min(MaxDescription, Math.Max(Description, phase.Name.Length));
-        }
+        public void Show(ProgressTask task, PhaseState phase) => _rows[task] = phase;
 
         public string Status(ProgressTask task, RenderOptions options)
         {
@@ -184,7 +178,7 @@ internal static class ProgressDisplay
         }
 
         /// <summary>What is left of the console's width for the status (each column but the last is followed by a space).</summary>
-        public int StatusWidth(RenderOptions options) => Math.Max(12, options.ConsoleSize.Width - (Description + 1) - (BarWidth + 1));
+        public static int StatusWidth(RenderOptions options) => Math.Max(12, options.ConsoleSize.Width - (Description + 1) - (BarWidth + 1));
     }
 
     private sealed class Live(ProgressContext context, IAnsiConsole console, TimeProvider time, Layout layout) : Phases(time, layout.Gate)
@@ -193,7 +187,7 @@ internal static class ProgressDisplay
 
         public override void Say(string line) => console.WriteLine(line);
 
-        protected override void Updated(PhaseState phase, bool started, bool wasFinished)
+        protected override void Updated(PhaseState phase, bool wasFinished)
         {
             if (!_tasks.TryGetValue(phase.Name, out var task))
             {
@@ -220,7 +214,7 @@ internal static class ProgressDisplay
             }
         }
 
-        protected override void Updated(PhaseState phase, bool started, bool wasFinished)
+        protected override void Updated(PhaseState phase, bool wasFinished)
         {
             // A phase that lasts says so after a second (so a log is never silent for long), then every interval.
             var elapsed = phase.Elapsed;
@@ -240,8 +234,11 @@ internal static class ProgressDisplay
     {
         protected override bool NoWrap => true;
 
+        public override int? GetColumnWidth(RenderOptions options) => Layout.Description;
+
+        // Cut here: Spectre would wrap a name of several words in a column too narrow for it rather than end it in "…".
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Description).Overflow(Overflow.Ellipsis).Justify(Justify.Right);
+            new Text(task.Description.Length <= Layout.Description ? task.Description : task.Description[..(Layout.Description - 1)] + "…").Justify(Justify.Right);
     }
 
     /// <summary>The counts, rate and ETA, in the width the other columns leave.</summary>
@@ -249,9 +246,8 @@ internal static class ProgressDisplay
     {
         protected override bool NoWrap => true;
 
-        public override int? GetColumnWidth(RenderOptions options) => layout.StatusWidth(options);
+        public override int? GetColumnWidth(RenderOptions options) => Layout.StatusWidth(options);
 
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(layout.Status(task, options)).Overflow(Overflow.Ellipsis);
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => new Text(layout.Status(task, options));
     }
 }

@@ -35,7 +35,19 @@ public sealed record PolicyEvaluation(
     /// <summary>Evaluates <paramref name="policy"/> (a bandit name or <c>best-arm</c>) on the log in <paramref name="directory"/>.</summary>
     /// <exception cref="DatasetUsageException">The folder has no usable log for this policy (no propensities, no support for its arms…).</exception>
     /// <exception cref="OptionsException">The policy name is invalid.</exception>
-    public static PolicyEvaluation Evaluate(string directory, string policy, BanditArms arms, int threads, CancellationToken cancellationToken = default)
+    public static PolicyEvaluation Evaluate(string directory, string policy, BanditArms arms, int threads, CancellationToken cancellationToken) =>
+        Evaluate(directory, policy, arms, threads, null, cancellationToken);
+
+    /// <summary>
+    /// Evaluates <paramref name="policy"/> on the log in <paramref name="directory"/>; <paramref name="progress"/> hears of
+    /// every phase: reading sessions.csv, building the world, the estimates, then the log re-created with the truth of
+    /// every session (<c>log replay</c>, for a stationary policy) and the policy's own run (<c>closed loop</c>, then its
+    /// <c>metrics</c>), each simulation with its sources.
+    /// </summary>
+    /// <exception cref="DatasetUsageException">The folder has no usable log for this policy (no propensities, no support for its arms…).</exception>
+    /// <exception cref="OptionsException">The policy name is invalid.</exception>
+    public static PolicyEvaluation Evaluate(
+        string directory, string policy, BanditArms arms, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(policy);
@@ -55,7 +67,7 @@ public sealed record PolicyEvaluation(
         var armSet = policy.StartsWith("fixed:", StringComparison.Ordinal)
             ? [new Arm(BanditPolicies.Parse(policy, out var parsed, out _) ? parsed.Parameter : 0)]
             : BanditPolicies.ArmsOf(arms, levels);
-        var (log, loggingPolicy) = ReadLog(directory, armSet, origin.World.Users.Count);
+        var (log, loggingPolicy) = ReadLog(directory, armSet, origin.World.Users.Count, origin.LoggedSessions, progress, cancellationToken);
         CheckSupport(log, armSet, loggingPolicy, arms);
         int certain = log.Count(s => s.Propensity >= 1);
         if (certain > 0)
@@ -67,7 +79,8 @@ public sealed record PolicyEvaluation(
         // One world for every simulation below: the folder's catalogue and users, under the log's behaviour options.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var behaviour = origin.World.Behaviour with { GroundTruth = true };
-        var world = new World(origin.World with { Behaviour = behaviour }, threads, cancellationToken);
+        var phases = PhaseReports.To(progress);
+        var world = new World(origin.World with { Behaviour = behaviour }, threads, cancellationToken, phases);
         ulong seed = (ulong)origin.BehaviourSeed;
 
         // The closed loop runs with the recommender that wrote the log where it can be re-created (not a Gorse server).
@@ -82,15 +95,19 @@ public sealed record PolicyEvaluation(
             Func<int, int, double> target = bestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
                 : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
                 : (_, _) => 1;
+            Estimating(progress, 0, log.Count);
             estimates = OffPolicy.Stationary(log, armSet.Length, target);
-            (trueValue, unavailable) = ValueOnLogStates(world, origin, log, armSet, target, parallel);
+            Estimating(progress, log.Count, log.Count);
+            (trueValue, unavailable) = ValueOnLogStates(world, origin, log, armSet, target, parallel, phases);
             var bandit = bestArm ? new PerUserPolicy("best-arm", BanditPolicies.ArmsOf(arms, levels), armOfUser) : BanditPolicies.Create(policy, arms, world);
-            truth = ClosedLoop.Run(world, behaviour, seed, bandit, arms, parallel, recommender);
+            truth = ClosedLoop.Run(world, behaviour, seed, bandit, arms, parallel, recommender, progress: phases);
         }
         else
         {
+            Estimating(progress, 0, log.Count);
             estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), seed)];
-            truth = ClosedLoop.Run(world, behaviour, seed, BanditPolicies.Create(policy, arms, world), arms, parallel, recommender);
+            Estimating(progress, log.Count, log.Count);
+            truth = ClosedLoop.Run(world, behaviour, seed, BanditPolicies.Create(policy, arms, world), arms, parallel, recommender, progress: phases);
             trueValue = PerSession(truth.Summary);
         }
 
@@ -99,6 +116,12 @@ public sealed record PolicyEvaluation(
             TrueValueUnavailable = unavailable,
         };
     }
+
+    private const int RowsPerReport = 1 << 16;
+
+    /// <summary>The estimators' pass over the logged sessions: its start and its end.</summary>
+    private static void Estimating(IProgress<GenerationProgress>? progress, long done, long sessions) =>
+        progress?.Report(new GenerationProgress("estimates", done, sessions, "sessions"));
 
     private static double PerSession(LoopSummary summary) => summary.Reward / (double)Math.Max(1, summary.Sessions);
 
@@ -110,7 +133,8 @@ public sealed record PolicyEvaluation(
     /// the re-creation does not reproduce its sessions and rewards.
     /// </summary>
     private static (double? Value, string? Unavailable) ValueOnLogStates(
-        World world, DatasetOrigin origin, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, ParallelOptions parallel)
+        World world, DatasetOrigin origin, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, ParallelOptions parallel,
+        IProgress<SimulationProgress>? progress)
     {
         var behaviour = world.Options.Behaviour with { GroundTruth = true, GroundTruthSessions = 0 };
         ulong seed = (ulong)origin.BehaviourSeed;
@@ -123,7 +147,7 @@ public sealed record PolicyEvaluation(
                 return (null, $"the manifest's behaviour.policy '{behaviour.Policy}' is not a logging policy ({error})");
             }
 
-            run = new BehaviourRun(world, behaviour, seed, logging, parallel);
+            run = new BehaviourRun(world, behaviour, seed, logging, parallel, progress: progress);
         }
         else if (simulation.Recommender == "gorse")
         {
@@ -138,8 +162,10 @@ public sealed record PolicyEvaluation(
             }
 
             var recommender = simulation.Recommender == "builtin" ? Recommender.Builtin : Recommender.Oracle;
-            (run, _) = ClosedLoop.Prepare(world, behaviour, seed, BanditPolicies.Create(simulation.Policy, mode, world), mode, parallel, recommender);
+            (run, _) = ClosedLoop.Prepare(world, behaviour, seed, BanditPolicies.Create(simulation.Policy, mode, world), mode, parallel, recommender, progress: progress);
         }
+
+        run.Phase = "log replay";
 
         long sessions = 0, rewards = 0;
         run.Run((_, _, _, rows, count) =>
@@ -171,7 +197,8 @@ public sealed record PolicyEvaluation(
         return (total / Math.Max(1, sessions), null);
     }
 
-    private static (List<LoggedSession> Log, string Policy) ReadLog(string directory, ImmutableArray<Arm> arms, int users)
+    private static (List<LoggedSession> Log, string Policy) ReadLog(
+        string directory, ImmutableArray<Arm> arms, int users, long rows, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         if (!DatasetTable.Exists(directory, SessionsReader.File))
         {
@@ -180,14 +207,23 @@ public sealed record PolicyEvaluation(
 
         var log = new List<LoggedSession>();
         string policy = "";
+        string name = SessionsReader.File;
+        progress?.Report(new GenerationProgress(name, 0, rows));
         using var reader = SessionsReader.Open(directory);
         while (reader.Read())
         {
+            if (log.Count % RowsPerReport == 0 && log.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new GenerationProgress(name, log.Count, Math.Max(rows, log.Count)));
+            }
+
             int user = UserNumber(reader.UserId, users) ?? throw reader.Problem("UserId", reader.UserId, $"is not a user of this dataset (U000000 to U{users - 1:000000})");
             policy = reader.Policy.ToString();
             log.Add(new LoggedSession(reader.SessionId, reader.StartedAt.ToUnixTimeSeconds(), user, arms.IndexOf(reader.Arm), reader.Propensity, reader.Reward));
         }
 
+        progress?.Report(new GenerationProgress(name, log.Count, log.Count));
         return (log, policy);
     }
 

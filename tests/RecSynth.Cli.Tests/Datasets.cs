@@ -43,6 +43,17 @@ internal static class Datasets
         return shards;
     }
 
+    /// <summary>Generates <paramref name="weeks"/> weeks of a small dataset quietly into the folder <paramref name="name"/> of <paramref name="temp"/>.</summary>
+    public static async Task<string> GenerateAsync(RecSynth.Testing.TempDirectory temp, string name, int weeks, int products, int users)
+    {
+        string config = temp.File($"{name}-weeks.toml");
+        File.WriteAllText(config, Weeks(weeks));
+        string folder = temp.Sub(name);
+        var result = await Cli.RunAsync("generate", "-c", config, "--products", $"{products}", "--users", $"{users}", "-o", folder, "--quiet");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return folder;
+    }
+
     /// <summary>The lines of sessions.csv or interactions.csv as field arrays, header first (their fields hold no comma or quote).</summary>
     public static string[][] CsvFields(string file) => [.. File.ReadLines(file).Select(l => l.Split(','))];
 

@@ -11,22 +11,30 @@ public sealed partial class GenerateTests
     /// <summary>Weeks simulated over the default period, 2023-01-01 to 2024-01-01 (the last one partial).</summary>
     private const int YearWeeks = 53;
 
-    /// <summary>A file's progress in rows, or the behaviour simulation's in weeks.</summary>
-    [GeneratedRegex(@"^recsynth: ((?<file>[a-z_]+\.(csv|npy)) (?<done>[\d,]+)/(?<total>[\d,]+) rows \((?<percent>\d+)%\), [\d,]+ rows/s|behaviour (?<done>[\d,]+)/(?<total>[\d,]+) weeks \((?<percent>\d+)%\), [\d,]+ weeks/s), (ETA \S+|done in \S+)$")]
+    /// <summary>
+    /// A phase's progress: its name, counts and unit, the percentage, a rate when there is one, and the ETA or the
+    /// duration, in the one time format (m:ss).
+    /// </summary>
+    [GeneratedRegex(@"^recsynth: (?<name>[A-Za-z_. ]+?) (?<done>[\d,.]+[kMG]?)/(?<total>[\d,.]+[kMG]?) (?<unit>[a-z]+)( \((?<percent>\d+)%\))?(, (?<rate>[\d,.]+[kMG]?) (?<rateunit>[a-z]+)/s)?(, ETA \d+:\d\d(:\d\d)?|, done in \d+:\d\d(:\d\d)?)?$")]
     private static partial Regex ProgressLine();
 
+    /// <summary>The phases of the behaviour stage before its weeks, with their units.</summary>
+    internal static readonly (string Phase, string Unit)[] WorldPhases =
+        [("world products", "products"), ("world users", "users"), ("CF pools", "communities"), ("image index", "products"), ("neighbour lists", "products")];
+
     /// <summary>
-    /// Every stderr line is a plain progress line, every file ends with a 100 % "done" line with its row count, and
-    /// the behaviour simulation (when <paramref name="weeks"/> is given) with one with its weeks; without, there is no
-    /// behaviour line.
+    /// Every stderr line is a plain progress line of at most 80 columns, every file ends with a 100 % "done" line with
+    /// its row count, and the behaviour (when <paramref name="weeks"/> is given) with its world's phases and one for
+    /// its weeks; without, there is no behaviour line.
     /// </summary>
-    private static void AssertPlainProgress(string stderr, int? weeks, params (string File, int Rows)[] files)
+    internal static void AssertPlainProgress(string stderr, int? weeks, params (string File, int Rows)[] files)
     {
         string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         foreach (string line in lines)
         {
             Assert.True(ProgressLine().IsMatch(line), $"not a plain progress line: \"{line}\"\n--- stderr ---\n{stderr}");
+            Assert.True(line.Length <= 80, $"longer than 80 columns: \"{line}\"");
             Assert.DoesNotContain('\u001b', line); // no terminal escapes when stderr is not a terminal
         }
 
@@ -40,6 +48,14 @@ public sealed partial class GenerateTests
 
         if (weeks is int w)
         {
+            foreach (var (phase, unit) in WorldPhases)
+            {
+                Assert.True(
+                    lines.Any(l => ProgressLine().Match(l) is { Success: true } m && m.Groups["name"].Value == phase && m.Groups["unit"].Value == unit
+                        && m.Groups["done"].Value == m.Groups["total"].Value && l.Contains("done in", StringComparison.Ordinal)),
+                    $"no final progress line for {phase} in:\n{stderr}");
+            }
+
             Assert.True(
                 lines.Any(l => l.StartsWith($"recsynth: behaviour {w}/{w} weeks (100%)", StringComparison.Ordinal) && l.Contains("done in", StringComparison.Ordinal)),
                 $"no final progress line for the behaviour ({w} weeks) in:\n{stderr}");
@@ -47,6 +63,7 @@ public sealed partial class GenerateTests
         else
         {
             Assert.DoesNotContain("recsynth: behaviour", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("recsynth: world", stderr, StringComparison.Ordinal);
         }
     }
 

@@ -62,23 +62,24 @@ internal static class CompareCommand
                 throw new OptionsException(problems);
             }
 
-            var runsByPolicy = new List<List<LoopSummary>>();
-            foreach (string name in names)
+            var runsByPolicy = ProgressDisplay.Run(console, settings.Quiet, progress =>
             {
-                var summaries = new List<LoopSummary>();
-                for (int r = 0; r < runs; r++)
+                var summariesByPolicy = new List<List<LoopSummary>>();
+                foreach (string name in names)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!settings.Quiet)
+                    var summaries = new List<LoopSummary>();
+                    for (int r = 0; r < runs; r++)
                     {
-                        console.StdErr.WriteLine($"running {name}, seed {options.Seed + r}");
+                        cancellationToken.ThrowIfCancellationRequested();
+                        progress?.Say($"running {name}, seed {options.Seed + r}");
+                        summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, progress, cancellationToken).Summary);
                     }
 
-                    summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, cancellationToken).Summary);
+                    summariesByPolicy.Add(summaries);
                 }
 
-                runsByPolicy.Add(summaries);
-            }
+                return summariesByPolicy;
+            });
 
             var rows = runsByPolicy.Select((summaries, i) => ComparedPolicy.Of(names[i], summaries, i == 0 ? null : runsByPolicy[0])).ToList();
             if (result.GetValue(json))

@@ -25,6 +25,7 @@ internal static class EvaluateCommand
         var arms = new Option<string>("--arms") { Description = "two or blend", HelpName = "two|blend", DefaultValueFactory = _ => "two" };
         var threads = WholeNumbers.Int("--threads", "Threads of the simulation that gives the true value (default: one per core)");
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on stderr" };
         var command = new Command("evaluate", "Estimate a policy's reward per session from a logged sessions.csv (IPS, self-normalised IPS, doubly robust, or replay for learning policies) with 95 % intervals, next to its true value by simulation on the same users.")
         {
             directory,
@@ -32,6 +33,7 @@ internal static class EvaluateCommand
             arms,
             threads,
             json,
+            quiet,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -60,7 +62,8 @@ internal static class EvaluateCommand
                 throw new DatasetUsageException($"{folder} does not exist; give a dataset folder written by generate");
             }
 
-            var evaluation = PolicyEvaluation.Evaluate(folder, result.GetValue(policy)!, mode, count, cancellationToken);
+            var evaluation = ProgressDisplay.Run(console, result.GetValue(quiet), progress =>
+                PolicyEvaluation.Evaluate(folder, result.GetValue(policy)!, mode, count, progress, cancellationToken));
             if (result.GetValue(json))
             {
                 console.StdOut.WriteLine(JsonSerializer.Serialize(evaluation, EvaluateJson.Default.PolicyEvaluation));

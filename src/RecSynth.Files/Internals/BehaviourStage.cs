@@ -33,14 +33,16 @@ internal static class BehaviourStage
             behaviour = behaviour with { GroundTruth = true };
         }
 
-        var state = new World(world with { Behaviour = behaviour }, threads, cancellationToken);
+        var phases = PhaseReports.To(progress);
+        var state = new World(world with { Behaviour = behaviour }, threads, cancellationToken, phases);
         var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserList.Length);
         BehaviourRun run;
         LoopMetrics? metrics = null;
         BehaviourCsv csv;
         if (simulation is not null)
         {
-            (run, metrics) = ClosedLoop.Prepare(state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), simulation.Arms, parallel, simulation.Recommender, simulation.Service);
+            (run, metrics) = ClosedLoop.Prepare(
+                state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), simulation.Arms, parallel, simulation.Recommender, simulation.Service, phases);
             var bandit = (BanditPolicy)run.Policy;
             csv = new BehaviourCsv(state.UserList.Length, bandit.Name, behaviour.BlendLevels, bandit.Arms);
         }
@@ -48,14 +50,12 @@ internal static class BehaviourStage
         {
             var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
                 ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
-            run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount);
+            run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount, phases);
             csv = new BehaviourCsv(state.UserList.Length, policy.Name, behaviour.BlendLevels, policy.Arms);
         }
 
         using var interactions = new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
         using var sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
-        int weeks = run.Simulator.Schedule.Weeks;
-        progress?.Report(new GenerationProgress("behaviour", 0, weeks, "weeks"));
         var buffers = new List<ArrayBufferWriter<byte>>();
         // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up (the
         // formatting is about a tenth of the work), and more would only take turns with the simulation. The last
@@ -67,7 +67,6 @@ internal static class BehaviourStage
             WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, options);
             WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, options);
             metrics?.Add(sessionRows.AsSpan(0, sessionCount));
-            progress?.Report(new GenerationProgress("behaviour", week + 1, weeks, "weeks"));
         }, cancellationToken);
 
         var files = new List<(string File, ManifestFile Entry)>
@@ -79,14 +78,23 @@ internal static class BehaviourStage
         {
             using var file = new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns));
             int[] users = [.. Enumerable.Range(firstUser, userCount)];
-            WriteRows(file, users, users.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
+            // A batch of chunks at a time, for its progress; the rows, and so the bytes, are those of one pass.
+            int batch = RowsPerChunk * 4 * threads;
+            progress?.Report(new GenerationProgress(GroundTruthFile, 0, users.Length));
+            for (int first = 0; first < users.Length; first += batch)
+            {
+                int[] part = users[first..Math.Min(users.Length, first + batch)];
+                WriteRows(file, part, part.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
+                progress?.Report(new GenerationProgress(GroundTruthFile, first + part.Length, users.Length));
+            }
+
             files.Add((GroundTruthFile, file.Complete(Name)));
         }
 
         ClosedLoopResult? loop = null;
         if (metrics is not null)
         {
-            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels);
+            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels, phases);
             using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
             var (text, rows) = MetricsTable.Format(loop);
             file.Write(text, rows);

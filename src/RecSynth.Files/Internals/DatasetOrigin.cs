@@ -13,6 +13,9 @@ namespace RecSynth.Files.Internals;
 /// <param name="Simulation">The closed loop that wrote the log (<c>simulate</c>), or null for the logging policy.</param>
 internal sealed record DatasetOrigin(RecSynthOptions World, long BehaviourSeed, ManifestSimulation? Simulation)
 {
+    /// <summary>The rows of sessions.csv by the manifest (0 when it lists none).</summary>
+    public long LoggedSessions { get; init; }
+
     /// <summary>The catalogue and users of a manifest with both stages: the users stage's config and seed with the catalogue stage's catalogue options.</summary>
     public static RecSynthOptions WorldOf(DatasetManifest manifest, string manifestPath) =>
         OptionsJson.FromJson(manifest.Stages[UsersStage.Name].Config, manifestPath) with
@@ -45,6 +48,9 @@ internal sealed record DatasetOrigin(RecSynthOptions World, long BehaviourSeed, 
         }
 
         var behaviour = OptionsJson.FromJson(stage.Config, path).Behaviour;
-        return new DatasetOrigin(WorldOf(manifest, path) with { Behaviour = behaviour }, stage.Seed, stage.Simulation);
+        return new DatasetOrigin(WorldOf(manifest, path) with { Behaviour = behaviour }, stage.Seed, stage.Simulation)
+        {
+            LoggedSessions = manifest.Files.TryGetValue(BehaviourStage.Sessions, out var sessions) ? sessions.Rows : 0,
+        };
     }
 }

@@ -1,5 +1,6 @@
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
+using RecSynth.Internals;
 
 namespace RecSynth.Bandits;
 
@@ -31,7 +32,16 @@ public static class ClosedLoop
 
     /// <summary>Runs <paramref name="policy"/> with the given recommender behind the slates.</summary>
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
-    public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, Recommender recommender, int threads, CancellationToken cancellationToken = default)
+    public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, Recommender recommender, int threads, CancellationToken cancellationToken) =>
+        Run(options, policy, arms, recommender, threads, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="policy"/> with the given recommender behind the slates; <paramref name="progress"/> hears
+    /// of every phase: the world, the sources, then the weeks (as <c>closed loop</c>; see <see cref="SimulationProgress"/>).
+    /// </summary>
+    /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
+    public static ClosedLoopResult Run(
+        RecSynthOptions options, string policy, BanditArms arms, Recommender recommender, int threads, IProgress<SimulationProgress>? progress, CancellationToken cancellationToken)
     {
         if (recommender == Recommender.Gorse)
         {
@@ -46,7 +56,7 @@ public static class ClosedLoop
             throw new OptionsException([new OptionProblem("--policy", policy, error)]);
         }
 
-        return Run(options, arms, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken);
+        return Run(options, arms, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken, progress: progress);
     }
 
     /// <summary>Runs <paramref name="policy"/> with an outside recommender (e.g. Gorse) filling both sources.</summary>
@@ -78,11 +88,12 @@ public static class ClosedLoop
     }
 
     private static ClosedLoopResult Run(
-        RecSynthOptions options, BanditArms arms, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken, ISlateService? service = null)
+        RecSynthOptions options, BanditArms arms, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken,
+        ISlateService? service = null, IProgress<SimulationProgress>? progress = null)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        var world = new World(options, threads, cancellationToken);
-        return Run(world, options.Behaviour, (ulong)options.Seed, create(world), arms, parallel, recommender, service);
+        var world = new World(options, threads, cancellationToken, progress);
+        return Run(world, options.Behaviour, (ulong)options.Seed, create(world), arms, parallel, recommender, service, progress);
     }
 
     /// <summary>
@@ -90,11 +101,13 @@ public static class ClosedLoop
     /// world's: a behaviour simulated again on a fixed catalogue and users).
     /// </summary>
     internal static ClosedLoopResult Run(
-        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle, ISlateService? service = null)
+        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle,
+        ISlateService? service = null, IProgress<SimulationProgress>? progress = null)
     {
-        var (run, metrics) = Prepare(world, behaviour, seed, bandit, arms, parallel, recommender, service);
+        var (run, metrics) = Prepare(world, behaviour, seed, bandit, arms, parallel, recommender, service, progress);
+        run.Phase = Phases.ClosedLoop;
         run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), parallel.CancellationToken);
-        return metrics.Compute(run.Truth!, behaviour.BlendLevels);
+        return metrics.Compute(run.Truth!, behaviour.BlendLevels, progress);
     }
 
     /// <summary>
@@ -102,9 +115,10 @@ public static class ClosedLoop
     /// sessions). The metrics measure the bandit against the oracle over <paramref name="arms"/>, the run's arm set.
     /// </summary>
     internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(
-        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle, ISlateService? service = null)
+        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle,
+        ISlateService? service = null, IProgress<SimulationProgress>? progress = null)
     {
-        var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel);
+        var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel, progress: progress);
         if (service is not null)
         {
             var vocabulary = world.Vocabulary;

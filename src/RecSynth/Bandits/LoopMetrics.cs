@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RecSynth.Behaviour;
+using RecSynth.Internals;
 
 namespace RecSynth.Bandits;
 
@@ -136,10 +137,11 @@ internal sealed class LoopMetrics
         _best.Add(best);
     }
 
-    public ClosedLoopResult Compute(GroundTruth truth, ImmutableArray<double> levels)
+    public ClosedLoopResult Compute(GroundTruth truth, ImmutableArray<double> levels, IProgress<SimulationProgress>? progress = null)
     {
         int arms = _arms.Length;
         int users = UserCount;
+        var measured = new PhaseCounter(progress, Phases.Metrics, _days, "days"); // the last day counts once the users' outcomes are done too
 
         // Expected reward of each arm per user (NaN without a ground truth), and the optimal arm of the run's set.
         var mean = new double[users * arms];
@@ -204,6 +206,10 @@ internal sealed class LoopMetrics
             days.Add(new DailyMetrics(
                 d + 1, startDate.AddDays(d), sessions, reward, cumulativeReward, expected, oracle, cumulativeRegret,
                 known == 0 ? 0 : right / (double)known, known == 0 ? 0 : near / (double)known, [.. counts.Select(c => sessions == 0 ? 0 : c / (double)sessions)]));
+            if (d < _days - 1)
+            {
+                measured.Add(1);
+            }
         }
 
         var final = FinalChoices(ordered, users, arms);
@@ -219,7 +225,9 @@ internal sealed class LoopMetrics
             outcomes.Add(new UserOutcome(sessions, reward, MostServed(u), Measured(_policy.BestArm(u)), final[u], optimal[u], [.. mean.AsSpan(u * arms, arms)]));
         }
 
-        return new ClosedLoopResult(Summarise(mean, optimal, ordered, cumulativeReward, cumulativeRegret), days.MoveToImmutable(), outcomes.MoveToImmutable());
+        var result = new ClosedLoopResult(Summarise(mean, optimal, ordered, cumulativeReward, cumulativeRegret), days.MoveToImmutable(), outcomes.MoveToImmutable());
+        measured.Add(Math.Min(1, _days));
+        return result;
     }
 
     /// <summary>The measured arm of a policy arm index; -1 stays -1.</summary>

@@ -1,4 +1,5 @@
 using RecSynth.Configuration;
+using RecSynth.Internals;
 
 namespace RecSynth.Behaviour;
 
@@ -22,21 +23,32 @@ internal sealed class BehaviourRun
     private readonly UserState?[] _states;
     private readonly int _firstUser;
     private readonly int _userCount;
+    private readonly IProgress<SimulationProgress>? _progress;
     private bool _simulating = true;
 
-    public BehaviourRun(World world, BehaviourOptions options, ulong seed, ISessionPolicy policy, ParallelOptions parallel, int firstUser = 0, int userCount = -1)
+    /// <summary>
+    /// A run of <paramref name="policy"/>; <paramref name="progress"/> hears of the sources being built, then of each
+    /// week (as <see cref="Phase"/>) once its records are through the sink, with the sessions so far.
+    /// </summary>
+    public BehaviourRun(
+        World world, BehaviourOptions options, ulong seed, ISessionPolicy policy, ParallelOptions parallel, int firstUser = 0, int userCount = -1,
+        IProgress<SimulationProgress>? progress = null)
     {
         _world = world;
         _policy = policy;
         _parallel = parallel;
         _firstUser = firstUser;
         _userCount = userCount < 0 ? world.UserList.Length - firstUser : userCount;
-        _simulator = new Simulator(world, options, seed, parallel);
+        _progress = progress;
+        _simulator = new Simulator(world, options, seed, parallel, progress);
         _states = new UserState?[world.UserList.Length];
         Truth = options.GroundTruth ? new GroundTruth(world.UserList.Length, options.BlendLevels.Length) : null;
     }
 
     public GroundTruth? Truth { get; }
+
+    /// <summary>What the weeks are called in the progress reports.</summary>
+    public string Phase { get; set; } = Phases.Behaviour;
 
     /// <summary>For a bandit: called after each simulated day (0-based) has run and the policy has learned from it, alone.</summary>
     public Action<int>? DayEnded { get; set; }
@@ -85,6 +97,15 @@ internal sealed class BehaviourRun
         var buffers = new[] { new WeekBuffer(), new WeekBuffer() }; // this week's and the one before (its spill-over)
         var sortScratch = new SortScratch(); // one week is sorted at a time
         long periodStart = _world.Options.Time.StartSeconds;
+        long sessions = 0;
+        _progress?.Report(new SimulationProgress(Phase, 0, weeks, "weeks") { Sessions = 0 });
+        var deliver = _progress is not { } progress ? week : (w, interactionRows, interactionCount, sessionRows, sessionCount) =>
+        {
+            week(w, interactionRows, interactionCount, sessionRows, sessionCount);
+            sessions += sessionCount;
+            progress.Report(new SimulationProgress(Phase, w + 1, weeks, "weeks") { Sessions = sessions });
+        };
+
         Task sink = Task.CompletedTask;
         try
         {
@@ -145,7 +166,7 @@ internal sealed class BehaviourRun
 
                             // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
                             long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
-                            buffer.SortAndWrite(w, weekEnd, sortScratch, week);
+                            buffer.SortAndWrite(w, weekEnd, sortScratch, deliver);
                         }
                     },
                     cancellationToken,

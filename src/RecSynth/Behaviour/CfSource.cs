@@ -21,7 +21,8 @@ internal sealed class CfSource
     private readonly int[] _popular; // the most popular items
     private readonly float[] _popularScores;
 
-    public CfSource(World world, CfSourceOptions options, ParallelOptions parallel)
+    /// <summary>Finds the pools; <paramref name="progress"/> hears of each community's.</summary>
+    public CfSource(World world, CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
     {
         _world = world;
         _options = options;
@@ -29,6 +30,7 @@ internal sealed class CfSource
         int poolSize = Math.Min(n, 2 * options.Candidates);
         var communities = world.Communities;
         _pools = new int[communities.Count][];
+        var pooled = new PhaseCounter(progress, Phases.CfPools, communities.Count, "communities");
         Parallel.For(0, communities.Count, parallel, c =>
         {
             var centroid = communities.Centroid(c);
@@ -39,6 +41,7 @@ internal sealed class CfSource
             }
 
             _pools[c] = best.Sorted().Items;
+            pooled.Add(1);
         });
         _membership = [.. _pools.Select(pool =>
         {

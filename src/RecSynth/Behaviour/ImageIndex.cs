@@ -22,31 +22,40 @@ internal sealed class ImageIndex
     private readonly float[] _ordered; // [items, d], leaf by leaf: a probe streams one contiguous block
     private readonly int[] _orderedItems; // item at each ordered position
 
-    public ImageIndex(float[] vectors, int d, int cellSize, int probes, ulong seed, ParallelOptions parallel)
+    /// <summary>
+    /// Builds the index; <paramref name="progress"/> hears of the products filed into leaves, a coarse cell at a time
+    /// (the coarse split before them is the phase's start).
+    /// </summary>
+    public ImageIndex(float[] vectors, int d, int cellSize, int probes, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
     {
         _vectors = vectors;
         _d = d;
         _probes = probes;
         int n = vectors.Length / d;
+        var filed = new PhaseCounter(progress, Phases.ImageIndex, n, "products");
         int leaves = Math.Max(1, (int)Math.Round(n / (double)cellSize));
         int coarseCount = Math.Max(1, (int)Math.Round(Math.Sqrt(leaves)));
         int[] all = [.. Enumerable.Range(0, n)];
         var coarse = Cluster(all, coarseCount, seed, 0, parallel);
         _coarse = new Coarse[coarse.Centroids.Length / d];
+        _ordered = new float[vectors.Length];
+        _orderedItems = new int[n];
+
+        // Each coarse cell's products take the next block of the ordered vectors, leaf by leaf: a cell knows where its
+        // block starts before it is split, so cells are split and copied in parallel into the same places as in turn.
+        var offsets = new int[_coarse.Length];
+        for (int c = 1; c < offsets.Length; c++)
+        {
+            offsets[c] = offsets[c - 1] + coarse.Members[c - 1].Length;
+        }
+
         Parallel.For(0, _coarse.Length, parallel, c =>
         {
             int[] members = coarse.Members[c];
             int k = Math.Max(1, (int)Math.Round(members.Length / (double)cellSize));
             var split = Cluster(members, k, seed, c + 1, new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken });
-            _coarse[c] = new Coarse(coarse.Centroids.AsSpan(c * d, d).ToArray(), split.Centroids, split.Members);
-        });
-        Leaves = _coarse.Sum(c => c.Leaves.Length);
-
-        _ordered = new float[vectors.Length];
-        _orderedItems = new int[n];
-        int position = 0;
-        foreach (var cell in _coarse)
-        {
+            var cell = new Coarse(coarse.Centroids.AsSpan(c * d, d).ToArray(), split.Centroids, split.Members);
+            int position = offsets[c];
             cell.Starts = new int[cell.Leaves.Length + 1];
             for (int l = 0; l < cell.Leaves.Length; l++)
             {
@@ -60,7 +69,10 @@ internal sealed class ImageIndex
             }
 
             cell.Starts[^1] = position;
-        }
+            _coarse[c] = cell;
+            filed.Add(members.Length);
+        });
+        Leaves = _coarse.Sum(c => c.Leaves.Length);
     }
 
     public int Leaves { get; }
@@ -92,11 +104,19 @@ internal sealed class ImageIndex
     /// of them while it is in cache, instead of once per query. Each query's candidates and dot products are those of
     /// <see cref="Search"/>, so the lists are the same.
     /// </summary>
-    public (int[] Items, float[] Similarities)[] SearchAll(int count, ParallelOptions parallel)
+    /// <remarks><paramref name="progress"/> hears of the products whose lists are done, a leaf at a time.</remarks>
+    public (int[] Items, float[] Similarities)[] SearchAll(int count, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
     {
         var results = new (int[] Items, float[] Similarities)[_orderedItems.Length];
+        var done = new PhaseCounter(progress, Phases.NeighbourLists, _orderedItems.Length, "products");
         int[] keys = [.. _coarse.SelectMany((cell, c) => Enumerable.Range(0, cell.Leaves.Length).Select(l => c << 16 | l))];
-        Parallel.For(0, keys.Length, parallel, k => SearchLeaf(keys[k], count, results));
+        Parallel.For(0, keys.Length, parallel, k =>
+        {
+            SearchLeaf(keys[k], count, results);
+            var cell = _coarse[keys[k] >> 16];
+            int leaf = keys[k] & 0xFFFF;
+            done.Add(cell.Starts[leaf + 1] - cell.Starts[leaf]);
+        });
         return results;
     }
 

@@ -24,14 +24,15 @@ internal sealed class ImageSource
     /// <summary>
     /// Finds every product's neighbour list. The index is kept for <see cref="Index"/> only when
     /// <paramref name="keepIndex"/> (the lists do not need it: otherwise its copy of the embeddings is freed with it).
+    /// <paramref name="progress"/> hears of the index build, then of the neighbour lists.
     /// </summary>
-    public ImageSource(World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel, bool keepIndex = false)
+    public ImageSource(World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel, bool keepIndex = false, IProgress<SimulationProgress>? progress = null)
     {
         _world = world;
         _options = options;
         _seed = seed;
-        var index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel);
-        var lists = index.SearchAll(options.Neighbours, parallel);
+        var index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel, progress);
+        var lists = index.SearchAll(options.Neighbours, parallel, progress);
         _index = keepIndex ? index : null;
         _row = options.Neighbours + 1;
         _neighbours = new Neighbour[lists.Length * _row];

@@ -33,15 +33,16 @@ internal sealed class Simulator
     private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
     private readonly double[] _satiationFactor; // [65]: by shared attributes (World.Match), then for nothing above
 
-    public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel)
+    /// <summary>Builds the sources; <paramref name="progress"/> hears of the CF pools, then the image index and neighbour lists.</summary>
+    public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
     {
         _world = world;
         _options = options;
         _response = options.Response;
         _seed = seed;
         Schedule = new SessionSchedule(options.Sessions, world.Options.Time.StartSeconds, world.Options.Time.EndSeconds, seed);
-        Cf = new CfSource(world, options.Cf, parallel);
-        Image = new ImageSource(world, options.Image, seed, parallel);
+        Cf = new CfSource(world, options.Cf, parallel, progress);
+        Image = new ImageSource(world, options.Image, seed, parallel, progress: progress);
         int k = options.SlateSize;
         _imagePositions = ImagePositions(k);
         _examine = new double[k + 2];

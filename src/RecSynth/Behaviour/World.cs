@@ -11,7 +11,8 @@ namespace RecSynth.Behaviour;
 /// </summary>
 internal sealed class World
 {
-    public World(RecSynthOptions options, int threads, CancellationToken cancellationToken)
+    /// <summary>Builds the world; <paramref name="progress"/> hears of its products, then its users (see <see cref="SimulationProgress"/>).</summary>
+    public World(RecSynthOptions options, int threads, CancellationToken cancellationToken, IProgress<SimulationProgress>? progress = null)
     {
         Options = options;
         var catalog = new CatalogModel(options);
@@ -20,20 +21,36 @@ internal sealed class World
         AgeGroups = users.AgeGroups;
         Communities = catalog.Communities;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        Items = Entities.Create(catalog.Count, catalog.CreateItem, parallel);
-        UserList = Entities.Create(users.Count, users.CreateUser, parallel);
         F = Communities.Dimensions;
         D = options.Embedding.Dimensions;
+
+        // Every entity, factor and embedding depends on its index only: blocks of them, in any order, give the same arrays.
+        var products = new PhaseCounter(progress, Phases.WorldProducts, catalog.Count, "products");
+        Items = new Item[catalog.Count];
         ItemFactors = new float[Items.Length * F];
-        UserFactors = new float[UserList.Length * F];
         Embeddings = new float[Items.Length * D];
         var embeddings = new EmbeddingModel(options);
-        Parallel.For(0, Items.Length, parallel, i =>
+        products.For(Items.Length, EntitiesPerBlock, parallel, (first, end) =>
         {
-            Communities.ItemFactors(Items[i], ItemFactors.AsSpan(i * F, F));
-            embeddings.Compose(Items[i], Embeddings.AsSpan(i * D, D));
+            for (int i = first; i < end; i++)
+            {
+                Items[i] = catalog.CreateItem(i);
+                Communities.ItemFactors(Items[i], ItemFactors.AsSpan(i * F, F));
+                embeddings.Compose(Items[i], Embeddings.AsSpan(i * D, D));
+            }
         });
-        Parallel.For(0, UserList.Length, parallel, u => users.UserFactors(UserList[u], UserFactors.AsSpan(u * F, F)));
+
+        var people = new PhaseCounter(progress, Phases.WorldUsers, users.Count, "users");
+        UserList = new User[users.Count];
+        UserFactors = new float[UserList.Length * F];
+        people.For(UserList.Length, EntitiesPerBlock, parallel, (first, end) =>
+        {
+            for (int u = first; u < end; u++)
+            {
+                UserList[u] = users.CreateUser(u);
+                users.UserFactors(UserList[u], UserFactors.AsSpan(u * F, F));
+            }
+        });
 
         // Standardised log-popularity: the CF score's popularity term and part of interest.
         double mean = 0, squares = 0;
@@ -76,6 +93,8 @@ internal sealed class World
             _similarityByMatch[match] = s;
         }
     }
+
+    private const int EntitiesPerBlock = 1024; // a progress report per block: a few milliseconds of work
 
     private const ulong SimilarityBytes = 0x0000_FFFF_FFFF_FFFFUL; // the attributes satiation compares
     private const ulong HighBits = 0x8080_8080_8080_8080UL;

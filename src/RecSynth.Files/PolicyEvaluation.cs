@@ -207,9 +207,9 @@ public sealed record PolicyEvaluation(
 
         var log = new List<LoggedSession>();
         string policy = "";
-        string name = SessionsReader.File;
-        progress?.Report(new GenerationProgress(name, 0, rows));
         using var reader = SessionsReader.Open(directory);
+        string name = reader.Name;
+        progress?.Report(new GenerationProgress(name, 0, rows));
         while (reader.Read())
         {
             if (log.Count % RowsPerReport == 0 && log.Count > 0)

@@ -75,7 +75,7 @@ public sealed class ParquetOnlyTests(CsvAndParquetDatasets datasets) : IClassFix
     [InlineData("stats")]
     [InlineData("gorse-config")]
     [InlineData("push", "--url", "http://127.0.0.1:9/", "--dry-run")]
-    [InlineData("evaluate", "--policy", "fixed:image", "--threads", "1", "--json")]
+    [InlineData("evaluate", "--policy", "fixed:image", "--threads", "1", "--json", "--quiet")]
     public async Task A_verb_that_prints_prints_the_same_from_the_parquet_tables(string verb, params string[] options)
     {
         var (csv, parquet) = await BothAsync(datasets.Csv, datasets.Parquet, folder => [verb, folder, .. options]);

@@ -50,7 +50,8 @@ internal sealed record DatasetOrigin(RecSynthOptions World, long BehaviourSeed, 
         var behaviour = OptionsJson.FromJson(stage.Config, path).Behaviour;
         return new DatasetOrigin(WorldOf(manifest, path) with { Behaviour = behaviour }, stage.Seed, stage.Simulation)
         {
-            LoggedSessions = manifest.Files.TryGetValue(BehaviourStage.Sessions, out var sessions) ? sessions.Rows : 0,
+            LoggedSessions = manifest.Files.TryGetValue(BehaviourStage.Sessions, out var sessions)
+                || manifest.Files.TryGetValue(ParquetTables.ParquetName(BehaviourStage.Sessions), out sessions) ? sessions.Rows : 0,
         };
     }
 }

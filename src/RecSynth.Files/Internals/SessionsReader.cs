@@ -19,6 +19,9 @@ internal sealed class SessionsReader : IDisposable
     /// <exception cref="DatasetUsageException">The file is missing or unreadable, or it lacks a column.</exception>
     public static SessionsReader Open(string directory) => new(DatasetTable.Open(directory, File, s_columns));
 
+    /// <summary>The file being read (sessions.csv, or sessions.parquet in a Parquet-only folder).</summary>
+    public string Name => _table.Name;
+
     public long SessionId { get; private set; }
 
     /// <summary>Valid until the next <see cref="Read"/>.</summary>

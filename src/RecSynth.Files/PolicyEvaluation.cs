@@ -52,9 +52,9 @@ public sealed record PolicyEvaluation(
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(policy);
         bool bestArm = policy == "best-arm";
-        if (!bestArm && BanditPolicies.Validate(policy) is { } why)
+        if (!BanditPolicies.Parse(policy, out _, out string? why, others: ["best-arm"]) && !bestArm)
         {
-            throw new OptionsException([new OptionProblem("--policy", policy, why + ", or best-arm")]);
+            throw new OptionsException([new OptionProblem("--policy", policy, why!)]);
         }
 
         var origin = DatasetOrigin.Read(directory);

@@ -181,6 +181,28 @@ public sealed class GorseClient : IDisposable
         ScoresAsync($"api/latest?{ListQuery(n, offset)}", version2: false, cancellationToken);
 
     /// <summary>
+    /// Fails at once, with a message naming the server and what is wrong, unless the server answers that it is ready:
+    /// what to call before a long job so that a wrong URL or a server still starting is known before any work is done.
+    /// <paramref name="job"/> names the job for the message ("push once it is").
+    /// </summary>
+    /// <exception cref="GorseException">The server is unreachable, or not ready.</exception>
+    public async Task EnsureReadyAsync(string job, CancellationToken cancellationToken = default)
+    {
+        var health = await HealthAsync(cancellationToken).ConfigureAwait(false);
+        if (!health.Ready)
+        {
+            string stores = (health.DataStoreConnected, health.CacheStoreConnected) switch
+            {
+                (false, false) => "its data and cache stores are not connected",
+                (false, true) => "its data store is not connected",
+                (true, false) => "its cache store is not connected",
+                _ => "it does not say why",
+            };
+            throw new GorseException($"Gorse at {Endpoint} is not ready: {stores} (GET /api/health/ready); {job} once it is");
+        }
+    }
+
+    /// <summary>
     /// <c>GET /api/health/ready</c>: whether both stores answer (a 503 reads as not ready). One attempt without retries
     /// (and at most 10 s), so that a server that is not there is known at once. Gorse wants no API key for it.
     /// </summary>

@@ -107,6 +107,8 @@ public sealed class HelpAndVersionTests
     [InlineData(new[] { "simulate", "--policy", "ucb1", "--recommender", "bulitin" }, "did you mean 'builtin'?")]
     [InlineData(new[] { "stats", "--jsn" }, "'--jsn'; did you mean '--json'?")]
     [InlineData(new[] { "report", "--qiet" }, "'--qiet'; did you mean '--quiet'?")]
+    [InlineData(new[] { "evaluate", ".", "--policy", "best-arn" }, "best-arm; did you mean 'best-arm'?")]
+    [InlineData(new[] { "evaluate", ".", "--policy", "ucb1", "--arms", "Blnd" }, "did you mean 'blend'?")]
     public async Task A_misspelt_verb_option_or_name_exits_2_with_a_suggestion(string[] args, string suggestion)
     {
         var result = await Cli.RunAsync(args);

@@ -221,13 +221,15 @@ public sealed class SimulateTests
         Assert.Contains($"{sign}{Math.Abs(difference).ToString("N0", CultureInfo.InvariantCulture)} ± {spread}", table.StdOut, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Compare_with_an_unknown_policy_exits_2_before_running_anything()
+    [Theory]
+    [InlineData("thompson,bogus", "--policies = bogus")]
+    [InlineData("thompson,fixed:0.3", "--policies = fixed:0.3: serves the blend 0.3, which is not one of behaviour.blend_levels")]
+    public async Task Compare_with_an_unknown_policy_exits_2_before_running_anything(string policies, string message)
     {
-        var result = await Cli.RunAsync(["compare", .. s_small, "--policies", "thompson,bogus"]);
+        var result = await Cli.RunAsync(["compare", .. s_small, "--policies", policies, "--arms", "blend"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--policies = bogus", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("running", result.StdErr, StringComparison.Ordinal);
     }
 }

@@ -82,6 +82,38 @@ public sealed class GorseLoopTests
     }
 
     [Fact]
+    public async Task Simulate_against_a_closed_port_fails_at_once_naming_the_url_and_writes_nothing()
+    {
+        using var temp = new TempDirectory("gorse-closed");
+        string url = $"http://127.0.0.1:{Ports.Unused()}/";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync("simulate", "--products", "200", "--users", "50", "--days", "3", "--policy", "uniform",
+            "--recommender", "gorse", "--gorse-url", url, "-o", temp.Sub("out"));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"cannot reach Gorse at {url}", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("; retry ", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("world", result.StdErr, StringComparison.Ordinal); // checked before the world is built
+        Assert.False(Directory.Exists(temp.Sub("out")));
+        // Generous: the answer is immediate; the client's six retries took 17-23 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: a retry loop ran");
+    }
+
+    [Fact]
+    public async Task Simulate_shows_each_retry_of_the_gorse_server_as_it_happens()
+    {
+        using var temp = new TempDirectory("gorse-retry");
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { UnavailableWrites = 1 });
+
+        var result = await Tool.RunAsync("simulate", "--products", "200", "--users", "50", "--days", "2", "--policy", "uniform",
+            "--recommender", "gorse", "--gorse-url", server.Endpoint.ToString(), "-o", temp.Sub("out"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"(?m)^recsynth: POST /api/users answered 503 Service Unavailable; retry 1 of \d+ in \d+\.\d s$", result.StdErr);
+    }
+
+    [Fact]
     public async Task Gorse_without_a_url_exits_2()
     {
         var result = await Tool.RunAsync("simulate", "--products", "200", "--users", "50", "--days", "3", "--policy", "uniform", "--recommender", "gorse");

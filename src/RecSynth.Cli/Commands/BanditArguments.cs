@@ -79,9 +79,11 @@ internal sealed class BanditArguments
         return (endpoint, PushCommand.ApiKey(result.GetValue(ApiKeyVariable), null, problems));
     }
 
-    public BanditArms ReadArms(ParseResult result, List<OptionProblem> problems)
+    public BanditArms ReadArms(ParseResult result, List<OptionProblem> problems) => ParseArms(result.GetValue(Arms) ?? "two", problems);
+
+    /// <summary>--arms: two or blend (any case); a problem with a suggestion otherwise.</summary>
+    public static BanditArms ParseArms(string text, List<OptionProblem> problems)
     {
-        string text = result.GetValue(Arms) ?? "two";
         switch (text.ToLowerInvariant())
         {
             case "two":
@@ -89,7 +91,7 @@ internal sealed class BanditArguments
             case "blend":
                 return BanditArms.Blend;
             default:
-                problems.Add(new("--arms", text, "must be two or blend" + NameSuggestion.DidYouMean(text, ["two", "blend"])));
+                problems.Add(new("--arms", text, "must be two or blend" + NameSuggestion.DidYouMean(text.ToLowerInvariant(), ["two", "blend"])));
                 return BanditArms.Two;
         }
     }
@@ -115,9 +117,13 @@ internal sealed class BanditArguments
         }
     }
 
-    public static void CheckPolicy(string option, string policy, List<OptionProblem> problems)
+    /// <summary>
+    /// A problem when <paramref name="policy"/> names no policy, or (once the options are known) a fixed blend that is not
+    /// one of the blend levels: checked before anything runs.
+    /// </summary>
+    public static void CheckPolicy(string option, string policy, RecSynthOptions? options, List<OptionProblem> problems)
     {
-        if (BanditPolicies.Validate(policy) is { } why)
+        if ((options is null ? BanditPolicies.Validate(policy) : BanditPolicies.Validate(policy, options.Behaviour.BlendLevels)) is { } why)
         {
             problems.Add(new(option, policy, why));
         }

@@ -43,11 +43,6 @@ internal static class CompareCommand
                 problems.Add(new("--policies", "", "name at least one policy"));
             }
 
-            foreach (string name in names)
-            {
-                BanditArguments.CheckPolicy("--policies", name, problems);
-            }
-
             int runs = result.GetValue(repeats) ?? 1;
             if (runs is < 1 or > 100)
             {
@@ -57,6 +52,11 @@ internal static class CompareCommand
             var arms = bandit.ReadArms(result, problems);
             var recommender = bandit.ReadRecommender(result, problems);
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
+            foreach (string name in names)
+            {
+                BanditArguments.CheckPolicy("--policies", name, options, problems);
+            }
+
             if (problems.Count > 0)
             {
                 throw new OptionsException(problems);

@@ -39,13 +39,7 @@ internal static class EvaluateCommand
         {
             string folder = result.GetValue(directory)!;
             var problems = new List<OptionProblem>();
-            string text = result.GetValue(arms) ?? "two";
-            var mode = text switch
-            {
-                "two" => BanditArms.Two,
-                "blend" => BanditArms.Blend,
-                _ => Invalid(problems, text),
-            };
+            var mode = BanditArguments.ParseArms(result.GetValue(arms) ?? "two", problems);
             int count = result.GetValue(threads) ?? Environment.ProcessorCount;
             if (count is < 1 or > 1024)
             {
@@ -105,11 +99,6 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static BanditArms Invalid(List<OptionProblem> problems, string text)
-    {
-        problems.Add(new("--arms", text, "must be two or blend"));
-        return BanditArms.Two;
-    }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

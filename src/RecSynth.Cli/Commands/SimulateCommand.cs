@@ -43,7 +43,6 @@ internal static class SimulateCommand
             var settings = dataset.Read(result);
             var problems = new List<OptionProblem>();
             string name = result.GetValue(policy)!;
-            BanditArguments.CheckPolicy("--policy", name, problems);
             var arms = bandit.ReadArms(result, problems);
             var recommender = bandit.ReadRecommender(result, problems);
             var gorse = bandit.ReadGorse(result, recommender, problems);
@@ -55,6 +54,7 @@ internal static class SimulateCommand
                 var other => Problem(problems, other),
             };
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
+            BanditArguments.CheckPolicy("--policy", name, options, problems);
             if (parsedStage == DatasetStage.Behaviour && result.GetValue(bandit.Days) is int days)
             {
                 problems.Add(new("--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -67,7 +67,11 @@ internal static class SimulateCommand
 
             var output = new GenerateOptions { Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Formats = formats };
             var clock = Stopwatch.StartNew();
-            using var client = gorse is { } server ? new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint, ApiKey = server.Key }) : null;
+            using var client = gorse is { } server
+                ? new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint, ApiKey = server.Key, OnRetry = ProgressDisplay.RetryLines(console, settings.Quiet) })
+                : null;
+            // A wrong URL or a server still starting is known at once, before the world is built.
+            client?.EnsureReadyAsync("simulate", cancellationToken).GetAwaiter().GetResult();
             var service = client is null ? null : new GorseSlateService(client, cancellationToken: cancellationToken);
             var simulated = ProgressDisplay.Run(console, settings.Quiet, progress =>
                 DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms, Recommender = recommender, Service = service }, progress, cancellationToken));

@@ -40,7 +40,7 @@ public static class GorsePush
         var batches = rows.ToDictionary(r => r.Key, r => (r.Value + batchSize - 1) / batchSize, StringComparer.Ordinal);
         // A resume of another push is refused before any request, and an earlier checkpoint is kept until the server answers.
         var checkpoint = PushCheckpoint.Open(dataset, client.Endpoint.ToString(), batchSize, batches, options.Resume);
-        await EnsureReadyAsync(client, stop).ConfigureAwait(false);
+        await client.EnsureReadyAsync("push", stop).ConfigureAwait(false);
         checkpoint.Save();
 
         var results = new List<GorseTableResult>();
@@ -63,22 +63,6 @@ public static class GorsePush
         }
 
         return results;
-    }
-
-    private static async Task EnsureReadyAsync(GorseClient client, CancellationToken stop)
-    {
-        var health = await client.HealthAsync(stop).ConfigureAwait(false);
-        if (!health.Ready)
-        {
-            string stores = (health.DataStoreConnected, health.CacheStoreConnected) switch
-            {
-                (false, false) => "its data and cache stores are not connected",
-                (false, true) => "its data store is not connected",
-                (true, false) => "its cache store is not connected",
-                _ => "it does not say why",
-            };
-            throw new GorseException($"Gorse at {client.Endpoint} is not ready: {stores} (GET /api/health/ready); push once it is");
-        }
     }
 
     private static List<T> Build<T>(int from, int count, Func<int, T> row)

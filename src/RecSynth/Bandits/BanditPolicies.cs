@@ -40,15 +40,28 @@ public static class BanditPolicies
             : null;
     }
 
-    internal static bool Parse(string name, out (string Kind, double Parameter) policy, out string? error)
+    /// <summary>The policies named by a word alone (no parameter).</summary>
+    private static readonly string[] s_plain = ["uniform", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"];
+
+    /// <summary>Every complete spelling of a policy, for suggestions: the plain names and the common parameterised ones.</summary>
+    private static readonly string[] s_spellings = [.. s_plain, "epsilon-greedy", "fixed:cf", "fixed:image"];
+
+    /// <summary>
+    /// Parses a policy name. <paramref name="others"/>: further names the caller accepts (evaluate's best-arm), named in
+    /// the error and suggested like the rest.
+    /// </summary>
+    internal static bool Parse(string name, out (string Kind, double Parameter) policy, out string? error, IReadOnlyList<string>? others = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         error = null;
         policy = (name, 0);
+        if (s_plain.Contains(name))
+        {
+            return true;
+        }
+
         switch (name)
         {
-            case "uniform" or "ucb1" or "thompson" or "hierarchical-thompson" or "contextual" or "curve-thompson":
-                return true;
             case "epsilon-greedy":
                 policy = ("epsilon-greedy", 0.1);
                 return true;
@@ -76,8 +89,9 @@ public static class BanditPolicies
             }
         }
 
-        error = "must be one of " + string.Join(", ", Names)
-            + Configuration.NameSuggestion.DidYouMean(name, ["uniform", "fixed:cf", "fixed:image", "epsilon-greedy", "ucb1", "thompson", "hierarchical-thompson", "contextual", "curve-thompson"]);
+        others ??= [];
+        error = "must be one of " + string.Join(", ", Names.Concat(others))
+            + Configuration.NameSuggestion.DidYouMean(name, s_spellings.Concat(others));
         return false;
     }
 

@@ -12,8 +12,9 @@ namespace RecSynth.Cli;
 internal static class RecSynthApp
 {
     /// <summary>The tree, rooted at a command named like the tool (not like the executable that hosts it).</summary>
-    public static Command BuildRoot(Consoles console) =>
-        new("recsynth", "RecSynth: synthetic data for hybrid recommenders (collaborative filtering + image similarity) and the bandits that blend them.")
+    public static Command BuildRoot(Consoles console)
+    {
+        var root = new Command("recsynth", "RecSynth: synthetic data for hybrid recommenders (collaborative filtering + image similarity) and the bandits that blend them.")
         {
             new HelpOption(),
             new VersionOption(),
@@ -30,22 +31,34 @@ internal static class RecSynthApp
             ReportCommand.Create(console),
         };
 
+        // A misspelt option where a verb takes a folder (stats --jsn) would be bound to the folder: refused instead,
+        // unless a file or folder of that name exists.
+        foreach (var argument in root.Subcommands.SelectMany(c => c.Arguments))
+        {
+            argument.Validators.Add(result =>
+            {
+                if (result.Tokens.Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-' && !Path.Exists(v)) is { } word)
+                {
+                    result.AddError($"Unrecognized option '{word}'" + Suggestion(result.Parent as CommandResult, root, word));
+                }
+            });
+        }
+
+        return root;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var console = new Consoles(stdout, stderr);
         var root = BuildRoot(console);
         var parsed = root.Parse(args);
-        // A misspelt option where a verb takes a folder (stats --jsn) is bound to the folder argument, not reported.
-        string? misspelt = args.Contains("--") ? null : parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens)
-            .Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-' && !Path.Exists(v));
-        if (parsed.Errors.Count > 0 || misspelt is not null)
+        if (parsed.Errors.Count > 0)
         {
             // One message: an unrecognised word is the cause when there is one; other errors usually echo it
             // (the value of a misspelt option, a verb that then seems missing).
-            string message = misspelt is not null
-                ? $"Unrecognized option '{misspelt}'"
-                : (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0]).Message.TrimEnd('.');
-            console.Error(message + Suggestion(parsed, root, misspelt ?? (parsed.UnmatchedTokens.Count > 0 ? parsed.UnmatchedTokens[0] : null)));
+            var cause = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            bool suggested = cause.Message.Contains("; did you mean", StringComparison.Ordinal);
+            console.Error(suggested ? cause.Message : cause.Message.TrimEnd('.') + Suggestion(parsed.CommandResult, root, parsed.UnmatchedTokens.Count > 0 ? parsed.UnmatchedTokens[0] : null));
 
             string verb = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
             await stderr.WriteLineAsync($"Run 'recsynth {verb}--help' for usage.").ConfigureAwait(false);
@@ -73,14 +86,14 @@ internal static class RecSynthApp
     /// For an unrecognised word, "; did you mean …?" with the closest option of the verb (for a word that starts with a
     /// dash) or the closest verb; otherwise "".
     /// </summary>
-    private static string Suggestion(ParseResult parsed, Command root, string? word)
+    private static string Suggestion(CommandResult? verb, Command root, string? word)
     {
         if (word is null)
         {
             return "";
         }
 
-        var command = parsed.CommandResult.Command;
+        var command = verb?.Command ?? root;
         IEnumerable<string> names = word.StartsWith('-')
             ? command.Options.Concat(root.Options).SelectMany(o => o.Aliases.Prepend(o.Name))
             : command.Subcommands.Select(c => c.Name);

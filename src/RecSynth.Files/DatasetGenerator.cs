@@ -192,7 +192,7 @@ public static class DatasetGenerator
                     Shard = output.Shard?.ToString(),
                     Simulation = simulation is null ? null : new ManifestSimulation
                     {
-                        Policy = loop?.Summary.Policy ?? simulation.Policy,
+                        Policy = loop!.Summary.Policy,
                         Arms = simulation.Arms.ToString().ToLowerInvariant(),
                         Recommender = (simulation.Service is null ? simulation.Recommender : RecSynth.Bandits.Recommender.Gorse).ToString().ToLowerInvariant(),
                     },

@@ -225,7 +225,7 @@ public static class DatasetMerger
                 var stream = new VerifiedStream(source);
                 try
                 {
-                    readers.Add((stream, CsvTable.Open(stream, source.Path, keyColumns)));
+                    readers.Add((stream, CsvTable.Open(stream, source.Path, keyColumns, unescape: false))); // rows are copied as written
                 }
                 catch (DatasetUsageException e)
                 {

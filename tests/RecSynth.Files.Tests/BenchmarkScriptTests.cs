@@ -32,7 +32,8 @@ public sealed class BenchmarkScriptTests
         Python.Require();
         string missing = Path.Combine(Path.GetTempPath(), "no-baseline-" + Guid.NewGuid().ToString("N"), "gen_baseline.py");
         var start = new ProcessStartInfo(Python.Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { Path.Combine(Repository.Root, "bench", "compare.py"), "--workloads", "W1", "--rounds", "1", "--baseline", missing })
+        using var scratch = new TempDirectory("compare-py");
+        foreach (string arg in new[] { Path.Combine(Repository.Root, "bench", "compare.py"), "--workloads", "W1", "--rounds", "1", "--baseline", missing, "--scratch", scratch.Path })
         {
             start.ArgumentList.Add(arg);
         }
@@ -45,6 +46,7 @@ public sealed class BenchmarkScriptTests
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains($"{missing} does not exist", error, StringComparison.Ordinal);
         Assert.Contains("../shared/bench/baseline/gen_baseline.py", error, StringComparison.Ordinal); // says where it comes from
-        Assert.DoesNotContain("machine:", output, StringComparison.Ordinal); // nothing was published or run
+        Assert.DoesNotContain("machine:", output, StringComparison.Ordinal); // nothing was run
+        Assert.Empty(Directory.GetFileSystemEntries(scratch.Path)); // nor published (the builds go into the scratch folder)
     }
 }

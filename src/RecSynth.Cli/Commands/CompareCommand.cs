@@ -88,7 +88,7 @@ internal static class CompareCommand
             }
             else
             {
-                Render(console.Out, Header(options, arms, recommender, runs, runsByPolicy[0][0]), rows, runs);
+                Render(console.Out, Header(options, arms, recommender, runs), rows, runs);
             }
 
             return Task.FromResult(ExitCodes.Success);
@@ -97,13 +97,13 @@ internal static class CompareCommand
     }
 
     /// <summary>What was compared, in one line: the arm set, the recommender, the sizes, the period and the seeds.</summary>
-    private static string Header(RecSynthOptions options, BanditArms arms, Recommender recommender, int runs, LoopSummary first)
+    private static string Header(RecSynthOptions options, BanditArms arms, Recommender recommender, int runs)
     {
         var c = CultureInfo.InvariantCulture;
         int days = (int)Math.Ceiling((options.Time.End - options.Time.Start).TotalDays);
         string seeds = runs == 1 ? $"seed {options.Seed}" : $"seeds {options.Seed}–{options.Seed + runs - 1}";
         return string.Create(c,
-            $"arms {string.Join(", ", first.OracleArms)} (--arms {arms.ToString().ToLowerInvariant()}), recommender {recommender.ToString().ToLowerInvariant()}, {options.Users.Count:N0} users, {options.Catalog.Count:N0} products, {days:N0} days, {seeds}");
+            $"arms {string.Join(", ", BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels))} (--arms {arms.ToString().ToLowerInvariant()}), recommender {recommender.ToString().ToLowerInvariant()}, {options.Users.Count:N0} users, {options.Catalog.Count:N0} products, {days:N0} days, {seeds}");
     }
 
     private static void Render(IAnsiConsole console, string header, List<ComparedPolicy> rows, int runs)

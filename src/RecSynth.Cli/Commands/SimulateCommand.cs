@@ -31,7 +31,7 @@ internal static class SimulateCommand
         };
         var format = new Option<string>("--format") { Description = "Table format: csv, parquet, or csv,parquet", HelpName = "FORMAT", DefaultValueFactory = _ => "csv" };
         var force = new Option<bool>("--force", "-f") { Description = "Write into a non-empty output folder, replacing the stage's files" };
-        var command = new Command("simulate", "Run a bandit in the closed loop, day by day, on the generator's users, catalogue and response model: writes the tables of generate plus metrics.csv (per day: reward, regret against the ground truth's optimum, share of users with the optimal arm learned, arm shares).");
+        var command = new Command("simulate", "Run a bandit in the closed loop, day by day, on the generator's users, catalogue and response model: writes the tables of generate plus metrics.csv (per day: reward, regret against the ground truth's optimum, share of users whose best arm found is optimal, arm shares).");
         dataset.AddTo(command);
         command.Options.Add(policy);
         bandit.AddTo(command);
@@ -84,11 +84,11 @@ internal static class SimulateCommand
                     .AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
                 table.AddRow("sessions", s.Sessions.ToString("N0", CultureInfo.InvariantCulture));
                 table.AddRow("rewarded sessions", $"{s.Reward.ToString("N0", CultureInfo.InvariantCulture)} ({P(s.Reward / (double)Math.Max(1, s.Sessions))})");
-                table.AddRow("cumulative regret", s.Regret.ToString("N1", CultureInfo.InvariantCulture));
-                table.AddRow("users with the optimal arm learned", P(s.OptimalLearnedShare));
-                table.AddRow("users served their optimal arm most", P(s.OptimalMostChosenShare));
-                table.AddRow("mean error of the learned blend", s.BlendError.ToString("0.000", CultureInfo.InvariantCulture));
-                table.AddRow("median sessions to settle", s.MedianSessionsToSettle.ToString("0.#", CultureInfo.InvariantCulture));
+                table.AddRow("cumulative regret", s.Regret.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("best arm found (users whose best arm by the policy's estimate is optimal)", P(s.OptimalLearnedShare));
+                table.AddRow("optimum served most (users served their optimal arm most often)", P(s.OptimalMostChosenShare));
+                table.AddRow("blend error (mean, learned vs optimal blend)", s.BlendError.ToString("0.000", CultureInfo.InvariantCulture));
+                table.AddRow("sessions to settle (median)", s.MedianSessionsToSettle.ToString("N1", CultureInfo.InvariantCulture));
                 console.Out.Write(table);
             }
 

@@ -12,9 +12,6 @@ internal sealed class PhaseState
     /// <summary>Below this, an unfinished phase has run too short a time for a rate or an ETA to mean anything.</summary>
     private static readonly TimeSpan s_shortestRunning = TimeSpan.FromSeconds(1);
 
-    /// <summary>The same for a finished phase, whose rate is its average over the whole phase (as in push's summary).</summary>
-    private static readonly TimeSpan s_shortestFinished = TimeSpan.FromMilliseconds(1);
-
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly long _startDone;
@@ -74,12 +71,14 @@ internal sealed class PhaseState
     {
         var elapsed = Elapsed;
         long count = Sessions is { } sessions ? sessions - _startSessions : Done - _startDone;
-        if (count <= 0 || elapsed < (Finished ? s_shortestFinished : s_shortestRunning))
+        // A running phase needs a second before its rate means anything; a finished one's is its average over the
+        // whole phase, as in push's summary.
+        if (!Finished && elapsed < s_shortestRunning || ProgressDisplay.Rate(count, elapsed) is not double perSecond)
         {
             return null;
         }
 
-        return (count / elapsed.TotalSeconds, Sessions is null ? Unit : "sessions");
+        return (perSecond, Sessions is null ? Unit : "sessions");
     }
 
     /// <summary>Time left at the pace so far, counted down since the latest report; null when finished or unknown.</summary>

@@ -8,12 +8,14 @@ internal sealed class CsvTable : DatasetTable
 {
     private readonly SepReader _reader;
     private readonly int[] _columns;
+    private readonly bool _unescape;
 
-    private CsvTable(string path, SepReader reader, int[] columns)
+    private CsvTable(string path, SepReader reader, int[] columns, bool unescape)
         : base(path)
     {
         _reader = reader;
         _columns = columns;
+        _unescape = unescape;
     }
 
     protected override string LineWord => "line";
@@ -21,23 +23,30 @@ internal sealed class CsvTable : DatasetTable
     /// <summary>The header's column names, in file order.</summary>
     public IReadOnlyList<string> Header => _reader.Header.ColNames;
 
-    /// <summary>The current row as it stands in the file (without its line ending).</summary>
-    public ReadOnlySpan<char> RowText => _reader.Current.Span;
+    /// <summary>
+    /// The current row as it stands in the file (without its line ending). Only for a table opened without unescaping:
+    /// Sep unescapes a quoted field in place, in the row's own text, once the field is read.
+    /// </summary>
+    public ReadOnlySpan<char> RowText => _unescape ? throw new InvalidOperationException("RowText needs a table opened with unescape: false") : _reader.Current.Span;
 
     /// <summary>Opens an existing file (<see cref="DatasetTable.Open"/> finds it).</summary>
-    public static CsvTable Open(string path, IReadOnlyList<string> columns) => Open(path, columns, options => options.FromFile(path));
+    public static CsvTable Open(string path, IReadOnlyList<string> columns) => Open(path, columns, unescape: true, options => options.FromFile(path));
 
-    /// <summary>Reads <paramref name="stream"/> (left open) as the file <paramref name="path"/> names.</summary>
-    public static CsvTable Open(Stream stream, string path, IReadOnlyList<string> columns) =>
-        Open(path, columns, options => options.From(stream));
+    /// <summary>
+    /// Reads <paramref name="stream"/> (left open) as the file <paramref name="path"/> names; without
+    /// <paramref name="unescape"/>, fields come as they are written (quotes and all) and <see cref="RowText"/> is the
+    /// file's own text (what merge copies).
+    /// </summary>
+    public static CsvTable Open(Stream stream, string path, IReadOnlyList<string> columns, bool unescape) =>
+        Open(path, columns, unescape, options => options.From(stream));
 
-    private static CsvTable Open(string path, IReadOnlyList<string> columns, Func<SepReaderOptions, SepReader> open)
+    private static CsvTable Open(string path, IReadOnlyList<string> columns, bool unescape, Func<SepReaderOptions, SepReader> open)
     {
         string name = System.IO.Path.GetFileName(path);
         SepReader reader;
         try
         {
-            reader = open(Sep.Reader(o => o with { Unescape = true, CultureInfo = CultureInfo.InvariantCulture }));
+            reader = open(Sep.Reader(o => o with { Unescape = unescape, CultureInfo = CultureInfo.InvariantCulture }));
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
@@ -54,7 +63,7 @@ internal sealed class CsvTable : DatasetTable
             }
         }
 
-        return new CsvTable(path, reader, indices);
+        return new CsvTable(path, reader, indices, unescape);
     }
 
     public override bool MoveNext()

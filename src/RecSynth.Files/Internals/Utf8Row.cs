@@ -73,11 +73,7 @@ internal ref struct Utf8Row(Span<byte> buffer)
     /// </summary>
     public void Fixed(double value, int decimals)
     {
-        if (!double.IsFinite(value))
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "only finite numbers are written to the data files");
-        }
-
+        CheckFinite(value);
         if (value < 0)
         {
             _buffer[_position++] = (byte)'-';
@@ -85,15 +81,14 @@ internal ref struct Utf8Row(Span<byte> buffer)
         }
 
         ulong scale = s_powers[decimals];
-        if (value * scale >= 9e15)
+        if (!TryScale(value, scale, out ulong scaled))
         {
             // Beyond exact integer scaling (2^53): rare, so the library formatter is fine here.
-            value.TryFormat(_buffer[_position..], out int written, "F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+            value.TryFormat(_buffer[_position..], out int written, FixedFormat(decimals), System.Globalization.CultureInfo.InvariantCulture);
             _position += written;
             return;
         }
 
-        ulong scaled = (ulong)Math.Round(value * scale, MidpointRounding.AwayFromZero);
         _position += Digits(scaled / scale, _buffer[_position..], minimumWidth: 1);
         if (decimals > 0)
         {
@@ -101,6 +96,41 @@ internal ref struct Utf8Row(Span<byte> buffer)
             _position += Digits(scaled % scale, _buffer[_position..], decimals);
         }
     }
+
+    /// <summary>
+    /// The number <see cref="Fixed"/> writes for <paramref name="value"/>, as the double its text reads back as (what
+    /// a reader of the CSV file gets, e.g. 57.1 for 57.0999): the decimal scaled / 10^decimals rounded once to the
+    /// nearest double, which is what dividing the two integers does when both are below 2^53.
+    /// </summary>
+    public static double FixedValue(double value, int decimals)
+    {
+        CheckFinite(value);
+        bool negative = value < 0; // as Fixed: "-0.00" reads back as -0
+        double magnitude = negative ? -value : value;
+        ulong scale = s_powers[decimals];
+        double read = TryScale(magnitude, scale, out ulong scaled)
+            ? scaled / (double)scale
+            : double.Parse(magnitude.ToString(FixedFormat(decimals), System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+        return negative ? -read : read;
+    }
+
+    private static void CheckFinite(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "only finite numbers are written to the data files");
+        }
+    }
+
+    /// <summary>A non-negative value times 10^decimals, rounded half away from zero; false beyond exact integer scaling.</summary>
+    private static bool TryScale(double magnitude, ulong scale, out ulong scaled)
+    {
+        bool exact = magnitude * scale < 9e15;
+        scaled = exact ? (ulong)Math.Round(magnitude * scale, MidpointRounding.AwayFromZero) : 0;
+        return exact;
+    }
+
+    private static string FixedFormat(int decimals) => "F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The shortest text that reads back as the same double (e.g. 0.5, 0.2, 1).</summary>
     public void Shortest(double value)

@@ -6,10 +6,12 @@ namespace RecSynth.Files.Internals;
 
 /// <summary>
 /// A table's Parquet file (<see cref="ParquetTables"/>' schema) written front to back as its rows become known: rows
-/// are filled in place into the columns of the row group being built (<see cref="Append"/>), which is encoded and
-/// written as soon as it holds <see cref="ParquetTables.RowGroupRows"/> rows, so memory holds one row group whatever
-/// the table's length; the file is hashed as it is written. The row groups' bounds depend only on the row count, so
-/// the bytes do not depend on how the rows come (in blocks of any size) or on the threads that fill them.
+/// are filled in place into the columns of the row group being built (<see cref="Append"/>); a full row group
+/// (<see cref="ParquetTables.RowGroupRows"/> rows) is encoded and written on a thread of its own while the next one
+/// fills, so memory holds two row groups whatever the table's length, and the encoding (Parquet.Net's, the larger part
+/// of the work) runs beside whatever produces the rows. The file is hashed as it is written. Row groups are written in
+/// order and their bounds depend only on the row count, so the bytes do not depend on how the rows come (in blocks of
+/// any size) or on the threads that fill them.
 /// </summary>
 internal sealed class ParquetFile : IDisposable
 {
@@ -20,12 +22,16 @@ internal sealed class ParquetFile : IDisposable
     private readonly HashingStream _stream;
     private readonly ParquetWriter _writer;
     private readonly DataField[] _fields;
-    private readonly ParquetColumn[] _columns;
-    private readonly ReadOnlyMemory<char>?[] _texts; // a text column's values as Parquet.Net takes them, one column at a time
+    private readonly ParquetColumn[][] _groups; // the row group being filled and the one being written, in turn
+    private readonly ParquetScratch _scratch = new(); // a column's values as Parquet.Net takes them, one column at a time
     private readonly IProgress<GenerationProgress>? _progress;
     private readonly long? _total;
     private readonly CancellationToken _cancellationToken;
+    private ParquetColumn[] _columns; // the row group being filled
+    private Task _writing = Task.CompletedTask; // the previous row group's
+    private long _written; // rows in the row groups handed to the writer
     private int _count; // rows in the row group being filled
+    private bool _ended;
 
     /// <summary>
     /// Creates <paramref name="path"/> for <paramref name="table"/> (the CSV file's name, e.g. <c>users.csv</c>, which with
@@ -40,12 +46,12 @@ internal sealed class ParquetFile : IDisposable
         _cancellationToken = cancellationToken;
         var kinds = columns.Select(c => ParquetTables.KindOf(table, c)).ToArray();
         _fields = [.. columns.Select((c, i) => ParquetTables.Field(c, kinds[i]))];
-        _columns = [.. kinds.Select(k => new ParquetColumn(k))];
-        _texts = kinds.Contains(ParquetKind.Text) ? new ReadOnlyMemory<char>?[ParquetTables.RowGroupRows] : [];
+        _groups = [[.. kinds.Select(k => new ParquetColumn(k))], [.. kinds.Select(k => new ParquetColumn(k))]];
+        _columns = _groups[0];
         _stream = new HashingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
         try
         {
-            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), _stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, cancellationToken: cancellationToken)
+            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), _stream, ParquetTables.Options(_fields), cancellationToken: cancellationToken)
                 .GetAwaiter().GetResult();
         }
         catch
@@ -60,11 +66,23 @@ internal sealed class ParquetFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes a whole table of <paramref name="rows"/> rows drawn by index (products, users), a row group at a time,
+    /// filled on <paramref name="threads"/> threads; returns its manifest entry.
+    /// </summary>
+    public static ManifestFile Write(
+        string path, string table, IReadOnlyList<string> columns, string stage, int rows, RowFill fill, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var file = new ParquetFile(path, table, columns, progress, rows, cancellationToken);
+        file.Append(rows, fill, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken });
+        return file.Complete(stage);
+    }
+
     /// <summary>Fills row <paramref name="index"/> (of the block being appended) column by column, in the schema's order.</summary>
     public delegate void RowFill(int index, ref ParquetRow row);
 
-    /// <summary>Rows written so far (in full row groups).</summary>
-    public long Rows { get; private set; }
+    /// <summary>Rows appended so far.</summary>
+    public long Rows => _written + _count;
 
     /// <summary>
     /// Appends <paramref name="count"/> rows, row <c>i</c> filled by <c>fill(i, …)</c>: in parallel by slots when
@@ -121,43 +139,76 @@ internal sealed class ParquetFile : IDisposable
         }
     }
 
-    /// <summary>Writes the last row group (a table without rows has one, empty) and the footer; returns the file's manifest entry.</summary>
-    public ManifestFile Complete(string stage)
+    /// <summary>
+    /// No more rows: hands the last row group (a table without rows has one, empty) to the writer, which writes it
+    /// while the caller goes on (<see cref="Complete"/> waits for it).
+    /// </summary>
+    public void EndRows()
     {
-        if (_count > 0 || Rows == 0)
+        if (!_ended && (_count > 0 || _written == 0))
         {
             WriteGroup();
         }
 
-        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _stream.Flush();
-        _progress?.Report(new GenerationProgress(_name, Rows, Rows));
-        return new ManifestFile { Stage = stage, Rows = Rows, Bytes = _stream.Bytes, Sha256 = _stream.Hash() };
+        _ended = true;
     }
 
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Writes the last row group and the footer; returns the file's manifest entry.</summary>
+    public ManifestFile Complete(string stage)
+    {
+        EndRows();
+        _writing.GetAwaiter().GetResult();
+        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _stream.Flush();
+        _progress?.Report(new GenerationProgress(_name, _written, _written));
+        return new ManifestFile { Stage = stage, Rows = _written, Bytes = _stream.Bytes, Sha256 = _stream.Hash() };
+    }
 
+    public void Dispose()
+    {
+        try
+        {
+            _writing.Wait(CancellationToken.None); // it writes to the stream
+        }
+        catch (AggregateException)
+        {
+            // Failed or cancelled: what is being disposed of is given up anyway, and its failure was or will be thrown.
+        }
+
+        _stream.Dispose();
+    }
+
+    /// <summary>Hands the full row group to a writer thread, once the previous one is written, and fills the other.</summary>
     private void WriteGroup()
     {
         _cancellationToken.ThrowIfCancellationRequested();
-        using (var group = _writer.CreateRowGroup())
-        {
-            for (int c = 0; c < _columns.Length; c++)
+        _writing.GetAwaiter().GetResult();
+        var (columns, count) = (_columns, _count);
+        long written = _written += count;
+        _writing = Task.Factory.StartNew(
+            () =>
             {
-                _columns[c].WriteAsync(group, _fields[c], _count, _texts, _cancellationToken).GetAwaiter().GetResult();
-            }
-        }
+                using (var group = _writer.CreateRowGroup())
+                {
+                    for (int c = 0; c < columns.Length; c++)
+                    {
+                        columns[c].WriteAsync(group, _fields[c], count, _scratch, _cancellationToken).GetAwaiter().GetResult();
+                    }
+                }
 
-        Rows += _count;
+                if (_total is long total)
+                {
+                    _progress?.Report(new GenerationProgress(_name, written, Math.Max(total, written)));
+                }
+            },
+            _cancellationToken,
+            TaskCreationOptions.LongRunning, // not the pool's: the rows' producers may have every pool thread
+            TaskScheduler.Default);
+        _columns = _groups[_columns == _groups[0] ? 1 : 0];
         _count = 0;
         foreach (var column in _columns)
         {
             column.Clear();
-        }
-
-        if (_total is long total)
-        {
-            _progress?.Report(new GenerationProgress(_name, Rows, Math.Max(total, Rows)));
         }
     }
 

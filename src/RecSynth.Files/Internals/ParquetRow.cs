@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
 
@@ -60,7 +62,7 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
     public void Int64(long value) => Next(ParquetKind.Int64).Int64s![_row] = value;
 
     /// <summary>A double as it is (the CSV form writes it in its shortest round-trip text).</summary>
-    public void Real(double value) => Next(ParquetKind.Real).Reals![_row] = value;
+    public void Real(double value) => Next(ParquetKind.Real).Set(_row, value);
 
     /// <summary>The double that <paramref name="value"/>'s CSV text with <paramref name="decimals"/> fixed decimals reads back as (<see cref="Utf8Row.Fixed"/>).</summary>
     public void Fixed(double value, int decimals) => Real(Utf8Row.FixedValue(value, decimals));
@@ -73,27 +75,20 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
             throw new ArgumentOutOfRangeException(nameof(unixSeconds), unixSeconds, "timestamps must fall in the years 0001-9999");
         }
 
-        Next(ParquetKind.Time).Times![_row] = DateTime.UnixEpoch.AddTicks(unixSeconds * TimeSpan.TicksPerSecond);
+        Next(ParquetKind.Time).Set(_row, DateTime.UnixEpoch.AddTicks(unixSeconds * TimeSpan.TicksPerSecond));
     }
 
     /// <summary>A null: the empty field of a text, number or time column.</summary>
     public void Null()
     {
-        var column = _columns[_column++];
-        switch (column.Kind)
+        var column = _columns[_column];
+        if (column.Kind is ParquetKind.Int32 or ParquetKind.Int64)
         {
-            case ParquetKind.Text:
-                column.EndText(_row, 0);
-                break;
-            case ParquetKind.Real:
-                column.Reals![_row] = null;
-                break;
-            case ParquetKind.Time:
-                column.Times![_row] = null;
-                break;
-            default:
-                throw new InvalidOperationException($"column {_column - 1} ({column.Kind}) cannot be null");
+            throw new InvalidOperationException($"column {_column} holds {column.Kind}: it cannot be null");
         }
+
+        _column++;
+        column.SetNull(_row);
     }
 
     /// <summary>A field from its CSV text, parsed as its column's type (<see cref="FormatException"/> if it is not one).</summary>
@@ -115,8 +110,8 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
                 Real(double.Parse(text, NumberStyles.Float, culture));
                 break;
             case ParquetKind.Time when !text.IsEmpty:
-                Next(ParquetKind.Time).Times![_row] = DateTime.ParseExact(
-                    text, "yyyy-MM-dd'T'HH:mm:ss'Z'", culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                Next(ParquetKind.Time).Set(_row, DateTime.ParseExact(
+                    text, "yyyy-MM-dd'T'HH:mm:ss'Z'", culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal));
                 break;
             default:
                 Null();
@@ -145,24 +140,36 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
         return digits;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly ParquetColumn Current(ParquetKind kind)
     {
         var column = _columns[_column];
-        return column.Kind == kind ? column : throw new InvalidOperationException($"column {_column} holds {column.Kind}, not {kind}");
+        if (column.Kind != kind)
+        {
+            WrongKind(column.Kind, kind);
+        }
+
+        return column;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ParquetColumn Next(ParquetKind kind)
     {
         var column = Current(kind);
         _column++;
         return column;
     }
+
+    [DoesNotReturn]
+    private readonly void WrongKind(ParquetKind actual, ParquetKind expected) =>
+        throw new InvalidOperationException($"column {_column} holds {actual}, not {expected}");
 }
 
 /// <summary>
-/// One column of a <see cref="ParquetFile"/>'s row group being filled. A text column keeps its characters per slot of
-/// <see cref="ParquetFile.SlotRows"/> rows (so that threads filling different slots do not share a buffer), and each
-/// value's place in them.
+/// One column of a <see cref="ParquetFile"/>'s row group being filled, kept as Parquet.Net writes it: the values
+/// present and a definition level per row (1: present, 0: null) for the columns that may be null. A text column keeps
+/// its characters per slot of <see cref="ParquetFile.SlotRows"/> rows (so that threads filling different slots do not
+/// share a buffer), and each value's place in them.
 /// </summary>
 internal sealed class ParquetColumn(ParquetKind kind)
 {
@@ -171,6 +178,9 @@ internal sealed class ParquetColumn(ParquetKind kind)
     private readonly int[]? _lengths = kind == ParquetKind.Text ? new int[Rows] : null; // 0: null
     private readonly char[][]? _chars = kind == ParquetKind.Text ? [.. Enumerable.Range(0, Rows / ParquetFile.SlotRows).Select(_ => new char[1024])] : null;
     private readonly int[]? _used = kind == ParquetKind.Text ? new int[Rows / ParquetFile.SlotRows] : null;
+    private readonly double[]? _reals = kind == ParquetKind.Real ? new double[Rows] : null;
+    private readonly DateTime[]? _times = kind == ParquetKind.Time ? new DateTime[Rows] : null;
+    private readonly int[]? _defined = kind is ParquetKind.Real or ParquetKind.Time ? new int[Rows] : null;
 
     public ParquetKind Kind { get; } = kind;
 
@@ -178,9 +188,29 @@ internal sealed class ParquetColumn(ParquetKind kind)
 
     public long[]? Int64s { get; } = kind == ParquetKind.Int64 ? new long[Rows] : null;
 
-    public double?[]? Reals { get; } = kind == ParquetKind.Real ? new double?[Rows] : null;
+    public void Set(int row, double value)
+    {
+        _reals![row] = value;
+        _defined![row] = 1;
+    }
 
-    public DateTime?[]? Times { get; } = kind == ParquetKind.Time ? new DateTime?[Rows] : null;
+    public void Set(int row, DateTime value)
+    {
+        _times![row] = value;
+        _defined![row] = 1;
+    }
+
+    public void SetNull(int row)
+    {
+        if (Kind == ParquetKind.Text)
+        {
+            EndText(row, 0);
+        }
+        else
+        {
+            _defined![row] = 0;
+        }
+    }
 
     public Span<char> StartText(int row, int capacity)
     {
@@ -211,26 +241,55 @@ internal sealed class ParquetColumn(ParquetKind kind)
         }
     }
 
-    /// <summary>Writes the first <paramref name="count"/> values; <paramref name="texts"/> is room for a text column's values.</summary>
-    public Task WriteAsync(ParquetRowGroupWriter group, DataField field, int count, ReadOnlyMemory<char>?[] texts, CancellationToken cancellationToken)
+    /// <summary>Writes the first <paramref name="count"/> rows (the values present, then their definition levels, as Parquet.Net does with nullable values).</summary>
+    public Task WriteAsync(ParquetRowGroupWriter group, DataField field, int count, ParquetScratch scratch, CancellationToken cancellationToken)
     {
         switch (Kind)
         {
-            case ParquetKind.Text:
-                for (int r = 0; r < count; r++)
-                {
-                    texts[r] = _lengths![r] == 0 ? default(ReadOnlyMemory<char>?) : _chars![r / ParquetFile.SlotRows].AsMemory(_starts![r], _lengths[r]);
-                }
-
-                return group.WriteAsync(field, new ReadOnlyMemory<ReadOnlyMemory<char>?>(texts, 0, count), null, null, cancellationToken);
             case ParquetKind.Int32:
                 return group.WriteAsync(field, new ReadOnlyMemory<int>(Int32s, 0, count), null, null, cancellationToken);
             case ParquetKind.Int64:
                 return group.WriteAsync(field, new ReadOnlyMemory<long>(Int64s, 0, count), null, null, cancellationToken);
+            case ParquetKind.Text:
+                int present = 0;
+                for (int r = 0; r < count; r++)
+                {
+                    int length = _lengths![r];
+                    scratch.Defined[r] = length == 0 ? 0 : 1;
+                    if (length > 0)
+                    {
+                        scratch.Texts[present++] = _chars![r / ParquetFile.SlotRows].AsMemory(_starts![r], length);
+                    }
+                }
+
+                return group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, scratch.Texts.AsMemory(0, present), scratch.Defined.AsMemory(0, count), null, cancellationToken);
             case ParquetKind.Real:
-                return group.WriteAsync(field, new ReadOnlyMemory<double?>(Reals, 0, count), null, null, cancellationToken);
+                return group.WriteAllPartsAsync(field, Present(_reals!, count), _defined.AsMemory(0, count), null, cancellationToken);
             default:
-                return group.WriteAsync(field, new ReadOnlyMemory<DateTime?>(Times, 0, count), null, null, cancellationToken);
+                return group.WriteAllPartsAsync(field, Present(_times!, count), _defined.AsMemory(0, count), null, cancellationToken);
         }
     }
+
+    /// <summary>The values of the rows that have one, moved to the front (in place: the next row group overwrites them).</summary>
+    private ReadOnlyMemory<T> Present<T>(T[] values, int count)
+    {
+        int present = 0;
+        for (int r = 0; r < count; r++)
+        {
+            if (_defined![r] == 1)
+            {
+                values[present++] = values[r];
+            }
+        }
+
+        return values.AsMemory(0, present);
+    }
+}
+
+/// <summary>Room for one text column's values and definition levels as Parquet.Net takes them.</summary>
+internal sealed class ParquetScratch
+{
+    public ReadOnlyMemory<char>[] Texts { get; } = new ReadOnlyMemory<char>[ParquetTables.RowGroupRows];
+
+    public int[] Defined { get; } = new int[ParquetTables.RowGroupRows];
 }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using nietras.SeparatedValues;
+using Parquet;
 using Parquet.Schema;
 
 namespace RecSynth.Files.Internals;
 
 /// <summary>
 /// The tables' Parquet form: one typed schema per table (strings, 32- and 64-bit integers, doubles, UTC timestamps in
-/// milliseconds; an empty CSV field is a null), row groups of <see cref="RowGroupRows"/> rows, Snappy compression.
+/// milliseconds; an empty CSV field is a null), row groups of <see cref="RowGroupRows"/> rows, Snappy compression
+/// (<see cref="Options"/>).
 /// The stages write it from their records (<see cref="ParquetFile"/>); <c>Convert</c> writes it from a CSV table
 /// (merge, metrics.csv), so that both hold the same rows.
 /// </summary>
@@ -42,6 +44,23 @@ internal static class ParquetTables
         ParquetKind.Real => new DataField<double?>(column, true),
         _ => new DateTimeDataField(column, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true),
     };
+
+    /// <summary>
+    /// The writer's options: Snappy, and dictionary encoding for the text columns that hold a few names over and over
+    /// (the catalogue's and users' attributes, event and source types, policy and arm), which makes them smaller and
+    /// cheaper to write; ids, titles, preferences and the rest are written plain.
+    /// </summary>
+    public static ParquetOptions Options(IEnumerable<DataField> fields)
+    {
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        foreach (var field in fields.Where(f => f.Name is "category" or "subcategory" or "style" or "color" or "pattern" or "material" or "brand" or "condition" or "size"
+            or "age_group" or "primary_style" or "price_sensitivity" or "sustainability_focus" or "FeedbackType" or "RecType" or "Policy" or "Arm" or "OptimalArm"))
+        {
+            options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
+        }
+
+        return options;
+    }
 
     /// <summary>Writes <paramref name="parquetPath"/> from <paramref name="csvPath"/> (of <paramref name="csvRows"/> rows) and returns its manifest entry.</summary>
     public static ManifestFile Convert(string csvPath, long csvRows, string parquetPath, string stage, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)

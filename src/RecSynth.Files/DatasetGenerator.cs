@@ -163,26 +163,25 @@ public static class DatasetGenerator
             var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
             if (catalog)
             {
-                written.AddRange(CatalogStage.Write(options, folder.Staging, output.Threads, progress, cancellationToken));
+                written.AddRange(CatalogStage.Write(options, output.Formats, folder.Staging, output.Threads, progress, cancellationToken));
                 counts[CatalogStage.Name] = new(StringComparer.Ordinal) { ["products"] = options.Catalog.Count };
             }
 
             if (users)
             {
-                written.AddRange(UsersStage.Write(options, folder.Staging, output.Threads, progress, cancellationToken));
+                written.AddRange(UsersStage.Write(options, output.Formats, folder.Staging, output.Threads, progress, cancellationToken));
                 counts[UsersStage.Name] = new(StringComparer.Ordinal) { ["users"] = options.Users.Count };
             }
 
             if (behaviour)
             {
                 var (files, behaviourCounts, result) = BehaviourStage.Write(
-                    world, options.Behaviour, options.Seed, output.Shard, simulation, folder.Staging, output.Threads, progress, cancellationToken);
+                    world, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads, progress, cancellationToken);
                 loop = result;
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;
             }
 
-            written = InFormats(written, output.Formats, folder.Staging, progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var manifest = BuildManifest(world with { Seed = options.Seed }, folder, stages, counts, written, catalog || users);
             if (manifest.Stages.TryGetValue(BehaviourStage.Name, out var simulated) && behaviour)
@@ -207,43 +206,6 @@ public static class DatasetGenerator
             folder.Abort();
             throw;
         }
-    }
-
-    /// <summary>The staged tables in the formats asked for: Parquet files written from the CSV files, which go when only Parquet is wanted.</summary>
-    internal static List<(string File, ManifestFile Entry)> InFormats(
-        List<(string File, ManifestFile Entry)> written, DatasetFormats formats, string staging, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
-    {
-        if (!formats.HasFlag(DatasetFormats.Parquet))
-        {
-            return written;
-        }
-
-        var result = new List<(string File, ManifestFile Entry)>();
-        foreach (var (file, entry) in written)
-        {
-            if (!ParquetTables.HasParquetForm(file))
-            {
-                result.Add((file, entry));
-                continue;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            string csv = Path.Combine(staging, file);
-            string parquet = ParquetTables.ParquetName(file);
-            var converted = ParquetTables.Convert(csv, entry.Rows, Path.Combine(staging, parquet), entry.Stage, progress, cancellationToken);
-            if (formats.HasFlag(DatasetFormats.Csv))
-            {
-                result.Add((file, entry));
-            }
-            else
-            {
-                File.Delete(csv);
-            }
-
-            result.Add((parquet, converted));
-        }
-
-        return result;
     }
 
     /// <summary>The catalogue and users of an existing dataset: the manifest's config, after checking the files against it.</summary>

@@ -15,8 +15,14 @@ internal sealed class BehaviourCsv
     public static readonly ImmutableArray<string> SessionColumns =
         ["SessionId", "UserId", "StartedAt", "Policy", "Arm", "Propensity", "SlateSize", "Views", "Likes", "Purchases", "Reward"];
 
-    private static readonly byte[][] s_feedback = [.. new[] { "view", "like", "purchase" }.Select(Encoding.UTF8.GetBytes)];
-    private static readonly byte[][] s_source = [.. new[] { "cf", "image" }.Select(Encoding.UTF8.GetBytes)];
+    /// <summary>FeedbackType's values, by <see cref="FeedbackType"/>.</summary>
+    public static readonly ImmutableArray<string> FeedbackTypes = ["view", "like", "purchase"];
+
+    /// <summary>RecType's values, by <see cref="RecType"/>.</summary>
+    public static readonly ImmutableArray<string> RecTypes = ["cf", "image"];
+
+    private static readonly byte[][] s_feedback = [.. FeedbackTypes.Select(Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] s_source = [.. RecTypes.Select(Encoding.UTF8.GetBytes)];
     private readonly int _idWidth;
     private readonly byte[] _policy;
     private readonly Dictionary<double, byte[]> _arms = [];
@@ -29,7 +35,7 @@ internal sealed class BehaviourCsv
             _arms.TryAdd(arm.Blend, Encoding.UTF8.GetBytes(arm.Name)); // filled here, only read while writing (from several threads)
         }
 
-        _idWidth = UserPopulation.UserId(Math.Max(userCount - 1, 0), userCount).Length - 1;
+        _idWidth = UsersCsv.IdWidth(userCount);
         _policy = ProductsCsv.Escaped([policy])[0];
         _levels = [.. levels];
         GroundTruthColumns = [
@@ -108,48 +114,36 @@ internal sealed class BehaviourCsv
         var row = new Utf8Row(destination);
         UserId(ref row, user);
         row.Comma();
-        int sessions = truth.Sessions(user);
-        row.Integer(sessions);
-        var estimates = new (double Mean, double Error)[_levels.Length];
-        for (int l = 0; l < _levels.Length; l++)
-        {
-            estimates[l] = truth.Estimate(user, l);
-        }
-
-        foreach (var (mean, _) in estimates)
+        var t = new TruthRow(user, truth, _levels.Length);
+        row.Integer(t.Sessions);
+        foreach (var (mean, _) in t.Estimates)
         {
             row.Comma();
-            if (sessions > 0)
+            if (t.Sessions > 0)
             {
                 row.Fixed(mean, 6);
             }
         }
 
-        foreach (var (_, error) in estimates)
+        foreach (var (_, error) in t.Estimates)
         {
             row.Comma();
-            if (sessions > 0)
+            if (t.Sessions > 0)
             {
                 row.Fixed(error, 6);
             }
         }
 
         row.Comma();
-        if (sessions > 0)
+        if (t.Sessions > 0)
         {
-            row.Raw(estimates[0].Mean >= estimates[^1].Mean ? "cf"u8 : "image"u8);
+            row.Raw(t.CfOptimal ? "cf"u8 : "image"u8);
         }
 
         row.Comma();
-        if (sessions > 0)
+        if (t.Sessions > 0)
         {
-            int best = 0;
-            for (int l = 1; l < estimates.Length; l++)
-            {
-                best = estimates[l].Mean > estimates[best].Mean ? l : best;
-            }
-
-            row.Shortest(_levels[best]);
+            row.Shortest(_levels[t.BestLevel]);
         }
 
         row.EndLine();
@@ -163,4 +157,34 @@ internal sealed class BehaviourCsv
     }
 
     private byte[] Arm(Arm arm) => _arms.TryGetValue(arm.Blend, out byte[]? bytes) ? bytes : Encoding.UTF8.GetBytes(arm.Name);
+}
+
+/// <summary>
+/// A user's ground-truth row (<c>ground_truth.csv</c>): sessions, the expected reward and its standard error per blend
+/// level, and — meaningful only with sessions — whether CF beats image and the best level (the first of the highest).
+/// </summary>
+internal readonly struct TruthRow
+{
+    public TruthRow(int user, GroundTruth truth, int levels)
+    {
+        Sessions = truth.Sessions(user);
+        Estimates = new (double Mean, double Error)[levels];
+        for (int l = 0; l < levels; l++)
+        {
+            Estimates[l] = truth.Estimate(user, l);
+        }
+
+        for (int l = 1; l < levels; l++)
+        {
+            BestLevel = Estimates[l].Mean > Estimates[BestLevel].Mean ? l : BestLevel;
+        }
+    }
+
+    public int Sessions { get; }
+
+    public (double Mean, double Error)[] Estimates { get; }
+
+    public bool CfOptimal => Estimates[0].Mean >= Estimates[^1].Mean;
+
+    public int BestLevel { get; }
 }

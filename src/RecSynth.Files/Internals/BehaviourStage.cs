@@ -6,8 +6,9 @@ using RecSynth.Configuration;
 namespace RecSynth.Files.Internals;
 
 /// <summary>
-/// Simulates behaviour on the catalogue and users of <c>world</c> and writes interactions.csv, sessions.csv and
-/// ground_truth.csv, week by week in file order, so memory holds one week of records whatever the period's length.
+/// Simulates behaviour on the catalogue and users of <c>world</c> and writes interactions, sessions and ground_truth —
+/// as CSV, as Parquet or both, each from the same records in one pass — week by week in file order, so memory holds one
+/// week of records (and a Parquet file's row groups being filled and written) whatever the period's length.
 /// </summary>
 internal static class BehaviourStage
 {
@@ -24,7 +25,7 @@ internal static class BehaviourStage
     // which may differ from the world's (a new logging policy or seed on a fixed catalogue).
     // simulation: a bandit in the closed loop instead of the logging policy (then metrics.csv is written too).
     public static (IReadOnlyList<(string File, ManifestFile Entry)> Files, SortedDictionary<string, long> Counts, ClosedLoopResult? Loop) Write(
-        RecSynthOptions world, BehaviourOptions behaviour, long seed, DatasetShard? shard, SimulationOptions? simulation, string staging, int threads,
+        RecSynthOptions world, BehaviourOptions behaviour, long seed, DatasetShard? shard, SimulationOptions? simulation, DatasetFormats formats, string staging, int threads,
         IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
@@ -38,24 +39,46 @@ internal static class BehaviourStage
         var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserList.Length);
         BehaviourRun run;
         LoopMetrics? metrics = null;
-        BehaviourCsv csv;
+        string policyName;
+        IEnumerable<Arm> arms;
         if (simulation is not null)
         {
             (run, metrics) = ClosedLoop.Prepare(
                 state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), simulation.Arms, parallel, simulation.Recommender, simulation.Service, phases);
             var bandit = (BanditPolicy)run.Policy;
-            csv = new BehaviourCsv(state.UserList.Length, bandit.Name, behaviour.BlendLevels, bandit.Arms);
+            (policyName, arms) = (bandit.Name, bandit.Arms);
         }
         else
         {
             var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
                 ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
             run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount, phases);
-            csv = new BehaviourCsv(state.UserList.Length, policy.Name, behaviour.BlendLevels, policy.Arms);
+            (policyName, arms) = (policy.Name, policy.Arms);
         }
 
-        using var interactions = new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
-        using var sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
+        var csv = new BehaviourCsv(state.UserList.Length, policyName, behaviour.BlendLevels, arms);
+        var parquet = new BehaviourParquet(state.UserList.Length, policyName, behaviour.BlendLevels, arms);
+        bool toCsv = formats.HasFlag(DatasetFormats.Csv), toParquet = formats.HasFlag(DatasetFormats.Parquet);
+        var files = new List<(string File, ManifestFile Entry)>();
+        ParquetFile? ParquetOf(string table, IReadOnlyList<string> columns, long? rows) =>
+            toParquet ? new ParquetFile(Path.Combine(staging, ParquetTables.ParquetName(table)), table, columns, progress, rows, cancellationToken) : null;
+        void Complete(string table, StreamedFile? csvFile, ParquetFile? parquetFile)
+        {
+            if (csvFile is not null)
+            {
+                files.Add((table, csvFile.Complete(Name)));
+            }
+
+            if (parquetFile is not null)
+            {
+                files.Add((ParquetTables.ParquetName(table), parquetFile.Complete(Name)));
+            }
+        }
+
+        using var interactions = toCsv ? new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns)) : null;
+        using var sessions = toCsv ? new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns)) : null;
+        using var interactionsParquet = ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null);
+        using var sessionsParquet = ParquetOf(Sessions, BehaviourCsv.SessionColumns, null);
         var buffers = new List<ArrayBufferWriter<byte>>();
         // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up (the
         // formatting is about a tenth of the work), and more would only take turns with the simulation. The last
@@ -64,47 +87,74 @@ internal static class BehaviourStage
         run.Run((week, interactionRows, interactionCount, sessionRows, sessionCount) =>
         {
             var options = run.Simulating ? writing : parallel;
-            WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, options);
-            WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, options);
+            if (interactions is not null && sessions is not null)
+            {
+                WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, options);
+                WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, options);
+            }
+
+            interactionsParquet?.Append(interactionCount, (int i, ref ParquetRow row) => parquet.WriteInteraction(interactionRows[i], ref row), options);
+            sessionsParquet?.Append(sessionCount, (int i, ref ParquetRow row) => parquet.WriteSession(sessionRows[i], ref row), options);
             metrics?.Add(sessionRows.AsSpan(0, sessionCount));
         }, cancellationToken);
 
-        var files = new List<(string File, ManifestFile Entry)>
-        {
-            (Interactions, interactions.Complete(Name)),
-            (Sessions, sessions.Complete(Name)),
-        };
+        long interactionRowCount = interactions?.Rows ?? interactionsParquet!.Rows, sessionRowCount = sessions?.Rows ?? sessionsParquet!.Rows;
+        interactionsParquet?.EndRows(); // their last row groups are written while the ground truth is
+        sessionsParquet?.EndRows();
         if (run.Truth is { } truth)
         {
-            using var file = new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns));
             int[] users = [.. Enumerable.Range(firstUser, userCount)];
+            using var file = toCsv ? new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns)) : null;
+            using var truthParquet = ParquetOf(GroundTruthFile, csv.GroundTruthColumns, users.Length);
             // A batch of chunks at a time, for its progress; the rows, and so the bytes, are those of one pass.
             int batch = RowsPerChunk * 4 * threads;
-            progress?.Report(new GenerationProgress(GroundTruthFile, 0, users.Length));
+            if (file is not null)
+            {
+                progress?.Report(new GenerationProgress(GroundTruthFile, 0, users.Length));
+            }
+
             for (int first = 0; first < users.Length; first += batch)
             {
                 int[] part = users[first..Math.Min(users.Length, first + batch)];
-                WriteRows(file, part, part.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
-                progress?.Report(new GenerationProgress(GroundTruthFile, first + part.Length, users.Length));
+                if (file is not null)
+                {
+                    WriteRows(file, part, part.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
+                    progress?.Report(new GenerationProgress(GroundTruthFile, first + part.Length, users.Length));
+                }
+
+                truthParquet?.Append(part.Length, (int i, ref ParquetRow row) => parquet.WriteTruth(part[i], truth, ref row), parallel);
             }
 
-            files.Add((GroundTruthFile, file.Complete(Name)));
+            Complete(GroundTruthFile, file, truthParquet);
         }
+
+        Complete(Interactions, interactions, interactionsParquet);
+        Complete(Sessions, sessions, sessionsParquet);
 
         ClosedLoopResult? loop = null;
         if (metrics is not null)
         {
             loop = metrics.Compute(run.Truth!, behaviour.BlendLevels, phases);
-            using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
             var (text, rows) = MetricsTable.Format(loop);
-            file.Write(text, rows);
-            files.Add((MetricsFile, file.Complete(Name)));
+            if (toCsv)
+            {
+                using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
+                file.Write(text, rows);
+                files.Add((MetricsFile, file.Complete(Name)));
+            }
+
+            if (toParquet)
+            {
+                // A day a row: converted from the text in memory, never written as CSV.
+                string name = ParquetTables.ParquetName(MetricsFile);
+                files.Add((name, ParquetTables.Convert(text, rows, MetricsFile, Path.Combine(staging, name), Name, progress, cancellationToken)));
+            }
         }
 
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal)
         {
-            ["sessions"] = files[1].Entry.Rows,
-            ["interactions"] = files[0].Entry.Rows,
+            ["sessions"] = sessionRowCount,
+            ["interactions"] = interactionRowCount,
         };
         return (files, counts, loop);
     }

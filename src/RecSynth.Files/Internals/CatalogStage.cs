@@ -17,7 +17,7 @@ internal static class CatalogStage
     private const int CsvRowsPerChunk = 4096;
 
     public static IReadOnlyList<(string File, ManifestFile Entry)> Write(
-        RecSynthOptions options, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        RecSynthOptions options, DatasetFormats formats, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         // products.csv and embeddings.npy are written at the same time: each file's hashing is sequential, so two
         // files in flight keep both cores busy where one would leave a core waiting on the other's hash. Products
@@ -25,7 +25,7 @@ internal static class CatalogStage
         var model = new CatalogModel(options);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var prototypes = Task.Run(() => new EmbeddingModel(options), failed.Token);
-        var products = Task.Run(() => ProductsFile(model, staging, Math.Max(1, threads / 2), progress, failed.Token), failed.Token); // the light file: half the threads
+        var products = Task.Run(() => ProductsFiles(model, formats, staging, Math.Max(1, threads / 2), progress, failed.Token), failed.Token); // the light file: half the threads
         _ = products.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // stop the other writer at once
         ManifestFile embeddings;
         try
@@ -39,11 +39,7 @@ internal static class CatalogStage
             throw;
         }
 
-        var written = new List<(string File, ManifestFile Entry)>
-        {
-            (Products, products.GetAwaiter().GetResult()),
-            (Embeddings, embeddings),
-        };
+        var written = new List<(string File, ManifestFile Entry)>(products.GetAwaiter().GetResult()) { (Embeddings, embeddings) };
         if (options.Factors.Write)
         {
             written.Add((ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, model.Count, model.Communities.Dimensions, threads,
@@ -51,6 +47,27 @@ internal static class CatalogStage
         }
 
         return written;
+    }
+
+    /// <summary>products.csv and products.parquet, as asked: each drawn from the model, in its own pass.</summary>
+    private static List<(string File, ManifestFile Entry)> ProductsFiles(
+        CatalogModel model, DatasetFormats formats, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var files = new List<(string File, ManifestFile Entry)>();
+        if (formats.HasFlag(DatasetFormats.Csv))
+        {
+            files.Add((Products, ProductsFile(model, staging, threads, progress, cancellationToken)));
+        }
+
+        if (formats.HasFlag(DatasetFormats.Parquet))
+        {
+            var parquet = new ProductsParquet(model.Vocabulary);
+            string name = ParquetTables.ParquetName(Products);
+            files.Add((name, ParquetFile.Write(Path.Combine(staging, name), Products, ProductsCsv.Columns, Name, model.Count,
+                (int i, ref ParquetRow row) => parquet.WriteRow(model.CreateItem(i), ref row), threads, progress, cancellationToken)));
+        }
+
+        return files;
     }
 
     private static ManifestFile ProductsFile(CatalogModel model, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)

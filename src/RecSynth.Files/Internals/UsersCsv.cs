@@ -31,7 +31,7 @@ internal sealed class UsersCsv
         _patterns = JsonLiterals(vocabulary.Patterns);
         _materials = JsonLiterals(vocabulary.Materials);
         _brands = JsonLiterals(vocabulary.Brands);
-        _idWidth = UserPopulation.UserId(Math.Max(userCount - 1, 0), userCount).Length - 1;
+        _idWidth = IdWidth(userCount);
         MaxRowBytes = 512 + 2 * (ProductsCsv.Longest(_ageGroups) + ProductsCsv.Longest(_styles))
             + Total(_colors) + Total(_patterns) + Total(_materials) + Total(_brands);
     }
@@ -110,15 +110,14 @@ internal sealed class UsersCsv
         row.Byte((byte)']');
     }
 
+    /// <summary>The digits of a user id after its "U" (at least 6): U000042, or U0000042 among ten million users.</summary>
+    internal static int IdWidth(int userCount) => UserPopulation.UserId(Math.Max(userCount - 1, 0), userCount).Length - 1;
+
+    /// <summary>A name as a JSON string literal: relaxed escaping keeps "H&amp;M" and "Levi's" readable; the result is still valid JSON.</summary>
+    internal static string JsonLiteral(string name) => "\"" + JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value + "\"";
+
     private static byte[][] JsonLiterals(ImmutableArray<string> names) =>
-    [
-        .. names.Select(name =>
-        {
-            // Relaxed escaping keeps "H&M" and "Levi's" readable; the result is still valid JSON.
-            string json = "\"" + JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value + "\"";
-            return Encoding.UTF8.GetBytes(json.Replace("\"", "\"\"", StringComparison.Ordinal));
-        }),
-    ];
+        [.. names.Select(name => Encoding.UTF8.GetBytes(JsonLiteral(name).Replace("\"", "\"\"", StringComparison.Ordinal)))];
 
     private static int Total(byte[][] values) => values.Sum(v => v.Length + 1) + 2;
 }

@@ -15,20 +15,33 @@ internal static class UsersStage
     private const int RowsPerChunk = 4096;
 
     public static IReadOnlyList<(string File, ManifestFile Entry)> Write(
-        RecSynthOptions options, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        RecSynthOptions options, DatasetFormats formats, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var model = new UserModel(options);
-        var csv = new UsersCsv(model.AgeGroups, new CatalogVocabulary(options.Catalog), model.Count);
+        var vocabulary = new CatalogVocabulary(options.Catalog);
         var written = new List<(string File, ManifestFile Entry)>();
-        written.Add((UsersFile, StagedFile.Write(Path.Combine(staging, UsersFile), Name, UsersCsv.Header, model.Count, RowsPerChunk, threads, (first, count, buffer) =>
+        if (formats.HasFlag(DatasetFormats.Csv))
         {
-            for (long i = first; i < first + count; i++)
+            var csv = new UsersCsv(model.AgeGroups, vocabulary, model.Count);
+            written.Add((UsersFile, StagedFile.Write(Path.Combine(staging, UsersFile), Name, UsersCsv.Header, model.Count, RowsPerChunk, threads, (first, count, buffer) =>
             {
-                var user = model.CreateUser((int)i);
-                var span = buffer.GetSpan(csv.MaxRowBytes);
-                buffer.Advance(csv.WriteRow(user, span));
-            }
-        }, progress, cancellationToken)));
+                for (long i = first; i < first + count; i++)
+                {
+                    var user = model.CreateUser((int)i);
+                    var span = buffer.GetSpan(csv.MaxRowBytes);
+                    buffer.Advance(csv.WriteRow(user, span));
+                }
+            }, progress, cancellationToken)));
+        }
+
+        if (formats.HasFlag(DatasetFormats.Parquet))
+        {
+            // A pass of its own: drawing a user again costs less than keeping a row group's users for both files.
+            var parquet = new UsersParquet(model.AgeGroups, vocabulary, model.Count);
+            string name = ParquetTables.ParquetName(UsersFile);
+            written.Add((name, ParquetFile.Write(Path.Combine(staging, name), UsersFile, UsersCsv.Columns, Name, model.Count,
+                (int i, ref ParquetRow row) => parquet.WriteRow(model.CreateUser(i), ref row), threads, progress, cancellationToken)));
+        }
 
         if (options.Factors.Write)
         {

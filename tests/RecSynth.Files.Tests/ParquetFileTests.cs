@@ -36,24 +36,41 @@ public sealed class ParquetFileTests
             row.Time(1_672_531_200L + i);
         }
 
-        row.Text(i % 11 == 0 ? "" : new string('x', i % 23) + i); // an empty text is a null
+        // A text kept as a string, composed, an id, or a null (an empty text), row by row.
+        if (i % 11 == 0)
+        {
+            row.Text(i % 2 == 0 ? "" : ReadOnlySpan<char>.Empty);
+        }
+        else if (i % 5 == 0)
+        {
+            row.Id("item_", i, 3);
+        }
+        else if (i % 2 == 0)
+        {
+            row.Text((new string('x', i % 23) + i).AsSpan());
+        }
+        else
+        {
+            row.Text(i % 3 == 0 ? "Béret, \"rouge\"" : "Plain");
+        }
+
         row.Text(i % 3 == 0 ? "cf" : "image");
     }
 
-    private static ManifestFile Write(string path, Action<ParquetFile> append)
+    private static ManifestFile Write(string path, Action<ParquetFile> append, bool overlap = false)
     {
-        using var file = new ParquetFile(path, "any.csv", Columns, null, null, TestContext.Current.CancellationToken);
+        using var file = new ParquetFile(path, "any.csv", Columns, null, null, TestContext.Current.CancellationToken, overlap);
         append(file);
         return file.Complete("stage");
     }
 
     [Fact]
-    public void Rows_in_any_blocks_from_any_threads_give_the_same_bytes()
+    public void Rows_in_any_blocks_from_any_threads_with_or_without_overlap_give_the_same_bytes()
     {
         using var temp = new TempDirectory("parquet-file");
         var random = new Random(7);
         int[] blocks = [.. Enumerable.Range(0, 400).Select(_ => random.Next(0, 3_000))];
-        var whole = Write(temp.File("whole.parquet"), f => f.Append(Rows, Fill, new ParallelOptions { MaxDegreeOfParallelism = 4 }));
+        var whole = Write(temp.File("whole.parquet"), f => f.Append(Rows, Fill, new ParallelOptions { MaxDegreeOfParallelism = 4 }), overlap: true);
         var pieces = Write(temp.File("pieces.parquet"), f =>
         {
             int done = 0;
@@ -63,7 +80,7 @@ public sealed class ParquetFileTests
                 f.Append(count, (int i, ref ParquetRow row) => Fill(first + i, ref row), b % 2 == 0 ? null : new ParallelOptions { MaxDegreeOfParallelism = 3 });
                 done += count;
             }
-        });
+        }, overlap: true);
         var single = Write(temp.File("single.parquet"), f =>
         {
             for (int i = 0; i < Rows; i++)
@@ -106,18 +123,39 @@ public sealed class ParquetFileTests
         Assert.Equal([ParquetTables.RowGroupRows, ParquetTables.RowGroupRows, 37_856], sizes);
     }
 
-    [Fact]
-    public void A_full_row_group_is_on_disk_before_the_table_ends()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_full_row_group_is_on_disk_before_the_table_ends(bool overlap)
     {
         using var temp = new TempDirectory("parquet-streamed");
         string path = temp.File("t.parquet");
-        using var file = new ParquetFile(path, "any.csv", Columns, null, null, TestContext.Current.CancellationToken);
+        using var file = new ParquetFile(path, "any.csv", Columns, null, null, TestContext.Current.CancellationToken, overlap);
         file.Append(2 * ParquetTables.RowGroupRows + 1, Fill); // the first group is written before the second is handed on
 
         long streamed = new FileInfo(path).Length;
         var entry = file.Complete("stage");
 
         Assert.InRange(streamed, entry.Bytes / 4, entry.Bytes - 1);
+    }
+
+    [Fact]
+    public async Task Texts_read_back_as_they_were_given_whether_kept_composed_or_made_from_an_id()
+    {
+        using var temp = new TempDirectory("parquet-texts");
+        Write(temp.File("t.parquet"), f => f.Append(2_000, Fill, new ParallelOptions { MaxDegreeOfParallelism = 2 }));
+
+        await using var reader = await ParquetReader.CreateAsync(temp.File("t.parquet"), cancellationToken: TestContext.Current.CancellationToken);
+        using var group = reader.OpenRowGroupReader(0);
+        var titles = new ReadOnlyMemory<char>?[2_000];
+        await group.ReadAsync<ReadOnlyMemory<char>>(reader.Schema.GetDataFields()[4], titles.AsMemory(), null, TestContext.Current.CancellationToken);
+        Assert.Null(titles[0]);
+        Assert.Null(titles[11]);
+        Assert.Equal("item_005", titles[5].ToString());
+        Assert.Equal("item_1000", titles[1000].ToString());
+        Assert.Equal("xxxxxx52", titles[52].ToString());
+        Assert.Equal("Béret, \"rouge\"", titles[3].ToString());
+        Assert.Equal("Plain", titles[1].ToString());
     }
 
     [Fact]

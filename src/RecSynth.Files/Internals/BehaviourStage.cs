@@ -60,8 +60,8 @@ internal static class BehaviourStage
         var parquet = new BehaviourParquet(state.UserList.Length, policyName, behaviour.BlendLevels, arms);
         bool toCsv = formats.HasFlag(DatasetFormats.Csv), toParquet = formats.HasFlag(DatasetFormats.Parquet);
         var files = new List<(string File, ManifestFile Entry)>();
-        ParquetFile? ParquetOf(string table, IReadOnlyList<string> columns, long? rows) =>
-            toParquet ? new ParquetFile(Path.Combine(staging, ParquetTables.ParquetName(table)), table, columns, progress, rows, cancellationToken) : null;
+        ParquetFile? ParquetOf(string table, IReadOnlyList<string> columns, long? rows, bool overlap) =>
+            toParquet ? new ParquetFile(Path.Combine(staging, ParquetTables.ParquetName(table)), table, columns, progress, rows, cancellationToken, overlap) : null;
         void Complete(string table, StreamedFile? csvFile, ParquetFile? parquetFile)
         {
             if (csvFile is not null)
@@ -77,8 +77,9 @@ internal static class BehaviourStage
 
         using var interactions = toCsv ? new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns)) : null;
         using var sessions = toCsv ? new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns)) : null;
-        using var interactionsParquet = ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null);
-        using var sessionsParquet = ParquetOf(Sessions, BehaviourCsv.SessionColumns, null);
+        // Each of their row groups is written on a thread of its own while the simulation goes on and the next one fills.
+        using var interactionsParquet = ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null, overlap: true);
+        using var sessionsParquet = ParquetOf(Sessions, BehaviourCsv.SessionColumns, null, overlap: true);
         var buffers = new List<ArrayBufferWriter<byte>>();
         // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up (the
         // formatting is about a tenth of the work), and more would only take turns with the simulation. The last
@@ -105,7 +106,7 @@ internal static class BehaviourStage
         {
             int[] users = [.. Enumerable.Range(firstUser, userCount)];
             using var file = toCsv ? new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns)) : null;
-            using var truthParquet = ParquetOf(GroundTruthFile, csv.GroundTruthColumns, users.Length);
+            using var truthParquet = ParquetOf(GroundTruthFile, csv.GroundTruthColumns, users.Length, overlap: false);
             // A batch of chunks at a time, for its progress; the rows, and so the bytes, are those of one pass.
             int batch = RowsPerChunk * 4 * threads;
             if (file is not null)

@@ -6,12 +6,13 @@ namespace RecSynth.Files.Internals;
 
 /// <summary>
 /// A table's Parquet file (<see cref="ParquetTables"/>' schema) written front to back as its rows become known: rows
-/// are filled in place into the columns of the row group being built (<see cref="Append"/>); a full row group
-/// (<see cref="ParquetTables.RowGroupRows"/> rows) is encoded and written on a thread of its own while the next one
-/// fills, so memory holds two row groups whatever the table's length, and the encoding (Parquet.Net's, the larger part
-/// of the work) runs beside whatever produces the rows. The file is hashed as it is written. Row groups are written in
-/// order and their bounds depend only on the row count, so the bytes do not depend on how the rows come (in blocks of
-/// any size) or on the threads that fill them.
+/// are filled in place into the columns of the row group being built (<see cref="Append"/>), and a full row group
+/// (<see cref="ParquetTables.RowGroupRows"/> rows) is encoded and written, so memory holds one row group whatever the
+/// table's length — or two, when the writing overlaps the rows' production: then a full row group is encoded and
+/// written on a thread of its own while the next one fills, and the encoding (Parquet.Net's, the larger part of the
+/// work) runs beside whatever produces the rows. The file is hashed as it is written. Row groups are written in order
+/// and their bounds depend only on the row count, so the bytes do not depend on how the rows come (in blocks of any
+/// size), on the threads that fill them, or on the overlap.
 /// </summary>
 internal sealed class ParquetFile : IDisposable
 {
@@ -22,7 +23,7 @@ internal sealed class ParquetFile : IDisposable
     private readonly HashingStream _stream;
     private readonly ParquetWriter _writer;
     private readonly DataField[] _fields;
-    private readonly ParquetColumn[][] _groups; // the row group being filled and the one being written, in turn
+    private readonly ParquetColumn[][] _groups; // with overlap, the row group being filled and the one being written, in turn
     private readonly ParquetScratch _scratch = new(); // a column's values as Parquet.Net takes them, one column at a time
     private readonly IProgress<GenerationProgress>? _progress;
     private readonly long? _total;
@@ -36,9 +37,11 @@ internal sealed class ParquetFile : IDisposable
     /// <summary>
     /// Creates <paramref name="path"/> for <paramref name="table"/> (the CSV file's name, e.g. <c>users.csv</c>, which with
     /// <paramref name="columns"/> sets the column types). <paramref name="total"/>: the rows the file will hold, when known;
-    /// then progress is reported per row group, else only at the end.
+    /// then progress is reported per row group, else only at the end. <paramref name="overlap"/>: write a full row group
+    /// on a thread of its own while the next one fills (for rows that come slowly, such as the simulation's).
     /// </summary>
-    public ParquetFile(string path, string table, IReadOnlyList<string> columns, IProgress<GenerationProgress>? progress, long? total, CancellationToken cancellationToken)
+    public ParquetFile(
+        string path, string table, IReadOnlyList<string> columns, IProgress<GenerationProgress>? progress, long? total, CancellationToken cancellationToken, bool overlap = false)
     {
         _name = Path.GetFileName(path);
         _progress = progress;
@@ -46,7 +49,7 @@ internal sealed class ParquetFile : IDisposable
         _cancellationToken = cancellationToken;
         var kinds = columns.Select(c => ParquetTables.KindOf(table, c)).ToArray();
         _fields = [.. columns.Select((c, i) => ParquetTables.Field(c, kinds[i]))];
-        _groups = [[.. kinds.Select(k => new ParquetColumn(k))], [.. kinds.Select(k => new ParquetColumn(k))]];
+        _groups = [.. Enumerable.Range(0, overlap ? 2 : 1).Select(_ => kinds.Select(k => new ParquetColumn(k)).ToArray())];
         _columns = _groups[0];
         _stream = new HashingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
         try
@@ -178,33 +181,40 @@ internal sealed class ParquetFile : IDisposable
         _stream.Dispose();
     }
 
-    /// <summary>Hands the full row group to a writer thread, once the previous one is written, and fills the other.</summary>
+    /// <summary>Writes the full row group; with overlap, hands it to a writer thread once the previous one is written, and fills the other.</summary>
     private void WriteGroup()
     {
         _cancellationToken.ThrowIfCancellationRequested();
         _writing.GetAwaiter().GetResult();
         var (columns, count) = (_columns, _count);
         long written = _written += count;
-        _writing = Task.Factory.StartNew(
-            () =>
+        void Write()
+        {
+            using (var group = _writer.CreateRowGroup())
             {
-                using (var group = _writer.CreateRowGroup())
+                for (int c = 0; c < columns.Length; c++)
                 {
-                    for (int c = 0; c < columns.Length; c++)
-                    {
-                        columns[c].WriteAsync(group, _fields[c], count, _scratch, _cancellationToken).GetAwaiter().GetResult();
-                    }
+                    columns[c].WriteAsync(group, _fields[c], count, _scratch, _cancellationToken).GetAwaiter().GetResult();
                 }
+            }
 
-                if (_total is long total)
-                {
-                    _progress?.Report(new GenerationProgress(_name, written, Math.Max(total, written)));
-                }
-            },
-            _cancellationToken,
-            TaskCreationOptions.LongRunning, // not the pool's: the rows' producers may have every pool thread
-            TaskScheduler.Default);
-        _columns = _groups[_columns == _groups[0] ? 1 : 0];
+            if (_total is long total)
+            {
+                _progress?.Report(new GenerationProgress(_name, written, Math.Max(total, written)));
+            }
+        }
+
+        if (_groups.Length == 1)
+        {
+            Write();
+        }
+        else
+        {
+            // Not the pool's thread: the rows' producers may have every pool thread.
+            _writing = Task.Factory.StartNew(Write, _cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _columns = _groups[_columns == _groups[0] ? 1 : 0];
+        }
+
         _count = 0;
         foreach (var column in _columns)
         {

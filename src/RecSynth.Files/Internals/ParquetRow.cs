@@ -27,7 +27,10 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
     private readonly int _row = row;
     private int _column;
 
-    /// <summary>A text field; empty is a null.</summary>
+    /// <summary>A text field that is a string kept as it is (a name, a type): only the reference is kept; empty is a null.</summary>
+    public void Text(string? value) => Next(ParquetKind.Text).SetText(_row, value);
+
+    /// <summary>A text field copied from <paramref name="value"/>; empty is a null.</summary>
     public void Text(scoped ReadOnlySpan<char> value)
     {
         var column = Next(ParquetKind.Text);
@@ -35,21 +38,12 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
         column.EndText(_row, value.Length);
     }
 
-    /// <summary>A text field of <paramref name="prefix"/> and a non-negative number zero-padded to <paramref name="width"/> digits (item_42, U000042).</summary>
-    public void Id(string prefix, long value, int width)
-    {
-        var column = Next(ParquetKind.Text);
-        var text = column.StartText(_row, prefix.Length + Math.Max(width, 20));
-        prefix.CopyTo(text);
-        int digits = Math.Max(width, CountDigits((ulong)value));
-        for (int i = prefix.Length + digits - 1; i >= prefix.Length; i--)
-        {
-            text[i] = (char)('0' + (int)(value % 10));
-            value /= 10;
-        }
-
-        column.EndText(_row, prefix.Length + digits);
-    }
+    /// <summary>
+    /// A text field of <paramref name="prefix"/> and a non-negative number zero-padded to <paramref name="width"/>
+    /// digits (item_42, U000042); only the number is kept, and the text made when the row group is written (the same
+    /// prefix and width for every row of the column).
+    /// </summary>
+    public void Id(string prefix, int value, int width) => Next(ParquetKind.Text).SetId(_row, prefix, value, width);
 
     /// <summary>Starts a text field composed in place: at most <paramref name="capacity"/> characters, then <see cref="EndText"/>.</summary>
     public readonly Span<char> StartText(int capacity) => Current(ParquetKind.Text).StartText(_row, capacity);
@@ -128,18 +122,6 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
         }
     }
 
-    private static int CountDigits(ulong value)
-    {
-        int digits = 1;
-        while (value >= 10)
-        {
-            value /= 10;
-            digits++;
-        }
-
-        return digits;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly ParquetColumn Current(ParquetKind kind)
     {
@@ -166,21 +148,25 @@ internal ref struct ParquetRow(ParquetColumn[] columns, int row)
 }
 
 /// <summary>
-/// One column of a <see cref="ParquetFile"/>'s row group being filled, kept as Parquet.Net writes it: the values
-/// present and a definition level per row (1: present, 0: null) for the columns that may be null. A text column keeps
-/// its characters per slot of <see cref="ParquetFile.SlotRows"/> rows (so that threads filling different slots do not
-/// share a buffer), and each value's place in them.
+/// One column of a <see cref="ParquetFile"/>'s row group being filled, kept small until it is written (when its values
+/// are laid out as Parquet.Net takes them): numbers as they are, with a byte per row for whether a value is present
+/// (the definition level) where a column may hold nulls; a text as the string it is (by reference), as the number of
+/// an id, or as characters composed per slot of <see cref="ParquetFile.SlotRows"/> rows (so that threads filling
+/// different slots never share a buffer).
 /// </summary>
 internal sealed class ParquetColumn(ParquetKind kind)
 {
     private const int Rows = ParquetTables.RowGroupRows;
-    private readonly int[]? _starts = kind == ParquetKind.Text ? new int[Rows] : null;
-    private readonly int[]? _lengths = kind == ParquetKind.Text ? new int[Rows] : null; // 0: null
-    private readonly char[][]? _chars = kind == ParquetKind.Text ? [.. Enumerable.Range(0, Rows / ParquetFile.SlotRows).Select(_ => new char[1024])] : null;
-    private readonly int[]? _used = kind == ParquetKind.Text ? new int[Rows / ParquetFile.SlotRows] : null;
+    private const byte Absent = 0, Present = 1, Id = 2, Composed = 3; // a row's state: text columns use all four
+    private readonly byte[]? _state = kind is ParquetKind.Text or ParquetKind.Real or ParquetKind.Time ? new byte[Rows] : null;
     private readonly double[]? _reals = kind == ParquetKind.Real ? new double[Rows] : null;
     private readonly DateTime[]? _times = kind == ParquetKind.Time ? new DateTime[Rows] : null;
-    private readonly int[]? _defined = kind is ParquetKind.Real or ParquetKind.Time ? new int[Rows] : null;
+    private string?[]? _strings; // text: allocated when first needed, by whichever thread needs it first
+    private int[]? _ids;
+    private IdForm? _idForm; // a reference, so that threads never see half of one
+    private int[]? _starts, _lengths;
+    private char[][]? _chars;
+    private int[]? _used;
 
     public ParquetKind Kind { get; } = kind;
 
@@ -191,48 +177,73 @@ internal sealed class ParquetColumn(ParquetKind kind)
     public void Set(int row, double value)
     {
         _reals![row] = value;
-        _defined![row] = 1;
+        _state![row] = Present;
     }
 
     public void Set(int row, DateTime value)
     {
         _times![row] = value;
-        _defined![row] = 1;
+        _state![row] = Present;
     }
 
-    public void SetNull(int row)
+    public void SetNull(int row) => _state![row] = Absent;
+
+    public void SetText(int row, string? value)
     {
-        if (Kind == ParquetKind.Text)
+        if (string.IsNullOrEmpty(value))
         {
-            EndText(row, 0);
+            _state![row] = Absent;
+            return;
         }
-        else
+
+        LazyInitializer.EnsureInitialized(ref _strings, () => new string?[Rows])[row] = value;
+        _state![row] = Present;
+    }
+
+    public void SetId(int row, string prefix, int value, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        var form = _idForm ??= new IdForm(prefix, width); // threads racing here set equal forms
+        if (form.Prefix != prefix || form.Width != width)
         {
-            _defined![row] = 0;
+            throw new InvalidOperationException($"ids of one column share their prefix and width: {prefix}/{width}, not {form.Prefix}/{form.Width}");
         }
+
+        LazyInitializer.EnsureInitialized(ref _ids, () => new int[Rows])[row] = value;
+        _state![row] = Id;
     }
 
     public Span<char> StartText(int row, int capacity)
     {
         int slot = row / ParquetFile.SlotRows;
-        ref char[] chars = ref _chars![slot];
-        if (_used![slot] + capacity > chars.Length)
+        var chars = LazyInitializer.EnsureInitialized(ref _chars, () => new char[Rows / ParquetFile.SlotRows][]);
+        var used = LazyInitializer.EnsureInitialized(ref _used, () => new int[Rows / ParquetFile.SlotRows]);
+        ref char[] slotChars = ref chars[slot];
+        slotChars ??= new char[Math.Max(1024, capacity)];
+        if (used[slot] + capacity > slotChars.Length)
         {
-            Array.Resize(ref chars, Math.Max(2 * chars.Length, _used[slot] + capacity));
+            Array.Resize(ref slotChars, Math.Max(2 * slotChars.Length, used[slot] + capacity));
         }
 
-        return chars.AsSpan(_used[slot], capacity);
+        return slotChars.AsSpan(used[slot], capacity);
     }
 
     public void EndText(int row, int length)
     {
+        if (length == 0)
+        {
+            _state![row] = Absent;
+            return;
+        }
+
         int slot = row / ParquetFile.SlotRows;
-        _starts![row] = _used![slot];
-        _lengths![row] = length;
+        LazyInitializer.EnsureInitialized(ref _starts, () => new int[Rows])[row] = _used![slot];
+        LazyInitializer.EnsureInitialized(ref _lengths, () => new int[Rows])[row] = length;
         _used[slot] += length;
+        _state![row] = Composed;
     }
 
-    /// <summary>Empties the text buffers for the next row group (the other columns are overwritten).</summary>
+    /// <summary>Empties the composed texts' buffers for the next row group (every other value is overwritten).</summary>
     public void Clear()
     {
         if (_used is not null)
@@ -241,7 +252,7 @@ internal sealed class ParquetColumn(ParquetKind kind)
         }
     }
 
-    /// <summary>Writes the first <paramref name="count"/> rows (the values present, then their definition levels, as Parquet.Net does with nullable values).</summary>
+    /// <summary>Writes the first <paramref name="count"/> rows: the values present, and where the column may hold nulls, a definition level per row.</summary>
     public Task WriteAsync(ParquetRowGroupWriter group, DataField field, int count, ParquetScratch scratch, CancellationToken cancellationToken)
     {
         switch (Kind)
@@ -251,32 +262,72 @@ internal sealed class ParquetColumn(ParquetKind kind)
             case ParquetKind.Int64:
                 return group.WriteAsync(field, new ReadOnlyMemory<long>(Int64s, 0, count), null, null, cancellationToken);
             case ParquetKind.Text:
-                int present = 0;
-                for (int r = 0; r < count; r++)
-                {
-                    int length = _lengths![r];
-                    scratch.Defined[r] = length == 0 ? 0 : 1;
-                    if (length > 0)
-                    {
-                        scratch.Texts[present++] = _chars![r / ParquetFile.SlotRows].AsMemory(_starts![r], length);
-                    }
-                }
-
-                return group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, scratch.Texts.AsMemory(0, present), scratch.Defined.AsMemory(0, count), null, cancellationToken);
+                return group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, Texts(count, scratch), Defined(count, scratch), null, cancellationToken);
             case ParquetKind.Real:
-                return group.WriteAllPartsAsync(field, Present(_reals!, count), _defined.AsMemory(0, count), null, cancellationToken);
+                return group.WriteAllPartsAsync(field, PresentValues(_reals!, count), Defined(count, scratch), null, cancellationToken);
             default:
-                return group.WriteAllPartsAsync(field, Present(_times!, count), _defined.AsMemory(0, count), null, cancellationToken);
+                return group.WriteAllPartsAsync(field, PresentValues(_times!, count), Defined(count, scratch), null, cancellationToken);
         }
     }
 
+    private ReadOnlyMemory<int> Defined(int count, ParquetScratch scratch)
+    {
+        for (int r = 0; r < count; r++)
+        {
+            scratch.Defined[r] = _state![r] == Absent ? 0 : 1;
+        }
+
+        return scratch.Defined.AsMemory(0, count);
+    }
+
+    /// <summary>The texts of the rows that have one, as Parquet.Net takes them (an id's text made here, in the scratch's characters).</summary>
+    private ReadOnlyMemory<ReadOnlyMemory<char>> Texts(int count, ParquetScratch scratch)
+    {
+        char[] idChars = scratch.Chars;
+        if (_idForm is { } form)
+        {
+            int largest = 0;
+            for (int r = 0; r < count; r++)
+            {
+                largest = _state![r] == Id ? Math.Max(largest, _ids![r]) : largest;
+            }
+
+            int longest = form.Prefix.Length + Math.Max(form.Width, Digits(largest));
+            if (idChars.Length < count * longest)
+            {
+                idChars = scratch.Chars = new char[count * longest];
+            }
+        }
+
+        int present = 0, used = 0;
+        for (int r = 0; r < count; r++)
+        {
+            switch (_state![r])
+            {
+                case Present:
+                    scratch.Texts[present++] = _strings![r].AsMemory();
+                    break;
+                case Id:
+                    int length = FormatId(_idForm!.Prefix, _ids![r], _idForm.Width, idChars.AsSpan(used));
+                    scratch.Texts[present++] = idChars.AsMemory(used, length);
+                    used += length;
+                    break;
+                case Composed:
+                    scratch.Texts[present++] = _chars![r / ParquetFile.SlotRows].AsMemory(_starts![r], _lengths![r]);
+                    break;
+            }
+        }
+
+        return scratch.Texts.AsMemory(0, present);
+    }
+
     /// <summary>The values of the rows that have one, moved to the front (in place: the next row group overwrites them).</summary>
-    private ReadOnlyMemory<T> Present<T>(T[] values, int count)
+    private ReadOnlyMemory<T> PresentValues<T>(T[] values, int count)
     {
         int present = 0;
         for (int r = 0; r < count; r++)
         {
-            if (_defined![r] == 1)
+            if (_state![r] == Present)
             {
                 values[present++] = values[r];
             }
@@ -284,12 +335,41 @@ internal sealed class ParquetColumn(ParquetKind kind)
 
         return values.AsMemory(0, present);
     }
+
+    private sealed record IdForm(string Prefix, int Width);
+
+    private static int Digits(int value)
+    {
+        int digits = 1;
+        for (int rest = value / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
+    }
+
+    private static int FormatId(string prefix, int value, int width, Span<char> text)
+    {
+        prefix.CopyTo(text);
+        int digits = Math.Max(width, Digits(value));
+        for (int i = prefix.Length + digits - 1; i >= prefix.Length; i--)
+        {
+            text[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
+
+        return prefix.Length + digits;
+    }
 }
 
-/// <summary>Room for one text column's values and definition levels as Parquet.Net takes them.</summary>
+/// <summary>Room for one column's values and definition levels as Parquet.Net takes them: one column is written at a time.</summary>
 internal sealed class ParquetScratch
 {
     public ReadOnlyMemory<char>[] Texts { get; } = new ReadOnlyMemory<char>[ParquetTables.RowGroupRows];
 
     public int[] Defined { get; } = new int[ParquetTables.RowGroupRows];
+
+    /// <summary>The characters of a column's ids.</summary>
+    public char[] Chars { get; set; } = [];
 }

@@ -54,7 +54,7 @@ internal sealed class ParquetFile : IDisposable
         _stream = new HashingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
         try
         {
-            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), _stream, ParquetTables.Options(_fields), cancellationToken: cancellationToken)
+            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), _stream, ParquetTables.Options(), cancellationToken: cancellationToken)
                 .GetAwaiter().GetResult();
         }
         catch

@@ -46,21 +46,17 @@ internal static class ParquetTables
     };
 
     /// <summary>
-    /// The writer's options: Snappy, and dictionary encoding for the text columns that hold a few names over and over
-    /// (the catalogue's and users' attributes, event and source types, policy and arm), which makes them smaller and
-    /// cheaper to write; ids, titles, preferences and the rest are written plain.
+    /// The writer's options: Snappy, every column plain-encoded (Parquet.Net's default; dictionary-encoding the columns
+    /// that repeat a few names makes them smaller, but no faster to write, and allocates large short-lived tables). Its
+    /// pool of page buffers keeps at most 4 MiB of small blocks and no large buffer between pages, which would otherwise
+    /// stay in memory beside the simulation (up to 80 MiB).
     /// </summary>
-    public static ParquetOptions Options(IEnumerable<DataField> fields)
+    public static ParquetOptions Options() => new()
     {
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
-        foreach (var field in fields.Where(f => f.Name is "category" or "subcategory" or "style" or "color" or "pattern" or "material" or "brand" or "condition" or "size"
-            or "age_group" or "primary_style" or "price_sensitivity" or "sustainability_focus" or "FeedbackType" or "RecType" or "Policy" or "Arm" or "OptimalArm"))
-        {
-            options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
-        }
-
-        return options;
-    }
+        CompressionMethod = CompressionMethod.Snappy,
+        MaximumSmallPoolFreeBytes = 4 << 20,
+        MaximumLargePoolFreeBytes = 0,
+    };
 
     /// <summary>Writes <paramref name="parquetPath"/> from <paramref name="csvPath"/> (of <paramref name="csvRows"/> rows) and returns its manifest entry.</summary>
     public static ManifestFile Convert(string csvPath, long csvRows, string parquetPath, string stage, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)

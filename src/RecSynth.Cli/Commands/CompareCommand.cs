@@ -21,7 +21,7 @@ internal static class CompareCommand
         var bandit = new BanditArguments();
         var policies = new Option<string>("--policies")
         {
-            Description = "Comma-separated policies, e.g. uniform,thompson,fixed:cf; each one of " + string.Join(", ", BanditPolicies.Names),
+            Description = "Comma-separated policies, e.g. uniform,thompson,fixed:cf; each one of " + string.Join(", ", RecSynth.Simulation.PolicySpec.Names(RecSynth.Simulation.PolicyUse.ClosedLoop)),
             HelpName = "LIST",
             Required = true,
         };

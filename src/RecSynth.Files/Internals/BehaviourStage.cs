@@ -2,6 +2,7 @@ using System.Buffers;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 
 namespace RecSynth.Files.Internals;
 
@@ -34,47 +35,42 @@ internal static class BehaviourStage
         }
 
         var phases = PhaseReports.To(progress);
-        var state = new World(world with { Behaviour = behaviour }, threads, cancellationToken, phases);
-        var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserList.Length);
-        BehaviourRun run;
-        LoopMetrics? metrics = null;
-        BehaviourCsv csv;
-        if (simulation is not null)
+        var state = SimulationWorld.Build(world with { Behaviour = behaviour }, threads, phases, cancellationToken);
+        var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserCount);
+        var policy = simulation is null
+            ? SessionPolicies.Logging(PolicySpec.Parse(behaviour.Policy, PolicyUse.Logging, "behaviour.policy"), behaviour.BlendLevels)
+            : SessionPolicies.Bandit(PolicySpec.Parse(simulation.Policy, PolicyUse.ClosedLoop, "simulation.policy"), simulation.Arms, state);
+        var setup = new SimulationSetup
         {
-            (run, metrics) = ClosedLoop.Prepare(
-                state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), simulation.Arms, parallel, simulation.Recommender, simulation.Service, phases);
-            var bandit = (BanditPolicy)run.Policy;
-            csv = new BehaviourCsv(state.UserList.Length, bandit.Name, behaviour.BlendLevels, bandit.Arms);
-        }
-        else
-        {
-            var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
-                ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
-            run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount, phases);
-            csv = new BehaviourCsv(state.UserList.Length, policy.Name, behaviour.BlendLevels, policy.Arms);
-        }
-
-        using var interactions = new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
-        using var sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
-        var buffers = new List<ArrayBufferWriter<byte>>();
-        // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up (the
-        // formatting is about a tenth of the work), and more would only take turns with the simulation. The last
-        // window's rows, written when the simulation is done, get every thread.
-        var writing = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads / 4), CancellationToken = cancellationToken };
-        run.Run((week, interactionRows, interactionCount, sessionRows, sessionCount) =>
-        {
-            var options = run.Simulating ? writing : parallel;
-            WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, options);
-            WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, options);
-            metrics?.Add(sessionRows.AsSpan(0, sessionCount));
-        }, cancellationToken);
-
-        var files = new List<(string File, ManifestFile Entry)>
-        {
-            (Interactions, interactions.Complete(Name)),
-            (Sessions, sessions.Complete(Name)),
+            Policy = policy,
+            Slates = simulation?.Slates ?? SlateSource.Oracle,
+            Behaviour = behaviour,
+            Seed = seed,
+            FirstUser = firstUser,
+            UserCount = userCount,
+            Threads = threads,
         };
-        if (run.Truth is { } truth)
+        var csv = new BehaviourCsv(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);
+        var buffers = new List<ArrayBufferWriter<byte>>();
+        GroundTruth? truth;
+        ClosedLoopResult? loop = null;
+        var files = new List<(string File, ManifestFile Entry)>();
+        using (var tables = new RecordFiles(staging, csv, buffers, threads, cancellationToken))
+        {
+            if (simulation is null)
+            {
+                truth = SimulationEngine.Run(state, setup, tables, phases, cancellationToken).Truth;
+            }
+            else
+            {
+                loop = ClosedLoop.Run(state, setup, simulation.Arms, tables, phases, cancellationToken);
+                truth = loop.Truth;
+            }
+
+            files.AddRange(tables.Complete());
+        }
+
+        if (truth is not null)
         {
             using var file = new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns));
             int[] users = [.. Enumerable.Range(firstUser, userCount)];
@@ -84,17 +80,15 @@ internal static class BehaviourStage
             for (int first = 0; first < users.Length; first += batch)
             {
                 int[] part = users[first..Math.Min(users.Length, first + batch)];
-                WriteRows(file, part, part.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
+                WriteRows(file, part, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
                 progress?.Report(new GenerationProgress(GroundTruthFile, first + part.Length, users.Length));
             }
 
             files.Add((GroundTruthFile, file.Complete(Name)));
         }
 
-        ClosedLoopResult? loop = null;
-        if (metrics is not null)
+        if (loop is not null)
         {
-            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels, phases);
             using var file = new StreamedFile(Path.Combine(staging, MetricsFile), []);
             var (text, rows) = MetricsTable.Format(loop);
             file.Write(text, rows);
@@ -109,12 +103,53 @@ internal static class BehaviourStage
         return (files, counts, loop);
     }
 
+    /// <summary>interactions.csv and sessions.csv, written from the run's record blocks as they come.</summary>
+    private sealed class RecordFiles : ISimulationSink, IDisposable
+    {
+        private readonly StreamedFile _interactions;
+        private readonly StreamedFile _sessions;
+        private readonly BehaviourCsv _csv;
+        private readonly List<ArrayBufferWriter<byte>> _buffers;
+        private readonly ParallelOptions _all;
+        private readonly ParallelOptions _alongside;
+
+        public RecordFiles(string staging, BehaviourCsv csv, List<ArrayBufferWriter<byte>> buffers, int threads, CancellationToken cancellationToken)
+        {
+            _csv = csv;
+            _buffers = buffers;
+            _all = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+            // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up
+            // (the formatting is about a tenth of the work), and more would only take turns with the simulation. The
+            // last window's rows, written when the simulation is done, get every thread.
+            _alongside = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads / 4), CancellationToken = cancellationToken };
+            _interactions = new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
+            _sessions = new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
+        }
+
+        public void Write(RecordBlock block)
+        {
+            var options = block.SimulationRunning ? _alongside : _all;
+            WriteRows(_interactions, block.Interactions, BehaviourCsv.MaxInteractionBytes, _csv.WriteInteraction, _buffers, options);
+            WriteRows(_sessions, block.Sessions, BehaviourCsv.MaxSessionBytes, _csv.WriteSession, _buffers, options);
+        }
+
+        public IEnumerable<(string File, ManifestFile Entry)> Complete() =>
+            [(Interactions, _interactions.Complete(Name)), (Sessions, _sessions.Complete(Name))];
+
+        public void Dispose()
+        {
+            _interactions.Dispose();
+            _sessions.Dispose();
+        }
+    }
+
     private delegate int RowWriter<T>(in T row, Span<byte> destination);
 
     /// <summary>Formats rows in parallel chunks and appends the chunks in order; the chunk buffers are reused from call to call.</summary>
     private static void WriteRows<T>(
-        StreamedFile file, T[] rows, int count, int maxRowBytes, RowWriter<T> write, List<ArrayBufferWriter<byte>> buffers, ParallelOptions parallel)
+        StreamedFile file, ReadOnlyMemory<T> rows, int maxRowBytes, RowWriter<T> write, List<ArrayBufferWriter<byte>> buffers, ParallelOptions parallel)
     {
+        int count = rows.Length;
         int chunks = (count + RowsPerChunk - 1) / RowsPerChunk;
         while (buffers.Count < chunks)
         {
@@ -125,10 +160,11 @@ internal static class BehaviourStage
         {
             var buffer = buffers[c];
             buffer.ResetWrittenCount();
+            var span = rows.Span;
             int end = Math.Min(count, (c + 1) * RowsPerChunk);
             for (int i = c * RowsPerChunk; i < end; i++)
             {
-                buffer.Advance(write(rows[i], buffer.GetSpan(maxRowBytes)));
+                buffer.Advance(write(span[i], buffer.GetSpan(maxRowBytes)));
             }
         });
         for (int c = 0; c < chunks; c++)

@@ -116,7 +116,7 @@ internal sealed class Simulator
     /// that the same session of two policies that serve the same arm gets the same slate and the same response (common
     /// random numbers), and a learning policy learns from each session's reward at once.
     /// </summary>
-    public void RunWeek(int user, int week, UserState state, ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue)
+    public void RunWeek(int user, int week, UserState state, Simulation.ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue)
     {
         ref readonly var person = ref _world.UserList[user];
         scratch.Times.Clear();
@@ -131,7 +131,7 @@ internal sealed class Simulator
             long sessionId = user * SessionsPerUser + state.Sessions;
             state.Sessions++;
             var random = new EntityRandom(_seed, RandomStream.SessionDraws, sessionId);
-            var policyRandom = new EntityRandom(_seed, RandomStream.PolicyDraws, sessionId);
+            var policyRandom = new Simulation.PolicyRandom(_seed, sessionId);
             var (arm, propensity) = policy.Choose(user, ref policyRandom);
             ulong cfKey = random.NextUInt64();
             ulong imageKey = random.NextUInt64();
@@ -185,9 +185,9 @@ internal sealed class Simulator
             var (views, likes, purchases) = Respond(person, state, cfPreference, start, sessionId, slateSize, ref random, scratch, output);
             var record = new SessionRecord(start, sessionId, user, arm, propensity, (byte)slateSize, views, likes, purchases);
             output.Sessions.Add(record);
-            if (policy is Bandits.BanditPolicy learner)
+            if (policy.Learns)
             {
-                learner.Learn(user, arm, record.Reward);
+                policy.Learn(user, arm, record.Reward);
             }
         }
     }

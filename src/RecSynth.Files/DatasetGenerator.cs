@@ -106,7 +106,7 @@ public static class DatasetGenerator
             world = (WorldOf(output.Directory, cancellationToken) with { Behaviour = options.Behaviour }).EnsureValid();
         }
 
-        if (behaviour && RecSynth.Internals.OptionsValidator.ValidateForBehaviour(world) is { Count: > 0 } tooLarge)
+        if (behaviour && world.ValidateForSimulation() is { Count: > 0 } tooLarge)
         {
             throw new OptionsException(tooLarge);
         }

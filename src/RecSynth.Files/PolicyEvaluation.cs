@@ -101,7 +101,7 @@ public sealed record PolicyEvaluation(
         else
         {
             Estimating(progress, 0, log.Count);
-            estimates = [OffPolicy.Replay(log, SessionPolicies.Bandit(spec, arms, world), (ulong)origin.BehaviourSeed)];
+            estimates = [OffPolicy.Replay(log, SessionPolicies.Bandit(spec, arms, world), origin.BehaviourSeed)];
             Estimating(progress, log.Count, log.Count);
             truth = ClosedLoop.Run(world, loop, arms, null, phases, cancellationToken);
             trueValue = PerSession(truth.Summary);

@@ -31,7 +31,7 @@ public sealed class SimulationWorld
     {
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
-        if (Internals.OptionsValidator.ValidateForBehaviour(options) is { Count: > 0 } problems)
+        if (options.ValidateForSimulation() is { Count: > 0 } problems)
         {
             throw new OptionsException(problems);
         }

@@ -10,17 +10,15 @@ internal sealed partial class Simulator
     /// <summary>Interest of the user in a product: matches of style preferences, hidden taste, popularity, price and condition.</summary>
     private float Interest(in User user, int itemIndex)
     {
-        ulong attributes = _world.Attributes[itemIndex];
-        int color = (byte)(attributes >> 16), pattern = (byte)(attributes >> 24), material = (byte)(attributes >> 32);
-        int brand = (byte)(attributes >> 40), style = (byte)(attributes >> 48);
+        var attributes = _world.Attributes[itemIndex];
         var r = _response;
         int n = _world.Items.Length;
         double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
-            + (((user.ColorMask >> color) & 1) != 0 ? r.Color : 0)
-            + (((user.PatternMask >> pattern) & 1) != 0 ? r.Pattern : 0)
-            + (((user.MaterialMask >> material) & 1) != 0 ? r.Material : 0)
-            + (((user.BrandMask >> brand) & 1) != 0 ? r.Brand : 0)
-            + (style == user.PrimaryStyle ? r.Style : 0)
+            + (((user.ColorMask >> attributes.Color) & 1) != 0 ? r.Color : 0)
+            + (((user.PatternMask >> attributes.Pattern) & 1) != 0 ? r.Pattern : 0)
+            + (((user.MaterialMask >> attributes.Material) & 1) != 0 ? r.Material : 0)
+            + (((user.BrandMask >> attributes.Brand) & 1) != 0 ? r.Brand : 0)
+            + (attributes.Style == user.PrimaryStyle ? r.Style : 0)
             + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex));
         return 1 / (1 + MathF.Exp(-(float)logit));
     }
@@ -78,30 +76,29 @@ internal sealed partial class Simulator
         _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * LeastFactor(scratch.SlateAttributes.AsSpan(0, p), scratch.SlateAttributes[p], _satiationFactor);
 
     /// <summary>
-    /// The least of <paramref name="factors"/>[World.Match(attributes, a)] over the products <paramref name="above"/>,
-    /// and the table's last entry (the factor for nothing above).
+    /// The least of <paramref name="factors"/>[ItemAttributes.Match(attributes, a)] over the products
+    /// <paramref name="above"/>, and the table's last entry (the factor for nothing above).
     /// </summary>
-    internal static double LeastFactor(ReadOnlySpan<ulong> above, ulong attributes, ReadOnlySpan<double> factors)
+    internal static double LeastFactor(ReadOnlySpan<ItemAttributes> above, ItemAttributes attributes, ReadOnlySpan<double> factors)
     {
         double factor = factors[^1];
         int q = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            // Four products above at a time: their bytes equal to this product's, as a bit each (World.Match's bits
-            // are those of the first six bytes).
-            var these = Vector256.Create(attributes).AsByte();
+            // Four products above at a time, a match per byte.
+            var these = attributes.Broadcast();
             for (; q + 4 <= above.Length; q += 4)
             {
-                uint equal = Vector256.Equals(these, Vector256.Create(above[q..]).AsByte()).ExtractMostSignificantBits();
+                uint matches = ItemAttributes.Match4(these, above[q..]);
                 factor = double.MinNative(factor, double.MinNative(
-                    double.MinNative(factors[(int)equal & 63], factors[(int)(equal >> 8) & 63]),
-                    double.MinNative(factors[(int)(equal >> 16) & 63], factors[(int)(equal >> 24) & 63])));
+                    double.MinNative(factors[(byte)matches], factors[(byte)(matches >> 8)]),
+                    double.MinNative(factors[(byte)(matches >> 16)], factors[(int)(matches >> 24)])));
             }
         }
 
         for (; q < above.Length; q++)
         {
-            factor = double.MinNative(factor, factors[World.Match(attributes, above[q])]);
+            factor = double.MinNative(factor, factors[ItemAttributes.Match(attributes, above[q])]);
         }
 
         return factor;

@@ -49,13 +49,13 @@ internal sealed partial class Simulator
             LocalInterest = new float[locals];
             LocalLike = new float[locals];
             LocalPurchase = new float[locals];
-            LocalAttributes = new ulong[locals];
+            LocalAttributes = new ItemAttributes[locals];
             LocalCfSlot = new int[locals];
             _shown = new bool[locals];
             CfLocal = new int[slateSize];
             ImageLocal = new int[slateSize];
             SlateLocal = new int[slateSize];
-            SlateAttributes = new ulong[slateSize];
+            SlateAttributes = new ItemAttributes[slateSize];
             Candidates = new int[maxCandidates];
             CandidateScores = new float[maxCandidates + 1];
             CfList = new int[slateSize];
@@ -102,7 +102,7 @@ internal sealed partial class Simulator
         public float[] LocalPurchase { get; }
 
         /// <summary>Per local product: its <see cref="World.Attributes"/>, for satiation.</summary>
-        public ulong[] LocalAttributes { get; }
+        public ItemAttributes[] LocalAttributes { get; }
 
         /// <summary>Per local product: its slot in the user's CF candidates (whose interest the user state caches), or −1.</summary>
         public int[] LocalCfSlot { get; }
@@ -127,7 +127,7 @@ internal sealed partial class Simulator
         public int[] SlateLocal { get; }
 
         /// <summary>Per slate position: its product's <see cref="World.Attributes"/>.</summary>
-        public ulong[] SlateAttributes { get; }
+        public ItemAttributes[] SlateAttributes { get; }
 
         /// <summary>Starts a session: everything the user bought is excluded.</summary>
         public void Exclude(UserState state)

@@ -26,7 +26,7 @@ internal sealed partial class Simulator
     private readonly int[] _popularSlot; // per item: its slot in CF's popular list, or -1
     private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
     private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
-    private readonly double[] _satiationFactor; // [65]: by shared attributes (World.Match), then for nothing above
+    private readonly double[] _satiationFactor; // [65]: by shared attributes (ItemAttributes.Match), then for nothing above
 
     /// <summary>Builds the sources; <paramref name="progress"/> hears of the CF pools, then the image index and neighbour lists.</summary>
     public Simulator(World world, BehaviourOptions options, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
@@ -50,7 +50,7 @@ internal sealed partial class Simulator
         float[] logPrice = [.. world.Items.Select(i => (float)Math.Log(i.Price / _response.ReferencePrice))];
         float[] conditionAppeal = [.. world.Items.Select(i => (float)appeal.GetValueOrDefault(world.Vocabulary.Conditions[i.Condition]))];
         Levels = [.. options.BlendLevels];
-        _satiationFactor = [.. Enumerable.Range(0, 64).Select(match => SatiationFactor(world.SimilarityOf(match))), SatiationFactor(0)];
+        _satiationFactor = [.. Enumerable.Range(0, ItemAttributes.MatchCount).Select(match => SatiationFactor(world.SimilarityOf(match))), SatiationFactor(0)];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
         long periodStart = world.Options.Time.StartSeconds;
         _listedWeek = [.. _listedAt.Select(t => t < periodStart ? -1 : (int)Math.Min(Schedule.Weeks, (t - periodStart) / SessionSchedule.Week))];

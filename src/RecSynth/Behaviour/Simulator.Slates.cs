@@ -146,39 +146,13 @@ internal sealed partial class Simulator
             }
         }
 
-        // Candidates in order of first appearance, each with its best weighted similarity. Without branches on whether
-        // a product was seen or must be skipped: the next free slot's score is kept at −∞, so that a new product takes
-        // max(−∞, score), and a skipped one goes to that slot with −∞ (and is overwritten by the next new product).
         int count = 0;
-        ref int candidates = ref MemoryMarshal.GetArrayDataReference(scratch.Candidates);
-        ref float scores = ref MemoryMarshal.GetArrayDataReference(scratch.CandidateScores);
-        scores = float.NegativeInfinity;
         for (int r = 0; r < anchors.Length; r++)
         {
             int anchor = anchors[r];
             ReadOnlySpan<Neighbour> neighbours = External is { } service ? Ranked(service.Similar(anchor, _options.Image.Neighbours)) : Image.Neighbours(anchor);
             float weight = (float)(1 - r * Image.RecencyDiscount);
-            if ((uint)count + (uint)neighbours.Length > (uint)scratch.Candidates.Length)
-            {
-                throw new InvalidOperationException("more image candidates than the scratch holds");
-            }
-
-            foreach (var (item, similarity) in neighbours)
-            {
-                ref var mark = ref marks[item];
-                // Listed before this week, after it, or (rarely) during it: then by the second.
-                bool unlisted = mark.ListedWeek > week || (mark.ListedWeek == week && _listedAt[item] > now);
-                bool skip = mark.Excluded == session | unlisted;
-                bool fresh = mark.Stamp != stamp & !skip;
-                int at = fresh | skip ? count : mark.Index;
-                Unsafe.Add(ref candidates, at) = item;
-                ref float score = ref Unsafe.Add(ref scores, at);
-                score = float.MaxNative(score, skip ? float.NegativeInfinity : similarity * weight);
-                mark.Stamp = stamp; // a skipped product is skipped wherever it comes again, so its mark is never read
-                mark.Index = at;
-                count += fresh ? 1 : 0;
-                Unsafe.Add(ref scores, count) = float.NegativeInfinity;
-            }
+            count = MergeNeighbours(neighbours, weight, count, stamp, week, now, _listedAt, scratch);
         }
 
         var noise = scratch.Noise(count);
@@ -188,6 +162,49 @@ internal sealed partial class Simulator
         var top = scratch.Top.Reset();
         top.OfferAll(noisy, scratch.Candidates.AsSpan(0, count));
         return top.CopyTo(scratch.ImageList);
+    }
+
+    /// <summary>
+    /// Adds an anchor's neighbours to the first <paramref name="count"/> of the scratch's image candidates (those of the
+    /// anchors before it, merged under the same <paramref name="stamp"/>), and returns the new count. The candidates
+    /// stay in order of first appearance, each with its best weighted similarity; a product the session excludes, or
+    /// not listed by <paramref name="now"/> (in <paramref name="week"/>), is skipped. ImageMergeTests holds the plain
+    /// version and checks that the two agree.
+    /// </summary>
+    internal static int MergeNeighbours(
+        ReadOnlySpan<Neighbour> neighbours, float weight, int count, int stamp, int week, long now, ReadOnlySpan<long> listedAt, Scratch scratch)
+    {
+        if ((uint)count + (uint)neighbours.Length > (uint)scratch.Candidates.Length)
+        {
+            throw new InvalidOperationException("more image candidates than the scratch holds");
+        }
+
+        // Without branches on whether a product was seen or must be skipped: the next free slot's score is kept at −∞,
+        // so that a new product takes max(−∞, score), and a skipped one goes to that slot with −∞ (and is overwritten
+        // by the next new product).
+        var marks = scratch.Marks;
+        int session = scratch.Session;
+        ref int candidates = ref MemoryMarshal.GetArrayDataReference(scratch.Candidates);
+        ref float scores = ref MemoryMarshal.GetArrayDataReference(scratch.CandidateScores);
+        Unsafe.Add(ref scores, count) = float.NegativeInfinity;
+        foreach (var (item, similarity) in neighbours)
+        {
+            ref var mark = ref marks[item];
+            // Listed before this week, after it, or (rarely) during it: then by the second.
+            bool unlisted = mark.ListedWeek > week || (mark.ListedWeek == week && listedAt[item] > now);
+            bool skip = mark.Excluded == session | unlisted;
+            bool fresh = mark.Stamp != stamp & !skip;
+            int at = fresh | skip ? count : mark.Index;
+            Unsafe.Add(ref candidates, at) = item;
+            ref float score = ref Unsafe.Add(ref scores, at);
+            score = float.MaxNative(score, skip ? float.NegativeInfinity : similarity * weight);
+            mark.Stamp = stamp; // a skipped product is skipped wherever it comes again, so its mark is never read
+            mark.Index = at;
+            count += fresh ? 1 : 0;
+            Unsafe.Add(ref scores, count) = float.NegativeInfinity;
+        }
+
+        return count;
     }
 
     /// <summary>An outside service's similar products with similarities by rank (1 for the first, falling by 1 / count).</summary>

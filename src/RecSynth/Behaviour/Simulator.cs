@@ -53,7 +53,7 @@ internal sealed partial class Simulator
         _satiationFactor = [.. Enumerable.Range(0, ItemAttributes.MatchCount).Select(match => SatiationFactor(world.SimilarityOf(match))), SatiationFactor(0)];
         _listedAt = [.. world.Items.Select(i => i.ListedAt)];
         long periodStart = world.Options.Time.StartSeconds;
-        _listedWeek = [.. _listedAt.Select(t => t < periodStart ? -1 : (int)Math.Min(Schedule.Weeks, (t - periodStart) / SessionSchedule.Week))];
+        _listedWeek = [.. _listedAt.Select(t => ListedWeek(t, periodStart, Schedule.Weeks))];
         _popularListedAt = [.. Cf.Popular.Items.Select(i => _listedAt[i])];
         _popularSlot = new int[world.Items.Length];
         _popularSlot.AsSpan().Fill(-1);
@@ -186,6 +186,13 @@ internal sealed partial class Simulator
             }
         }
     }
+
+    /// <summary>
+    /// The week in which a product listed at <paramref name="listedAt"/> is listed: −1 before the period's first week,
+    /// <paramref name="weeks"/> after its last (see <see cref="ItemMark.ListedWeek"/>).
+    /// </summary>
+    internal static int ListedWeek(long listedAt, long periodStart, int weeks) =>
+        listedAt < periodStart ? -1 : (int)Math.Min(weeks, (listedAt - periodStart) / SessionSchedule.Week);
 
     /// <summary>The share of a user's sessions the ground truth samples: about ground_truth_sessions of the expected count.</summary>
     private double TruthShare(in User user)

@@ -171,6 +171,7 @@ internal sealed partial class Simulator
     /// not listed by <paramref name="now"/> (in <paramref name="week"/>), is skipped. ImageMergeTests holds the plain
     /// version and checks that the two agree.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int MergeNeighbours(
         ReadOnlySpan<Neighbour> neighbours, float weight, int count, int stamp, int week, long now, ReadOnlySpan<long> listedAt, Scratch scratch)
     {

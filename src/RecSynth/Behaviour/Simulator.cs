@@ -36,8 +36,8 @@ internal sealed partial class Simulator
         _response = options.Response;
         _seed = seed;
         Schedule = new SessionSchedule(options.Sessions, world.Options.Time.StartSeconds, world.Options.Time.EndSeconds, seed);
-        Cf = new CfSource(world, options.Cf, parallel, progress);
-        Image = new ImageSource(world, options.Image, seed, parallel, progress: progress);
+        Cf = world.CfSource(options.Cf, parallel, progress);
+        Image = world.ImageSource(options.Image, seed, parallel, progress);
         int k = options.SlateSize;
         _imagePositions = ImagePositions(k);
         _examine = new double[k + 2];

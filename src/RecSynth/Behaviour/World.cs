@@ -99,7 +99,43 @@ internal sealed class World
     private readonly float[] _similarity;
     private readonly float[] _similarityByMatch; // [64]: by which of the six attributes two products share
 
+    private readonly Lock _sources = new();
+    private (CfSourceOptions Options, CfSource Source)? _cf;
+    private (ImageSourceOptions Options, ulong Seed, ImageSource Source)? _image;
+
     public RecSynthOptions Options { get; }
+
+    /// <summary>
+    /// The CF source of these options, built on the first call and kept: the runs on one world (the closed loop of
+    /// several policies, evaluate's re-creation of a log and its closed loop) share their pools instead of building them
+    /// again. A source is read-only once built.
+    /// </summary>
+    public CfSource CfSource(CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        lock (_sources)
+        {
+            if (_cf is not { } kept || kept.Options != options)
+            {
+                _cf = kept = (options, new CfSource(this, options, parallel, progress));
+            }
+
+            return kept.Source;
+        }
+    }
+
+    /// <summary>The image source of these options and seed (its index and neighbour lists), built once and kept, like <see cref="CfSource"/>.</summary>
+    public ImageSource ImageSource(ImageSourceOptions options, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        lock (_sources)
+        {
+            if (_image is not { } kept || kept.Options != options || kept.Seed != seed)
+            {
+                _image = kept = (options, seed, new ImageSource(this, options, seed, parallel, progress: progress));
+            }
+
+            return kept.Source;
+        }
+    }
 
     public CatalogVocabulary Vocabulary { get; }
 

@@ -100,6 +100,23 @@ internal static class RecSynthApp
         return NameSuggestion.DidYouMean(word.Split('=')[0], names.Distinct());
     }
 
+    /// <summary>The command-line option each of the library's run and simulation option paths is given by.</summary>
+    private static readonly Dictionary<string, string> s_flags = new(StringComparer.Ordinal)
+    {
+        ["run.threads"] = "--threads",
+        ["run.format"] = "--format",
+        ["run.shard"] = "--shard",
+        ["run.stage"] = "--stage",
+        ["simulation.policy"] = "--policy",
+        ["simulation.arms"] = "--arms",
+        ["simulation.recommender"] = "--recommender",
+        ["evaluation.policy"] = "--policy",
+    };
+
+    /// <summary>A problem as the command line names it: the library reports option paths (run.threads), the tool its flags (--threads).</summary>
+    internal static OptionProblem AsFlag(OptionProblem problem) =>
+        s_flags.TryGetValue(problem.KeyPath, out string? flag) ? problem with { KeyPath = flag } : problem;
+
     /// <summary>One clear message on stderr and the exit code for it.</summary>
     internal static int Report(Consoles console, Exception exception)
     {
@@ -108,6 +125,9 @@ internal static class RecSynthApp
             case OperationCanceledException:
                 console.Error("cancelled; nothing was left behind");
                 return ExitCodes.Cancelled;
+            case OptionsException { Problems.Count: > 0 } invalid:
+                console.Error(new OptionsException([.. invalid.Problems.Select(AsFlag)]).Message);
+                return ExitCodes.Usage;
             case OptionsException or DatasetUsageException:
                 console.Error(exception.Message);
                 return ExitCodes.Usage;

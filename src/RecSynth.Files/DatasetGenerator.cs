@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 using RecSynth.Files.Config;
 using RecSynth.Files.Internals;
 
@@ -64,27 +65,7 @@ public static class DatasetGenerator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(simulation);
         ArgumentNullException.ThrowIfNull(output);
-        var problems = new List<OptionProblem>();
-        if (RecSynth.Bandits.BanditPolicies.Validate(simulation.Policy, options.Behaviour.BlendLevels) is { } why)
-        {
-            problems.Add(new OptionProblem("--policy", simulation.Policy, why));
-        }
-
-        if (output.Shard is { } shard)
-        {
-            problems.Add(new OptionProblem("--shard", shard.ToString(), "a closed loop cannot be sharded: its policies may learn across users"));
-        }
-
-        if (output.Stage is DatasetStage.Catalog or DatasetStage.Users)
-        {
-            problems.Add(new OptionProblem("--stage", output.Stage.ToString().ToLowerInvariant(), "simulate runs the behaviour: use all or behaviour"));
-        }
-
-        if (simulation.Recommender == RecSynth.Bandits.Recommender.Gorse && simulation.Service is null)
-        {
-            problems.Add(new OptionProblem("--recommender", "gorse", "needs the server (SimulationOptions.Service, --gorse-url)"));
-        }
-
+        var problems = Validate(options, output, simulation);
         if (problems.Count > 0)
         {
             throw new OptionsException(problems);
@@ -104,25 +85,14 @@ public static class DatasetGenerator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         options.EnsureValid();
-        if (output.Formats is 0 || (output.Formats & ~(DatasetFormats.Csv | DatasetFormats.Parquet)) != 0)
+        if (simulation is null && Validate(options, output, null) is { Count: > 0 } problems)
         {
-            throw new OptionsException([new OptionProblem("--format", output.Formats.ToString(), "must be csv, parquet, or csv,parquet")]);
-        }
-
-        if (output.Threads is < 1 or > 1024)
-        {
-            throw new OptionsException([new OptionProblem("--threads", output.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in [1, 1024]")]);
+            throw new OptionsException(problems);
         }
 
         bool catalog = output.Stage is DatasetStage.All or DatasetStage.Catalog;
         bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
         bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
-        if (output.Shard is { } shard && (!behaviour || shard.Index < 0 || shard.Index >= shard.Count || shard.Count is < 1 or > DatasetShard.MaxCount))
-        {
-            throw new OptionsException([new OptionProblem("--shard", shard.ToString(), behaviour
-                ? "the shard index is 0-based and must be below the number of shards"
-                : "shards split the behaviour stage; use --stage behaviour or all")]);
-        }
 
         string[] stages = [.. new[] { catalog ? CatalogStage.Name : null, users ? UsersStage.Name : null, behaviour ? BehaviourStage.Name : null }.OfType<string>()];
 
@@ -136,7 +106,7 @@ public static class DatasetGenerator
             world = (WorldOf(output.Directory, cancellationToken) with { Behaviour = options.Behaviour }).EnsureValid();
         }
 
-        if (behaviour && RecSynth.Internals.OptionsValidator.ValidateForBehaviour(world) is { Count: > 0 } tooLarge)
+        if (behaviour && world.ValidateForSimulation() is { Count: > 0 } tooLarge)
         {
             throw new OptionsException(tooLarge);
         }
@@ -206,6 +176,59 @@ public static class DatasetGenerator
             folder.Abort();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Every problem of a run's options beyond the config's own (which <see cref="RecSynthOptions.EnsureValid"/> checks),
+    /// by option path: run.format, run.threads, run.shard, run.stage, simulation.policy, simulation.recommender.
+    /// </summary>
+    private static List<OptionProblem> Validate(RecSynthOptions options, GenerateOptions output, SimulationOptions? simulation)
+    {
+        var problems = new List<OptionProblem>();
+        if (output.Formats is 0 || (output.Formats & ~(DatasetFormats.Csv | DatasetFormats.Parquet)) != 0)
+        {
+            problems.Add(new OptionProblem("run.format", output.Formats.ToString(), "must be csv, parquet, or csv,parquet"));
+        }
+
+        if (output.Threads is < 1 or > 1024)
+        {
+            problems.Add(new OptionProblem("run.threads", output.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in [1, 1024]"));
+        }
+
+        bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
+        if (output.Shard is { } shard)
+        {
+            string? why = simulation is not null ? "a closed loop cannot be sharded: its policies may learn across users"
+                : !behaviour ? "shards split the behaviour stage: generate the behaviour stage, or all"
+                : shard.Index < 0 || shard.Index >= shard.Count || shard.Count is < 1 or > DatasetShard.MaxCount ? "the shard index is 0-based and must be below the number of shards"
+                : null;
+            if (why is not null)
+            {
+                problems.Add(new OptionProblem("run.shard", shard.ToString(), why));
+            }
+        }
+
+        if (simulation is null)
+        {
+            return problems;
+        }
+
+        if (!behaviour)
+        {
+            problems.Add(new OptionProblem("run.stage", output.Stage.ToString().ToLowerInvariant(), "simulate runs the behaviour: use all or behaviour"));
+        }
+
+        if (!PolicySpec.TryParse(simulation.Policy, PolicyUse.ClosedLoop, out var spec, out string? error) || (error = spec.CheckLevels(options.Behaviour.BlendLevels)) is not null)
+        {
+            problems.Add(new OptionProblem("simulation.policy", simulation.Policy, error));
+        }
+
+        if (simulation.Recommender == RecSynth.Bandits.Recommender.Gorse && simulation.Service is null)
+        {
+            problems.Add(new OptionProblem("simulation.recommender", "gorse", "needs the server (SimulationOptions.Service)"));
+        }
+
+        return problems;
     }
 
     /// <summary>The catalogue and users of an existing dataset: the manifest's config, after checking the files against it.</summary>

@@ -55,8 +55,9 @@ public sealed record DatasetStats
         From(DatasetScan.Read(directory, cancellationToken));
 
     /// <summary>The vital signs of a scanned dataset.</summary>
-    internal static DatasetStats From(DatasetScan scan)
+    public static DatasetStats From(DatasetScan scan)
     {
+        ArgumentNullException.ThrowIfNull(scan);
         var sortedProducts = scan.InteractionsPerProduct.OrderDescending().ToArray();
         long top = sortedProducts.Take(Math.Max(1, sortedProducts.Length / 5)).Sum();
         var rewards = new Dictionary<(string Bucket, string Arm), (long Sessions, long Rewards)>();

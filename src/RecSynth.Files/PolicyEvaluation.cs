@@ -3,6 +3,7 @@ using System.Globalization;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 using RecSynth.Files.Config;
 using RecSynth.Files.Internals;
 
@@ -51,22 +52,15 @@ public sealed record PolicyEvaluation(
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(policy);
-        bool bestArm = policy == "best-arm";
-        if (!BanditPolicies.Parse(policy, out _, out string? why, others: ["best-arm"]) && !bestArm)
-        {
-            throw new OptionsException([new OptionProblem("--policy", policy, why!)]);
-        }
-
+        var spec = PolicySpec.Parse(policy, PolicyUse.Evaluation, "evaluation.policy");
         var origin = DatasetOrigin.Read(directory);
         var levels = origin.World.Behaviour.BlendLevels;
-        if (!bestArm && BanditPolicies.Validate(policy, levels) is { } outside)
+        if (spec.CheckLevels(levels) is { } outside)
         {
-            throw new OptionsException([new OptionProblem("--policy", policy, outside)]);
+            throw new OptionsException([new OptionProblem("evaluation.policy", policy, outside)]);
         }
 
-        var armSet = policy.StartsWith("fixed:", StringComparison.Ordinal)
-            ? [new Arm(BanditPolicies.Parse(policy, out var parsed, out _) ? parsed.Parameter : 0)]
-            : BanditPolicies.ArmsOf(arms, levels);
+        var armSet = spec.Kind == PolicyKind.Fixed ? [spec.FixedArm] : BanditPolicies.ArmsOf(arms, levels);
         var (log, loggingPolicy) = ReadLog(directory, armSet, origin.World.Users.Count, origin.LoggedSessions, progress, cancellationToken);
         CheckSupport(log, armSet, loggingPolicy, arms);
         int certain = log.Count(s => s.Propensity >= 1);
@@ -77,37 +71,39 @@ public sealed record PolicyEvaluation(
         }
 
         // One world for every simulation below: the folder's catalogue and users, under the log's behaviour options.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var behaviour = origin.World.Behaviour with { GroundTruth = true };
         var phases = PhaseReports.To(progress);
-        var world = new World(origin.World with { Behaviour = behaviour }, threads, cancellationToken, phases);
-        ulong seed = (ulong)origin.BehaviourSeed;
-
-        // The closed loop runs with the recommender that wrote the log where it can be re-created (not a Gorse server).
-        var recommender = origin.Simulation?.Recommender == "builtin" ? Recommender.Builtin : Recommender.Oracle;
+        var world = SimulationWorld.Build(origin.World with { Behaviour = behaviour }, threads, phases, cancellationToken);
+        int[] armOfUser = spec.Kind == PolicyKind.BestArm ? BestArms(directory, armSet, world.UserCount) : [];
+        var loop = new SimulationSetup
+        {
+            Policy = spec.Kind == PolicyKind.BestArm ? SessionPolicies.PerUser("best-arm", armSet, armOfUser) : SessionPolicies.Bandit(spec, arms, world),
+            // The closed loop runs with the recommender that wrote the log where it can be re-created (not a Gorse server).
+            Slates = origin.Simulation?.Recommender == "builtin" ? SlateSource.Learned : SlateSource.Oracle,
+            Seed = origin.BehaviourSeed,
+            Threads = threads,
+        };
         ImmutableArray<PolicyEstimate> estimates;
         ClosedLoopResult truth;
         double? trueValue;
         string? unavailable = null;
-        if (bestArm || policy is "uniform" || policy.StartsWith("fixed:", StringComparison.Ordinal))
+        if (spec.Kind is PolicyKind.BestArm or PolicyKind.Uniform or PolicyKind.Fixed)
         {
-            int[] armOfUser = bestArm ? BestArms(directory, armSet, origin.World.Users.Count) : [];
-            Func<int, int, double> target = bestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
-                : policy == "uniform" ? (_, _) => 1.0 / armSet.Length
+            Func<int, int, double> target = spec.Kind == PolicyKind.BestArm ? (u, a) => armOfUser[u] < 0 ? 1.0 / armSet.Length : armOfUser[u] == a ? 1 : 0
+                : spec.Kind == PolicyKind.Uniform ? (_, _) => 1.0 / armSet.Length
                 : (_, _) => 1;
             Estimating(progress, 0, log.Count);
             estimates = OffPolicy.Stationary(log, armSet.Length, target);
             Estimating(progress, log.Count, log.Count);
-            (trueValue, unavailable) = ValueOnLogStates(world, origin, log, armSet, target, parallel, phases);
-            var bandit = bestArm ? new PerUserPolicy("best-arm", BanditPolicies.ArmsOf(arms, levels), armOfUser) : BanditPolicies.Create(policy, arms, world);
-            truth = ClosedLoop.Run(world, behaviour, seed, bandit, arms, parallel, recommender, progress: phases);
+            (trueValue, unavailable) = ValueOnLogStates(world, origin, log, armSet, target, threads, phases, cancellationToken);
+            truth = ClosedLoop.Run(world, loop, arms, null, phases, cancellationToken);
         }
         else
         {
             Estimating(progress, 0, log.Count);
-            estimates = [OffPolicy.Replay(log, BanditPolicies.Create(policy, arms, world), seed)];
+            estimates = [OffPolicy.Replay(log, SessionPolicies.Bandit(spec, arms, world), origin.BehaviourSeed)];
             Estimating(progress, log.Count, log.Count);
-            truth = ClosedLoop.Run(world, behaviour, seed, BanditPolicies.Create(policy, arms, world), arms, parallel, recommender, progress: phases);
+            truth = ClosedLoop.Run(world, loop, arms, null, phases, cancellationToken);
             trueValue = PerSession(truth.Summary);
         }
 
@@ -133,21 +129,20 @@ public sealed record PolicyEvaluation(
     /// the re-creation does not reproduce its sessions and rewards.
     /// </summary>
     private static (double? Value, string? Unavailable) ValueOnLogStates(
-        World world, DatasetOrigin origin, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, ParallelOptions parallel,
-        IProgress<SimulationProgress>? progress)
+        SimulationWorld world, DatasetOrigin origin, List<LoggedSession> log, ImmutableArray<Arm> arms, Func<int, int, double> target, int threads,
+        IProgress<SimulationProgress>? progress, CancellationToken cancellationToken)
     {
         var behaviour = world.Options.Behaviour with { GroundTruth = true, GroundTruthSessions = 0 };
-        ulong seed = (ulong)origin.BehaviourSeed;
-        BehaviourRun run;
+        ISessionPolicy policy;
+        var slates = SlateSource.Oracle;
         if (origin.Simulation is not { } simulation)
         {
-            var logging = Behaviour.LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error);
-            if (logging is null)
+            if (!PolicySpec.TryParse(behaviour.Policy, PolicyUse.Logging, out var logging, out string? error))
             {
                 return (null, $"the manifest's behaviour.policy '{behaviour.Policy}' is not a logging policy ({error})");
             }
 
-            run = new BehaviourRun(world, behaviour, seed, logging, parallel, progress: progress);
+            policy = SessionPolicies.Logging(logging, behaviour.BlendLevels);
         }
         else if (simulation.Recommender == "gorse")
         {
@@ -155,46 +150,55 @@ public sealed record PolicyEvaluation(
         }
         else
         {
-            var mode = simulation.Arms == "blend" ? BanditArms.Blend : BanditArms.Two;
-            if (BanditPolicies.Validate(simulation.Policy, behaviour.BlendLevels) is { } why)
+            if (!PolicySpec.TryParse(simulation.Policy, PolicyUse.ClosedLoop, out var bandit, out string? why) || (why = bandit.CheckLevels(behaviour.BlendLevels)) is not null)
             {
                 return (null, $"the manifest's simulation policy '{simulation.Policy}' is not one this version runs ({why})");
             }
 
-            var recommender = simulation.Recommender == "builtin" ? Recommender.Builtin : Recommender.Oracle;
-            (run, _) = ClosedLoop.Prepare(world, behaviour, seed, BanditPolicies.Create(simulation.Policy, mode, world), mode, parallel, recommender, progress: progress);
+            policy = SessionPolicies.Bandit(bandit, simulation.Arms == "blend" ? BanditArms.Blend : BanditArms.Two, world);
+            slates = simulation.Recommender == "builtin" ? SlateSource.Learned : SlateSource.Oracle;
         }
 
-        run.Phase = "log replay";
+        var counted = new SessionCount();
+        var replay = new SimulationSetup { Policy = policy, Slates = slates, Behaviour = behaviour, Seed = origin.BehaviourSeed, Threads = threads, Phase = "log replay" };
+        var truth = SimulationEngine.Run(world, replay, counted, progress, cancellationToken).Truth!;
 
-        long sessions = 0, rewards = 0;
-        run.Run((_, _, _, rows, count) =>
-        {
-            sessions += count;
-            for (int i = 0; i < count; i++)
-            {
-                rewards += rows[i].Reward;
-            }
-        }, parallel.CancellationToken);
-        if (sessions != log.Count || rewards != log.Sum(s => (long)s.Reward))
+        long rewards = log.Sum(s => (long)s.Reward);
+        if (counted.Sessions != log.Count || counted.Rewards != rewards)
         {
             return (null, string.Create(CultureInfo.InvariantCulture,
-                $"re-creating the log from the manifest gave {sessions:N0} sessions and {rewards:N0} rewards, not the log's {log.Count:N0} and {log.Sum(s => (long)s.Reward):N0}: was sessions.csv edited, or written by another version?"));
+                $"re-creating the log from the manifest gave {counted.Sessions:N0} sessions and {counted.Rewards:N0} rewards, not the log's {log.Count:N0} and {rewards:N0}: was sessions.csv edited, or written by another version?"));
         }
 
-        var truth = run.Truth!;
-        var levels = behaviour.BlendLevels;
+        var levelsOf = behaviour.BlendLevels;
         double total = 0;
-        for (int user = 0; user < world.UserList.Length; user++)
+        for (int user = 0; user < world.UserCount; user++)
         {
             int n = truth.Sessions(user);
             for (int a = 0; a < arms.Length && n > 0; a++)
             {
-                total += target(user, a) * truth.Estimate(user, levels.IndexOf(arms[a].Blend)).Mean * n;
+                total += target(user, a) * truth.Estimate(user, levelsOf.IndexOf(arms[a].Blend)).Mean * n;
             }
         }
 
-        return (total / Math.Max(1, sessions), null);
+        return (total / Math.Max(1, counted.Sessions), null);
+    }
+
+    /// <summary>Counts a run's sessions and rewarded sessions.</summary>
+    private sealed class SessionCount : ISimulationSink
+    {
+        public long Sessions { get; private set; }
+
+        public long Rewards { get; private set; }
+
+        public void Write(RecordBlock block)
+        {
+            foreach (ref readonly var session in block.Sessions.Span)
+            {
+                Sessions++;
+                Rewards += session.Reward;
+            }
+        }
     }
 
     private static (List<LoggedSession> Log, string Policy) ReadLog(

@@ -5,7 +5,7 @@ namespace RecSynth.Files;
 /// <summary>The closed loop of <c>recsynth simulate</c>: a bandit serves the sessions instead of the logging policy.</summary>
 public sealed record SimulationOptions
 {
-    /// <summary>The policy, one of <see cref="BanditPolicies.Names"/> (e.g. thompson, fixed:0.25).</summary>
+    /// <summary>The policy, a <see cref="RecSynth.Simulation.PolicySpec"/> of the closed loop (e.g. thompson, fixed:0.25).</summary>
     public string Policy { get; init; } = "thompson";
 
     /// <summary>Two arms or the blend levels.</summary>
@@ -16,6 +16,12 @@ public sealed record SimulationOptions
 
     /// <summary>An outside recommender for both sources (e.g. a Gorse server); when set, <see cref="Recommender"/> is ignored.</summary>
     public ISlateService? Service { get; init; }
+
+    /// <summary>The slate source these options name.</summary>
+    internal RecSynth.Simulation.SlateSource Slates =>
+        Service is { } service ? RecSynth.Simulation.SlateSource.Service(service)
+        : Recommender == Recommender.Builtin ? RecSynth.Simulation.SlateSource.Learned
+        : RecSynth.Simulation.SlateSource.Oracle;
 }
 
 /// <summary>What <see cref="DatasetGenerator.Simulate"/> wrote and measured.</summary>

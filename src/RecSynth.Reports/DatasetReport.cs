@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using RecSynth.Files;
-using RecSynth.Files.Internals;
 using RecSynth.Reports.Internals;
 
 namespace RecSynth.Reports;

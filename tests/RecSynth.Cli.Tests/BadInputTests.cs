@@ -268,9 +268,10 @@ public sealed class BadInputTests
     }
 
     [Theory]
-    [InlineData("nonsense", "uniform, uniform-blend, fixed:cf, fixed:image")]
-    [InlineData("fixed:2", "must be a number in [0, 1]")]
-    [InlineData("fixed:", "must be a number in [0, 1]")]
+    [InlineData("nonsense", "must be one of uniform, uniform-blend, fixed:<arm>")]
+    [InlineData("thompson", "must be one of uniform, uniform-blend, fixed:<arm>")]
+    [InlineData("fixed:2", "the number of fixed:<x> must be in [0, 1], not \"2\"")]
+    [InlineData("fixed:", "the number of fixed:<x> must be in [0, 1], not \"\"")]
     public async Task An_unknown_logging_policy_exits_2_naming_the_option_and_the_choices(string policy, string message)
     {
         var result = await RefusedAsync(2, "--preset", "seed", "--policy", policy);
@@ -551,5 +552,26 @@ public sealed class BadInputTests
         Assert.Contains("disk space", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("catalog.count = 100000000", result.StdErr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output), result.ToString());
+    }
+
+    [Fact]
+    public void The_librarys_option_paths_reach_the_user_as_the_tools_flags_and_config_keys_stay_keys()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var error = new RecSynth.Configuration.OptionsException(
+        [
+            new("run.threads", "0", "must be in [1, 1024]"),
+            new("simulation.policy", "fixed:0.3", "serves the blend 0.3"),
+            new("behaviour.slate_size", "0", "must be in [1, 40]"),
+        ]);
+
+        int code = RecSynthApp.Report(new RecSynth.Cli.Rendering.Consoles(stdout, stderr), error);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--threads = 0: must be in [1, 1024]", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--policy = fixed:0.3: serves the blend 0.3", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("behaviour.slate_size = 0", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("run.threads", stderr.ToString(), StringComparison.Ordinal);
     }
 }

@@ -127,7 +127,7 @@ public sealed class HelpAndVersionTests
 
             Assert.True(result.ExitCode == 0, result.ToString());
             string help = Regex.Replace(result.StdOut, @"\s+", " "); // the help wraps long descriptions
-            Assert.All(RecSynth.Bandits.BanditPolicies.Names, name => Assert.Contains(name, help, StringComparison.Ordinal));
+            Assert.All(RecSynth.Simulation.PolicySpec.Names(RecSynth.Simulation.PolicyUse.ClosedLoop), name => Assert.Contains(name, help, StringComparison.Ordinal));
         }
     }
 

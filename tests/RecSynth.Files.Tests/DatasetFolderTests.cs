@@ -392,7 +392,7 @@ public sealed class DatasetFolderTests(DatasetFolderTests.Whole whole) : IClassF
 
         var error = Assert.Throws<OptionsException>(() => DatasetGenerator.Generate(Options, TestOptions.Output(folder, threads), cancellationToken: Token));
 
-        Assert.Equal("--threads", Assert.Single(error.Problems).KeyPath);
+        Assert.Equal("run.threads", Assert.Single(error.Problems).KeyPath); // the library names option paths; the CLI maps them to --threads
         Assert.False(Directory.Exists(folder));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RecSynth.Bandits;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 
 namespace RecSynth.Cli.Commands;
 
@@ -123,7 +124,7 @@ internal sealed class BanditArguments
     /// </summary>
     public static void CheckPolicy(string option, string policy, RecSynthOptions? options, List<OptionProblem> problems)
     {
-        if ((options is null ? BanditPolicies.Validate(policy) : BanditPolicies.Validate(policy, options.Behaviour.BlendLevels)) is { } why)
+        if (!PolicySpec.TryParse(policy, PolicyUse.ClosedLoop, out var spec, out string? why) || options is not null && (why = spec.CheckLevels(options.Behaviour.BlendLevels)) is not null)
         {
             problems.Add(new(option, policy, why));
         }

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using RecSynth.Bandits;
 using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 using Spectre.Console;
 
 namespace RecSynth.Cli.Commands;
@@ -21,7 +22,7 @@ internal static class CompareCommand
         var bandit = new BanditArguments();
         var policies = new Option<string>("--policies")
         {
-            Description = "Comma-separated policies, e.g. uniform,thompson,fixed:cf; each one of " + string.Join(", ", BanditPolicies.Names),
+            Description = "Comma-separated policies, e.g. uniform,thompson,fixed:cf; each one of " + string.Join(", ", RecSynth.Simulation.PolicySpec.Names(RecSynth.Simulation.PolicyUse.ClosedLoop)),
             HelpName = "LIST",
             Required = true,
         };
@@ -62,23 +63,28 @@ internal static class CompareCommand
                 throw new OptionsException(problems);
             }
 
+            // Seed by seed, one world for every policy: the same users and streams (common random numbers), built once.
             var runsByPolicy = ProgressDisplay.Run(console, settings.Quiet, progress =>
             {
-                var summariesByPolicy = new List<List<LoopSummary>>();
-                foreach (string name in names)
+                var summaries = names.Select(_ => new List<LoopSummary>()).ToList();
+                for (int r = 0; r < runs; r++)
                 {
-                    var summaries = new List<LoopSummary>();
-                    for (int r = 0; r < runs; r++)
+                    var world = SimulationWorld.Build(options with { Seed = options.Seed + r }, settings.ThreadCount, progress, cancellationToken);
+                    for (int p = 0; p < names.Length; p++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        progress?.Say($"running {name}, seed {options.Seed + r}");
-                        summaries.Add(ClosedLoop.Run(options with { Seed = options.Seed + r }, name, arms, recommender, settings.ThreadCount, progress, cancellationToken).Summary);
+                        progress?.Say($"running {names[p]}, seed {options.Seed + r}");
+                        var setup = new SimulationSetup
+                        {
+                            Policy = SessionPolicies.Bandit(PolicySpec.Parse(names[p], PolicyUse.ClosedLoop, "simulation.policy"), arms, world),
+                            Slates = recommender == Recommender.Builtin ? SlateSource.Learned : SlateSource.Oracle,
+                            Threads = settings.ThreadCount,
+                        };
+                        summaries[p].Add(ClosedLoop.Run(world, setup, arms, null, progress, cancellationToken).Summary);
                     }
-
-                    summariesByPolicy.Add(summaries);
                 }
 
-                return summariesByPolicy;
+                return summaries;
             });
 
             var rows = runsByPolicy.Select((summaries, i) => ComparedPolicy.Of(names[i], summaries, i == 0 ? null : runsByPolicy[0])).ToList();

@@ -51,9 +51,9 @@ internal static class GenerateCommand
             if (result.GetValue(policy) is { } chosen)
             {
                 options = options with { Behaviour = options.Behaviour with { Policy = chosen } };
-                if (RecSynth.Behaviour.LoggingPolicy.TryParse(chosen, options.Behaviour.BlendLevels, out string? why) is null)
+                if (!RecSynth.Simulation.PolicySpec.TryParse(chosen, RecSynth.Simulation.PolicyUse.Logging, out _, out string? why))
                 {
-                    problems.Add(new("--policy", chosen, why!));
+                    problems.Add(new("--policy", chosen, why));
                 }
             }
 

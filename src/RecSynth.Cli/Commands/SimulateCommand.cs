@@ -19,7 +19,7 @@ internal static class SimulateCommand
         var bandit = new BanditArguments();
         var policy = new Option<string>("--policy")
         {
-            Description = "The bandit: " + string.Join(", ", BanditPolicies.Names) + " (docs/bandits.md)",
+            Description = "The bandit: " + string.Join(", ", RecSynth.Simulation.PolicySpec.Names(RecSynth.Simulation.PolicyUse.ClosedLoop)) + " (docs/bandits.md)",
             HelpName = "NAME",
             Required = true,
         };

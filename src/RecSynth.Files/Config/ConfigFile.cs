@@ -1,5 +1,4 @@
 using RecSynth.Configuration;
-using RecSynth.Internals;
 using Tomlyn;
 using Tomlyn.Model;
 using Tomlyn.Serialization;

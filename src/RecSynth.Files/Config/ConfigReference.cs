@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Text;
 using RecSynth.Configuration;
-using RecSynth.Internals;
 
 namespace RecSynth.Files.Config;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using RecSynth.Configuration;
-using RecSynth.Internals;
 
 namespace RecSynth.Files.Config;
 

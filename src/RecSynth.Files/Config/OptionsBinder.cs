@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Reflection;
 using RecSynth.Configuration;
-using RecSynth.Internals;
 using Tomlyn;
 
 namespace RecSynth.Files.Config;

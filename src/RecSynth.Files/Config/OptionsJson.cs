@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RecSynth.Configuration;
-using RecSynth.Internals;
 
 namespace RecSynth.Files.Config;
 

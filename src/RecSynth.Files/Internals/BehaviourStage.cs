@@ -2,6 +2,7 @@ using System.Buffers;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 
 namespace RecSynth.Files.Internals;
 
@@ -35,107 +36,78 @@ internal static class BehaviourStage
         }
 
         var phases = PhaseReports.To(progress);
-        var state = new World(world with { Behaviour = behaviour }, threads, cancellationToken, phases);
-        var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserList.Length);
-        BehaviourRun run;
-        LoopMetrics? metrics = null;
-        string policyName;
-        IEnumerable<Arm> arms;
-        if (simulation is not null)
+        var state = SimulationWorld.Build(world with { Behaviour = behaviour }, threads, phases, cancellationToken);
+        var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserCount);
+        var policy = simulation is null
+            ? SessionPolicies.Logging(PolicySpec.Parse(behaviour.Policy, PolicyUse.Logging, "behaviour.policy"), behaviour.BlendLevels)
+            : SessionPolicies.Bandit(PolicySpec.Parse(simulation.Policy, PolicyUse.ClosedLoop, "simulation.policy"), simulation.Arms, state);
+        var setup = new SimulationSetup
         {
-            (run, metrics) = ClosedLoop.Prepare(
-                state, behaviour, (ulong)seed, BanditPolicies.Create(simulation.Policy, simulation.Arms, state), simulation.Arms, parallel, simulation.Recommender, simulation.Service, phases);
-            var bandit = (BanditPolicy)run.Policy;
-            (policyName, arms) = (bandit.Name, bandit.Arms);
-        }
-        else
-        {
-            var policy = LoggingPolicy.TryParse(behaviour.Policy, behaviour.BlendLevels, out string? error)
-                ?? throw new RecSynth.Configuration.OptionsException([new OptionProblem("behaviour.policy", behaviour.Policy, error!)]);
-            run = new BehaviourRun(state, behaviour, (ulong)seed, policy, parallel, firstUser, userCount, phases);
-            (policyName, arms) = (policy.Name, policy.Arms);
-        }
-
-        var csv = new BehaviourCsv(state.UserList.Length, policyName, behaviour.BlendLevels, arms);
-        var parquet = new BehaviourParquet(state.UserList.Length, policyName, behaviour.BlendLevels, arms);
+            Policy = policy,
+            Slates = simulation?.Slates ?? SlateSource.Oracle,
+            Behaviour = behaviour,
+            Seed = seed,
+            FirstUser = firstUser,
+            UserCount = userCount,
+            Threads = threads,
+        };
+        var csv = new BehaviourCsv(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);
+        var parquet = new BehaviourParquet(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);
         bool toCsv = formats.HasFlag(DatasetFormats.Csv), toParquet = formats.HasFlag(DatasetFormats.Parquet);
+        var buffers = new List<ArrayBufferWriter<byte>>();
+        GroundTruth? truth;
+        ClosedLoopResult? loop = null;
         var files = new List<(string File, ManifestFile Entry)>();
         ParquetFile? ParquetOf(string table, IReadOnlyList<string> columns, long? rows, bool overlap) =>
             toParquet ? new ParquetFile(Path.Combine(staging, ParquetTables.ParquetName(table)), table, columns, progress, rows, cancellationToken, overlap) : null;
-        void Complete(string table, StreamedFile? csvFile, ParquetFile? parquetFile)
+        long interactionRows, sessionRows;
+        using (var tables = new RecordFiles(
+            toCsv ? staging : null, csv, ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null, overlap: true),
+            ParquetOf(Sessions, BehaviourCsv.SessionColumns, null, overlap: true), parquet, buffers, threads, cancellationToken))
         {
-            if (csvFile is not null)
+            if (simulation is null)
             {
-                files.Add((table, csvFile.Complete(Name)));
+                truth = SimulationEngine.Run(state, setup, tables, phases, cancellationToken).Truth;
+            }
+            else
+            {
+                loop = ClosedLoop.Run(state, setup, simulation.Arms, tables, phases, cancellationToken);
+                truth = loop.Truth;
             }
 
-            if (parquetFile is not null)
+            (interactionRows, sessionRows) = tables.EndRows(); // the last Parquet row groups are written while the ground truth is
+            if (truth is not null)
             {
-                files.Add((ParquetTables.ParquetName(table), parquetFile.Complete(Name)));
-            }
-        }
-
-        using var interactions = toCsv ? new StreamedFile(Path.Combine(staging, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns)) : null;
-        using var sessions = toCsv ? new StreamedFile(Path.Combine(staging, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns)) : null;
-        // Each of their row groups is written on a thread of its own while the simulation goes on and the next one fills.
-        using var interactionsParquet = ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null, overlap: true);
-        using var sessionsParquet = ParquetOf(Sessions, BehaviourCsv.SessionColumns, null, overlap: true);
-        var buffers = new List<ArrayBufferWriter<byte>>();
-        // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up (the
-        // formatting is about a tenth of the work), and more would only take turns with the simulation. The last
-        // window's rows, written when the simulation is done, get every thread.
-        var writing = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads / 4), CancellationToken = cancellationToken };
-        run.Run((week, interactionRows, interactionCount, sessionRows, sessionCount) =>
-        {
-            var options = run.Simulating ? writing : parallel;
-            if (interactions is not null && sessions is not null)
-            {
-                WriteRows(interactions, interactionRows, interactionCount, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, buffers, options);
-                WriteRows(sessions, sessionRows, sessionCount, BehaviourCsv.MaxSessionBytes, csv.WriteSession, buffers, options);
-            }
-
-            interactionsParquet?.Append(interactionCount, (int i, ref ParquetRow row) => parquet.WriteInteraction(interactionRows[i], ref row), options);
-            sessionsParquet?.Append(sessionCount, (int i, ref ParquetRow row) => parquet.WriteSession(sessionRows[i], ref row), options);
-            metrics?.Add(sessionRows.AsSpan(0, sessionCount));
-        }, cancellationToken);
-
-        long interactionRowCount = interactions?.Rows ?? interactionsParquet!.Rows, sessionRowCount = sessions?.Rows ?? sessionsParquet!.Rows;
-        interactionsParquet?.EndRows(); // their last row groups are written while the ground truth is
-        sessionsParquet?.EndRows();
-        if (run.Truth is { } truth)
-        {
-            int[] users = [.. Enumerable.Range(firstUser, userCount)];
-            using var file = toCsv ? new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns)) : null;
-            using var truthParquet = ParquetOf(GroundTruthFile, csv.GroundTruthColumns, users.Length, overlap: false);
-            // A batch of chunks at a time, for its progress; the rows, and so the bytes, are those of one pass.
-            int batch = RowsPerChunk * 4 * threads;
-            if (file is not null)
-            {
-                progress?.Report(new GenerationProgress(GroundTruthFile, 0, users.Length));
-            }
-
-            for (int first = 0; first < users.Length; first += batch)
-            {
-                int[] part = users[first..Math.Min(users.Length, first + batch)];
+                int[] users = [.. Enumerable.Range(firstUser, userCount)];
+                using var file = toCsv ? new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns)) : null;
+                using var truthParquet = ParquetOf(GroundTruthFile, csv.GroundTruthColumns, users.Length, overlap: false);
+                // A batch of chunks at a time, for its progress; the rows, and so the bytes, are those of one pass.
+                int batch = RowsPerChunk * 4 * threads;
                 if (file is not null)
                 {
-                    WriteRows(file, part, part.Length, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
-                    progress?.Report(new GenerationProgress(GroundTruthFile, first + part.Length, users.Length));
+                    progress?.Report(new GenerationProgress(GroundTruthFile, 0, users.Length));
                 }
 
-                truthParquet?.Append(part.Length, (int i, ref ParquetRow row) => parquet.WriteTruth(part[i], truth, ref row), parallel);
+                for (int first = 0; first < users.Length; first += batch)
+                {
+                    int[] part = users[first..Math.Min(users.Length, first + batch)];
+                    if (file is not null)
+                    {
+                        WriteRows(file, part, csv.MaxTruthBytes, (in int user, Span<byte> destination) => csv.WriteTruth(user, truth, destination), buffers, parallel);
+                        progress?.Report(new GenerationProgress(GroundTruthFile, first + part.Length, users.Length));
+                    }
+
+                    truthParquet?.Append(part.Length, (int i, ref ParquetRow row) => parquet.WriteTruth(part[i], truth, ref row), parallel);
+                }
+
+                Complete(files, GroundTruthFile, file, truthParquet);
             }
 
-            Complete(GroundTruthFile, file, truthParquet);
+            files.AddRange(tables.Complete());
         }
 
-        Complete(Interactions, interactions, interactionsParquet);
-        Complete(Sessions, sessions, sessionsParquet);
-
-        ClosedLoopResult? loop = null;
-        if (metrics is not null)
+        if (loop is not null)
         {
-            loop = metrics.Compute(run.Truth!, behaviour.BlendLevels, phases);
             var (text, rows) = MetricsTable.Format(loop);
             if (toCsv)
             {
@@ -154,18 +126,114 @@ internal static class BehaviourStage
 
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal)
         {
-            ["sessions"] = sessionRowCount,
-            ["interactions"] = interactionRowCount,
+            ["sessions"] = sessionRows,
+            ["interactions"] = interactionRows,
         };
         return (files, counts, loop);
+    }
+
+    /// <summary>A table's entries in the manifest: its CSV file, its Parquet file, or both.</summary>
+    private static void Complete(List<(string File, ManifestFile Entry)> files, string table, StreamedFile? csvFile, ParquetFile? parquetFile)
+    {
+        if (csvFile is not null)
+        {
+            files.Add((table, csvFile.Complete(Name)));
+        }
+
+        if (parquetFile is not null)
+        {
+            files.Add((ParquetTables.ParquetName(table), parquetFile.Complete(Name)));
+        }
+    }
+
+    /// <summary>
+    /// Interactions and sessions, written from the run's record blocks as they come: as CSV (when given a folder) and as
+    /// Parquet (when given its files, whose row groups are written on a thread of their own while the simulation goes on
+    /// and the next one fills).
+    /// </summary>
+    private sealed class RecordFiles : ISimulationSink, IDisposable
+    {
+        private readonly StreamedFile? _interactions;
+        private readonly StreamedFile? _sessions;
+        private readonly ParquetFile? _interactionsParquet;
+        private readonly ParquetFile? _sessionsParquet;
+        private readonly BehaviourCsv _csv;
+        private readonly BehaviourParquet _parquet;
+        private readonly List<ArrayBufferWriter<byte>> _buffers;
+        private readonly ParallelOptions _all;
+        private readonly ParallelOptions _alongside;
+
+        public RecordFiles(
+            string? csvFolder, BehaviourCsv csv, ParquetFile? interactionsParquet, ParquetFile? sessionsParquet, BehaviourParquet parquet,
+            List<ArrayBufferWriter<byte>> buffers, int threads, CancellationToken cancellationToken)
+        {
+            _csv = csv;
+            _parquet = parquet;
+            _buffers = buffers;
+            _interactionsParquet = interactionsParquet;
+            _sessionsParquet = sessionsParquet;
+            _all = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+            // While the simulation runs on every thread, the rows are formatted on a quarter of them: enough to keep up
+            // (the formatting is about a tenth of the work), and more would only take turns with the simulation. The
+            // last window's rows, written when the simulation is done, get every thread.
+            _alongside = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads / 4), CancellationToken = cancellationToken };
+            if (csvFolder is not null)
+            {
+                _interactions = new StreamedFile(Path.Combine(csvFolder, Interactions), BehaviourCsv.Header(BehaviourCsv.InteractionColumns));
+                _sessions = new StreamedFile(Path.Combine(csvFolder, Sessions), BehaviourCsv.Header(BehaviourCsv.SessionColumns));
+            }
+        }
+
+        public void Write(RecordBlock block)
+        {
+            var options = block.SimulationRunning ? _alongside : _all;
+            if (_interactions is not null && _sessions is not null)
+            {
+                WriteRows(_interactions, block.Interactions, BehaviourCsv.MaxInteractionBytes, _csv.WriteInteraction, _buffers, options);
+                WriteRows(_sessions, block.Sessions, BehaviourCsv.MaxSessionBytes, _csv.WriteSession, _buffers, options);
+            }
+
+            if (_interactionsParquet is not null && _sessionsParquet is not null)
+            {
+                var interactions = block.Interactions;
+                var sessions = block.Sessions;
+                _interactionsParquet.Append(interactions.Length, (int i, ref ParquetRow row) => _parquet.WriteInteraction(interactions.Span[i], ref row), options);
+                _sessionsParquet.Append(sessions.Length, (int i, ref ParquetRow row) => _parquet.WriteSession(sessions.Span[i], ref row), options);
+            }
+        }
+
+        /// <summary>The tables' row counts, once every block is in; their last Parquet row groups start being written.</summary>
+        public (long Interactions, long Sessions) EndRows()
+        {
+            _interactionsParquet?.EndRows();
+            _sessionsParquet?.EndRows();
+            return (_interactions?.Rows ?? _interactionsParquet!.Rows, _sessions?.Rows ?? _sessionsParquet!.Rows);
+        }
+
+        public List<(string File, ManifestFile Entry)> Complete()
+        {
+            var files = new List<(string File, ManifestFile Entry)>();
+            BehaviourStage.Complete(files, Interactions, _interactions, _interactionsParquet);
+            BehaviourStage.Complete(files, Sessions, _sessions, _sessionsParquet);
+            return files;
+        }
+
+        public void Dispose()
+        {
+            _interactions?.Dispose();
+            _sessions?.Dispose();
+            _interactionsParquet?.Dispose();
+            _sessionsParquet?.Dispose();
+        }
     }
 
     private delegate int RowWriter<T>(in T row, Span<byte> destination);
 
     /// <summary>Formats rows in parallel chunks and appends the chunks in order; the chunk buffers are reused from call to call.</summary>
     private static void WriteRows<T>(
-        StreamedFile file, T[] rows, int count, int maxRowBytes, RowWriter<T> write, List<ArrayBufferWriter<byte>> buffers, ParallelOptions parallel)
+        StreamedFile file, ReadOnlyMemory<T> rows, int maxRowBytes, RowWriter<T> write, List<ArrayBufferWriter<byte>> buffers, ParallelOptions parallel)
     {
+        int count = rows.Length;
         int chunks = (count + RowsPerChunk - 1) / RowsPerChunk;
         while (buffers.Count < chunks)
         {
@@ -176,10 +244,11 @@ internal static class BehaviourStage
         {
             var buffer = buffers[c];
             buffer.ResetWrittenCount();
+            var span = rows.Span;
             int end = Math.Min(count, (c + 1) * RowsPerChunk);
             for (int i = c * RowsPerChunk; i < end; i++)
             {
-                buffer.Advance(write(rows[i], buffer.GetSpan(maxRowBytes)));
+                buffer.Advance(write(span[i], buffer.GetSpan(maxRowBytes)));
             }
         });
         for (int c = 0; c < chunks; c++)

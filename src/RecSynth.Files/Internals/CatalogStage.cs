@@ -42,8 +42,8 @@ internal static class CatalogStage
         var written = new List<(string File, ManifestFile Entry)>(products.GetAwaiter().GetResult()) { (Embeddings, embeddings) };
         if (options.Factors.Write)
         {
-            written.Add((ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, model.Count, model.Communities.Dimensions, threads,
-                (i, row) => model.Communities.ItemFactors(model.CreateItem((int)i), row), progress, cancellationToken)));
+            written.Add((ItemFactors, FactorFile(Path.Combine(staging, ItemFactors), Name, model.Count, model.FactorDimensions, threads,
+                (i, row) => model.ItemFactors(model.CreateItem((int)i), row), progress, cancellationToken)));
         }
 
         return written;
@@ -104,24 +104,11 @@ internal static class CatalogStage
                 return;
             }
 
-            // The same vector as the float32 file, widened and re-normalised in double precision (left-to-right sums,
-            // so the bytes do not depend on the machine's vector width), so every row has unit norm to float64 accuracy.
             var vector = new float[d];
             var doubles = MemoryMarshal.Cast<byte, double>(buffer.GetSpan(count * d * sizeof(double)))[..(count * d)];
             for (int r = 0; r < count; r++)
             {
-                embeddings.Compose(model.CreateItem((int)(first + r)), vector);
-                var row = doubles.Slice(r * d, d);
-                for (int k = 0; k < d; k++)
-                {
-                    row[k] = vector[k];
-                }
-
-                double norm = Math.Sqrt(EmbeddingModel.Dot(row, row));
-                for (int k = 0; k < d; k++)
-                {
-                    row[k] /= norm;
-                }
+                embeddings.ComposeFloat64(model.CreateItem((int)(first + r)), doubles.Slice(r * d, d), vector);
             }
 
             buffer.Advance(count * d * sizeof(double));

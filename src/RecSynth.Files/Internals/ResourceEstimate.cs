@@ -1,5 +1,6 @@
 using System.Globalization;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 
 namespace RecSynth.Files.Internals;
 
@@ -29,8 +30,7 @@ internal static class ResourceEstimate
         if (catalog)
         {
             // products.csv and embeddings.npy are written side by side; the prototypes are built in double precision.
-            long prototypes = RecSynth.Internals.OptionsValidator.PrototypeCount(options.Catalog) * (long)options.Embedding.Dimensions;
-            stage = Math.Max(stage, 2 * window * ChunkBytes + prototypes * (sizeof(double) + sizeof(float)));
+            stage = Math.Max(stage, 2 * window * ChunkBytes + MemoryEstimate.PrototypeBytes(options));
         }
 
         if (users)
@@ -41,33 +41,12 @@ internal static class ResourceEstimate
         bool behaviourDominates = false;
         if (behaviour)
         {
-            long simulation = BehaviourBytes(options, threads);
+            long simulation = MemoryEstimate.SimulationBytes(options, threads);
             behaviourDominates = simulation > stage;
             stage = Math.Max(stage, simulation);
         }
 
         return (BaseBytes + stage, behaviourDominates);
-    }
-
-    /// <summary>
-    /// The simulation holds the world (products, users, factors, embeddings twice while the index is built, the index's
-    /// neighbour lists), each user's state (CF candidates, purchases), and a few weeks of records (two windows of
-    /// <see cref="RecSynth.Behaviour.BehaviourRun.WeeksPerWindow"/> weeks, the week being sorted and the one before it,
-    /// the sort's second array); not the whole log.
-    /// </summary>
-    private static long BehaviourBytes(RecSynthOptions options, int threads)
-    {
-        long products = options.Catalog.Count, users = options.Users.Count;
-        int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
-        var b = options.Behaviour;
-        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
-        long states = users * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
-        // A week's records: sessions (48 bytes) and ~1.6 interactions (40 bytes) each, at the mean activity, with half
-        // again for the busier weeks and the lists' growth.
-        var activity = options.Users.Activity;
-        double weeklySessions = users * Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * 1.5;
-        long records = (long)(weeklySessions * (48 + 1.6 * 40) * (2 * RecSynth.Behaviour.BehaviourRun.WeeksPerWindow + 3));
-        return world + states + records + threads * (products * 16L);
     }
 
     public static long DiskBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour = false)

@@ -45,7 +45,7 @@ internal static class UsersStage
 
         if (options.Factors.Write)
         {
-            written.Add((UserFactors, CatalogStage.FactorFile(Path.Combine(staging, UserFactors), Name, model.Count, model.Communities.Dimensions, threads,
+            written.Add((UserFactors, CatalogStage.FactorFile(Path.Combine(staging, UserFactors), Name, model.Count, model.FactorDimensions, threads,
                 (i, row) => model.UserFactors(model.CreateUser((int)i), row), progress, cancellationToken)));
         }
 

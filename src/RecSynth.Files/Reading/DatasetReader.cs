@@ -17,6 +17,9 @@ public static class DatasetReader
     /// <summary>The behaviour log.</summary>
     public const string InteractionsFile = "interactions.csv";
 
+    /// <summary>The columns of metrics.csv before its Share&lt;Arm&gt; columns (one per arm), in order.</summary>
+    public static IReadOnlyList<string> MetricsColumns => MetricsTable.FixedColumns;
+
     /// <summary>The image embeddings, one row per product.</summary>
     public const string EmbeddingsFile = "embeddings.npy";
 

@@ -51,8 +51,9 @@ public sealed class EmbeddingsReader : IDisposable
 
     /// <summary>Opens any 2-D float32 or float64 <c>.npy</c> file.</summary>
     /// <exception cref="FormatException">Not a 2-D float array, or not the length its header says.</exception>
-    internal static EmbeddingsReader OpenFile(string path)
+    public static EmbeddingsReader OpenFile(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         string name = Path.GetFileName(path);
         var file = File.OpenHandle(path);
         try
@@ -91,7 +92,7 @@ public sealed class EmbeddingsReader : IDisposable
     public void ReadRow(long index, Span<float> destination) => Decode(index, destination);
 
     /// <summary>Reads row <paramref name="index"/> as doubles (exact for both dtypes).</summary>
-    internal void ReadRow(long index, Span<double> destination) => Decode(index, destination);
+    public void ReadRow(long index, Span<double> destination) => Decode(index, destination);
 
     private void Decode<T>(long index, Span<T> destination)
         where T : System.Numerics.IFloatingPointIeee754<T>

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using RecSynth.Files;
-using RecSynth.Files.Internals;
 
 namespace RecSynth.Reports.Internals;
 

@@ -11,8 +11,8 @@ namespace RecSynth.Reports.Internals;
 /// </summary>
 internal static class MetricsCsv
 {
-    /// <summary>The schema simulate writes (RecSynth.Files.Internals.MetricsTable): one definition for the writer and the reader.</summary>
-    public static readonly string[] FixedColumns = RecSynth.Files.Internals.MetricsTable.FixedColumns;
+    /// <summary>The schema simulate writes: one definition for the writer and the reader.</summary>
+    public static readonly IReadOnlyList<string> FixedColumns = DatasetReader.MetricsColumns;
 
     public const string SharePrefix = "Share";
 
@@ -73,7 +73,7 @@ internal static class MetricsCsv
         // The header is read as a row: Sep's own header refuses duplicate names with a message that names no line.
         using var reader = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true }).FromFile(path);
         string[] header = reader.MoveNext() ? [.. Enumerable.Range(0, reader.Current.ColCount).Select(c => reader.Current[c].ToString())] : [];
-        for (int c = 0; c < FixedColumns.Length; c++)
+        for (int c = 0; c < FixedColumns.Count; c++)
         {
             if (c >= header.Length || header[c] != FixedColumns[c])
             {
@@ -82,7 +82,7 @@ internal static class MetricsCsv
             }
         }
 
-        int shareStart = FixedColumns.Length;
+        int shareStart = FixedColumns.Count;
         string[] arms = [.. header.Skip(shareStart)];
         for (int a = 0; a < arms.Length; a++)
         {
@@ -107,7 +107,7 @@ internal static class MetricsCsv
 
         var day = new List<int>();
         var longs = new[] { new List<long>(), new List<long>() };
-        var doubles = Enumerable.Range(4, FixedColumns.Length - 4).Select(_ => new List<double>()).ToArray();
+        var doubles = Enumerable.Range(4, FixedColumns.Count - 4).Select(_ => new List<double>()).ToArray();
         var shares = arms.Select(_ => new List<double>()).ToArray();
         foreach (var row in reader)
         {
@@ -132,7 +132,7 @@ internal static class MetricsCsv
 
             longs[0].Add(Whole(file, line, 2, row[2].Span, 0, long.MaxValue));
             longs[1].Add(Whole(file, line, 3, row[3].Span, 0, long.MaxValue));
-            for (int c = 4; c < FixedColumns.Length; c++)
+            for (int c = 4; c < FixedColumns.Count; c++)
             {
                 bool isShare = FixedColumns[c].EndsWith("Share", StringComparison.Ordinal);
                 doubles[c - 4].Add(Number(file, line, c, row[c].Span, isShare ? 0 : double.MinValue, isShare ? 1 : double.MaxValue));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using RecSynth.Behaviour;
 using RecSynth.Internals;
+using RecSynth.Simulation;
 
 namespace RecSynth.Bandits;
 
@@ -32,6 +33,9 @@ internal abstract class BanditPolicy : ISessionPolicy
 
     public ImmutableArray<Arm> Arms { get; }
 
+    /// <summary>Every bandit learns (a fixed or uniform one from nothing: its counts only feed its best arm).</summary>
+    public bool Learns => true;
+
     public int Pulls(int user, int arm) => _pulls[user * Arms.Length + arm];
 
     /// <summary>Users × arms.</summary>
@@ -54,11 +58,11 @@ internal abstract class BanditPolicy : ISessionPolicy
     /// <summary>The probability of each arm for the user's next session (each in [0, 1], summing to 1).</summary>
     public abstract void Probabilities(int user, ref EntityRandom random, Span<double> probabilities);
 
-    public (Arm Arm, double Propensity) Choose(int user, ref EntityRandom random)
+    public ArmChoice Choose(int user, ref PolicyRandom random)
     {
         Span<double> p = stackalloc double[Arms.Length];
-        Probabilities(user, ref random, p);
-        double u = random.NextDouble();
+        Probabilities(user, ref random.Source, p);
+        double u = random.Source.NextDouble();
         int chosen = Arms.Length - 1;
         double cumulative = 0;
         for (int a = 0; a < Arms.Length; a++)
@@ -77,7 +81,7 @@ internal abstract class BanditPolicy : ISessionPolicy
             chosen = ArgMax(p);
         }
 
-        return (Arms[chosen], p[chosen]);
+        return new(Arms[chosen], p[chosen]);
     }
 
     /// <summary>Records the reward (0 or 1) of a session that served <paramref name="arm"/> to <paramref name="user"/>.</summary>

@@ -1,6 +1,7 @@
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
 using RecSynth.Internals;
+using RecSynth.Simulation;
 
 namespace RecSynth.Bandits;
 
@@ -18,26 +19,53 @@ public enum Recommender
 }
 
 /// <summary>
-/// The closed loop (docs/design.md §6.3) in memory: a bandit chooses each session's arm, the generator's own sources
-/// fill the slate (the <c>oracle</c> recommender), the simulated users respond, the bandit learns, day by day; the run
-/// is measured against the ground truth the same simulation computes. Policies run with the same seed see the same
-/// users, schedules and response draws (common random numbers), so their differences are the policies'.
+/// The closed loop (docs/design.md §6.3) in memory: a policy chooses each session's arm, the slate source fills the
+/// slate, the simulated users respond, the policy learns, day by day; the run is measured against the ground truth the
+/// same simulation computes. Policies run with the same seed see the same users, schedules and response draws (common
+/// random numbers), so their differences are the policies'.
 /// </summary>
 public static class ClosedLoop
 {
-    /// <summary>Runs <paramref name="policy"/> (see <see cref="BanditPolicies.Names"/>) over the behaviour period of <paramref name="options"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="setup"/>'s policy on <paramref name="world"/> and measures it against the oracle over
+    /// <paramref name="arms"/> (whatever arms the policy itself chooses among). <paramref name="records"/>, when given,
+    /// receives the run's records too (e.g. to write them); <paramref name="progress"/> hears of the sources, the weeks
+    /// (as <c>closed loop</c>) and the metrics.
+    /// </summary>
+    /// <exception cref="OptionsException">The setup is invalid, or the policy serves a blend the ground truth does not measure.</exception>
+    public static ClosedLoopResult Run(
+        SimulationWorld world, SimulationSetup setup, BanditArms arms, ISimulationSink? records, IProgress<SimulationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(setup);
+        var behaviour = SimulationEngine.BehaviourOf(world, setup) with { GroundTruth = true };
+        var levels = behaviour.BlendLevels;
+        if (setup.Policy.Arms.Where(a => !levels.Contains(a.Blend)).Select(a => (Arm?)a).FirstOrDefault() is { } outside)
+        {
+            throw new OptionsException([new OptionProblem("simulation.policy", setup.Policy.Name,
+                $"serves {outside}, which is not one of behaviour.blend_levels ({string.Join(", ", levels.Select(l => new Arm(l).Name))}): the ground truth, and so regret, is measured only at those levels")]);
+        }
+
+        var time = world.Options.Time;
+        var metrics = new LoopMetrics(setup.Policy, BanditPolicies.ArmsOf(arms, levels), time.StartSeconds, time.EndSeconds) { UserCount = world.UserCount };
+        var truth = SimulationEngine.Run(world, setup with { Behaviour = behaviour, Phase = setup.Phase ?? Phases.ClosedLoop }, records is null ? metrics : new BothSinks(metrics, records), progress, cancellationToken).Truth!;
+        return metrics.Compute(truth, levels, progress) with { Truth = truth };
+    }
+
+    /// <summary>Runs the policy named <paramref name="policy"/> (<see cref="PolicySpec"/>, <see cref="PolicyUse.ClosedLoop"/>) over the behaviour period of <paramref name="options"/>.</summary>
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
     public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, int threads, CancellationToken cancellationToken) =>
         Run(options, policy, arms, Recommender.Oracle, threads, cancellationToken);
 
-    /// <summary>Runs <paramref name="policy"/> with the given recommender behind the slates.</summary>
+    /// <summary>Runs the policy named <paramref name="policy"/> with the given recommender behind the slates.</summary>
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
     public static ClosedLoopResult Run(RecSynthOptions options, string policy, BanditArms arms, Recommender recommender, int threads, CancellationToken cancellationToken) =>
         Run(options, policy, arms, recommender, threads, null, cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="policy"/> with the given recommender behind the slates; <paramref name="progress"/> hears
-    /// of every phase: the world, the sources, then the weeks (as <c>closed loop</c>; see <see cref="SimulationProgress"/>).
+    /// Runs the policy named <paramref name="policy"/> with the given recommender behind the slates;
+    /// <paramref name="progress"/> hears of every phase: the world, the sources, then the weeks (as <c>closed loop</c>;
+    /// see <see cref="SimulationProgress"/>).
     /// </summary>
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
     public static ClosedLoopResult Run(
@@ -45,101 +73,47 @@ public static class ClosedLoop
     {
         if (recommender == Recommender.Gorse)
         {
-            throw new OptionsException([new OptionProblem("--recommender", "gorse", "needs the server: use RunWith with a GorseSlateService")]);
+            throw new OptionsException([new OptionProblem("simulation.recommender", "gorse", "needs the server: use RunWith with a GorseSlateService")]);
         }
 
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(policy);
-        options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        if (BanditPolicies.Validate(policy, options.Behaviour.BlendLevels) is { } error)
-        {
-            throw new OptionsException([new OptionProblem("--policy", policy, error)]);
-        }
-
-        return Run(options, arms, world => BanditPolicies.Create(policy, arms, world), recommender, threads, cancellationToken, progress: progress);
+        return Run(options, policy, arms, recommender == Recommender.Builtin ? SlateSource.Learned : SlateSource.Oracle, threads, progress, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="policy"/> with an outside recommender (e.g. Gorse) filling both sources.</summary>
+    /// <summary>Runs the policy named <paramref name="policy"/> with an outside recommender (e.g. Gorse) filling both sources.</summary>
     /// <exception cref="OptionsException">The options or the policy name are invalid.</exception>
-    public static ClosedLoopResult RunWith(RecSynthOptions options, string policy, BanditArms arms, ISlateService service, int threads, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(service);
-        options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        if (BanditPolicies.Validate(policy, options.Behaviour.BlendLevels) is { } error)
-        {
-            throw new OptionsException([new OptionProblem("--policy", policy, error)]);
-        }
-
-        return Run(options, arms, world => BanditPolicies.Create(policy, arms, world), Recommender.Oracle, threads, cancellationToken, service);
-    }
-
-    /// <summary>
-    /// Runs a stationary policy that serves each user <paramref name="armOfUser"/>[user] (an index into the arms of
-    /// <paramref name="arms"/>; -1: uniform), e.g. every user's optimal arm from a ground truth.
-    /// </summary>
-    public static ClosedLoopResult RunPerUser(RecSynthOptions options, string name, BanditArms arms, IReadOnlyList<int> armOfUser, int threads, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(armOfUser);
-        options = (options with { Behaviour = options.Behaviour with { GroundTruth = true } }).EnsureValid();
-        return Run(options, arms, world => new PerUserPolicy(name, BanditPolicies.ArmsOf(arms, world.Options.Behaviour.BlendLevels), [.. armOfUser]), Recommender.Oracle, threads, cancellationToken);
-    }
+    public static ClosedLoopResult RunWith(RecSynthOptions options, string policy, BanditArms arms, ISlateService service, int threads, CancellationToken cancellationToken = default) =>
+        Run(options, policy, arms, SlateSource.Service(service), threads, null, cancellationToken);
 
     private static ClosedLoopResult Run(
-        RecSynthOptions options, BanditArms arms, Func<World, BanditPolicy> create, Recommender recommender, int threads, CancellationToken cancellationToken,
-        ISlateService? service = null, IProgress<SimulationProgress>? progress = null)
+        RecSynthOptions options, string policy, BanditArms arms, SlateSource slates, int threads, IProgress<SimulationProgress>? progress, CancellationToken cancellationToken)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        var world = new World(options, threads, cancellationToken, progress);
-        return Run(world, options.Behaviour, (ulong)options.Seed, create(world), arms, parallel, recommender, service, progress);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="bandit"/> on a world already built, with the behaviour's own seed (which may differ from the
-    /// world's: a behaviour simulated again on a fixed catalogue and users).
-    /// </summary>
-    internal static ClosedLoopResult Run(
-        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle,
-        ISlateService? service = null, IProgress<SimulationProgress>? progress = null)
-    {
-        var (run, metrics) = Prepare(world, behaviour, seed, bandit, arms, parallel, recommender, service, progress);
-        run.Phase = Phases.ClosedLoop;
-        run.Run((_, _, _, sessions, count) => metrics.Add(sessions.AsSpan(0, count)), parallel.CancellationToken);
-        return metrics.Compute(run.Truth!, behaviour.BlendLevels, progress);
-    }
-
-    /// <summary>
-    /// A behaviour run under a bandit, with its metrics collector wired to the run's days (the caller feeds it the
-    /// sessions). The metrics measure the bandit against the oracle over <paramref name="arms"/>, the run's arm set.
-    /// </summary>
-    internal static (BehaviourRun Run, LoopMetrics Metrics) Prepare(
-        World world, BehaviourOptions behaviour, ulong seed, BanditPolicy bandit, BanditArms arms, ParallelOptions parallel, Recommender recommender = Recommender.Oracle,
-        ISlateService? service = null, IProgress<SimulationProgress>? progress = null)
-    {
-        var run = new BehaviourRun(world, behaviour with { GroundTruth = true }, seed, bandit, parallel, progress: progress);
-        if (service is not null)
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
+        var spec = PolicySpec.Parse(policy, PolicyUse.ClosedLoop, "simulation.policy");
+        options = options with { Behaviour = options.Behaviour with { GroundTruth = true } };
+        if (spec.CheckLevels(options.EnsureValid().Behaviour.BlendLevels) is { } outside)
         {
-            var vocabulary = world.Vocabulary;
-            service.Begin(new SlateCatalog(
-                [.. world.Items.Select(i => Catalog.CatalogVocabulary.ItemId(i.Index))],
-                [.. world.Items.Select(i => (vocabulary.Categories[i.Category], vocabulary.Subcategories[i.Subcategory]))],
-                [.. world.Items.Select(i => i.ListedAt)],
-                world.Embeddings,
-                world.D,
-                [.. Enumerable.Range(0, world.UserList.Length).Select(u => Users.UserPopulation.UserId(u, world.UserList.Length))]));
-            run.Simulator.External = service;
+            throw new OptionsException([new OptionProblem("simulation.policy", policy, outside)]);
         }
 
-        if (recommender == Recommender.Builtin)
+        var world = SimulationWorld.Build(options, threads, progress, cancellationToken);
+        var setup = new SimulationSetup { Policy = SessionPolicies.Bandit(spec, arms, world), Slates = slates, Threads = threads };
+        return Run(world, setup, arms, null, progress, cancellationToken);
+    }
+
+    /// <summary>Hands every block and day to two sinks, in turn.</summary>
+    private sealed class BothSinks(ISimulationSink first, ISimulationSink second) : ISimulationSink
+    {
+        public void Write(RecordBlock block)
         {
-            run.Simulator.Learned = new LearnedCf(world.UserList.Length, world.Items.Length, behaviour.Cf.Candidates, seed);
+            first.Write(block);
+            second.Write(block);
         }
 
-        var time = world.Options.Time;
-        var metrics = new LoopMetrics(bandit, BanditPolicies.ArmsOf(arms, behaviour.BlendLevels), time.StartSeconds, time.EndSeconds) { UserCount = world.UserList.Length };
-        run.DayEnded = metrics.DayEnded;
-        return (run, metrics);
+        public void DayEnded(int day)
+        {
+            first.DayEnded(day);
+            second.DayEnded(day);
+        }
     }
 }

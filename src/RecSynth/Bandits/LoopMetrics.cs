@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RecSynth.Behaviour;
+using RecSynth.Simulation;
 using RecSynth.Internals;
 
 namespace RecSynth.Bandits;
@@ -79,7 +80,11 @@ public sealed record LoopSummary
 public sealed record UserOutcome(int Sessions, int Reward, int MostChosen, int Learned, int FinalChoice, int Optimal, ImmutableArray<double> Expected);
 
 /// <summary>A closed-loop run's outcome: the summary, one row per simulated day, and one entry per user (by user index).</summary>
-public sealed record ClosedLoopResult(LoopSummary Summary, ImmutableArray<DailyMetrics> Days, ImmutableArray<UserOutcome> Users);
+public sealed record ClosedLoopResult(LoopSummary Summary, ImmutableArray<DailyMetrics> Days, ImmutableArray<UserOutcome> Users)
+{
+    /// <summary>The run's ground truth: every user's expected reward of every blend level, which the metrics are measured against.</summary>
+    public GroundTruth? Truth { get; init; }
+}
 
 /// <summary>
 /// Collects what a closed-loop run needs for its metrics: every session's day, user, arm and reward (compactly), and
@@ -87,10 +92,10 @@ public sealed record ClosedLoopResult(LoopSummary Summary, ImmutableArray<DailyM
 /// kept as indices into the measured arms (<see cref="LoopSummary.Arms"/>), not the policy's, so the optimum is found
 /// over the run's whole arm set.
 /// </summary>
-internal sealed class LoopMetrics
+internal sealed class LoopMetrics : ISimulationSink
 {
     private const long Day = 86_400;
-    private readonly BanditPolicy _policy;
+    private readonly ISessionPolicy _policy;
     private readonly ImmutableArray<Arm> _arms; // measured: the run's arm set plus the policy's arms outside it, by blend
     private readonly bool[] _inRun; // [arm]: one of the run's arm set (a candidate optimum)
     private readonly int[] _ofPolicyArm; // [policy arm]: its index in _arms
@@ -98,8 +103,9 @@ internal sealed class LoopMetrics
     private readonly int _days;
     private readonly List<(int Day, int User, byte Arm, byte Reward)> _sessions = [];
     private readonly List<sbyte[]> _best = [];
+    private int[] _pulls = []; // [user × arms + arm]: sessions served, counted from the sessions at the end
 
-    public LoopMetrics(BanditPolicy policy, ImmutableArray<Arm> runArms, long start, long end)
+    public LoopMetrics(ISessionPolicy policy, ImmutableArray<Arm> runArms, long start, long end)
     {
         _policy = policy;
         _arms = [.. runArms.Concat(policy.Arms).DistinctBy(a => a.Blend).OrderBy(a => a.Blend)];
@@ -111,12 +117,18 @@ internal sealed class LoopMetrics
 
     public int UserCount { get; init; }
 
-    /// <summary>Receives a week's sessions (from the run's sink; one call at a time).</summary>
-    public void Add(ReadOnlySpan<SessionRecord> sessions)
+    /// <summary>Receives a week's sessions (from the run; one call at a time).</summary>
+    public void Write(RecordBlock block)
     {
-        foreach (ref readonly var s in sessions)
+        foreach (ref readonly var s in block.Sessions.Span)
         {
-            _sessions.Add(((int)((s.StartedAt - _start) / Day), s.User, (byte)_ofPolicyArm[_policy.IndexOf(s.Arm)], (byte)s.Reward));
+            int arm = _arms.IndexOf(s.Arm);
+            if (arm < 0)
+            {
+                throw new InvalidOperationException($"the policy {_policy.Name} served {s.Arm}, which is not one of its arms ({string.Join(", ", _policy.Arms)})");
+            }
+
+            _sessions.Add(((int)((s.StartedAt - _start) / Day), s.User, (byte)arm, (byte)s.Reward));
         }
     }
 
@@ -213,16 +225,20 @@ internal sealed class LoopMetrics
         }
 
         var final = FinalChoices(ordered, users, arms);
+        _pulls = new int[users * arms];
+        var sessionsOf = new int[users];
+        var rewardsOf = new int[users];
+        foreach (var s in ordered)
+        {
+            _pulls[s.User * arms + s.Arm]++;
+            sessionsOf[s.User]++;
+            rewardsOf[s.User] += s.Reward;
+        }
+
         var outcomes = ImmutableArray.CreateBuilder<UserOutcome>(users);
         for (int u = 0; u < users; u++)
         {
-            int sessions = _policy.Sessions(u), reward = 0;
-            for (int a = 0; a < _policy.Arms.Length; a++)
-            {
-                reward += _policy.Rewards(u, a);
-            }
-
-            outcomes.Add(new UserOutcome(sessions, reward, MostServed(u), Measured(_policy.BestArm(u)), final[u], optimal[u], [.. mean.AsSpan(u * arms, arms)]));
+            outcomes.Add(new UserOutcome(sessionsOf[u], rewardsOf[u], MostServed(u), Measured(_policy.BestArm(u)), final[u], optimal[u], [.. mean.AsSpan(u * arms, arms)]));
         }
 
         var result = new ClosedLoopResult(Summarise(mean, optimal, ordered, cumulativeReward, cumulativeRegret), days.MoveToImmutable(), outcomes.MoveToImmutable());
@@ -233,21 +249,18 @@ internal sealed class LoopMetrics
     /// <summary>The measured arm of a policy arm index; -1 stays -1.</summary>
     private int Measured(int policyArm) => policyArm < 0 ? -1 : _ofPolicyArm[policyArm];
 
-    /// <summary>The measured arm the policy served the user most, the first of equals in the policy's order; -1 without sessions.</summary>
+    /// <summary>The measured arm served to the user most, the first of equals among the policy's arms; -1 without sessions.</summary>
     private int MostServed(int user)
     {
-        if (_policy.Sessions(user) == 0)
+        int arms = _arms.Length;
+        int most = -1;
+        foreach (int a in _ofPolicyArm)
         {
-            return -1;
+            int pulls = _pulls[user * arms + a];
+            most = pulls > 0 && (most < 0 || pulls > _pulls[user * arms + most]) ? a : most;
         }
 
-        int most = 0;
-        for (int a = 1; a < _policy.Arms.Length; a++)
-        {
-            most = _policy.Pulls(user, a) > _policy.Pulls(user, most) ? a : most;
-        }
-
-        return _ofPolicyArm[most];
+        return most;
     }
 
     /// <summary>Per user, the arm served most in their last quarter of sessions (rounded up), the first of equals; -1 without sessions.</summary>

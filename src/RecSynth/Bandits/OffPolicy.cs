@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RecSynth.Behaviour;
+using RecSynth.Simulation;
 using RecSynth.Internals;
 
 namespace RecSynth.Bandits;
@@ -74,15 +75,20 @@ public static class OffPolicy
         ];
     }
 
-    /// <summary>The replay estimate of a learning policy: the log in time order, kept where the policy agrees with it.</summary>
-    internal static PolicyEstimate Replay(IReadOnlyList<LoggedSession> log, BanditPolicy policy, ulong seed)
+    /// <summary>
+    /// The replay estimate of a learning policy: the log in time order, kept where the policy (drawing from the same
+    /// per-session streams as a run with <paramref name="seed"/>) agrees with it, and learning from those sessions only.
+    /// </summary>
+    public static PolicyEstimate Replay(IReadOnlyList<LoggedSession> log, ISessionPolicy policy, long seed)
     {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(policy);
         long kept = 0, rewards = 0;
         for (int i = 0; i < log.Count; i++)
         {
             var s = log[i];
-            var random = new EntityRandom(seed, RandomStream.PolicyDraws, s.SessionId);
-            var (arm, _) = policy.Choose(s.User, ref random);
+            var random = new PolicyRandom((ulong)seed, s.SessionId);
+            var arm = policy.Choose(s.User, ref random).Arm;
             if (s.Arm < 0 || policy.Arms[s.Arm] != arm)
             {
                 continue;

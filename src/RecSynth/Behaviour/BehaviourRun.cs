@@ -1,5 +1,6 @@
 using RecSynth.Configuration;
 using RecSynth.Internals;
+using RecSynth.Simulation;
 
 namespace RecSynth.Behaviour;
 
@@ -17,6 +18,7 @@ internal sealed class BehaviourRun
     internal const int WeeksPerWindow = 4;
     private const long Day = 86_400;
     private readonly World _world;
+    private readonly BehaviourOptions _options;
     private readonly Simulator _simulator;
     private readonly ISessionPolicy _policy;
     private readonly ParallelOptions _parallel;
@@ -24,7 +26,6 @@ internal sealed class BehaviourRun
     private readonly int _firstUser;
     private readonly int _userCount;
     private readonly IProgress<SimulationProgress>? _progress;
-    private bool _simulating = true;
 
     /// <summary>
     /// A run of <paramref name="policy"/>; <paramref name="progress"/> hears of the sources being built, then of each
@@ -32,17 +33,42 @@ internal sealed class BehaviourRun
     /// </summary>
     public BehaviourRun(
         World world, BehaviourOptions options, ulong seed, ISessionPolicy policy, ParallelOptions parallel, int firstUser = 0, int userCount = -1,
-        IProgress<SimulationProgress>? progress = null)
+        IProgress<SimulationProgress>? progress = null, SlateSource? slates = null)
     {
         _world = world;
+        _options = options;
         _policy = policy;
         _parallel = parallel;
         _firstUser = firstUser;
         _userCount = userCount < 0 ? world.UserList.Length - firstUser : userCount;
         _progress = progress;
         _simulator = new Simulator(world, options, seed, parallel, progress);
+        switch (slates)
+        {
+            case SlateSource.Outside outside:
+                outside.Server.Begin(SlateCatalogOf(world));
+                _simulator.External = outside.Server;
+                break;
+            case SlateSource.Builtin { IsLearned: true }:
+                _simulator.Learned = new LearnedCf(world.UserList.Length, world.Items.Length, options.Cf.Candidates, seed);
+                break;
+        }
+
         _states = new UserState?[world.UserList.Length];
         Truth = options.GroundTruth ? new GroundTruth(world.UserList.Length, options.BlendLevels.Length) : null;
+    }
+
+    /// <summary>The catalogue and users as an outside recommender sees them.</summary>
+    private static Bandits.SlateCatalog SlateCatalogOf(World world)
+    {
+        var vocabulary = world.Vocabulary;
+        return new Bandits.SlateCatalog(
+            [.. world.Items.Select(i => Catalog.CatalogVocabulary.ItemId(i.Index))],
+            [.. world.Items.Select(i => (vocabulary.Categories[i.Category], vocabulary.Subcategories[i.Subcategory]))],
+            [.. world.Items.Select(i => i.ListedAt)],
+            world.Embeddings,
+            world.D,
+            [.. Enumerable.Range(0, world.UserList.Length).Select(u => Users.UserPopulation.UserId(u, world.UserList.Length))]);
     }
 
     public GroundTruth? Truth { get; }
@@ -50,35 +76,30 @@ internal sealed class BehaviourRun
     /// <summary>What the weeks are called in the progress reports.</summary>
     public string Phase { get; set; } = Phases.Behaviour;
 
-    /// <summary>For a bandit: called after each simulated day (0-based) has run and the policy has learned from it, alone.</summary>
-    public Action<int>? DayEnded { get; set; }
-
     public Simulator Simulator => _simulator;
 
-    /// <summary>Whether weeks remain to be simulated (false once the last window is done: the sink then has the machine).</summary>
-    public bool Simulating => Volatile.Read(ref _simulating);
 
     public ISessionPolicy Policy => _policy;
 
     public UserState? State(int user) => _states[user];
 
     /// <summary>
-    /// Runs every week; <paramref name="week"/> receives each week's records in file order (as arrays and the number of
-    /// records in them: the arrays are reused from week to week, so memory does not creep up over a long period). The
-    /// sink runs on another thread while the next window of weeks is simulated (one week at a time, in order), so
-    /// sorting and writing overlap the simulation.
+    /// Runs every week; <paramref name="sink"/> receives each week's records in file order (their memory is reused from
+    /// week to week, so memory does not creep up over a long period), and, in a run that steps day by day, the end of
+    /// each day. The sink runs on another thread while the next window of weeks is simulated (one week at a time, in
+    /// order), so sorting and writing overlap the simulation.
     /// </summary>
-    public void Run(Action<int, InteractionRecord[], int, SessionRecord[], int> week, CancellationToken cancellationToken)
+    public void Run(ISimulationSink sink, CancellationToken cancellationToken)
     {
         int blocks = (_userCount + UsersPerBlock - 1) / UsersPerBlock;
-        var options = _world.Options.Behaviour;
+        var options = _options;
         using var scratch = new ThreadLocal<Simulator.Scratch>(_simulator.NewScratch);
 
         // A bandit steps day by day (what it shares across users, and its daily metrics, change between days); so do a
         // learned model and an outside service. Otherwise the users do not depend on each other, and each user is run
         // for several weeks in a row, while what the simulation keeps of them is in cache (the records of those weeks
         // wait in memory: a few weeks' worth, whatever the length of the period).
-        bool daily = _policy is Bandits.BanditPolicy || _simulator.Learned is not null || _simulator.External is not null;
+        bool daily = _policy.Learns || _simulator.Learned is not null || _simulator.External is not null;
         int weeks = _simulator.Schedule.Weeks;
         int window = daily ? 1 : Math.Min(WeeksPerWindow, weeks);
         int steps = daily ? 7 : 1;
@@ -99,14 +120,15 @@ internal sealed class BehaviourRun
         long periodStart = _world.Options.Time.StartSeconds;
         long sessions = 0;
         _progress?.Report(new SimulationProgress(Phase, 0, weeks, "weeks") { Sessions = 0 });
-        var deliver = _progress is not { } progress ? week : (w, interactionRows, interactionCount, sessionRows, sessionCount) =>
+        bool simulating = true;
+        void Deliver(int w, ReadOnlyMemory<InteractionRecord> interactions, ReadOnlyMemory<SessionRecord> weekSessions)
         {
-            week(w, interactionRows, interactionCount, sessionRows, sessionCount);
-            sessions += sessionCount;
-            progress.Report(new SimulationProgress(Phase, w + 1, weeks, "weeks") { Sessions = sessions });
-        };
+            sink.Write(new RecordBlock(w, interactions, weekSessions, Volatile.Read(ref simulating)));
+            sessions += weekSessions.Length;
+            _progress?.Report(new SimulationProgress(Phase, w + 1, weeks, "weeks") { Sessions = sessions });
+        }
 
-        Task sink = Task.CompletedTask;
+        Task writing = Task.CompletedTask;
         try
         {
             for (int first = 0, n = 0; first < weeks; first += window, n++)
@@ -140,17 +162,17 @@ internal sealed class BehaviourRun
 
                     if (steps == 7 && from < _world.Options.Time.EndSeconds)
                     {
-                        EndOfDay(current[0], dayStart, first * 7 + step);
+                        EndOfDay(current[0], dayStart, first * 7 + step, sink);
                     }
                 }
 
                 // The previous window's sink must be done: its buffers hold the interactions that spill over into this one.
-                sink.GetAwaiter().GetResult();
-                Volatile.Write(ref _simulating, first + window < weeks);
+                writing.GetAwaiter().GetResult();
+                Volatile.Write(ref simulating, first + window < weeks);
                 int firstWeek = first;
                 // A thread of its own: on the thread pool, the sink's and the simulation's parallel loops would wait for
                 // the pool to grow.
-                sink = Task.Factory.StartNew(
+                writing = Task.Factory.StartNew(
                     () =>
                     {
                         for (int wk = 0; wk < count; wk++)
@@ -166,7 +188,7 @@ internal sealed class BehaviourRun
 
                             // Interactions of sessions that run past the week's end wait for the next week (the last week flushes all).
                             long weekEnd = w == weeks - 1 ? long.MaxValue : periodStart + (w + 1) * SessionSchedule.Week;
-                            buffer.SortAndWrite(w, weekEnd, sortScratch, deliver);
+                            buffer.SortAndWrite(w, weekEnd, sortScratch, Deliver);
                         }
                     },
                     cancellationToken,
@@ -176,12 +198,12 @@ internal sealed class BehaviourRun
         }
         finally
         {
-            sink.GetAwaiter().GetResult();
+            writing.GetAwaiter().GetResult();
         }
     }
 
     /// <summary>After each simulated day of a daily run: the learned model retrains, the service and the bandit learn.</summary>
-    private void EndOfDay(Simulator.Output[] outputs, int[] dayStart, int day)
+    private void EndOfDay(Simulator.Output[] outputs, int[] dayStart, int day, ISimulationSink sink)
     {
         _simulator.Learned?.Retrain(_parallel);
         if (_simulator.External is { } service)
@@ -197,11 +219,12 @@ internal sealed class BehaviourRun
             service.EndOfDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records));
         }
 
-        if (_policy is Bandits.BanditPolicy bandit)
+        if (_policy.Learns)
         {
-            bandit.EndOfDay();
-            DayEnded?.Invoke(day);
+            _policy.EndOfDay();
         }
+
+        sink.DayEnded(day);
     }
 
     /// <summary>One week's records being collected, then sorted and handed to the sink.</summary>
@@ -234,7 +257,7 @@ internal sealed class BehaviourRun
             _sessionCount += output.Sessions.Count;
         }
 
-        public void SortAndWrite(int week, long weekEnd, SortScratch scratch, Action<int, InteractionRecord[], int, SessionRecord[], int> sink)
+        public void SortAndWrite(int week, long weekEnd, SortScratch scratch, Action<int, ReadOnlyMemory<InteractionRecord>, ReadOnlyMemory<SessionRecord>> sink)
         {
             TimeOrder.Sort(_interactions.AsSpan(0, _interactionCount), ref scratch.Interactions, new InteractionOrder());
             TimeOrder.Sort(_sessions.AsSpan(0, _sessionCount), ref scratch.Sessions, new SessionOrder());
@@ -244,7 +267,7 @@ internal sealed class BehaviourRun
                 _cut--;
             }
 
-            sink(week, _interactions, _cut, _sessions, _sessionCount);
+            sink(week, _interactions.AsMemory(0, _cut), _sessions.AsMemory(0, _sessionCount));
         }
 
         private static void Reserve<T>(ref T[] array, int count)

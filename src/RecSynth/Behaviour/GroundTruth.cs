@@ -4,27 +4,43 @@ namespace RecSynth.Behaviour;
 /// Per user and blend level, the running mean and spread of the session's expected reward: the expectation (exact,
 /// over the user's response) of serving that blend in the user's sessions, from the state the user was in — over a
 /// random sample of the sessions, the same sample for every level (so differences between levels are sharper).
+/// What ground_truth.csv holds, and what regret is measured against (docs/design.md §5).
 /// </summary>
-internal sealed class GroundTruth(int users, int levels)
+public sealed class GroundTruth
 {
-    private readonly double[] _sums = new double[users * levels];
-    private readonly double[] _squares = new double[users * levels];
-    private readonly int[] _sessions = new int[users];
+    private readonly double[] _sums;
+    private readonly double[] _squares;
+    private readonly int[] _sessions;
 
-    public int Levels { get; } = levels;
+    internal GroundTruth(int users, int levels)
+    {
+        Levels = levels;
+        _sums = new double[users * levels];
+        _squares = new double[users * levels];
+        _sessions = new int[users];
+    }
 
-    public void Add(int user, int level, double expected)
+    /// <summary>Blend levels (behaviour.blend_levels, in order): the second index of <see cref="Estimate"/>.</summary>
+    public int Levels { get; }
+
+    /// <summary>Users.</summary>
+    public int Users => _sessions.Length;
+
+    internal void Add(int user, int level, double expected)
     {
         _sums[user * Levels + level] += expected;
         _squares[user * Levels + level] += expected * expected;
     }
 
-    public void CountSession(int user) => _sessions[user]++;
+    internal void CountSession(int user) => _sessions[user]++;
 
     /// <summary>Sessions the estimate averages.</summary>
     public int Sessions(int user) => _sessions[user];
 
-    /// <summary>Mean expected reward per session, and its standard error over the user's sessions (NaN without sessions).</summary>
+    /// <summary>
+    /// The mean expected reward per session of serving blend level <paramref name="level"/> to <paramref name="user"/>,
+    /// and its standard error over the user's sampled sessions (NaN without sessions).
+    /// </summary>
     public (double Mean, double StandardError) Estimate(int user, int level)
     {
         int n = _sessions[user];

@@ -75,9 +75,9 @@ internal sealed class World
 
         var e = options.Embedding;
         _similarity = [(float)e.Global, (float)e.Category, (float)e.Subcategory, (float)e.Color, (float)e.Pattern, (float)e.Material, (float)e.Brand];
-        Attributes = [.. Items.Select(Pack)];
-        _similarityByMatch = new float[64];
-        for (int match = 0; match < 64; match++)
+        Attributes = [.. Items.Select(i => ItemAttributes.Pack(i))];
+        _similarityByMatch = new float[ItemAttributes.MatchCount];
+        for (int match = 0; match < ItemAttributes.MatchCount; match++)
         {
             // The same sums in the same order as the reference below (adding 0 for an attribute not shared).
             float s = _similarity[0];
@@ -96,13 +96,46 @@ internal sealed class World
 
     private const int EntitiesPerBlock = 1024; // a progress report per block: a few milliseconds of work
 
-    private const ulong SimilarityBytes = 0x0000_FFFF_FFFF_FFFFUL; // the attributes satiation compares
-    private const ulong HighBits = 0x8080_8080_8080_8080UL;
-    private const ulong LowBits = 0x7F7F_7F7F_7F7F_7F7FUL;
     private readonly float[] _similarity;
     private readonly float[] _similarityByMatch; // [64]: by which of the six attributes two products share
 
+    private readonly Lock _sources = new();
+    private (CfSourceOptions Options, CfSource Source)? _cf;
+    private (ImageSourceOptions Options, ulong Seed, ImageSource Source)? _image;
+
     public RecSynthOptions Options { get; }
+
+    /// <summary>
+    /// The CF source of these options, built on the first call and kept: the runs on one world (the closed loop of
+    /// several policies, evaluate's re-creation of a log and its closed loop) share their pools instead of building them
+    /// again. A source is read-only once built.
+    /// </summary>
+    public CfSource CfSource(CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        lock (_sources)
+        {
+            if (_cf is not { } kept || kept.Options != options)
+            {
+                _cf = kept = (options, new CfSource(this, options, parallel, progress));
+            }
+
+            return kept.Source;
+        }
+    }
+
+    /// <summary>The image source of these options and seed (its index and neighbour lists), built once and kept, like <see cref="CfSource"/>.</summary>
+    public ImageSource ImageSource(ImageSourceOptions options, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        lock (_sources)
+        {
+            if (_image is not { } kept || kept.Options != options || kept.Seed != seed)
+            {
+                _image = kept = (options, seed, new ImageSource(this, options, seed, parallel, progress: progress));
+            }
+
+            return kept.Source;
+        }
+    }
 
     public CatalogVocabulary Vocabulary { get; }
 
@@ -128,11 +161,8 @@ internal sealed class World
 
     public float[] ZPopularity { get; } // [items]
 
-    /// <summary>
-    /// Per product, its attributes as bytes (category, subcategory, color, pattern, material, brand, style, 0): what
-    /// satiation and interest compare, in one word instead of the whole <see cref="Item"/>.
-    /// </summary>
-    public ulong[] Attributes { get; }
+    /// <summary>Per product, its attributes in one word: what satiation and interest compare.</summary>
+    public ItemAttributes[] Attributes { get; }
 
     public ReadOnlySpan<float> Embedding(int item) => Embeddings.AsSpan(item * D, D); // validation keeps items × D within an array
 
@@ -162,25 +192,15 @@ internal sealed class World
     }
 
     /// <summary>
-    /// <see cref="Similarity(in Item, in Item)"/> from two products' <see cref="Attributes"/>: the bytes that are equal
-    /// give a 6-bit match, whose similarity is in a table. Same value, no branches.
+    /// <see cref="Similarity(in Item, in Item)"/> from two products' <see cref="Attributes"/>: the attributes they
+    /// share give a 6-bit match, whose similarity is in a table. Same value, no branches.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public float Similarity(ulong a, ulong b) => SimilarityOf(Match(a, b));
+    public float Similarity(ItemAttributes a, ItemAttributes b) => SimilarityOf(ItemAttributes.Match(a, b));
 
-    /// <summary>Which of the six attributes two products share, from their <see cref="Attributes"/>: bit i for byte i.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static int Match(ulong a, ulong b)
-    {
-        ulong differ = (a ^ b) & SimilarityBytes;
-        ulong equal = ~(((differ & LowBits) + LowBits) | differ) & HighBits & SimilarityBytes; // the high bit of each equal byte
-        return (int)((equal >> 7) * 0x0102_0408_1020_4080UL >> 56) & 63;
-    }
-
-    /// <summary>The similarity of two products that share the attributes of <paramref name="match"/> (see <see cref="Match"/>).</summary>
+    /// <summary>
+    /// The similarity of two products that share the attributes of <paramref name="match"/> (see
+    /// <see cref="ItemAttributes.Match"/>).
+    /// </summary>
     public float SimilarityOf(int match) => _similarityByMatch[match];
-
-    private static ulong Pack(Item item) =>
-        item.Category | (ulong)item.Subcategory << 8 | (ulong)item.Color << 16 | (ulong)item.Pattern << 24
-        | (ulong)item.Material << 32 | (ulong)item.Brand << 40 | (ulong)item.Style << 48;
 }

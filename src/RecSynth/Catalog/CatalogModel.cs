@@ -4,10 +4,11 @@ using RecSynth.Internals;
 namespace RecSynth.Catalog;
 
 /// <summary>
-/// Draws products one at a time from (seed, index): any product can be made alone, on any thread,
-/// and always comes out the same.
+/// Draws products one at a time from (seed, index): any product can be made alone, on any thread, and always comes out
+/// the same (docs/design.md §2). What the catalogue stage streams into products.csv; <see cref="ProductCatalog"/> holds
+/// a whole catalogue in memory.
 /// </summary>
-internal sealed class CatalogModel
+public sealed class CatalogModel
 {
     private readonly ulong _seed;
     private readonly CatalogOptions _options;
@@ -26,8 +27,10 @@ internal sealed class CatalogModel
     private readonly long _start;
     private readonly long _end;
 
+    /// <summary>The catalogue of <paramref name="options"/> (validated by the caller).</summary>
     public CatalogModel(RecSynthOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _seed = (ulong)options.Seed;
         _options = options.Catalog;
         Vocabulary = new CatalogVocabulary(options.Catalog);
@@ -48,12 +51,21 @@ internal sealed class CatalogModel
         _end = options.Time.EndSeconds;
     }
 
+    /// <summary>The names behind the products' attribute indices.</summary>
     public CatalogVocabulary Vocabulary { get; }
 
-    public TasteCommunities Communities { get; }
+    internal TasteCommunities Communities { get; }
 
+    /// <summary>Products.</summary>
     public int Count => _options.Count;
 
+    /// <summary>Length of a product's hidden collaborative factor vector.</summary>
+    public int FactorDimensions => Communities.Dimensions;
+
+    /// <summary>Writes <paramref name="item"/>'s hidden collaborative factors (<see cref="FactorDimensions"/> floats).</summary>
+    public void ItemFactors(in Item item, Span<float> destination) => Communities.ItemFactors(item, destination);
+
+    /// <summary>The product of index <paramref name="index"/> (0-based).</summary>
     public Item CreateItem(int index)
     {
         // The order of draws below is part of the seeded output: append, never reorder.

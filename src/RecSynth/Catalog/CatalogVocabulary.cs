@@ -6,8 +6,10 @@ namespace RecSynth.Catalog;
 /// <summary>The names behind the attribute codes of <see cref="Item"/>, and the lookups the model needs.</summary>
 public sealed class CatalogVocabulary
 {
-    internal CatalogVocabulary(CatalogOptions options)
+    /// <summary>The vocabulary of <paramref name="options"/>.</summary>
+    public CatalogVocabulary(CatalogOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Categories = [.. options.Categories.Select(c => c.Name)];
         Subcategories = [.. options.Categories.SelectMany(c => c.Subcategories)];
         Styles = [.. options.Styles.Select(s => s.Name)];

@@ -12,7 +12,7 @@ namespace RecSynth.Catalog;
 /// two products' expected cosine is the sum of the weights of the prototypes they share. A product's vector is
 /// <c>Σ √wₖ·prototypeₖ + √w_noise·z/√d</c>, normalised, where z is the product's own Gaussian noise.
 /// </summary>
-internal sealed class EmbeddingModel
+public sealed class EmbeddingModel
 {
     private readonly ulong _seed;
     private readonly int _dimensions;
@@ -30,8 +30,10 @@ internal sealed class EmbeddingModel
     private readonly float[] _materialTable;    // [categories × materials]
     private readonly float[] _brandTable;       // [categories × brands]
 
+    /// <summary>The embedding model of <paramref name="options"/>: its prototypes are drawn once, here.</summary>
     public EmbeddingModel(RecSynthOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var e = options.Embedding;
         var vocabulary = new CatalogVocabulary(options.Catalog);
         _seed = (ulong)options.Seed;
@@ -73,6 +75,7 @@ internal sealed class EmbeddingModel
         _brandTable = Scaled(prototypes, brandRow, categories * _brands, d, e.Brand);
     }
 
+    /// <summary>Length of a product's embedding.</summary>
     public int Dimensions => _dimensions;
 
     /// <summary>
@@ -123,7 +126,7 @@ internal sealed class EmbeddingModel
     }
 
     /// <summary>The straightforward scalar version of <see cref="Compose"/>, in double precision, for tests.</summary>
-    public void ComposeReference(in Item item, Span<double> destination)
+    internal void ComposeReference(in Item item, Span<double> destination)
     {
         int d = _dimensions;
         var (keyLow, keyHigh) = NoiseKey(item.Index);
@@ -181,6 +184,28 @@ internal sealed class EmbeddingModel
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Writes the product's unit vector in double precision: the same vector as <see cref="Compose"/>, widened and
+    /// re-normalised in double (a fixed summation order, so the bits do not depend on the machine's vector width), so
+    /// that the row has unit norm to float64 accuracy. <paramref name="scratch"/> holds <see cref="Dimensions"/> floats.
+    /// </summary>
+    public void ComposeFloat64(in Item item, Span<double> destination, Span<float> scratch)
+    {
+        int d = _dimensions;
+        Compose(item, scratch);
+        var row = destination[..d];
+        for (int k = 0; k < d; k++)
+        {
+            row[k] = scratch[k];
+        }
+
+        double norm = Math.Sqrt(Dot(row, row));
+        for (int k = 0; k < d; k++)
+        {
+            row[k] /= norm;
+        }
     }
 
     /// <summary>

@@ -43,6 +43,12 @@ public sealed record RecSynthOptions
     /// <summary>Every problem with these options (empty when valid).</summary>
     public IReadOnlyList<OptionProblem> Validate() => OptionsValidator.Validate(this);
 
+    /// <summary>
+    /// What only a simulation needs on top of <see cref="Validate"/>: it holds the embeddings and factors in single
+    /// arrays, so their sizes must fit one.
+    /// </summary>
+    public IReadOnlyList<OptionProblem> ValidateForSimulation() => OptionsValidator.ValidateForBehaviour(this);
+
     /// <summary>Throws <see cref="OptionsException"/> listing every problem, or returns these options.</summary>
     public RecSynthOptions EnsureValid()
     {

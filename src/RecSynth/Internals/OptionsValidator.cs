@@ -278,9 +278,9 @@ internal static class OptionsValidator
     private static void CheckBehaviour(RecSynthOptions o, List<OptionProblem> problems)
     {
         var b = o.Behaviour;
-        if (b.Policy is not null && !b.BlendLevels.IsDefault && Behaviour.LoggingPolicy.TryParse(b.Policy, b.BlendLevels, out string? error) is null)
+        if (b.Policy is not null && !Simulation.PolicySpec.TryParse(b.Policy, Simulation.PolicyUse.Logging, out _, out string? error))
         {
-            problems.Add(new("behaviour.policy", b.Policy, error!));
+            problems.Add(new("behaviour.policy", b.Policy, error));
         }
 
         if (!b.BlendLevels.IsDefaultOrEmpty)

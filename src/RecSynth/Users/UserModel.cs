@@ -5,8 +5,11 @@ using RecSynth.Internals;
 
 namespace RecSynth.Users;
 
-/// <summary>Draws users one at a time from (seed, index), like <see cref="CatalogModel"/> for products.</summary>
-internal sealed class UserModel
+/// <summary>
+/// Draws users one at a time from (seed, index), like <see cref="CatalogModel"/> for products (docs/design.md §3): what
+/// the users stage streams into users.csv; <see cref="UserPopulation"/> holds them all in memory.
+/// </summary>
+public sealed class UserModel
 {
     private readonly ulong _seed;
     private readonly UserOptions _options;
@@ -23,8 +26,10 @@ internal sealed class UserModel
     private readonly long _start;
     private readonly long _end;
 
+    /// <summary>The users of <paramref name="options"/> (validated by the caller).</summary>
     public UserModel(RecSynthOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _seed = (ulong)options.Seed;
         _options = options.Users;
         Communities = new TasteCommunities(options);
@@ -56,12 +61,18 @@ internal sealed class UserModel
         _end = options.Time.EndSeconds;
     }
 
+    /// <summary>The age groups' names, by <see cref="User.AgeGroup"/>.</summary>
     public ImmutableArray<string> AgeGroups { get; }
 
-    public TasteCommunities Communities { get; }
+    internal TasteCommunities Communities { get; }
 
+    /// <summary>Users.</summary>
     public int Count => _options.Count;
 
+    /// <summary>Length of a user's hidden collaborative factor vector.</summary>
+    public int FactorDimensions => Communities.Dimensions;
+
+    /// <summary>The user of index <paramref name="index"/> (0-based).</summary>
     public User CreateUser(int index)
     {
         // The order of draws below is part of the seeded output: append, never reorder.
@@ -118,7 +129,7 @@ internal sealed class UserModel
         };
     }
 
-    /// <summary>The user's factors [factor dimensions].</summary>
+    /// <summary>Writes the user's hidden collaborative factors (<see cref="FactorDimensions"/> floats).</summary>
     public void UserFactors(in User user, Span<float> destination) =>
         Communities.UserFactors(user.Index, user.Community, user.PrimaryStyle, destination);
 

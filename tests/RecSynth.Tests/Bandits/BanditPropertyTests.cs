@@ -2,6 +2,7 @@ using CsCheck;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
 using RecSynth.Internals;
+using RecSynth.Simulation;
 using RecSynth.Tests.Support;
 
 namespace RecSynth.Tests.Bandits;
@@ -23,7 +24,7 @@ public sealed class BanditPropertyTests
         // is asked for its probabilities and a choice, with the shared parts refitted in between.
         Gen.Int[0, 1_000_000].Array[1, 40].Sample(history =>
         {
-            var policy = BanditPolicies.Create(name, arms, s_world);
+            var policy = SessionPolicies.Bandit(PolicySpec.Parse(name, PolicyUse.ClosedLoop, "policy"), arms, s_world);
             foreach (int h in history)
             {
                 policy.Learn(h % 7, policy.Arms[h / 7 % policy.Arms.Length], h / 100 % 2);
@@ -43,7 +44,7 @@ public sealed class BanditPropertyTests
                 Assert.Equal(1, p.ToArray().Sum(), 9);
                 // The same stream again: Choose states the same probabilities (from the same draws), then draws the arm;
                 // the propensity it records is exactly the stated probability of the arm it chose.
-                var choose = new EntityRandom(7, RandomStream.PolicyDraws, user + history.Length);
+                var choose = new PolicyRandom(7, user + history.Length);
                 var (arm, propensity) = policy.Choose(user, ref choose);
                 Assert.Contains(arm, policy.Arms);
                 Assert.Equal(p[policy.IndexOf(arm)], propensity);
@@ -58,18 +59,18 @@ public sealed class BanditPropertyTests
     [InlineData("fixed:0.25", 0.25)]
     public void A_fixed_policy_always_serves_its_arm_with_propensity_1(string name, double blend)
     {
-        var policy = BanditPolicies.Create(name, BanditArms.Blend, s_world);
+        var policy = SessionPolicies.Bandit(PolicySpec.Parse(name, PolicyUse.ClosedLoop, "policy"), BanditArms.Blend, s_world);
         for (int session = 0; session < 20; session++)
         {
-            var random = new EntityRandom(1, RandomStream.PolicyDraws, session);
-            Assert.Equal((new Arm(blend), 1.0), policy.Choose(session % 5, ref random));
+            var random = new PolicyRandom(1, session);
+            Assert.Equal(new ArmChoice(new Arm(blend), 1.0), policy.Choose(session % 5, ref random));
         }
     }
 
     [Fact]
     public void Epsilon_greedy_serves_each_untried_arm_first_then_the_best_with_1_minus_epsilon_plus_its_share()
     {
-        var policy = BanditPolicies.Create("epsilon-greedy:0.2", BanditArms.Two, s_world);
+        var policy = SessionPolicies.Bandit(PolicySpec.Parse("epsilon-greedy:0.2", PolicyUse.ClosedLoop, "policy"), BanditArms.Two, s_world);
         var random = new EntityRandom(1, RandomStream.PolicyDraws, 0);
         Span<double> p = stackalloc double[2];
 
@@ -90,7 +91,7 @@ public sealed class BanditPropertyTests
     [InlineData("hierarchical-thompson")]
     public void Regret_never_decreases_and_two_runs_with_the_same_seed_are_identical_on_any_thread_count(string name)
     {
-        var options = Simulation.ShortOptions(1_500, 400, days: 28);
+        var options = SimulatedRun.ShortOptions(1_500, 400, days: 28);
         var one = ClosedLoop.Run(options, name, BanditArms.Blend, threads: 1, TestContext.Current.CancellationToken);
         var two = ClosedLoop.Run(options, name, BanditArms.Blend, threads: 2, TestContext.Current.CancellationToken);
 
@@ -111,7 +112,7 @@ public sealed class BanditPropertyTests
     [Fact]
     public void Policies_with_the_same_seed_see_the_same_sessions_common_random_numbers()
     {
-        var options = Simulation.ShortOptions(1_500, 400, days: 21);
+        var options = SimulatedRun.ShortOptions(1_500, 400, days: 21);
         var a = ClosedLoop.Run(options, "uniform", BanditArms.Two, 2, TestContext.Current.CancellationToken);
         var b = ClosedLoop.Run(options, "thompson", BanditArms.Two, 2, TestContext.Current.CancellationToken);
 
@@ -127,7 +128,8 @@ public sealed class BanditPropertyTests
     [InlineData("fixed:x", "[0, 1]")]
     public void Unknown_policies_are_refused_with_the_reason(string name, string reason)
     {
-        Assert.Contains(reason, BanditPolicies.Validate(name), StringComparison.Ordinal);
+        Assert.False(PolicySpec.TryParse(name, PolicyUse.ClosedLoop, out _, out string? error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
         Assert.Throws<RecSynth.Configuration.OptionsException>(() => ClosedLoop.Run(Scenario.Defaults(100, 10), name, BanditArms.Two, 1, TestContext.Current.CancellationToken));
     }
 }

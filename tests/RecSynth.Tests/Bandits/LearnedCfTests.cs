@@ -65,7 +65,7 @@ public sealed class LearnedCfTests
     [Fact]
     public void A_closed_loop_with_the_builtin_recommender_is_the_same_on_any_thread_count_and_differs_from_the_oracle()
     {
-        var options = Simulation.ShortOptions(1_500, 300, days: 21);
+        var options = SimulatedRun.ShortOptions(1_500, 300, days: 21);
         var token = TestContext.Current.CancellationToken;
         var one = ClosedLoop.Run(options, "thompson", BanditArms.Two, Recommender.Builtin, threads: 1, token);
         var two = ClosedLoop.Run(options, "thompson", BanditArms.Two, Recommender.Builtin, threads: 2, token);

@@ -11,7 +11,7 @@ namespace RecSynth.Tests.Behaviour;
 [Collection(SmallPresetGroup.Name)]
 public sealed class BehaviourAcceptanceTests(SmallPresetBehaviour fixture)
 {
-    private readonly Simulation _run = fixture.Simulation;
+    private readonly SimulatedRun _run = fixture.Simulation;
 
     [Fact]
     public void The_event_mix_is_60_percent_views_30_percent_likes_and_10_percent_purchases()

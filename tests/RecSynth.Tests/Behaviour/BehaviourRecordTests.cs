@@ -14,7 +14,7 @@ public sealed class BehaviourRecordTests(SmallPresetBehaviour fixture)
     /// <summary>Slack after the period's end for the last sessions' dwell: 10 positions of 3 s + Exp(12 s), plus a purchase delay.</summary>
     private const long Dwell = 6 * 3600;
 
-    private readonly Simulation _run = fixture.Simulation;
+    private readonly SimulatedRun _run = fixture.Simulation;
     private readonly Dictionary<long, SessionRecord> _sessions = fixture.SessionById;
 
     [Fact]
@@ -59,13 +59,13 @@ public sealed class BehaviourRecordTests(SmallPresetBehaviour fixture)
         var bought = new Dictionary<(int User, int Item), int>();
         foreach (var i in _run.Interactions.Where(i => i.Type == FeedbackType.Purchase))
         {
-            if (!bought.TryAdd((i.User, i.Item), Simulation.NumberOf(i.SessionId)))
+            if (!bought.TryAdd((i.User, i.Item), SimulatedRun.NumberOf(i.SessionId)))
             {
                 Assert.Fail($"U{i.User} bought item_{i.Item} twice (again in session {i.SessionId})");
             }
         }
 
-        Expect.All(_run.Interactions, i => !bought.TryGetValue((i.User, i.Item), out int session) || Simulation.NumberOf(i.SessionId) <= session,
+        Expect.All(_run.Interactions, i => !bought.TryGetValue((i.User, i.Item), out int session) || SimulatedRun.NumberOf(i.SessionId) <= session,
             i => $"U{i.User} is shown item_{i.Item} in session {i.SessionId} after buying it in session number {bought[(i.User, i.Item)]}",
             "bought products are not shown again");
         Assert.True(bought.Count > 10_000, $"only {bought.Count} purchases");
@@ -118,7 +118,7 @@ public sealed class BehaviourRecordTests(SmallPresetBehaviour fixture)
     public void Interactions_belong_to_their_sessions_user_and_fill_each_slate_position_with_one_product()
     {
         int slate = _run.Options.Behaviour.SlateSize;
-        Expect.All(_run.Sessions, s => s.SlateSize == slate && Simulation.UserOf(s.SessionId) == s.User,
+        Expect.All(_run.Sessions, s => s.SlateSize == slate && SimulatedRun.UserOf(s.SessionId) == s.User,
             s => $"session {s.SessionId} of U{s.User}: slate {s.SlateSize}", $"slates of {slate} and session ids that name their user");
         Expect.All(_run.Interactions, i => i.User == _sessions[i.SessionId].User && i.Position >= 1 && i.Position <= _sessions[i.SessionId].SlateSize,
             i => $"{i.Type} of U{i.User} at position {i.Position} in session {i.SessionId} of U{_sessions[i.SessionId].User}",

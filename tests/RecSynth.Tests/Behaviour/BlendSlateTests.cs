@@ -11,7 +11,7 @@ namespace RecSynth.Tests.Behaviour;
 [Collection(BlendRunGroup.Name)]
 public sealed class BlendSlateTests(BlendRuns runs)
 {
-    private readonly Simulation _run = runs.Parallel;
+    private readonly SimulatedRun _run = runs.Parallel;
 
     [Fact]
     public void The_uniform_blend_policy_chooses_each_level_with_equal_propensity()

@@ -62,8 +62,8 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
         // A catalogue of 11 products, 20 % of them listed during the period, with purchases never shown again: many
         // slates hold fewer than K = 10 products, and a user who examines the last of them stops there for want of more
         // (not by the position bias). The expectation must count that; the same martingale bound as above (4σ).
-        var options = Simulation.ShortOptions(products: 11, users: 600, days: 91, behaviour: b => b with { GroundTruthSessions = 0 });
-        var run = Simulation.Simulate(options, "fixed:cf");
+        var options = SimulatedRun.ShortOptions(products: 11, users: 600, days: 91, behaviour: b => b with { GroundTruthSessions = 0 });
+        var run = SimulatedRun.Simulate(options, "fixed:cf");
         int level = 0;
         double realized = 0, expected = 0, variance = 0;
         foreach (var (_, n, rewards, mean, sumOfSquares) in Users(run, level))
@@ -154,7 +154,7 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
         Assert.Equal(expected, more.Estimate(0, 0).StandardError, 12);
     }
 
-    private (Simulation Run, int Level) Run(int policy)
+    private (SimulatedRun Run, int Level) Run(int policy)
     {
         var run = fixture.Runs[policy];
         double blend = run.Sessions[0].Arm.Blend;
@@ -163,7 +163,7 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
     }
 
     /// <summary>Per user with sessions: sessions, realized rewards, the truth's mean at the level and Σ p².</summary>
-    private static IEnumerable<(int User, int Sessions, double Rewards, double Mean, double SumOfSquares)> Users(Simulation run, int level)
+    private static IEnumerable<(int User, int Sessions, double Rewards, double Mean, double SumOfSquares)> Users(SimulatedRun run, int level)
     {
         var rewards = run.Sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Sum(s => s.Reward));
         for (int u = 0; u < run.World.UserList.Length; u++)

@@ -11,7 +11,7 @@ namespace RecSynth.Tests.Behaviour;
 /// </summary>
 public sealed class PreferenceDriftBehaviourTests(DriftRun fixture) : IClassFixture<DriftRun>
 {
-    private readonly Simulation _run = fixture.Simulation;
+    private readonly SimulatedRun _run = fixture.Simulation;
 
     [Fact]
     public void Every_user_drifts_within_the_period()

@@ -13,7 +13,7 @@ namespace RecSynth.Tests.Behaviour;
 [Collection(SmallPresetGroup.Name)]
 public sealed class SessionScheduleTests
 {
-    private readonly Simulation _run;
+    private readonly SimulatedRun _run;
     private readonly double[] _expectedByHourOfWeek = new double[168]; // expected sessions per hour of the week (Monday 00 = 0)
     private readonly long[] _observedByHourOfWeek = new long[168];
     private readonly double[] _lambda; // expected sessions per user

@@ -43,7 +43,7 @@ public sealed class SimulationProgressTests
     [Fact]
     public void A_closed_loop_reports_the_world_the_sources_each_week_with_the_sessions_so_far_and_its_metrics()
     {
-        var options = Simulation.ShortOptions(3_000, 600, days: 21);
+        var options = SimulatedRun.ShortOptions(3_000, 600, days: 21);
         var recording = new Recording();
 
         var result = ClosedLoop.Run(options, "thompson", BanditArms.Two, Recommender.Oracle, threads: 2, recording, TestContext.Current.CancellationToken);
@@ -66,16 +66,17 @@ public sealed class SimulationProgressTests
     [Fact]
     public void A_logged_run_reports_its_weeks_as_behaviour_and_reports_each_block_of_a_phase_not_just_its_end()
     {
-        var options = Simulation.ShortOptions(5_000, 3_000, days: 14);
+        var options = SimulatedRun.ShortOptions(5_000, 3_000, days: 14);
         var world = new World(options, 2, TestContext.Current.CancellationToken);
         var recording = new Recording();
-        var logging = LoggingPolicy.TryParse("uniform", options.Behaviour.BlendLevels, out _)!;
+        var logging = SimulatedRun.Logging("uniform", options);
 
         var worldReports = new Recording();
         _ = new World(options, 2, TestContext.Current.CancellationToken, worldReports);
         var run = new BehaviourRun(world, options.Behaviour, 7, logging, new ParallelOptions { MaxDegreeOfParallelism = 2 }, progress: recording);
-        long sessions = 0;
-        run.Run((_, _, _, _, count) => sessions += count, TestContext.Current.CancellationToken);
+        var records = new RecordCollector();
+        run.Run(records, TestContext.Current.CancellationToken);
+        long sessions = records.Sessions.Count;
 
         AssertPhases([.. worldReports.Reports], ("world products", "products", 5_000), ("world users", "users", 3_000));
         AssertPhases([.. recording.Reports], ("CF pools", "communities", options.Factors.Communities), ("image index", "products", 5_000), ("neighbour lists", "products", 5_000), ("behaviour", "weeks", 2));

@@ -11,7 +11,7 @@ namespace RecSynth.Tests.Behaviour;
 /// </summary>
 public sealed class SlateSourceTests(ShortImageListRun fixture) : IClassFixture<ShortImageListRun>
 {
-    private readonly Simulation _run = fixture.Simulation;
+    private readonly SimulatedRun _run = fixture.Simulation;
 
     [Fact]
     public void Every_position_is_labelled_with_the_source_whose_list_holds_its_product()

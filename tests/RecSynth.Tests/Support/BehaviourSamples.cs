@@ -12,7 +12,7 @@ public sealed class SmallPresetBehaviour
     public SmallPresetBehaviour()
     {
         var options = RecSynthOptions.FromPreset(Preset.Small);
-        Simulation = Simulation.Simulate(options, "uniform");
+        Simulation = SimulatedRun.Simulate(options, "uniform");
         SessionById = new Dictionary<long, SessionRecord>(Simulation.Sessions.Length);
         foreach (var s in Simulation.Sessions)
         {
@@ -20,7 +20,7 @@ public sealed class SmallPresetBehaviour
         }
     }
 
-    internal Simulation Simulation { get; }
+    internal SimulatedRun Simulation { get; }
 
     /// <summary>Every session by id.</summary>
     internal Dictionary<long, SessionRecord> SessionById { get; }
@@ -41,17 +41,17 @@ public sealed class BlendRuns
 {
     public BlendRuns()
     {
-        var options = Simulation.ShortOptions(products: 3_000, users: 1_000, days: 42);
-        Parallel = Simulation.Simulate(options, "uniform-blend", threads: 2);
-        Serial = Simulation.Simulate(options, "uniform-blend", threads: 1);
-        OtherSeed = Simulation.Simulate(options, "uniform-blend", threads: 2, world: Parallel.World, seed: 43);
+        var options = SimulatedRun.ShortOptions(products: 3_000, users: 1_000, days: 42);
+        Parallel = SimulatedRun.Simulate(options, "uniform-blend", threads: 2);
+        Serial = SimulatedRun.Simulate(options, "uniform-blend", threads: 1);
+        OtherSeed = SimulatedRun.Simulate(options, "uniform-blend", threads: 2, world: Parallel.World, seed: 43);
     }
 
-    internal Simulation Parallel { get; }
+    internal SimulatedRun Parallel { get; }
 
-    internal Simulation Serial { get; }
+    internal SimulatedRun Serial { get; }
 
-    internal Simulation OtherSeed { get; }
+    internal SimulatedRun OtherSeed { get; }
 }
 
 /// <summary>Test classes that share the <see cref="BlendRuns"/>.</summary>
@@ -69,12 +69,12 @@ public sealed class ShortImageListRun
 {
     public ShortImageListRun()
     {
-        var options = Simulation.ShortOptions(products: 2_000, users: 600, days: 28,
+        var options = SimulatedRun.ShortOptions(products: 2_000, users: 600, days: 28,
             behaviour: b => b with { Image = b.Image with { Anchors = 1, Neighbours = 10 } });
-        Simulation = Simulation.Simulate(options, "fixed:image");
+        Simulation = SimulatedRun.Simulate(options, "fixed:image");
     }
 
-    internal Simulation Simulation { get; }
+    internal SimulatedRun Simulation { get; }
 }
 
 /// <summary>
@@ -85,12 +85,12 @@ public sealed class GroundTruthRuns
 {
     public GroundTruthRuns()
     {
-        var options = Simulation.ShortOptions(products: 4_000, users: 1_500, days: 91, behaviour: b => b with { GroundTruthSessions = 0 });
+        var options = SimulatedRun.ShortOptions(products: 4_000, users: 1_500, days: 91, behaviour: b => b with { GroundTruthSessions = 0 });
         var world = new World(options, 2, TestContext.Current.CancellationToken);
-        Runs = [.. new[] { "fixed:cf", "fixed:0.5", "fixed:image" }.Select(policy => Simulation.Simulate(options, policy, world: world))];
+        Runs = [.. new[] { "fixed:cf", "fixed:0.5", "fixed:image" }.Select(policy => SimulatedRun.Simulate(options, policy, world: world))];
     }
 
-    internal Simulation[] Runs { get; }
+    internal SimulatedRun[] Runs { get; }
 }
 
 /// <summary>Everyone drifts (users.drift.share = 1): 4,000 products, 1,500 users, 8 weeks, uniform policy.</summary>
@@ -98,12 +98,12 @@ public sealed class DriftRun
 {
     public DriftRun()
     {
-        var options = Simulation.ShortOptions(products: 4_000, users: 1_500, days: 56);
+        var options = SimulatedRun.ShortOptions(products: 4_000, users: 1_500, days: 56);
         options = options.WithUsers(u => u with { Drift = new DriftOptions { Share = 1 } });
-        Simulation = Simulation.Simulate(options, "uniform");
+        Simulation = SimulatedRun.Simulate(options, "uniform");
     }
 
-    internal Simulation Simulation { get; }
+    internal SimulatedRun Simulation { get; }
 }
 
 /// <summary>The image source of a world of 20,000 products (default embeddings and index settings, seed 42).</summary>

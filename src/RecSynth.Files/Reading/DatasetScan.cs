@@ -1,44 +1,57 @@
 using RecSynth.Behaviour;
+using RecSynth.Files.Internals;
 
-namespace RecSynth.Files.Internals;
+namespace RecSynth.Files;
 
 /// <summary>
 /// One pass over a dataset's tables, keeping the per-product and per-user columns that <c>recsynth stats</c> and
 /// the report summarise, so both read the files the same way.
 /// </summary>
-internal sealed class DatasetScan
+public sealed class DatasetScan
 {
     /// <summary>The attributes kept per product (as codes into their distinct values), for similarity by attribute.</summary>
     public static readonly string[] KeptAttributes = ["category", "subcategory", "style", "color"];
 
+    /// <summary>The dataset folder.</summary>
     public required string Directory { get; init; }
 
+    /// <summary>Product index by item id.</summary>
     public required Dictionary<string, int> ProductIndex { get; init; }
 
+    /// <summary>Prices by product index.</summary>
     public required double[] Prices { get; init; } // [products]
 
     /// <summary>Per kept attribute, each product's value as an index into the attribute's distinct values.</summary>
     public required Dictionary<string, (int[] Codes, List<string> Values)> Attributes { get; init; } // codes: [products]
 
+    /// <summary>User index by user id.</summary>
     public required Dictionary<string, int> UserIndex { get; init; }
 
+    /// <summary>cf_preference by user index.</summary>
     public required double[] CfPreference { get; init; } // [users]
 
     /// <summary>Whether interactions.csv exists.</summary>
     public bool HasInteractions { get; init; }
 
+    /// <summary>Rows of interactions.csv.</summary>
     public long Interactions { get; init; }
 
+    /// <summary>Interactions by feedback type.</summary>
     public required SortedDictionary<string, long> EventMix { get; init; }
 
+    /// <summary>Interactions by user index.</summary>
     public required long[] InteractionsPerUser { get; init; } // [users]
 
+    /// <summary>Interactions by product index.</summary>
     public required long[] InteractionsPerProduct { get; init; } // [products]
 
+    /// <summary>Distinct (user, product) pairs with an interaction.</summary>
     public long DistinctPairs { get; init; }
 
+    /// <summary>Whether sessions.csv exists.</summary>
     public bool HasSessions { get; init; }
 
+    /// <summary>Rows of sessions.csv.</summary>
     public long Sessions { get; init; }
 
     /// <summary>Sessions and rewards per (user index, arm).</summary>

@@ -1,12 +1,13 @@
 using RecSynth.Behaviour;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 
 namespace RecSynth.Tests.Support;
 
 /// <summary>The records of one behaviour run, concatenated week after week as the writer would stream them.</summary>
-internal sealed class Simulation
+internal sealed class SimulatedRun
 {
-    private Simulation(World world, BehaviourRun run, string policy, InteractionRecord[] interactions, SessionRecord[] sessions)
+    private SimulatedRun(World world, BehaviourRun run, string policy, InteractionRecord[] interactions, SessionRecord[] sessions)
     {
         World = world;
         Run = run;
@@ -40,23 +41,20 @@ internal sealed class Simulation
     public static int NumberOf(long sessionId) => (int)(sessionId % Simulator.SessionsPerUser);
 
     /// <summary>Runs the behaviour of <paramref name="options"/> in memory under <paramref name="policy"/>.</summary>
-    public static Simulation Simulate(RecSynthOptions options, string policy, int threads = 2, World? world = null, ulong? seed = null)
+    public static SimulatedRun Simulate(RecSynthOptions options, string policy, int threads = 2, World? world = null, ulong? seed = null)
     {
         var token = TestContext.Current.CancellationToken;
         world ??= new World(options, threads, token);
-        var logging = LoggingPolicy.TryParse(policy, options.Behaviour.BlendLevels, out string? error)
-            ?? throw new ArgumentException(error, nameof(policy));
-        var run = new BehaviourRun(world, options.Behaviour, seed ?? (ulong)options.Seed, logging,
+        var run = new BehaviourRun(world, options.Behaviour, seed ?? (ulong)options.Seed, Logging(policy, options),
             new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = token });
-        var interactions = new List<InteractionRecord>();
-        var sessions = new List<SessionRecord>();
-        run.Run((_, i, ic, s, sc) =>
-        {
-            interactions.AddRange(i.AsSpan(0, ic));
-            sessions.AddRange(s.AsSpan(0, sc));
-        }, token);
-        return new Simulation(world, run, policy, [.. interactions], [.. sessions]);
+        var records = new RecordCollector();
+        run.Run(records, token);
+        return new SimulatedRun(world, run, policy, [.. records.Interactions], [.. records.Sessions]);
     }
+
+    /// <summary>The logging policy <paramref name="policy"/> names (uniform, uniform-blend, fixed:…).</summary>
+    public static ISessionPolicy Logging(string policy, RecSynthOptions options) =>
+        SessionPolicies.Logging(PolicySpec.Parse(policy, PolicyUse.Logging, "behaviour.policy"), options.Behaviour.BlendLevels);
 
     /// <summary>Options of the default scenario with a shorter period.</summary>
     public static RecSynthOptions ShortOptions(int products, int users, int days, long seed = 42, Func<BehaviourOptions, BehaviourOptions>? behaviour = null)
@@ -70,5 +68,19 @@ internal sealed class Simulation
             },
         };
         return behaviour is null ? options : options with { Behaviour = behaviour(options.Behaviour) };
+    }
+}
+
+/// <summary>Every record of a run, concatenated block after block as a writer would stream them.</summary>
+internal sealed class RecordCollector : ISimulationSink
+{
+    public List<InteractionRecord> Interactions { get; } = [];
+
+    public List<SessionRecord> Sessions { get; } = [];
+
+    public void Write(RecordBlock block)
+    {
+        Interactions.AddRange(block.Interactions.Span);
+        Sessions.AddRange(block.Sessions.Span);
     }
 }

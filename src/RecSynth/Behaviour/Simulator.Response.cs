@@ -1,0 +1,221 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using RecSynth.Internals;
+using RecSynth.Users;
+
+namespace RecSynth.Behaviour;
+
+internal sealed partial class Simulator
+{
+    /// <summary>Interest of the user in a product: matches of style preferences, hidden taste, popularity, price and condition.</summary>
+    private float Interest(in User user, int itemIndex)
+    {
+        var attributes = _world.Attributes[itemIndex];
+        var r = _response;
+        int n = _world.Items.Length;
+        double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
+            + (((user.ColorMask >> attributes.Color) & 1) != 0 ? r.Color : 0)
+            + (((user.PatternMask >> attributes.Pattern) & 1) != 0 ? r.Pattern : 0)
+            + (((user.MaterialMask >> attributes.Material) & 1) != 0 ? r.Material : 0)
+            + (((user.BrandMask >> attributes.Brand) & 1) != 0 ? r.Brand : 0)
+            + (attributes.Style == user.PrimaryStyle ? r.Style : 0)
+            + r.Taste * VectorMath.Dot(_world.UserFactor(user.Index), _world.ItemFactor(itemIndex));
+        return 1 / (1 + MathF.Exp(-(float)logit));
+    }
+
+    private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
+
+    /// <summary>Starts bringing in what <see cref="Interest"/> and the purchase probability read about a product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchInterest(in User user, int item)
+    {
+        int items = _world.Items.Length, f = _world.F;
+        Prefetch.Line(_interestBase, (user.PriceSensitivity * 3 + user.SustainabilityFocus) * items + item);
+        Prefetch.Line(_purchaseFactor, user.PriceSensitivity * items + item);
+        Prefetch.Line(_world.ItemFactors, item * f);
+        Prefetch.Line(_world.ItemFactors, item * f + f - 1);
+    }
+
+    /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
+    private float LocalInterest(in User user, int local, Scratch scratch)
+    {
+        float interest = scratch.LocalInterest[local];
+        if (!float.IsNaN(interest))
+        {
+            return interest;
+        }
+
+        // A warm user's CF candidates come back session after session: their interest is computed once.
+        int item = scratch.LocalItems[local];
+        int slot = scratch.LocalCfSlot[local];
+        if (slot >= 0 && scratch.CfInterest is { } cache)
+        {
+            interest = cache[slot];
+            if (float.IsNaN(interest))
+            {
+                cache[slot] = interest = Interest(user, item);
+            }
+        }
+        else
+        {
+            interest = Interest(user, item);
+        }
+
+        scratch.LocalInterest[local] = interest;
+        scratch.LocalLike[local] = (float)Math.Min(1, _response.LikeScale * interest);
+        scratch.LocalPurchase[local] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
+        return interest;
+    }
+
+    /// <summary>
+    /// The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty). The penalty
+    /// grows with the saturation (the similarity to the most similar product above), so the factor for the saturation
+    /// is the least of the factors of each product above, each one from a table by shared attributes.
+    /// </summary>
+    private double ViewBase(in User user, int p, Scratch scratch) =>
+        _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * LeastFactor(scratch.SlateAttributes.AsSpan(0, p), scratch.SlateAttributes[p], _satiationFactor);
+
+    /// <summary>
+    /// The least of <paramref name="factors"/>[ItemAttributes.Match(attributes, a)] over the products
+    /// <paramref name="above"/>, and the table's last entry (the factor for nothing above).
+    /// </summary>
+    internal static double LeastFactor(ReadOnlySpan<ItemAttributes> above, ItemAttributes attributes, ReadOnlySpan<double> factors)
+    {
+        double factor = factors[^1];
+        int q = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four products above at a time, a match per byte.
+            var these = attributes.Broadcast();
+            for (; q + 4 <= above.Length; q += 4)
+            {
+                uint matches = ItemAttributes.Match4(these, above[q..]);
+                factor = double.MinNative(factor, double.MinNative(
+                    double.MinNative(factors[(byte)matches], factors[(byte)(matches >> 8)]),
+                    double.MinNative(factors[(byte)(matches >> 16)], factors[(int)(matches >> 24)])));
+            }
+        }
+
+        for (; q < above.Length; q++)
+        {
+            factor = double.MinNative(factor, factors[ItemAttributes.Match(attributes, above[q])]);
+        }
+
+        return factor;
+    }
+
+    /// <summary>1 − satiation × penalty for a saturation (a similarity, or 0 when nothing is above).</summary>
+    private double SatiationFactor(float saturation) =>
+        1 - _response.Satiation * Math.Clamp((saturation - _response.SatiationThreshold) / (1 - _response.SatiationThreshold), 0, 1);
+
+    /// <summary>
+    /// The exact expected reward of the slate (over the examination cascade, the source multiplier's uniform part, and
+    /// the view, like and purchase draws): Σ_L P(the user stops after L) · (1 − Π_{p ≤ L} (1 − P(positive at p))).
+    /// </summary>
+    private double Expected(in User user, double cfPreference, int size, Scratch scratch)
+    {
+        double consistency = user.PreferenceConsistency;
+        double expected = 0, none = 1;
+        for (int p = 0; p < size; p++)
+        {
+            double a = ViewBase(user, p, scratch);
+            double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
+            double view = ExpectedClipped(a, low, low + (1 - consistency));
+            int local = scratch.SlateLocal[p];
+            double like = scratch.LocalLike[local];
+            double purchase = scratch.LocalPurchase[local];
+            none *= 1 - view * (1 - (1 - like) * (1 - purchase));
+            expected += (_examine[p + 1] - _examine[p + 2]) * (1 - none);
+        }
+
+        // A slate shorter than K ends the examination at its last position: those who would have gone on (probability
+        // _examine[size + 1]; 0 for a full slate) stop there too, with whatever they did on the slate.
+        return expected + _examine[size + 1] * (1 - none);
+    }
+
+    /// <summary>E[min(1, a·m)] for m uniform on [low, high].</summary>
+    private static double ExpectedClipped(double a, double low, double high)
+    {
+        if (a <= 0)
+        {
+            return 0;
+        }
+
+        if (high - low < 1e-12)
+        {
+            return Math.Min(1, a * low);
+        }
+
+        double t = 1 / a; // where a·m reaches 1
+        if (t >= high)
+        {
+            return a * (low + high) / 2;
+        }
+
+        if (t <= low)
+        {
+            return 1;
+        }
+
+        return ((t * t - low * low) * a / 2 + (high - t)) / (high - low);
+    }
+
+    /// <summary>The user's response: cascade examination, views, likes and purchases; events in time order.</summary>
+    private (byte Views, byte Likes, byte Purchases) Respond(
+        in User user, UserState state, double cfPreference, long start, long sessionId, int size, ref EntityRandom random, Scratch scratch, Output output)
+    {
+        var r = _response;
+        double consistency = user.PreferenceConsistency;
+        double clock = start;
+        byte views = 0, likes = 0, purchases = 0;
+        for (int p = 0; p < size; p++)
+        {
+            if (p > 0 && !random.NextBernoulli(_examine[p + 1] / _examine[p]))
+            {
+                break; // the cascade stops here
+            }
+
+            clock += 3 + Exponential(ref random, r.DwellSeconds);
+            double a = ViewBase(user, p, scratch);
+            int local = scratch.SlateLocal[p];
+            double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();
+            if (!random.NextBernoulli(Math.Min(1, a * multiplier)))
+            {
+                continue;
+            }
+
+            int item = scratch.Slate[p];
+            long viewed = (long)clock;
+            var source = scratch.Sources[p];
+            byte position = (byte)(p + 1);
+            output.Interactions.Add(new InteractionRecord(viewed, sessionId, user.Index, item, position, FeedbackType.View, source));
+            Learned?.Record(user.Index, item, FeedbackType.View);
+            views++;
+            bool liked = random.NextBernoulli(scratch.LocalLike[local]);
+            bool bought = random.NextBernoulli(scratch.LocalPurchase[local]);
+            if (liked)
+            {
+                output.Interactions.Add(new InteractionRecord(viewed + 1 + (long)Exponential(ref random, r.LikeDelaySeconds), sessionId, user.Index, item, position, FeedbackType.Like, source));
+                likes++;
+                Learned?.Record(user.Index, item, FeedbackType.Like);
+            }
+
+            if (bought)
+            {
+                output.Interactions.Add(new InteractionRecord(viewed + 1 + (long)Exponential(ref random, r.PurchaseDelaySeconds), sessionId, user.Index, item, position, FeedbackType.Purchase, source));
+                purchases++;
+                state.AddPurchase(item);
+                Learned?.Record(user.Index, item, FeedbackType.Purchase);
+            }
+
+            if (liked || bought)
+            {
+                state.AddPositive(item);
+            }
+        }
+
+        return (views, likes, purchases);
+    }
+
+    private static double Exponential(ref EntityRandom random, double mean) => mean <= 0 ? 0 : -mean * Math.Log(random.NextOpenDouble());
+}

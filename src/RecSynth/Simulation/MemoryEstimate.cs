@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using RecSynth.Behaviour;
+using RecSynth.Configuration;
+using RecSynth.Internals;
+
+namespace RecSynth.Simulation;
+
+/// <summary>
+/// How much memory the model needs for a run, estimated from the options before anything is built: what a caller checks
+/// against the machine (or a container's limit) to refuse a run that cannot fit, rather than fail half-way.
+/// </summary>
+public static class MemoryEstimate
+{
+    /// <summary>Bytes of the embedding model's attribute prototypes, in double and single precision (the catalogue stage).</summary>
+    public static long PrototypeBytes(RecSynthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OptionsValidator.PrototypeCount(options.Catalog) * (long)options.Embedding.Dimensions * (sizeof(double) + sizeof(float));
+    }
+
+    /// <summary>
+    /// Bytes of a simulation on <paramref name="threads"/> threads: the world (products, users, factors, embeddings twice
+    /// while the index is built, the index's neighbour lists), each user's state (CF candidates, purchases), and a few
+    /// weeks of records (two windows of weeks, the week being sorted and the one before it, the sort's second array);
+    /// not the whole log.
+    /// </summary>
+    public static long SimulationBytes(RecSynthOptions options, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long products = options.Catalog.Count, users = options.Users.Count;
+        int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
+        var b = options.Behaviour;
+        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
+        long states = users * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
+        // A week's records: a session and ~1.6 interactions each, at the mean activity, with half again for the busier
+        // weeks and the lists' growth.
+        var activity = options.Users.Activity;
+        double weeklySessions = users * Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * 1.5;
+        double perSession = Unsafe.SizeOf<SessionRecord>() + 1.6 * Unsafe.SizeOf<InteractionRecord>();
+        long records = (long)(weeklySessions * perSession * (2 * BehaviourRun.WeeksPerWindow + 3));
+        return world + states + records + threads * (products * 16L);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using RecSynth.Behaviour;
+using RecSynth.Configuration;
+
+namespace RecSynth.Simulation;
+
+/// <summary>What one simulation run does on a <see cref="SimulationWorld"/>: who chooses, what fills the slates, with which seed.</summary>
+public sealed record SimulationSetup
+{
+    /// <summary>The policy that chooses each session's arm.</summary>
+    public required ISessionPolicy Policy { get; init; }
+
+    /// <summary>What fills the slates (default: the generator's own sources).</summary>
+    public SlateSource Slates { get; init; } = SlateSource.Oracle;
+
+    /// <summary>How users behave; null: the world's options' behaviour.</summary>
+    public BehaviourOptions? Behaviour { get; init; }
+
+    /// <summary>The seed of the sessions and their draws; null: the world's seed. Another seed on the same world is another year of the same users.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>The first user simulated (a shard of the users: this and <see cref="UserCount"/>).</summary>
+    public int FirstUser { get; init; }
+
+    /// <summary>Users simulated from <see cref="FirstUser"/>; -1: all the rest.</summary>
+    public int UserCount { get; init; } = -1;
+
+    /// <summary>Threads; the records do not depend on them.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>What the weeks are called in the progress reports (<see cref="SimulationProgress.Phase"/>); null: behaviour, or closed loop.</summary>
+    public string? Phase { get; init; }
+
+    /// <summary>Every problem of the setup on <paramref name="world"/>, by option path (run.threads, run.users).</summary>
+    public IReadOnlyList<OptionProblem> Validate(SimulationWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var problems = new List<OptionProblem>();
+        if (CheckThreads(Threads) is { } threads)
+        {
+            problems.Add(threads);
+        }
+
+        if (FirstUser < 0 || FirstUser > world.UserCount || UserCount < -1 || UserCount > world.UserCount - FirstUser)
+        {
+            problems.Add(new OptionProblem("run.users", string.Create(CultureInfo.InvariantCulture, $"{FirstUser}+{UserCount}"), $"must lie within the world's {world.UserCount} users"));
+        }
+
+        if (Policy.Arms.IsDefaultOrEmpty)
+        {
+            problems.Add(new OptionProblem("simulation.policy", Policy.Name, "has no arms"));
+        }
+
+        return problems;
+    }
+
+    internal static OptionProblem? CheckThreads(int threads) =>
+        threads is < 1 or > 1024 ? new OptionProblem("run.threads", threads.ToString(CultureInfo.InvariantCulture), "must be in [1, 1024]") : null;
+}

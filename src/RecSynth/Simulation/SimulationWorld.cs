@@ -1,0 +1,54 @@
+using RecSynth.Behaviour;
+using RecSynth.Catalog;
+using RecSynth.Configuration;
+using RecSynth.Users;
+
+namespace RecSynth.Simulation;
+
+/// <summary>
+/// The catalogue and the users a simulation runs on, built once from the options (every product and user with its
+/// hidden factors and embedding, in memory) and shared by every run on them: a logging run, the closed loop of several
+/// policies, the re-creation of a log. Build it with <see cref="Build"/>.
+/// </summary>
+public sealed class SimulationWorld
+{
+    private SimulationWorld(World model) => Model = model;
+
+    /// <summary>The options it was built from (their catalogue, users, embedding, period and default behaviour).</summary>
+    public RecSynthOptions Options => Model.Options;
+
+    /// <summary>Products.</summary>
+    public int ItemCount => Model.Items.Length;
+
+    /// <summary>Users.</summary>
+    public int UserCount => Model.UserList.Length;
+
+    internal World Model { get; }
+
+    /// <summary>Builds the world of <paramref name="options"/>, on <paramref name="threads"/> threads (the result does not depend on them).</summary>
+    /// <exception cref="OptionsException">The options are invalid, or too large to simulate.</exception>
+    public static SimulationWorld Build(RecSynthOptions options, int threads, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid();
+        if (options.ValidateForSimulation() is { Count: > 0 } problems)
+        {
+            throw new OptionsException(problems);
+        }
+
+        var problem = SimulationSetup.CheckThreads(threads);
+        return problem is null ? new SimulationWorld(new World(options, threads, cancellationToken, progress)) : throw new OptionsException([problem.Value]);
+    }
+
+    /// <summary>The id of a product (<c>item_{index}</c>).</summary>
+    public static string ItemId(int item) => CatalogVocabulary.ItemId(item);
+
+    /// <summary>The id of a user (<c>U000042</c>: the index, zero-padded).</summary>
+    public string UserId(int user) => UserPopulation.UserId(user, UserCount);
+
+    /// <summary>A product, as the catalogue describes it.</summary>
+    public Item Item(int item) => Model.Items[item];
+
+    /// <summary>A user, with the hidden preferences a policy must find.</summary>
+    public User User(int user) => Model.UserList[user];
+}

@@ -131,9 +131,13 @@ public static class DatasetGenerator
             var written = new List<(string File, ManifestFile Entry)>();
             RecSynth.Bandits.ClosedLoopResult? loop = null;
             var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+
+            // The world to simulate is built once, first: a run of every stage writes the catalogue's embeddings from it
+            // rather than composing each a second time.
+            var simulationWorld = behaviour ? SimulationWorld.Build(world, output.Threads, PhaseReports.To(progress), cancellationToken) : null;
             if (catalog)
             {
-                written.AddRange(CatalogStage.Write(options, output.Formats, folder.Staging, output.Threads, progress, cancellationToken));
+                written.AddRange(CatalogStage.Write(options, output.Formats, folder.Staging, output.Threads, simulationWorld, progress, cancellationToken));
                 counts[CatalogStage.Name] = new(StringComparer.Ordinal) { ["products"] = options.Catalog.Count };
             }
 
@@ -146,7 +150,7 @@ public static class DatasetGenerator
             if (behaviour)
             {
                 var (files, behaviourCounts, result) = BehaviourStage.Write(
-                    world, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads, progress, cancellationToken);
+                    simulationWorld!, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads, progress, cancellationToken);
                 loop = result;
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;

@@ -22,11 +22,11 @@ internal static class BehaviourStage
 
     private const int RowsPerChunk = 8192;
 
-    // world: the options of the catalogue and users being simulated; behaviour and seed: those of the simulation,
-    // which may differ from the world's (a new logging policy or seed on a fixed catalogue).
+    // state: the catalogue and users being simulated, built once for the run; behaviour and seed: those of the
+    // simulation, which may differ from the world's (a new logging policy or seed on a fixed catalogue).
     // simulation: a bandit in the closed loop instead of the logging policy (then metrics.csv is written too).
     public static (IReadOnlyList<(string File, ManifestFile Entry)> Files, SortedDictionary<string, long> Counts, ClosedLoopResult? Loop) Write(
-        RecSynthOptions world, BehaviourOptions behaviour, long seed, DatasetShard? shard, SimulationOptions? simulation, DatasetFormats formats, string staging, int threads,
+        SimulationWorld state, BehaviourOptions behaviour, long seed, DatasetShard? shard, SimulationOptions? simulation, DatasetFormats formats, string staging, int threads,
         IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
@@ -36,7 +36,6 @@ internal static class BehaviourStage
         }
 
         var phases = PhaseReports.To(progress);
-        var state = SimulationWorld.Build(world with { Behaviour = behaviour }, threads, phases, cancellationToken);
         var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserCount);
         var policy = simulation is null
             ? SessionPolicies.Logging(PolicySpec.Parse(behaviour.Policy, PolicyUse.Logging, "behaviour.policy"), behaviour.BlendLevels)

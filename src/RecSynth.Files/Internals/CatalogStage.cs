@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
+using RecSynth.Simulation;
 
 namespace RecSynth.Files.Internals;
 
@@ -16,21 +17,24 @@ internal static class CatalogStage
 
     private const int CsvRowsPerChunk = 4096;
 
+    // world: the world the behaviour stage will simulate, when it is already built (a run of every stage): its
+    // embeddings are written as they are rather than composed a second time. They are the same rows.
     public static IReadOnlyList<(string File, ManifestFile Entry)> Write(
-        RecSynthOptions options, DatasetFormats formats, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        RecSynthOptions options, DatasetFormats formats, string staging, int threads, SimulationWorld? world, IProgress<GenerationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         // products.csv and embeddings.npy are written at the same time: each file's hashing is sequential, so two
         // files in flight keep both cores busy where one would leave a core waiting on the other's hash. Products
         // are drawn from (seed, index) by the writers themselves (it costs ~0.1 µs), so writing starts at once.
         var model = new CatalogModel(options);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var prototypes = Task.Run(() => new EmbeddingModel(options), failed.Token);
+        var prototypes = Task.Run(() => EmbeddingRows.Of(options, model, world), failed.Token);
         var products = Task.Run(() => ProductsFiles(model, formats, staging, Math.Max(1, threads / 2), progress, failed.Token), failed.Token); // the light file: half the threads
         _ = products.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // stop the other writer at once
         ManifestFile embeddings;
         try
         {
-            embeddings = EmbeddingsFile(options, model, prototypes.GetAwaiter().GetResult(), staging, threads, progress, failed.Token);
+            embeddings = EmbeddingsFile(options, model.Count, prototypes.GetAwaiter().GetResult(), staging, threads, progress, failed.Token);
         }
         catch
         {
@@ -84,35 +88,76 @@ internal static class CatalogStage
     }
 
     private static ManifestFile EmbeddingsFile(
-        RecSynthOptions options, CatalogModel model, EmbeddingModel embeddings, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        RecSynthOptions options, int count, EmbeddingRows embeddings, string staging, int threads, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         int d = embeddings.Dimensions;
         bool float64 = options.Embedding.Dtype == EmbeddingDType.Float64;
         int rowsPerChunk = Math.Max(1, (1 << 20) / (d * (float64 ? 8 : 4)));
-        byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", model.Count, d);
-        return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, model.Count, rowsPerChunk, threads, (first, count, buffer) =>
+        byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", count, d);
+        return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, count, rowsPerChunk, threads, (first, rows, buffer) =>
         {
             if (!float64)
             {
-                var floats = MemoryMarshal.Cast<byte, float>(buffer.GetSpan(count * d * sizeof(float)))[..(count * d)];
-                for (int r = 0; r < count; r++)
+                var floats = MemoryMarshal.Cast<byte, float>(buffer.GetSpan(rows * d * sizeof(float)))[..(rows * d)];
+                for (int r = 0; r < rows; r++)
                 {
-                    embeddings.Compose(model.CreateItem((int)(first + r)), floats.Slice(r * d, d));
+                    embeddings.Float32((int)(first + r), floats.Slice(r * d, d));
                 }
 
-                buffer.Advance(count * d * sizeof(float));
+                buffer.Advance(rows * d * sizeof(float));
                 return;
             }
 
             var vector = new float[d];
-            var doubles = MemoryMarshal.Cast<byte, double>(buffer.GetSpan(count * d * sizeof(double)))[..(count * d)];
-            for (int r = 0; r < count; r++)
+            var doubles = MemoryMarshal.Cast<byte, double>(buffer.GetSpan(rows * d * sizeof(double)))[..(rows * d)];
+            for (int r = 0; r < rows; r++)
             {
-                embeddings.ComposeFloat64(model.CreateItem((int)(first + r)), doubles.Slice(r * d, d), vector);
+                embeddings.Float64((int)(first + r), doubles.Slice(r * d, d), vector);
             }
 
-            buffer.Advance(count * d * sizeof(double));
-        }, progress, cancellationToken, sizeHint: header.Length + (long)model.Count * d * (float64 ? 8 : 4));
+            buffer.Advance(rows * d * sizeof(double));
+        }, progress, cancellationToken, sizeHint: header.Length + (long)count * d * (float64 ? 8 : 4));
+    }
+
+    /// <summary>Where the rows of embeddings.npy come from: composed from the model, or the built world's own.</summary>
+    private sealed class EmbeddingRows
+    {
+        private readonly CatalogModel _model;
+        private readonly EmbeddingModel? _embeddings;
+        private readonly SimulationWorld? _world;
+
+        private EmbeddingRows(CatalogModel model, EmbeddingModel? embeddings, SimulationWorld? world, int dimensions) =>
+            (_model, _embeddings, _world, Dimensions) = (model, embeddings, world, dimensions);
+
+        public int Dimensions { get; }
+
+        public static EmbeddingRows Of(RecSynthOptions options, CatalogModel model, SimulationWorld? world) =>
+            world is null ? new EmbeddingRows(model, new EmbeddingModel(options), null, options.Embedding.Dimensions)
+                : new EmbeddingRows(model, null, world, world.EmbeddingDimensions);
+
+        public void Float32(int item, Span<float> row)
+        {
+            if (_world is not null)
+            {
+                _world.Embedding(item).CopyTo(row);
+            }
+            else
+            {
+                _embeddings!.Compose(_model.CreateItem(item), row);
+            }
+        }
+
+        public void Float64(int item, Span<double> row, Span<float> scratch)
+        {
+            if (_world is not null)
+            {
+                EmbeddingModel.Widen(_world.Embedding(item), row);
+            }
+            else
+            {
+                _embeddings!.ComposeFloat64(_model.CreateItem(item), row, scratch);
+            }
+        }
     }
 
     /// <summary>A float32 [rows, dimensions] .npy of per-entity factors.</summary>

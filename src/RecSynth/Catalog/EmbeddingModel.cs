@@ -193,12 +193,21 @@ public sealed class EmbeddingModel
     /// </summary>
     public void ComposeFloat64(in Item item, Span<double> destination, Span<float> scratch)
     {
-        int d = _dimensions;
         Compose(item, scratch);
+        Widen(scratch[.._dimensions], destination);
+    }
+
+    /// <summary>
+    /// The float64 row of a composed float32 embedding (<see cref="Compose"/>): widened and re-normalised in double with
+    /// a fixed summation order, the row <see cref="ComposeFloat64"/> writes.
+    /// </summary>
+    public static void Widen(ReadOnlySpan<float> composed, Span<double> destination)
+    {
+        int d = composed.Length;
         var row = destination[..d];
         for (int k = 0; k < d; k++)
         {
-            row[k] = scratch[k];
+            row[k] = composed[k];
         }
 
         double norm = Math.Sqrt(Dot(row, row));

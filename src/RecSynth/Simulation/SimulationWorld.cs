@@ -46,6 +46,15 @@ public sealed class SimulationWorld
     /// <summary>The id of a user (<c>U000042</c>: the index, zero-padded).</summary>
     public string UserId(int user) => UserPopulation.UserId(user, UserCount);
 
+    /// <summary>The length of a product's image embedding.</summary>
+    public int EmbeddingDimensions => Model.D;
+
+    /// <summary>
+    /// A product's image embedding (unit length, float32): the row of <c>embeddings.npy</c>, composed once when the world
+    /// was built. <see cref="EmbeddingModel.Widen"/> makes the float64 row of it.
+    /// </summary>
+    public ReadOnlySpan<float> Embedding(int item) => Model.Embedding(item);
+
     /// <summary>A product, as the catalogue describes it.</summary>
     public Item Item(int item) => Model.Items[item];
 

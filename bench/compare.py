@@ -46,16 +46,17 @@ WORKLOADS = {
 }
 
 
-def publish(kind, out):
-    """Publishes the CLI: 'aot' (Native AOT, AVX2) or 'jit' (framework-dependent, ReadyToRun)."""
-    args = ["dotnet", "publish", os.path.join(ROOT, "src", "RecSynth.Cli"), "-c", "Release", "-r", "linux-x64", "-o", out, "--nologo", "-v", "quiet"]
+def publish(kind, out, root=ROOT):
+    """Publishes the CLI of the checkout at root: 'aot' (Native AOT, AVX2) or 'jit' (framework-dependent, ReadyToRun)."""
+    args = ["dotnet", "publish", os.path.join(root, "src", "RecSynth.Cli"), "-c", "Release", "-r", "linux-x64", "-o", out, "--nologo", "-v", "quiet"]
     args += ["-p:PublishAot=true"] if kind == "aot" else ["--self-contained", "false", "-p:PublishReadyToRun=true"]
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     return os.path.join(out, "RecSynth.Cli")
 
 
-def timed(command, scratch):
-    """Runs a command under GNU time in a fresh output folder; returns (wall seconds, peak RSS MiB)."""
+def timed(command, scratch, keep=None):
+    """Runs a command under GNU time in a fresh output folder; returns (wall seconds, peak RSS MiB). With keep, the
+    output folder is moved there instead of deleted."""
     out = tempfile.mkdtemp(prefix="run-", dir=scratch)
     shutil.rmtree(out)
     stats = os.path.join(scratch, "time.txt")
@@ -67,7 +68,11 @@ def timed(command, scratch):
         sys.exit(f"failed ({result.returncode}): {' '.join(command(out))}\n{result.stderr}")
     with open(stats) as f:
         _, rss_kib = f.read().split()[-2:]
-    shutil.rmtree(out, ignore_errors=True)
+    if keep:
+        shutil.rmtree(keep, ignore_errors=True)
+        os.rename(out, keep)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
     return wall, int(rss_kib) / 1024
 
 

@@ -94,6 +94,23 @@ internal static class CatalogStage
         bool float64 = options.Embedding.Dtype == EmbeddingDType.Float64;
         int rowsPerChunk = Math.Max(1, (1 << 20) / (d * (float64 ? 8 : 4)));
         byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", count, d);
+        if (embeddings.World is { } world && !float64)
+        {
+            // The world's array is the file's data as it is: written straight from it, with no buffer to fill.
+            string name = Path.GetFileName(Embeddings);
+            using var file = new StreamedFile(Path.Combine(staging, Embeddings), header);
+            progress?.Report(new GenerationProgress(name, 0, count));
+            for (int first = 0; first < count; first += rowsPerChunk)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int rows = Math.Min(rowsPerChunk, count - first);
+                file.Write(MemoryMarshal.AsBytes(world.Embeddings.Span.Slice(first * d, rows * d)), rows); // in floats: the bytes may pass 2 GiB
+                progress?.Report(new GenerationProgress(name, first + rows, count));
+            }
+
+            return file.Complete(Name);
+        }
+
         return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, count, rowsPerChunk, threads, (first, rows, buffer) =>
         {
             if (!float64)
@@ -130,6 +147,9 @@ internal static class CatalogStage
             (_model, _embeddings, _world, Dimensions) = (model, embeddings, world, dimensions);
 
         public int Dimensions { get; }
+
+        /// <summary>The built world, when the rows are its own.</summary>
+        public SimulationWorld? World => _world;
 
         public static EmbeddingRows Of(RecSynthOptions options, CatalogModel model, SimulationWorld? world) =>
             world is null ? new EmbeddingRows(model, new EmbeddingModel(options), null, options.Embedding.Dimensions)

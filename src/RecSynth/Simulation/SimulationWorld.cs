@@ -55,6 +55,9 @@ public sealed class SimulationWorld
     /// </summary>
     public ReadOnlySpan<float> Embedding(int item) => Model.Embedding(item);
 
+    /// <summary>Every product's embedding, row after row: [<see cref="ItemCount"/>, <see cref="EmbeddingDimensions"/>].</summary>
+    public ReadOnlyMemory<float> Embeddings => Model.Embeddings;
+
     /// <summary>A product, as the catalogue describes it.</summary>
     public Item Item(int item) => Model.Items[item];
 

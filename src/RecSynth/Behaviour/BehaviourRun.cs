@@ -26,6 +26,9 @@ internal sealed class BehaviourRun
     private readonly int _firstUser;
     private readonly int _userCount;
     private readonly IProgress<SimulationProgress>? _progress;
+    private readonly StepLength? _step;
+    private readonly SteppedPolicy? _stepped;
+    private readonly DelayedLearning? _delayed;
 
     /// <summary>
     /// A run of <paramref name="policy"/>; <paramref name="progress"/> hears of the sources being built, then of each
@@ -33,11 +36,15 @@ internal sealed class BehaviourRun
     /// </summary>
     public BehaviourRun(
         World world, BehaviourOptions options, ulong seed, ISessionPolicy policy, ParallelOptions parallel, int firstUser = 0, int userCount = -1,
-        IProgress<SimulationProgress>? progress = null, SlateSource? slates = null)
+        IProgress<SimulationProgress>? progress = null, SlateSource? slates = null, StepLength? step = null)
     {
         _world = world;
         _options = options;
-        _policy = policy;
+        // A stepped run: every policy chooses before the step and learns after it (the one-step delay).
+        _step = policy is SteppedPolicy ? step ?? StepLength.Day : step;
+        _stepped = policy as SteppedPolicy;
+        _delayed = _step is not null && _stepped is null && policy.Learns ? new DelayedLearning(policy) : null;
+        _policy = _delayed ?? policy;
         _parallel = parallel;
         _firstUser = firstUser;
         _userCount = userCount < 0 ? world.UserList.Length - firstUser : userCount;
@@ -99,10 +106,13 @@ internal sealed class BehaviourRun
         // learned model and an outside service. Otherwise the users do not depend on each other, and each user is run
         // for several weeks in a row, while what the simulation keeps of them is in cache (the records of those weeks
         // wait in memory: a few weeks' worth, whatever the length of the period).
-        bool daily = _policy.Learns || _simulator.Learned is not null || _simulator.External is not null;
+        bool daily = _policy.Learns || _simulator.Learned is not null || _simulator.External is not null || _step is not null;
         int weeks = _simulator.Schedule.Weeks;
         int window = daily ? 1 : Math.Min(WeeksPerWindow, weeks);
-        int steps = daily ? 7 : 1;
+        long stepLength = _step == StepLength.Hour ? 3600 : Day;
+        int steps = daily ? (int)(SessionSchedule.Week / stepLength) : 1;
+        int stepsPerDay = (int)(Day / stepLength);
+        var plan = _step is null ? null : new StepPlan(this, blocks);
 
         // Two sets of outputs: the sink sorts and writes one window's weeks while the other set collects the next window.
         var outputs = new Simulator.Output[2][][];
@@ -143,10 +153,18 @@ internal sealed class BehaviourRun
                 }
 
                 var dayStart = new int[blocks];
+                plan?.StartWeek(first, current[0]);
                 for (int step = 0; step < steps; step++)
                 {
-                    long from = steps == 1 ? long.MinValue : periodStart + first * SessionSchedule.Week + step * Day;
-                    long to = steps == 1 ? long.MaxValue : from + Day;
+                    long from = steps == 1 ? long.MinValue : periodStart + first * SessionSchedule.Week + step * stepLength;
+                    long to = steps == 1 ? long.MaxValue : from + stepLength;
+                    if (from >= _world.Options.Time.EndSeconds)
+                    {
+                        break;
+                    }
+
+                    var policyStep = new PolicyStep((int)((from - periodStart) / stepLength), from, to);
+                    plan?.Choose(policyStep);
                     Parallel.For(0, blocks, _parallel, b =>
                     {
                         int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
@@ -155,14 +173,15 @@ internal sealed class BehaviourRun
                             var state = _states[user] ??= new UserState(options.Image.Anchors);
                             for (int wk = 0; wk < count; wk++)
                             {
-                                _simulator.RunWeek(user, first + wk, state, _policy, scratch.Value!, current[wk][b], Truth, from, to);
+                                _simulator.RunWeek(user, first + wk, state, _policy, scratch.Value!, current[wk][b], Truth, from, to, plan?.Times(user));
                             }
                         }
                     });
 
-                    if (steps == 7 && from < _world.Options.Time.EndSeconds)
+                    plan?.Learn(policyStep);
+                    if (steps > 1 && (step + 1) % stepsPerDay == 0)
                     {
-                        EndOfDay(current[0], dayStart, first * 7 + step, sink);
+                        EndOfDay(current[0], dayStart, first * 7 + step / stepsPerDay, sink);
                     }
                 }
 
@@ -225,6 +244,123 @@ internal sealed class BehaviourRun
         }
 
         sink.DayEnded(day);
+    }
+
+    /// <summary>
+    /// The steps of a stepped run (one-step delay): each user's session times of the week, drawn once; before each step,
+    /// the step's sessions in start order for a step policy to choose; after it, the step's records for the policy to
+    /// learn from (a step policy's outcomes, or a built-in policy's delayed rewards).
+    /// </summary>
+    private sealed class StepPlan(BehaviourRun run, int blocks)
+    {
+        private readonly List<long>?[] _times = new List<long>?[run._world.UserList.Length];
+        private readonly int[] _cursor = new int[run._world.UserList.Length]; // [user]: the first of its week's times not yet planned
+        private readonly int[] _sessionStart = new int[blocks]; // [block]: its output's sessions before the step
+        private readonly int[] _interactionStart = new int[blocks];
+        private readonly List<SessionRecord> _sessions = [];
+        private readonly List<InteractionRecord> _interactions = [];
+        private PlannedSession[] _plan = new PlannedSession[1024];
+        private Simulator.Output[] _outputs = [];
+
+        /// <summary>At the start of week <paramref name="week"/>: every user's session times of the week; the week's outputs.</summary>
+        public void StartWeek(int week, Simulator.Output[] outputs)
+        {
+            _outputs = outputs;
+            Array.Clear(_sessionStart);
+            Array.Clear(_interactionStart);
+            Parallel.For(run._firstUser, run._firstUser + run._userCount, run._parallel, user =>
+            {
+                var times = _times[user] ??= [];
+                times.Clear();
+                run._simulator.Schedule.Sessions(run._world.UserList[user], week, times);
+                _cursor[user] = 0;
+            });
+        }
+
+        /// <summary>The user's session times of the week.</summary>
+        public List<long> Times(int user) => _times[user]!;
+
+        /// <summary>Before the step: a step policy chooses for the step's sessions.</summary>
+        public void Choose(PolicyStep step)
+        {
+            for (int b = 0; b < _outputs.Length; b++)
+            {
+                _sessionStart[b] = _outputs[b].Sessions.Count;
+                _interactionStart[b] = _outputs[b].Interactions.Count;
+            }
+
+            if (run._stepped is not { } stepped)
+            {
+                return;
+            }
+
+            int count = 0;
+            for (int user = run._firstUser; user < run._firstUser + run._userCount; user++)
+            {
+                var times = _times[user]!;
+                int before = run._states[user]?.Sessions ?? 0;
+                for (int k = _cursor[user]; k < times.Count && times[k] < step.To; k++)
+                {
+                    if (count == _plan.Length)
+                    {
+                        Array.Resize(ref _plan, 2 * count);
+                    }
+
+                    int sessionsBefore = before + k - _cursor[user];
+                    _plan[count++] = new PlannedSession(user * Simulator.SessionsPerUser + sessionsBefore, user, times[k], sessionsBefore);
+                }
+            }
+
+            _plan.AsSpan(0, count).Sort(static (x, y) => x.Time != y.Time ? x.Time.CompareTo(y.Time) : x.SessionId.CompareTo(y.SessionId));
+            stepped.ChooseStep(step, _plan, count);
+        }
+
+        /// <summary>After the step: the policy learns from its records.</summary>
+        public void Learn(PolicyStep step)
+        {
+            for (int user = run._firstUser; user < run._firstUser + run._userCount; user++)
+            {
+                var times = _times[user]!;
+                int k = _cursor[user];
+                while (k < times.Count && times[k] < step.To)
+                {
+                    k++;
+                }
+
+                _cursor[user] = k;
+            }
+
+            if (run._stepped is null && run._delayed is null)
+            {
+                return;
+            }
+
+            _sessions.Clear();
+            _interactions.Clear();
+            for (int b = 0; b < _outputs.Length; b++)
+            {
+                var sessions = _outputs[b].Sessions;
+                _sessions.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sessions)[_sessionStart[b]..]);
+                if (run._stepped is not null)
+                {
+                    var interactions = _interactions;
+                    interactions.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_outputs[b].Interactions)[_interactionStart[b]..]);
+                }
+            }
+
+            var ordered = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sessions);
+            ordered.Sort(static (x, y) => SessionRecord.Compare(x, y));
+            if (run._delayed is { } delayed)
+            {
+                delayed.LearnStep(ordered);
+                return;
+            }
+
+            var events = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_interactions);
+            events.Sort(static (x, y) => x.SessionId != y.SessionId ? x.SessionId.CompareTo(y.SessionId)
+                : x.Position != y.Position ? x.Position.CompareTo(y.Position) : x.Type.CompareTo(y.Type));
+            run._stepped!.Outcomes(step, ordered, events);
+        }
     }
 
     /// <summary>One week's records being collected, then sorted and handed to the sink.</summary>

@@ -111,12 +111,19 @@ internal sealed partial class Simulator
     /// that the same session of two policies that serve the same arm gets the same slate and the same response (common
     /// random numbers), and a learning policy learns from each session's reward at once.
     /// </summary>
-    public void RunWeek(int user, int week, UserState state, Simulation.ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue)
+    public void RunWeek(
+        int user, int week, UserState state, Simulation.ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue,
+        List<long>? times = null)
     {
         ref readonly var person = ref _world.UserList[user];
-        scratch.Times.Clear();
-        Schedule.Sessions(person, week, scratch.Times);
-        foreach (long start in scratch.Times)
+        if (times is null)
+        {
+            scratch.Times.Clear();
+            Schedule.Sessions(person, week, scratch.Times);
+            times = scratch.Times;
+        }
+
+        foreach (long start in times)
         {
             if (start < from || start >= to)
             {

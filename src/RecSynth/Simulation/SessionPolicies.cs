@@ -74,6 +74,23 @@ public static class SessionPolicies
         };
     }
 
+    /// <summary>
+    /// A policy that chooses a whole step's sessions at once and learns between steps (e.g. one outside RecSynth,
+    /// docs/outside-policies.md), over <paramref name="arms"/>, for the world's users. Run it with a
+    /// <see cref="SimulationSetup.Step"/> (default: a day); its name is the one <see cref="IStepPolicy.Begin"/> gives.
+    /// </summary>
+    public static ISessionPolicy Stepped(IStepPolicy policy, StepMode mode, ImmutableArray<Arm> arms, SimulationWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(world);
+        if (arms.IsDefaultOrEmpty)
+        {
+            throw new ArgumentException("a step policy needs arms to choose among", nameof(arms));
+        }
+
+        return new SteppedPolicy(policy, mode, arms, world.UserCount);
+    }
+
     private static OptionsException Refused(PolicySpec spec, PolicyUse use, string keyPath) =>
         new([new OptionProblem(keyPath, spec.Text, "must be one of " + string.Join(", ", PolicySpec.Names(use)))]);
 }

@@ -32,8 +32,29 @@ public static class SimulationEngine
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = setup.Threads, CancellationToken = cancellationToken };
         ulong seed = (ulong)(setup.Seed ?? world.Options.Seed);
-        var run = new BehaviourRun(world.Model, behaviour, seed, setup.Policy, parallel, setup.FirstUser, setup.UserCount, progress, setup.Slates) { Phase = setup.Phase ?? Phases.Behaviour };
+        var run = new BehaviourRun(world.Model, behaviour, seed, setup.Policy, parallel, setup.FirstUser, setup.UserCount, progress, setup.Slates, setup.Step)
+        {
+            Phase = setup.Phase ?? Phases.Behaviour,
+        };
+        if (setup.Policy is SteppedPolicy stepped)
+        {
+            var time = world.Options.Time;
+            stepped.Begin(new StepRun
+            {
+                World = world,
+                Mode = stepped.Mode,
+                Arms = stepped.Arms,
+                SlateSize = behaviour.SlateSize,
+                Step = setup.Step ?? StepLength.Day,
+                Start = time.StartSeconds,
+                End = time.EndSeconds,
+                Seed = setup.Seed ?? world.Options.Seed,
+                Dataset = setup.Dataset,
+            });
+        }
+
         run.Run(sink, cancellationToken);
+        (setup.Policy as SteppedPolicy)?.End();
         return new SimulationOutcome(run.Truth);
     }
 

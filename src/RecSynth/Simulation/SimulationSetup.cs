@@ -25,6 +25,16 @@ public sealed record SimulationSetup
     /// <summary>Users simulated from <see cref="FirstUser"/>; -1: all the rest.</summary>
     public int UserCount { get; init; } = -1;
 
+    /// <summary>
+    /// null: a policy that learns is told each session's reward at once. A step length: the run goes in steps of it, and
+    /// every policy chooses before a step and learns after it (the one-step delay of a production bandit that updates
+    /// in batches, and the way a step policy runs: <see cref="SessionPolicies.Stepped"/>; for one, null means a day).
+    /// </summary>
+    public StepLength? Step { get; init; }
+
+    /// <summary>A folder holding the run's products.csv, embeddings.npy and users.csv, which a step policy is told of (<see cref="StepRun.Dataset"/>).</summary>
+    public string? Dataset { get; init; }
+
     /// <summary>Threads; the records do not depend on them.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 

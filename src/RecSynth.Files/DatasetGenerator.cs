@@ -132,12 +132,12 @@ public static class DatasetGenerator
             RecSynth.Bandits.ClosedLoopResult? loop = null;
             var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
 
-            // The world to simulate is built once, first: a run of every stage writes the catalogue's embeddings from it
-            // rather than composing each a second time.
-            var simulationWorld = behaviour ? SimulationWorld.Build(world, output.Threads, PhaseReports.To(progress), cancellationToken) : null;
+            // A run of every stage keeps the embeddings the catalogue stage composes, and builds the world on them: none
+            // is composed twice.
+            float[]? composed = catalog && behaviour ? new float[(long)options.Catalog.Count * options.Embedding.Dimensions] : null;
             if (catalog)
             {
-                written.AddRange(CatalogStage.Write(options, output.Formats, folder.Staging, output.Threads, simulationWorld, progress, cancellationToken));
+                written.AddRange(CatalogStage.Write(options, output.Formats, folder.Staging, output.Threads, composed, progress, cancellationToken));
                 counts[CatalogStage.Name] = new(StringComparer.Ordinal) { ["products"] = options.Catalog.Count };
             }
 
@@ -149,8 +149,11 @@ public static class DatasetGenerator
 
             if (behaviour)
             {
+                var phases = PhaseReports.To(progress);
+                var simulationWorld = composed is null ? SimulationWorld.Build(world, output.Threads, phases, cancellationToken)
+                    : SimulationWorld.BuildWithEmbeddings(world, output.Threads, composed, phases, cancellationToken);
                 var (files, behaviourCounts, result) = BehaviourStage.Write(
-                    simulationWorld!, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads, progress, cancellationToken);
+                    simulationWorld, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads, progress, cancellationToken);
                 loop = result;
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;

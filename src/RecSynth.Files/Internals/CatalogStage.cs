@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
-using RecSynth.Simulation;
 
 namespace RecSynth.Files.Internals;
 
@@ -17,10 +16,10 @@ internal static class CatalogStage
 
     private const int CsvRowsPerChunk = 4096;
 
-    // world: the world the behaviour stage will simulate, when it is already built (a run of every stage): its
-    // embeddings are written as they are rather than composed a second time. They are the same rows.
+    // keepEmbeddings: when the behaviour stage follows (a run of every stage), the array [products × dimensions] that
+    // receives each composed float32 embedding too, for the world to be built from, so that none is composed twice.
     public static IReadOnlyList<(string File, ManifestFile Entry)> Write(
-        RecSynthOptions options, DatasetFormats formats, string staging, int threads, SimulationWorld? world, IProgress<GenerationProgress>? progress,
+        RecSynthOptions options, DatasetFormats formats, string staging, int threads, float[]? keepEmbeddings, IProgress<GenerationProgress>? progress,
         CancellationToken cancellationToken)
     {
         // products.csv and embeddings.npy are written at the same time: each file's hashing is sequential, so two
@@ -28,7 +27,7 @@ internal static class CatalogStage
         // are drawn from (seed, index) by the writers themselves (it costs ~0.1 µs), so writing starts at once.
         var model = new CatalogModel(options);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var prototypes = Task.Run(() => EmbeddingRows.Of(options, model, world), failed.Token);
+        var prototypes = Task.Run(() => new EmbeddingRows(model, new EmbeddingModel(options), keepEmbeddings), failed.Token);
         var products = Task.Run(() => ProductsFiles(model, formats, staging, Math.Max(1, threads / 2), progress, failed.Token), failed.Token); // the light file: half the threads
         _ = products.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // stop the other writer at once
         ManifestFile embeddings;
@@ -94,23 +93,6 @@ internal static class CatalogStage
         bool float64 = options.Embedding.Dtype == EmbeddingDType.Float64;
         int rowsPerChunk = Math.Max(1, (1 << 20) / (d * (float64 ? 8 : 4)));
         byte[] header = NpyFormat.Header(float64 ? "<f8" : "<f4", count, d);
-        if (embeddings.World is { } world && !float64)
-        {
-            // The world's array is the file's data as it is: written straight from it, with no buffer to fill.
-            string name = Path.GetFileName(Embeddings);
-            using var file = new StreamedFile(Path.Combine(staging, Embeddings), header);
-            progress?.Report(new GenerationProgress(name, 0, count));
-            for (int first = 0; first < count; first += rowsPerChunk)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int rows = Math.Min(rowsPerChunk, count - first);
-                file.Write(MemoryMarshal.AsBytes(world.Embeddings.Span.Slice(first * d, rows * d)), rows); // in floats: the bytes may pass 2 GiB
-                progress?.Report(new GenerationProgress(name, first + rows, count));
-            }
-
-            return file.Complete(Name);
-        }
-
         return StagedFile.Write(Path.Combine(staging, Embeddings), Name, header, count, rowsPerChunk, threads, (first, rows, buffer) =>
         {
             if (!float64)
@@ -136,47 +118,29 @@ internal static class CatalogStage
         }, progress, cancellationToken, sizeHint: header.Length + (long)count * d * (float64 ? 8 : 4));
     }
 
-    /// <summary>Where the rows of embeddings.npy come from: composed from the model, or the built world's own.</summary>
-    private sealed class EmbeddingRows
+    /// <summary>The rows of embeddings.npy, composed from the model; kept too, row by row, when asked (for the world to come).</summary>
+    private sealed class EmbeddingRows(CatalogModel model, EmbeddingModel embeddings, float[]? keep)
     {
-        private readonly CatalogModel _model;
-        private readonly EmbeddingModel? _embeddings;
-        private readonly SimulationWorld? _world;
-
-        private EmbeddingRows(CatalogModel model, EmbeddingModel? embeddings, SimulationWorld? world, int dimensions) =>
-            (_model, _embeddings, _world, Dimensions) = (model, embeddings, world, dimensions);
-
-        public int Dimensions { get; }
-
-        /// <summary>The built world, when the rows are its own.</summary>
-        public SimulationWorld? World => _world;
-
-        public static EmbeddingRows Of(RecSynthOptions options, CatalogModel model, SimulationWorld? world) =>
-            world is null ? new EmbeddingRows(model, new EmbeddingModel(options), null, options.Embedding.Dimensions)
-                : new EmbeddingRows(model, null, world, world.EmbeddingDimensions);
+        public int Dimensions => embeddings.Dimensions;
 
         public void Float32(int item, Span<float> row)
         {
-            if (_world is not null)
+            if (keep is null)
             {
-                _world.Embedding(item).CopyTo(row);
+                embeddings.Compose(model.CreateItem(item), row);
+                return;
             }
-            else
-            {
-                _embeddings!.Compose(_model.CreateItem(item), row);
-            }
+
+            var kept = keep.AsSpan(item * Dimensions, Dimensions);
+            embeddings.Compose(model.CreateItem(item), kept);
+            kept.CopyTo(row);
         }
 
         public void Float64(int item, Span<double> row, Span<float> scratch)
         {
-            if (_world is not null)
-            {
-                EmbeddingModel.Widen(_world.Embedding(item), row);
-            }
-            else
-            {
-                _embeddings!.ComposeFloat64(_model.CreateItem(item), row, scratch);
-            }
+            var composed = keep is null ? scratch[..Dimensions] : keep.AsSpan(item * Dimensions, Dimensions);
+            embeddings.Compose(model.CreateItem(item), composed);
+            EmbeddingModel.Widen(composed, row); // the row ComposeFloat64 makes
         }
     }
 

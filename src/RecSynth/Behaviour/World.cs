@@ -11,8 +11,12 @@ namespace RecSynth.Behaviour;
 /// </summary>
 internal sealed class World
 {
-    /// <summary>Builds the world; <paramref name="progress"/> hears of its products, then its users (see <see cref="SimulationProgress"/>).</summary>
-    public World(RecSynthOptions options, int threads, CancellationToken cancellationToken, IProgress<SimulationProgress>? progress = null)
+    /// <summary>
+    /// Builds the world; <paramref name="progress"/> hears of its products, then its users (see <see cref="SimulationProgress"/>).
+    /// <paramref name="composedEmbeddings"/>: the products' embeddings, when already composed (as
+    /// <see cref="EmbeddingModel.Compose"/> makes them); null: composed here.
+    /// </summary>
+    public World(RecSynthOptions options, int threads, CancellationToken cancellationToken, IProgress<SimulationProgress>? progress = null, float[]? composedEmbeddings = null)
     {
         Options = options;
         var catalog = new CatalogModel(options);
@@ -28,15 +32,15 @@ internal sealed class World
         var products = new PhaseCounter(progress, Phases.WorldProducts, catalog.Count, "products");
         Items = new Item[catalog.Count];
         ItemFactors = new float[Items.Length * F];
-        Embeddings = new float[Items.Length * D];
-        var embeddings = new EmbeddingModel(options);
+        Embeddings = composedEmbeddings ?? new float[Items.Length * D];
+        var embeddings = composedEmbeddings is null ? new EmbeddingModel(options) : null;
         products.For(Items.Length, EntitiesPerBlock, parallel, (first, end) =>
         {
             for (int i = first; i < end; i++)
             {
                 Items[i] = catalog.CreateItem(i);
                 Communities.ItemFactors(Items[i], ItemFactors.AsSpan(i * F, F));
-                embeddings.Compose(Items[i], Embeddings.AsSpan(i * D, D));
+                embeddings?.Compose(Items[i], Embeddings.AsSpan(i * D, D));
             }
         });
 

@@ -8,7 +8,7 @@ namespace RecSynth.Simulation;
 /// <summary>
 /// The catalogue and the users a simulation runs on, built once from the options (every product and user with its
 /// hidden factors and embedding, in memory) and shared by every run on them: a logging run, the closed loop of several
-/// policies, the re-creation of a log. Build it with <see cref="Build"/>.
+/// policies, the re-creation of a log. Build it with <see cref="Build(RecSynthOptions, int, IProgress{SimulationProgress}?, CancellationToken)"/>.
 /// </summary>
 public sealed class SimulationWorld
 {
@@ -38,6 +38,33 @@ public sealed class SimulationWorld
 
         var problem = SimulationSetup.CheckThreads(threads);
         return problem is null ? new SimulationWorld(new World(options, threads, cancellationToken, progress)) : throw new OptionsException([problem.Value]);
+    }
+
+    /// <summary>
+    /// Builds the world of <paramref name="options"/> on the products' embeddings already composed — every row as
+    /// <see cref="EmbeddingModel.Compose"/> makes it, [products × dimensions], e.g. while writing them to a file — so
+    /// that none is composed twice. The array becomes the world's: do not change it afterwards.
+    /// </summary>
+    /// <exception cref="OptionsException">The options are invalid, or too large to simulate.</exception>
+    /// <exception cref="ArgumentException">The array's length is not products × dimensions.</exception>
+    public static SimulationWorld BuildWithEmbeddings(
+        RecSynthOptions options, int threads, float[] composedEmbeddings, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(composedEmbeddings);
+        options.EnsureValid();
+        if ((long)options.Catalog.Count * options.Embedding.Dimensions != composedEmbeddings.Length)
+        {
+            throw new ArgumentException($"holds {composedEmbeddings.Length} floats, not products × dimensions ({options.Catalog.Count} × {options.Embedding.Dimensions})", nameof(composedEmbeddings));
+        }
+
+        if (options.ValidateForSimulation() is { Count: > 0 } problems)
+        {
+            throw new OptionsException(problems);
+        }
+
+        var problem = SimulationSetup.CheckThreads(threads);
+        return problem is null ? new SimulationWorld(new World(options, threads, cancellationToken, progress, composedEmbeddings)) : throw new OptionsException([problem.Value]);
     }
 
     /// <summary>The id of a product (<c>item_{index}</c>).</summary>

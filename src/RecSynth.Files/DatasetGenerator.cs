@@ -153,7 +153,8 @@ public static class DatasetGenerator
                 var simulationWorld = composed is null ? SimulationWorld.Build(world, output.Threads, phases, cancellationToken)
                     : SimulationWorld.BuildWithEmbeddings(world, output.Threads, composed, phases, cancellationToken);
                 var (files, behaviourCounts, result) = BehaviourStage.Write(
-                    simulationWorld, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads, progress, cancellationToken);
+                    simulationWorld, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads,
+                    WorldFilesFolder(catalog ? folder.Staging : output.Directory), progress, cancellationToken);
                 loop = result;
                 written.AddRange(files);
                 counts[BehaviourStage.Name] = behaviourCounts;
@@ -225,7 +226,8 @@ public static class DatasetGenerator
             problems.Add(new OptionProblem("run.stage", output.Stage.ToString().ToLowerInvariant(), "simulate runs the behaviour: use all or behaviour"));
         }
 
-        if (!PolicySpec.TryParse(simulation.Policy, PolicyUse.ClosedLoop, out var spec, out string? error) || (error = spec.CheckLevels(options.Behaviour.BlendLevels)) is not null)
+        if (simulation.StepPolicy is null
+            && (!PolicySpec.TryParse(simulation.Policy, PolicyUse.ClosedLoop, out var spec, out string? error) || (error = spec.CheckLevels(options.Behaviour.BlendLevels)) is not null))
         {
             problems.Add(new OptionProblem("simulation.policy", simulation.Policy, error));
         }
@@ -237,6 +239,10 @@ public static class DatasetGenerator
 
         return problems;
     }
+
+    /// <summary>The folder, in full, when it holds the CSV forms of the catalogue and users (what an outside policy may read); else null.</summary>
+    private static string? WorldFilesFolder(string folder) =>
+        new[] { CatalogStage.Products, CatalogStage.Embeddings, UsersStage.UsersFile }.All(f => File.Exists(Path.Combine(folder, f))) ? Path.GetFullPath(folder) : null;
 
     /// <summary>The catalogue and users of an existing dataset: the manifest's config, after checking the files against it.</summary>
     private static RecSynthOptions WorldOf(string directory, CancellationToken cancellationToken)

@@ -8,6 +8,19 @@ public sealed record SimulationOptions
     /// <summary>The policy, a <see cref="RecSynth.Simulation.PolicySpec"/> of the closed loop (e.g. thompson, fixed:0.25).</summary>
     public string Policy { get; init; } = "thompson";
 
+    /// <summary>
+    /// A policy outside RecSynth (e.g. <c>RecSynth.Outside.OutsidePolicy</c>, docs/outside-policies.md), choosing among
+    /// <see cref="Arms"/> a step at a time; when set, <see cref="Policy"/> is ignored and the run steps by
+    /// <see cref="Step"/> (default: a day). Its name is the one it gives.
+    /// </summary>
+    public RecSynth.Simulation.IStepPolicy? StepPolicy { get; init; }
+
+    /// <summary>
+    /// null: a built-in policy learns from each session at once. A step length: every policy chooses before a step and
+    /// learns after it (the one-step delay under which an outside policy runs, and built-in ones beside it).
+    /// </summary>
+    public RecSynth.Simulation.StepLength? Step { get; init; }
+
     /// <summary>Two arms or the blend levels.</summary>
     public BanditArms Arms { get; init; } = BanditArms.Two;
 

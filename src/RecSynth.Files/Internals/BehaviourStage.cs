@@ -25,9 +25,10 @@ internal static class BehaviourStage
     // state: the catalogue and users being simulated, built once for the run; behaviour and seed: those of the
     // simulation, which may differ from the world's (a new logging policy or seed on a fixed catalogue).
     // simulation: a bandit in the closed loop instead of the logging policy (then metrics.csv is written too).
+    // datasetFolder: a folder with the run's products.csv, embeddings.npy and users.csv, for an outside policy to read.
     public static (IReadOnlyList<(string File, ManifestFile Entry)> Files, SortedDictionary<string, long> Counts, ClosedLoopResult? Loop) Write(
         SimulationWorld state, BehaviourOptions behaviour, long seed, DatasetShard? shard, SimulationOptions? simulation, DatasetFormats formats, string staging, int threads,
-        IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+        string? datasetFolder, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         if (simulation is not null)
@@ -39,6 +40,8 @@ internal static class BehaviourStage
         var (firstUser, userCount) = (shard ?? new DatasetShard(0, 1)).UsersOf(state.UserCount);
         var policy = simulation is null
             ? SessionPolicies.Logging(PolicySpec.Parse(behaviour.Policy, PolicyUse.Logging, "behaviour.policy"), behaviour.BlendLevels)
+            : simulation.StepPolicy is { } outside
+            ? SessionPolicies.Stepped(outside, StepMode.Arm, Bandits.BanditPolicies.ArmsOf(simulation.Arms, behaviour.BlendLevels), state)
             : SessionPolicies.Bandit(PolicySpec.Parse(simulation.Policy, PolicyUse.ClosedLoop, "simulation.policy"), simulation.Arms, state);
         var setup = new SimulationSetup
         {
@@ -49,6 +52,8 @@ internal static class BehaviourStage
             FirstUser = firstUser,
             UserCount = userCount,
             Threads = threads,
+            Step = simulation?.Step,
+            Dataset = datasetFolder,
         };
         var csv = new BehaviourCsv(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);
         var parquet = new BehaviourParquet(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);

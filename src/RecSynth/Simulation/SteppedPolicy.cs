@@ -42,7 +42,7 @@ internal sealed class SteppedPolicy : ISessionPolicy
     public void Begin(StepRun run)
     {
         string name = _policy.Begin(run);
-        _name = string.IsNullOrWhiteSpace(name) ? throw new InvalidOperationException("the step policy gave no name") : name;
+        _name = string.IsNullOrWhiteSpace(name) ? throw new StepPolicyException("the step policy gave no name") : name;
     }
 
     /// <summary>The step's sessions, in start order: the policy chooses each, and each user's sessions are lined up for <see cref="Choose"/>.</summary>
@@ -63,12 +63,12 @@ internal sealed class SteppedPolicy : ISessionPolicy
             var choice = choices[i];
             if (Mode == StepMode.Arm && (choice.Arm is not { } arm || !Arms.Contains(arm)))
             {
-                throw new InvalidOperationException($"step {step.Index}, session {plan[i].SessionId}: the policy {Name} chose {choice.Arm?.Name ?? "no arm"}, which is not one of {string.Join(", ", Arms)}");
+                throw new StepPolicyException($"step {step.Index}, session {plan[i].SessionId}: the policy {Name} chose {choice.Arm?.Name ?? "no arm"}, which is not one of {string.Join(", ", Arms)}", step.Index);
             }
 
             if (!(choice.Propensity is > 0 and <= 1))
             {
-                throw new InvalidOperationException($"step {step.Index}, session {plan[i].SessionId}: the policy {Name} gave the propensity {choice.Propensity}, which is not in (0, 1]");
+                throw new StepPolicyException($"step {step.Index}, session {plan[i].SessionId}: the policy {Name} gave the propensity {choice.Propensity}, which is not in (0, 1]", step.Index);
             }
         }
 

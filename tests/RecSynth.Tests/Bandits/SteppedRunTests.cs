@@ -110,7 +110,7 @@ public sealed class SteppedRunTests
     {
         var (world, _) = World(days: 7);
         var policy = SessionPolicies.Stepped(new RecordingPolicy(_ => (new Arm(0.3), 0.5)), StepMode.Arm, [Arm.Cf, Arm.Image], world);
-        var error = Assert.Throws<InvalidOperationException>(() => Loop(world, policy, StepLength.Day));
+        var error = Assert.Throws<StepPolicyException>(() => Loop(world, policy, StepLength.Day));
         Assert.Matches(@"^step \d+, session \d+: .*0\.3.*cf, image", error.Message);
     }
 

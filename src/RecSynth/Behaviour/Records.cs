@@ -21,6 +21,12 @@ public enum RecType : byte
 
     /// <summary>Image-embedding similarity.</summary>
     Image = 1,
+
+    /// <summary>
+    /// Neither: a product an outside recommender chose by its own means (the <c>other</c> source of the outside-policy
+    /// protocol's slate mode, docs/outside-policies.md).
+    /// </summary>
+    Other = 2,
 }
 
 /// <summary>One row of interactions.csv.</summary>

@@ -110,6 +110,8 @@ internal static class RecSynthApp
         ["simulation.policy"] = "--policy",
         ["simulation.arms"] = "--arms",
         ["simulation.recommender"] = "--recommender",
+        ["simulation.policy_timeout"] = "--policy-timeout",
+        ["simulation.policy_batch"] = "--policy-batch",
         ["evaluation.policy"] = "--policy",
     };
 
@@ -131,6 +133,9 @@ internal static class RecSynthApp
             case OptionsException or DatasetUsageException:
                 console.Error(exception.Message);
                 return ExitCodes.Usage;
+            case RecSynth.Outside.OutsidePolicyException or RecSynth.Simulation.StepPolicyException:
+                console.Error("outside policy: " + exception.Message);
+                return ExitCodes.Failure;
             case IOException or UnauthorizedAccessException or InvalidDataException:
                 console.Error(exception.Message);
                 return ExitCodes.Failure;

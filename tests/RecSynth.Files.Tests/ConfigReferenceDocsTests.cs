@@ -1,3 +1,4 @@
+using RecSynth.Testing;
 using RecSynth.Files.Config;
 
 namespace RecSynth.Files.Tests;

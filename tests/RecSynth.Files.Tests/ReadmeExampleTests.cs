@@ -1,3 +1,4 @@
+using RecSynth.Testing;
 using System.Text.RegularExpressions;
 
 namespace RecSynth.Files.Tests;

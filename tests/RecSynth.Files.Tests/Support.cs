@@ -325,26 +325,6 @@ internal sealed record Npy(string Descr, bool FortranOrder, long[] Shape, byte[]
     }
 }
 
-/// <summary>Locates the repository (the folder holding RecSynth.slnx) from the test binaries.</summary>
-internal static class Repository
-{
-    public static string Root
-    {
-        get
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "RecSynth.slnx")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("RecSynth.slnx not found above " + AppContext.BaseDirectory);
-        }
-    }
-}
-
 /// <summary>Reports progress synchronously (Progress&lt;T&gt; posts to the thread pool, too late to cancel in time).</summary>
 internal sealed class CallbackProgress(Action<GenerationProgress> report) : IProgress<GenerationProgress>
 {

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using RecSynth.Bandits;
+using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
+using RecSynth.Outside;
 using RecSynth.Simulation;
 
 namespace RecSynth.Cli.Commands;
@@ -38,6 +40,21 @@ internal sealed class BanditArguments
 
     public Option<int?> Days { get; } = WholeNumbers.Int("--days", "Simulated days from the period's start (default: the config's period, a year)");
 
+    public Option<string?> Step { get; } = new("--step")
+    {
+        Description = "Steps of the closed loop, day or hour: an outside policy (exec:…, http://…) chooses a step's sessions before it and learns after it; "
+            + "given for built-in policies, they too learn only after each step (the one-step delay). Default: day for an outside policy; built-in ones learn from each session at once (docs/outside-policies.md)",
+        HelpName = "day|hour",
+    };
+
+    public Option<double?> PolicyTimeout { get; } = new("--policy-timeout")
+    {
+        Description = "Seconds to wait for each answer of an outside policy (default 30)",
+        HelpName = "SECONDS",
+    };
+
+    public Option<int?> PolicyBatch { get; } = WholeNumbers.Int("--policy-batch", "Most sessions in one choose or outcomes message to an outside policy (default 10,000)");
+
     public void AddTo(Command command, bool gorse = true)
     {
         _gorse = gorse;
@@ -55,6 +72,45 @@ internal sealed class BanditArguments
         }
 
         command.Options.Add(Days);
+        command.Options.Add(Step);
+        command.Options.Add(PolicyTimeout);
+        command.Options.Add(PolicyBatch);
+    }
+
+    /// <summary>--step: null when not given.</summary>
+    public StepLength? ReadStep(ParseResult result, List<OptionProblem> problems)
+    {
+        string? text = result.GetValue(Step);
+        switch (text?.ToLowerInvariant())
+        {
+            case null:
+                return null;
+            case "day":
+                return StepLength.Day;
+            case "hour":
+                return StepLength.Hour;
+            default:
+                problems.Add(new("--step", text, "must be day or hour" + NameSuggestion.DidYouMean(text.ToLowerInvariant(), ["day", "hour"])));
+                return null;
+        }
+    }
+
+    /// <summary>How outside policies are talked to: --policy-timeout and --policy-batch; their child's stderr goes to ours.</summary>
+    public OutsidePolicyOptions ReadOutside(ParseResult result, Consoles console, List<OptionProblem> problems, CancellationToken cancellationToken)
+    {
+        var options = new OutsidePolicyOptions { StandardError = console.StdErr, Cancellation = cancellationToken };
+        if (result.GetValue(PolicyTimeout) is double seconds)
+        {
+            options = options with { Timeout = TimeSpan.FromSeconds(double.IsFinite(seconds) ? Math.Clamp(seconds, -1, 1e7) : -1) }; // out of range: Validate names it
+        }
+
+        if (result.GetValue(PolicyBatch) is int batch)
+        {
+            options = options with { Batch = batch };
+        }
+
+        problems.AddRange(options.Validate().Select(RecSynthApp.AsFlag));
+        return options;
     }
 
     /// <summary>For --recommender gorse: the server and its key (never from the command line); otherwise null.</summary>
@@ -124,6 +180,16 @@ internal sealed class BanditArguments
     /// </summary>
     public static void CheckPolicy(string option, string policy, RecSynthOptions? options, List<OptionProblem> problems)
     {
+        if (OutsidePolicy.IsOutside(policy))
+        {
+            if (!OutsidePolicy.TryParse(policy, out _, out string? error))
+            {
+                problems.Add(new(option, policy, error));
+            }
+
+            return;
+        }
+
         if (!PolicySpec.TryParse(policy, PolicyUse.ClosedLoop, out var spec, out string? why) || options is not null && (why = spec.CheckLevels(options.Behaviour.BlendLevels)) is not null)
         {
             problems.Add(new(option, policy, why));

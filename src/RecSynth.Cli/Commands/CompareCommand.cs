@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using RecSynth.Bandits;
 using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
+using RecSynth.Outside;
 using RecSynth.Simulation;
 using Spectre.Console;
 
@@ -52,6 +53,15 @@ internal static class CompareCommand
 
             var arms = bandit.ReadArms(result, problems);
             var recommender = bandit.ReadRecommender(result, problems);
+            var step = bandit.ReadStep(result, problems);
+            var outsideOptions = bandit.ReadOutside(result, console, problems, cancellationToken);
+
+            // With an outside policy among them, every policy runs under the same one-step delay: a fair comparison.
+            if (names.Any(OutsidePolicy.IsOutside))
+            {
+                step ??= StepLength.Day;
+            }
+
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
             foreach (string name in names)
             {
@@ -74,11 +84,17 @@ internal static class CompareCommand
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         progress?.Say($"running {names[p]}, seed {options.Seed + r}");
+
+                        // An outside policy is started afresh for each seed: every run begins with its hello.
+                        using var outside = OutsidePolicy.IsOutside(names[p]) ? OutsidePolicy.Open(names[p], outsideOptions) : null;
                         var setup = new SimulationSetup
                         {
-                            Policy = SessionPolicies.Bandit(PolicySpec.Parse(names[p], PolicyUse.ClosedLoop, "simulation.policy"), arms, world),
+                            Policy = outside is not null
+                                ? SessionPolicies.Stepped(outside, StepMode.Arm, BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels), world)
+                                : SessionPolicies.Bandit(PolicySpec.Parse(names[p], PolicyUse.ClosedLoop, "simulation.policy"), arms, world),
                             Slates = recommender == Recommender.Builtin ? SlateSource.Learned : SlateSource.Oracle,
                             Threads = settings.ThreadCount,
+                            Step = step,
                         };
                         summaries[p].Add(ClosedLoop.Run(world, setup, arms, null, progress, cancellationToken).Summary);
                     }
@@ -87,14 +103,15 @@ internal static class CompareCommand
                 return summaries;
             });
 
-            var rows = runsByPolicy.Select((summaries, i) => ComparedPolicy.Of(names[i], summaries, i == 0 ? null : runsByPolicy[0])).ToList();
+            // An outside policy is named as it names itself (its hello); a built-in one as given.
+            var rows = runsByPolicy.Select((summaries, i) => ComparedPolicy.Of(OutsidePolicy.IsOutside(names[i]) ? summaries[0].Policy : names[i], summaries, i == 0 ? null : runsByPolicy[0])).ToList();
             if (result.GetValue(json))
             {
                 console.StdOut.WriteLine(JsonSerializer.Serialize(rows, CompareJson.Default.ListComparedPolicy));
             }
             else
             {
-                Render(console.Out, Header(options, arms, recommender, runs), rows, runs);
+                Render(console.Out, Header(options, arms, recommender, step, runs), rows, runs);
             }
 
             return Task.FromResult(ExitCodes.Success);
@@ -103,13 +120,13 @@ internal static class CompareCommand
     }
 
     /// <summary>What was compared, in one line: the arm set, the recommender, the sizes, the period and the seeds.</summary>
-    private static string Header(RecSynthOptions options, BanditArms arms, Recommender recommender, int runs)
+    private static string Header(RecSynthOptions options, BanditArms arms, Recommender recommender, StepLength? step, int runs)
     {
         var c = CultureInfo.InvariantCulture;
         int days = (int)Math.Ceiling((options.Time.End - options.Time.Start).TotalDays);
         string seeds = runs == 1 ? $"seed {options.Seed}" : $"seeds {options.Seed}–{options.Seed + runs - 1}";
         return string.Create(c,
-            $"arms {string.Join(", ", BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels))} (--arms {arms.ToString().ToLowerInvariant()}), recommender {recommender.ToString().ToLowerInvariant()}, {options.Users.Count:N0} users, {options.Catalog.Count:N0} products, {days:N0} days, {seeds}");
+            $"arms {string.Join(", ", BanditPolicies.ArmsOf(arms, options.Behaviour.BlendLevels))} (--arms {arms.ToString().ToLowerInvariant()}), recommender {recommender.ToString().ToLowerInvariant()}, {options.Users.Count:N0} users, {options.Catalog.Count:N0} products, {days:N0} days, {seeds}{(step is { } s ? $", every policy learning after each {s.ToString().ToLowerInvariant()} (one-step delay)" : "")}");
     }
 
     private static void Render(IAnsiConsole console, string header, List<ComparedPolicy> rows, int runs)

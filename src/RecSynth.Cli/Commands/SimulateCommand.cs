@@ -6,6 +6,7 @@ using RecSynth.Cli.Rendering;
 using RecSynth.Configuration;
 using RecSynth.Files;
 using RecSynth.Gorse;
+using RecSynth.Outside;
 using Spectre.Console;
 
 namespace RecSynth.Cli.Commands;
@@ -47,6 +48,9 @@ internal static class SimulateCommand
             var recommender = bandit.ReadRecommender(result, problems);
             var gorse = bandit.ReadGorse(result, recommender, problems);
             var formats = GenerateCommand.ParseFormats(result.GetValue(format) ?? "csv", problems);
+            var step = bandit.ReadStep(result, problems);
+            bool outside = OutsidePolicy.IsOutside(name);
+            var outsideOptions = bandit.ReadOutside(result, console, problems, cancellationToken);
             var parsedStage = (result.GetValue(stage) ?? "all").ToLowerInvariant() switch
             {
                 "all" => DatasetStage.All,
@@ -73,8 +77,18 @@ internal static class SimulateCommand
             // A wrong URL or a server still starting is known at once, before the world is built.
             client?.EnsureReadyAsync("simulate", cancellationToken).GetAwaiter().GetResult();
             var service = client is null ? null : new GorseSlateService(client, cancellationToken: cancellationToken);
-            var simulated = ProgressDisplay.Run(console, settings.Quiet, progress =>
-                DatasetGenerator.Simulate(options, output, new SimulationOptions { Policy = name, Arms = arms, Recommender = recommender, Service = service }, progress, cancellationToken));
+            // An outside policy's child process (or connection) lives as long as the run, and is ended with it.
+            using var stepPolicy = outside ? OutsidePolicy.Open(name, outsideOptions) : null;
+            var simulation = new SimulationOptions
+            {
+                Policy = name,
+                StepPolicy = stepPolicy,
+                Step = outside ? step ?? RecSynth.Simulation.StepLength.Day : step,
+                Arms = arms,
+                Recommender = recommender,
+                Service = service,
+            };
+            var simulated = ProgressDisplay.Run(console, settings.Quiet, progress => DatasetGenerator.Simulate(options, output, simulation, progress, cancellationToken));
             if (!settings.Quiet)
             {
                 Summary.Write(console.Out, Path.GetFullPath(settings.Output), simulated.Manifest, options.Seed, clock.Elapsed);

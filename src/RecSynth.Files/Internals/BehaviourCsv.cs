@@ -45,7 +45,8 @@ internal sealed class BehaviourCsv
     public ImmutableArray<string> GroundTruthColumns { get; }
 
     public const int MaxInteractionBytes = 128;
-    public const int MaxSessionBytes = 256;
+    /// <summary>The longest session row: the numbers and names, and the policy's name (an outside policy names itself).</summary>
+    public int MaxSessionBytes => 256 + _policy.Length;
 
     public int MaxTruthBytes => 64 + 48 * _levels.Length;
 

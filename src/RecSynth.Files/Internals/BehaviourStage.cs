@@ -55,8 +55,10 @@ internal static class BehaviourStage
             Step = simulation?.Step,
             Dataset = datasetFolder,
         };
-        var csv = new BehaviourCsv(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);
-        var parquet = new BehaviourParquet(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms);
+        // The rows' formats name the policy: made at first use, once it has its name (an outside policy gives it as the run starts).
+        var rowFormats = new RowFormats(
+            () => new BehaviourCsv(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms),
+            () => new BehaviourParquet(state.UserCount, policy.Name, behaviour.BlendLevels, policy.Arms));
         bool toCsv = formats.HasFlag(DatasetFormats.Csv), toParquet = formats.HasFlag(DatasetFormats.Parquet);
         var buffers = new List<ArrayBufferWriter<byte>>();
         GroundTruth? truth;
@@ -66,8 +68,8 @@ internal static class BehaviourStage
             toParquet ? new ParquetFile(Path.Combine(staging, ParquetTables.ParquetName(table)), table, columns, progress, rows, cancellationToken, overlap) : null;
         long interactionRows, sessionRows;
         using (var tables = new RecordFiles(
-            toCsv ? staging : null, csv, ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null, overlap: true),
-            ParquetOf(Sessions, BehaviourCsv.SessionColumns, null, overlap: true), parquet, buffers, threads, cancellationToken))
+            toCsv ? staging : null, rowFormats, ParquetOf(Interactions, BehaviourCsv.InteractionColumns, null, overlap: true),
+            ParquetOf(Sessions, BehaviourCsv.SessionColumns, null, overlap: true), buffers, threads, cancellationToken))
         {
             if (simulation is null)
             {
@@ -82,6 +84,8 @@ internal static class BehaviourStage
             (interactionRows, sessionRows) = tables.EndRows(); // the last Parquet row groups are written while the ground truth is
             if (truth is not null)
             {
+                var csv = rowFormats.Csv;
+                var parquet = rowFormats.Parquet;
                 int[] users = [.. Enumerable.Range(firstUser, userCount)];
                 using var file = toCsv ? new StreamedFile(Path.Combine(staging, GroundTruthFile), BehaviourCsv.Header(csv.GroundTruthColumns)) : null;
                 using var truthParquet = ParquetOf(GroundTruthFile, csv.GroundTruthColumns, users.Length, overlap: false);
@@ -161,18 +165,16 @@ internal static class BehaviourStage
         private readonly StreamedFile? _sessions;
         private readonly ParquetFile? _interactionsParquet;
         private readonly ParquetFile? _sessionsParquet;
-        private readonly BehaviourCsv _csv;
-        private readonly BehaviourParquet _parquet;
+        private readonly RowFormats _formats;
         private readonly List<ArrayBufferWriter<byte>> _buffers;
         private readonly ParallelOptions _all;
         private readonly ParallelOptions _alongside;
 
         public RecordFiles(
-            string? csvFolder, BehaviourCsv csv, ParquetFile? interactionsParquet, ParquetFile? sessionsParquet, BehaviourParquet parquet,
+            string? csvFolder, RowFormats formats, ParquetFile? interactionsParquet, ParquetFile? sessionsParquet,
             List<ArrayBufferWriter<byte>> buffers, int threads, CancellationToken cancellationToken)
         {
-            _csv = csv;
-            _parquet = parquet;
+            _formats = formats;
             _buffers = buffers;
             _interactionsParquet = interactionsParquet;
             _sessionsParquet = sessionsParquet;
@@ -193,16 +195,18 @@ internal static class BehaviourStage
             var options = block.SimulationRunning ? _alongside : _all;
             if (_interactions is not null && _sessions is not null)
             {
-                WriteRows(_interactions, block.Interactions, BehaviourCsv.MaxInteractionBytes, _csv.WriteInteraction, _buffers, options);
-                WriteRows(_sessions, block.Sessions, BehaviourCsv.MaxSessionBytes, _csv.WriteSession, _buffers, options);
+                var csv = _formats.Csv;
+                WriteRows(_interactions, block.Interactions, BehaviourCsv.MaxInteractionBytes, csv.WriteInteraction, _buffers, options);
+                WriteRows(_sessions, block.Sessions, csv.MaxSessionBytes, csv.WriteSession, _buffers, options);
             }
 
             if (_interactionsParquet is not null && _sessionsParquet is not null)
             {
                 var interactions = block.Interactions;
                 var sessions = block.Sessions;
-                _interactionsParquet.Append(interactions.Length, (int i, ref ParquetRow row) => _parquet.WriteInteraction(interactions.Span[i], ref row), options);
-                _sessionsParquet.Append(sessions.Length, (int i, ref ParquetRow row) => _parquet.WriteSession(sessions.Span[i], ref row), options);
+                var parquet = _formats.Parquet;
+                _interactionsParquet.Append(interactions.Length, (int i, ref ParquetRow row) => parquet.WriteInteraction(interactions.Span[i], ref row), options);
+                _sessionsParquet.Append(sessions.Length, (int i, ref ParquetRow row) => parquet.WriteSession(sessions.Span[i], ref row), options);
             }
         }
 
@@ -229,6 +233,17 @@ internal static class BehaviourStage
             _interactionsParquet?.Dispose();
             _sessionsParquet?.Dispose();
         }
+    }
+
+    /// <summary>The formats of the behaviour tables' rows, each made at its first use (by one thread: the sink's, then the stage's).</summary>
+    private sealed class RowFormats(Func<BehaviourCsv> csv, Func<BehaviourParquet> parquet)
+    {
+        private BehaviourCsv? _csv;
+        private BehaviourParquet? _parquet;
+
+        public BehaviourCsv Csv => _csv ??= csv();
+
+        public BehaviourParquet Parquet => _parquet ??= parquet();
     }
 
     private delegate int RowWriter<T>(in T row, Span<byte> destination);

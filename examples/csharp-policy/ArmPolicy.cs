@@ -12,6 +12,9 @@ internal abstract class ArmPolicy(IReadOnlyList<string> arms)
     /// <summary>The arm (an index into <see cref="Arms"/>) for a session, and the probability of choosing it, in (0, 1].</summary>
     public abstract int Choose(string userId, string sessionId, out double propensity);
 
+    /// <summary>Whether it learns from outcomes; one that does not (fixed, uniform) is spared reading them.</summary>
+    public virtual bool Learns => true;
+
     /// <summary>An outcome: the session's user got <paramref name="reward"/> (0 or 1) from arm <paramref name="arm"/>.</summary>
     public virtual void Learn(string userId, int arm, int reward)
     {

@@ -24,6 +24,19 @@ internal sealed class Conversation(PolicyFactory factory)
     {
         _answer.ResetWrittenCount();
         string? type = null;
+        string? peeked = PeekType(message.Span);
+        if (_policy is { Learns: false } && peeked == "outcomes")
+        {
+            "{}"u8.CopyTo(_answer.GetSpan(2)); // nothing to learn: the outcomes need not be read
+            _answer.Advance(2);
+            return _answer.WrittenSpan;
+        }
+
+        if (_policy is not null && peeked == "choose" && ChooseStreaming(message.Span))
+        {
+            return _answer.WrittenSpan;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(message);
@@ -69,6 +82,110 @@ internal sealed class Conversation(PolicyFactory factory)
         }
 
         return _answer.WrittenSpan;
+    }
+
+    /// <summary>A message's type from its first field (the protocol writes type first), without parsing the rest; null if it is not there.</summary>
+    private static string? PeekType(ReadOnlySpan<byte> message)
+    {
+        var reader = new Utf8JsonReader(message);
+        try
+        {
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null; // parsed in full, and answered with the error
+        }
+    }
+
+    /// <summary>
+    /// A choose message read as a stream, taking only each session's ids (the users' attributes are skipped, not
+    /// parsed): the answer, or false to fall back on the full parse (which names what is wrong).
+    /// </summary>
+    private bool ChooseStreaming(ReadOnlySpan<byte> message)
+    {
+        var policy = _policy!;
+        var reader = new Utf8JsonReader(message);
+        using var writer = new Utf8JsonWriter(_answer, s_writerOptions);
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!reader.ValueTextEquals("sessions"u8))
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return Abandon();
+                }
+
+                writer.WriteStartObject();
+                writer.WriteStartArray("choices");
+                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    string? sessionId = null, userId = null;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        bool session = reader.ValueTextEquals("session_id"u8), user = reader.ValueTextEquals("user_id"u8);
+                        reader.Read();
+                        if ((session || user) && reader.TokenType != JsonTokenType.String)
+                        {
+                            return Abandon();
+                        }
+
+                        if (session)
+                        {
+                            sessionId = reader.GetString();
+                        }
+                        else if (user)
+                        {
+                            userId = reader.GetString();
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+
+                    if (sessionId is null || userId is null)
+                    {
+                        return Abandon();
+                    }
+
+                    int arm = policy.Choose(userId, sessionId, out double propensity);
+                    writer.WriteStartObject();
+                    writer.WriteString("session_id", sessionId);
+                    writer.WriteString("arm", _armNames[arm]);
+                    writer.WriteNumber("propensity", propensity);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.Flush();
+                return true;
+            }
+
+            return Abandon();
+        }
+        catch (JsonException)
+        {
+            return Abandon();
+        }
+
+        bool Abandon()
+        {
+            writer.Reset();
+            _answer.ResetWrittenCount();
+            return false;
+        }
     }
 
     private void Hello(JsonElement hello)

@@ -5,6 +5,8 @@ internal sealed class FixedArmPolicy : ArmPolicy
 {
     private readonly int _arm;
 
+    public override bool Learns => false;
+
     public FixedArmPolicy(IReadOnlyList<string> arms, string arm)
         : base(arms)
     {

@@ -44,9 +44,18 @@ internal sealed class MessageWriter : IDisposable
     private readonly JsonEncodedText[] _ageGroups, _styles, _levels, _colors, _patterns, _materials, _brands;
     private readonly int _userIdWidth;
 
+    // [user]: the text of the user's object up to sessions_before, made at the user's first session and kept (a few
+    // hundred bytes a user: kept for the first KeptUsers users, made afresh each time beyond).
+    private const int KeptUsers = 250_000;
+    private readonly byte[]?[] _userPrefix;
+    private readonly ArrayBufferWriter<byte> _userBuffer = new(512);
+    private readonly Utf8JsonWriter _userJson;
+    private byte[] _userValue = new byte[512];
+
     public MessageWriter(StepRun run)
     {
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = s_encoder });
+        // Well-formed by construction (every object and array closed where it is opened): the writer need not check.
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = s_encoder, SkipValidation = true });
         _world = run.World;
         _arms = [.. run.Arms];
         _armNames = [.. run.Arms.Select(a => Name(a.Name))];
@@ -60,9 +69,15 @@ internal sealed class MessageWriter : IDisposable
         _materials = Names(vocabulary.Materials);
         _brands = Names(vocabulary.Brands);
         _userIdWidth = _world.UserId(Math.Max(_world.UserCount - 1, 0)).Length - 1;
+        _userPrefix = new byte[]?[Math.Min(_world.UserCount, KeptUsers)];
+        _userJson = new Utf8JsonWriter(_userBuffer, new JsonWriterOptions { Encoder = s_encoder, SkipValidation = true });
     }
 
-    public void Dispose() => _json.Dispose();
+    public void Dispose()
+    {
+        _json.Dispose();
+        _userJson.Dispose();
+    }
 
     /// <summary>The protocol's text of a source (<c>cf</c>, <c>image</c>, <c>other</c>), indexed by <see cref="RecType"/>.</summary>
     public static IReadOnlyList<string> SourceNames { get; } = ["cf", "image", "other"];
@@ -200,35 +215,57 @@ internal sealed class MessageWriter : IDisposable
 
     private void User(int index, int sessionsBefore)
     {
-        // The columns of users.csv in its order, less the hidden truth (cf_preference, preference_consistency,
-        // activity, drift_at, cf_preference_after), then sessions_before.
+        ReadOnlySpan<byte> prefix = index < _userPrefix.Length ? _userPrefix[index] ??= UserPrefix(index).ToArray() : UserPrefix(index);
+        if (_userValue.Length < prefix.Length + 16)
+        {
+            _userValue = new byte[prefix.Length + 16];
+        }
+
+        prefix.CopyTo(_userValue);
+        Utf8Formatter.TryFormat(sessionsBefore, _userValue.AsSpan(prefix.Length), out int digits);
+        _userValue[prefix.Length + digits] = (byte)'}';
+        _json.WritePropertyName(s_user);
+        _json.WriteRawValue(_userValue.AsSpan(0, prefix.Length + digits + 1), skipInputValidation: true);
+    }
+
+    /// <summary>
+    /// The user's object up to the value of its last field: the columns of users.csv in its order, less the hidden truth
+    /// (cf_preference, preference_consistency, activity, drift_at, cf_preference_after), then <c>"sessions_before":</c>.
+    /// </summary>
+    private ReadOnlySpan<byte> UserPrefix(int index)
+    {
         var user = _world.User(index);
-        _json.WriteStartObject(s_user);
-        _json.WriteString(s_ageGroup, _ageGroups[user.AgeGroup]);
-        _json.WriteString(s_primaryStyle, _styles[user.PrimaryStyle]);
-        _json.WriteString(s_priceSensitivity, _levels[user.PriceSensitivity]);
-        _json.WriteString(s_sustainabilityFocus, _levels[user.SustainabilityFocus]);
-        _json.WriteStartObject(s_stylePreferences);
+        _userBuffer.ResetWrittenCount();
+        _userJson.Reset(_userBuffer);
+        _userJson.WriteStartObject();
+        _userJson.WriteString(s_ageGroup, _ageGroups[user.AgeGroup]);
+        _userJson.WriteString(s_primaryStyle, _styles[user.PrimaryStyle]);
+        _userJson.WriteString(s_priceSensitivity, _levels[user.PriceSensitivity]);
+        _userJson.WriteString(s_sustainabilityFocus, _levels[user.SustainabilityFocus]);
+        _userJson.WriteStartObject(s_stylePreferences);
         List(s_colors, _colors, user.ColorMask);
         List(s_patterns, _patterns, user.PatternMask);
         List(s_materials, _materials, user.MaterialMask);
         List(s_brands, _brands, user.BrandMask);
-        _json.WriteEndObject();
-        Time(s_signedUpAt, user.SignedUpAt);
-        _json.WriteNumber(s_sessionsBefore, sessionsBefore);
-        _json.WriteEndObject();
+        _userJson.WriteEndObject();
+        Span<byte> utf8 = stackalloc byte[24];
+        _userJson.WriteString(s_signedUpAt, utf8[..FormatTime(user.SignedUpAt, utf8)]);
+        _userJson.WriteNumber(s_sessionsBefore, 0);
+        _userJson.Flush();
+        var written = _userBuffer.WrittenSpan;
+        return written[..^1]; // without the 0: the value is written per session
     }
 
     private void List(JsonEncodedText property, JsonEncodedText[] names, uint mask)
     {
-        _json.WriteStartArray(property);
+        _userJson.WriteStartArray(property);
         while (mask != 0)
         {
-            _json.WriteStringValue(names[BitOperations.TrailingZeroCount(mask)]);
+            _userJson.WriteStringValue(names[BitOperations.TrailingZeroCount(mask)]);
             mask &= mask - 1;
         }
 
-        _json.WriteEndArray();
+        _userJson.WriteEndArray();
     }
 
     private void ArmName(Arm arm)

@@ -356,10 +356,9 @@ internal sealed class BehaviourRun
                 return;
             }
 
-            var events = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_interactions);
-            events.Sort(static (x, y) => x.SessionId != y.SessionId ? x.SessionId.CompareTo(y.SessionId)
-                : x.Position != y.Position ? x.Position.CompareTo(y.Position) : x.Type.CompareTo(y.Type));
-            run._stepped!.Outcomes(step, ordered, events);
+            // Already by session, position and type: blocks hold users in order, a user's sessions come in turn (their ids
+            // rise), and a session's events are recorded position by position, view before like before purchase.
+            run._stepped!.Outcomes(step, ordered, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_interactions));
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class Conversation(PolicyFactory factory)
             return _answer.WrittenSpan;
         }
 
-        if (_policy is not null && peeked == "choose" && ChooseStreaming(message.Span))
+        if (_policy is not null && peeked == "choose" && ChooseScanning(message.Span))
         {
             return _answer.WrittenSpan;
         }
@@ -101,84 +101,44 @@ internal sealed class Conversation(PolicyFactory factory)
     }
 
     /// <summary>
-    /// A choose message read as a stream, taking only each session's ids (the users' attributes are skipped, not
-    /// parsed): the answer, or false to fall back on the full parse (which names what is wrong).
+    /// A choose message's session and user ids, found by scanning instead of parsing: the policies here need nothing
+    /// else, so the users' attributes (most of the message) are never read. Safe because RecSynth writes compact JSON
+    /// and ids are plain text (digits, a letter), and because inside a JSON string a quote is always escaped: the bytes
+    /// <c>"session_id":"</c> can only start a session's field. Returns false to fall back on the full parse (which
+    /// names what is wrong).
     /// </summary>
-    private bool ChooseStreaming(ReadOnlySpan<byte> message)
+    private bool ChooseScanning(ReadOnlySpan<byte> message)
     {
         var policy = _policy!;
-        var reader = new Utf8JsonReader(message);
         using var writer = new Utf8JsonWriter(_answer, s_writerOptions);
-        try
+        writer.WriteStartObject();
+        writer.WriteStartArray("choices");
+        int at = 0, sessions = 0;
+        while (Field(message, "\"session_id\":\""u8, ref at) is { } sessionId)
         {
-            reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            if (Field(message, "\"user_id\":\""u8, ref at) is not { } userId)
             {
-                if (!reader.ValueTextEquals("sessions"u8))
-                {
-                    reader.Read();
-                    reader.Skip();
-                    continue;
-                }
-
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-                {
-                    return Abandon();
-                }
-
-                writer.WriteStartObject();
-                writer.WriteStartArray("choices");
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    string? sessionId = null, userId = null;
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        bool session = reader.ValueTextEquals("session_id"u8), user = reader.ValueTextEquals("user_id"u8);
-                        reader.Read();
-                        if ((session || user) && reader.TokenType != JsonTokenType.String)
-                        {
-                            return Abandon();
-                        }
-
-                        if (session)
-                        {
-                            sessionId = reader.GetString();
-                        }
-                        else if (user)
-                        {
-                            userId = reader.GetString();
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
-
-                    if (sessionId is null || userId is null)
-                    {
-                        return Abandon();
-                    }
-
-                    int arm = policy.Choose(userId, sessionId, out double propensity);
-                    writer.WriteStartObject();
-                    writer.WriteString("session_id", sessionId);
-                    writer.WriteString("arm", _armNames[arm]);
-                    writer.WriteNumber("propensity", propensity);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-                writer.Flush();
-                return true;
+                return Abandon();
             }
 
-            return Abandon();
+            int arm = policy.Choose(userId, sessionId, out double propensity);
+            writer.WriteStartObject();
+            writer.WriteString("session_id", sessionId);
+            writer.WriteString("arm", _armNames[arm]);
+            writer.WriteNumber("propensity", propensity);
+            writer.WriteEndObject();
+            sessions++;
         }
-        catch (JsonException)
+
+        if (sessions == 0 && message.IndexOf("\"sessions\":[]"u8) < 0)
         {
-            return Abandon();
+            return Abandon(); // not the compact form: parse it in full
         }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        return true;
 
         bool Abandon()
         {
@@ -186,6 +146,26 @@ internal sealed class Conversation(PolicyFactory factory)
             _answer.ResetWrittenCount();
             return false;
         }
+    }
+
+    /// <summary>The text of the next field <paramref name="key"/> (its name, colon and opening quote) from <paramref name="at"/> on; null when there is none.</summary>
+    private static string? Field(ReadOnlySpan<byte> message, ReadOnlySpan<byte> key, ref int at)
+    {
+        int found = message[at..].IndexOf(key);
+        if (found < 0)
+        {
+            return null;
+        }
+
+        int start = at + found + key.Length;
+        int length = message[start..].IndexOf((byte)'"');
+        if (length < 0)
+        {
+            return null;
+        }
+
+        at = start + length + 1;
+        return System.Text.Encoding.UTF8.GetString(message.Slice(start, length));
     }
 
     private void Hello(JsonElement hello)

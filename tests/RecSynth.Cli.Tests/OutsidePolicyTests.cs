@@ -100,6 +100,38 @@ public sealed class OutsidePolicyTests
         }
     }
 
+    /// <summary>The C# example policy (examples/csharp-policy), built with the solution in this test's configuration.</summary>
+    private static string CSharpExample
+    {
+        get
+        {
+            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Name; // artifacts/bin/<project>/<configuration>/
+            string program = Path.Combine(Repository.Root, "artifacts", "bin", "RecSynth.Examples.OutsidePolicy", configuration, "RecSynth.Examples.OutsidePolicy");
+            Assert.True(File.Exists(program), $"the C# example policy is not built: {program}");
+            return program;
+        }
+    }
+
+    [Fact]
+    public async Task The_CSharp_example_policy_runs_over_exec_and_gives_the_same_bytes_on_any_number_of_threads()
+    {
+        using var temp = new TempDirectory("outside-csharp");
+        var one = await Cli.RunAsync(["simulate", .. s_small, "--policy", $"exec:{CSharpExample} thompson", "--arms", "blend", "--threads", "1", "-o", temp.Sub("one"), "--quiet"]);
+        var two = await Cli.RunAsync(["simulate", .. s_small, "--policy", $"exec:{CSharpExample} thompson", "--arms", "blend", "--threads", "2", "-o", temp.Sub("two"), "--quiet"]);
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.True(two.ExitCode == 0, two.ToString());
+        foreach (string file in (string[])["sessions.csv", "interactions.csv", "metrics.csv"])
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.Sub("one"), file)), File.ReadAllBytes(Path.Combine(temp.Sub("two"), file)));
+        }
+
+        var sessions = Datasets.CsvFields(Path.Combine(temp.Sub("one"), "sessions.csv"));
+        int policy = Array.IndexOf(sessions[0], "Policy"), arm = Array.IndexOf(sessions[0], "Arm");
+        Assert.All(sessions.Skip(1), s => Assert.Equal("csharp-thompson", s[policy]));
+        Assert.Equal(["0.25", "0.5", "0.75", "cf", "image"], sessions.Skip(1).Select(s => s[arm]).Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Compare_runs_an_outside_policy_beside_built_in_ones_under_the_same_delay_and_names_it_by_its_hello()
     {

@@ -171,7 +171,8 @@ public static class DatasetGenerator
                     {
                         Policy = loop!.Summary.Policy,
                         Arms = simulation.Arms.ToString().ToLowerInvariant(),
-                        Recommender = (simulation.Service is null ? simulation.Recommender : RecSynth.Bandits.Recommender.Gorse).ToString().ToLowerInvariant(),
+                        Recommender = simulation is { StepPolicy: not null, StepMode: StepMode.Slate } ? "outside"
+                            : (simulation.Service is null ? simulation.Recommender : RecSynth.Bandits.Recommender.Gorse).ToString().ToLowerInvariant(),
                     },
                 };
             }

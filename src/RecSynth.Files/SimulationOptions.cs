@@ -16,6 +16,12 @@ public sealed record SimulationOptions
     public RecSynth.Simulation.IStepPolicy? StepPolicy { get; init; }
 
     /// <summary>
+    /// What <see cref="StepPolicy"/> answers: arms (RecSynth fills the slates at that blend), or the slates themselves
+    /// (an outside recommender; the run is then measured over the blend levels, each slate at the blend it served).
+    /// </summary>
+    public RecSynth.Simulation.StepMode StepMode { get; init; } = RecSynth.Simulation.StepMode.Arm;
+
+    /// <summary>
     /// null: a built-in policy learns from each session at once. A step length: every policy chooses before a step and
     /// learns after it (the one-step delay under which an outside policy runs, and built-in ones beside it).
     /// </summary>

@@ -132,6 +132,102 @@ public sealed class OutsidePolicyTests
         Assert.Equal(["0.25", "0.5", "0.75", "cf", "image"], sessions.Skip(1).Select(s => s[arm]).Distinct().Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// An outside recommender (slate mode) written for the test: it loads the catalogue from hello's dataset folder,
+    /// answers each session with the most popular products listed by then (as cf) and, after the user's first like,
+    /// products of that product's subcategory (as image), interleaved; it logs every slate it answered.
+    /// </summary>
+    private const string Recommender = """
+        import csv, json, os, sys
+        log = open(sys.argv[1], "w")
+        items, last_like = [], {}
+        for line in sys.stdin:
+            m = json.loads(line)
+            t = m["type"]
+            if t == "hello":
+                assert m["mode"] == "slate", m["mode"]
+                with open(os.path.join(m["dataset"], "products.csv"), newline="") as f:
+                    items = [(r["item_id"], r["subcategory"], r["listed_at"], float(r["popularity"])) for r in csv.DictReader(f)]
+                items.sort(key=lambda r: -r[3])
+                out = {"name": "test-recommender"}
+            elif t == "choose":
+                slates = []
+                for s in m["sessions"]:
+                    listed = [r for r in items if r[2] <= s["time"]]
+                    popular = [r[0] for r in listed[:40]]
+                    liked = last_like.get(s["user_id"])
+                    similar = [r[0] for r in listed if liked is not None and r[1] == liked[1] and r[0] != liked[0]][:20]
+                    k = int(s["session_id"]) % 7
+                    cf = popular[k:k + 10]
+                    image = [i for i in similar if i not in cf][:int(s["session_id"]) % 5]
+                    chosen = [(i, "image") for i in image] + [(i, "cf") for i in cf]
+                    chosen = chosen[:m.get("slate_size", 10)] if "slate_size" in m else chosen[:10]
+                    slate = {"session_id": s["session_id"], "items": [{"item_id": i, "source": src} for i, src in chosen]}
+                    slates.append(slate)
+                    log.write(json.dumps(slate) + "\n")
+                out = {"slates": slates}
+            elif t == "outcomes":
+                by_id = {r[0]: r for r in items}
+                for o in m["outcomes"]:
+                    for e in o["events"]:
+                        if e["type"] == "like":
+                            last_like[o["user_id"]] = by_id[e["item_id"]]
+                out = {}
+            else:
+                out = {}
+                log.close()
+            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()
+        """;
+
+    [Fact]
+    public async Task An_outside_recommender_serves_its_own_slates_and_is_measured_at_the_blend_it_served()
+    {
+        Python.Require();
+        using var temp = new TempDirectory("outside-slates");
+        string script = Script(temp, "recommender.py", Recommender);
+        string log = Path.Combine(temp.Path, "slates.jsonl");
+        string folder = temp.Sub("out");
+
+        var result = await Cli.RunAsync(["simulate", "--products", "1200", "--users", "300", "--days", "21", "--recommender", $"exec:{Python.Interpreter} {script} {log}", "-o", folder, "--quiet"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var slates = File.ReadLines(log).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => e.GetProperty("session_id").GetString()!, e => e.GetProperty("items").EnumerateArray().Select(i => (Item: i.GetProperty("item_id").GetString()!, Source: i.GetProperty("source").GetString()!)).ToArray());
+        var interactions = Datasets.CsvFields(Path.Combine(folder, "interactions.csv"));
+        string[] head = interactions[0];
+        int item = Array.IndexOf(head, "ItemId"), recType = Array.IndexOf(head, "RecType"), session = Array.IndexOf(head, "SessionId"), position = Array.IndexOf(head, "Position");
+        Assert.True(interactions.Length > 100, "too few interactions to check");
+        Assert.Contains(interactions.Skip(1), r => r[recType] == "image");
+
+        // Every interaction is on the product the recommender put at that position, with the source it gave.
+        Assert.All(interactions.Skip(1), r =>
+        {
+            var served = slates[r[session]][int.Parse(r[position], CultureInfo.InvariantCulture) - 1];
+            Assert.Equal((served.Item, served.Source), (r[item], r[recType]));
+        });
+
+        // Each session records the blend it was served (the share of image products) and the slate's length.
+        var sessions = Datasets.CsvFields(Path.Combine(folder, "sessions.csv"));
+        int id = Array.IndexOf(sessions[0], "SessionId"), arm = Array.IndexOf(sessions[0], "Arm"), size = Array.IndexOf(sessions[0], "SlateSize"), policy = Array.IndexOf(sessions[0], "Policy");
+        Assert.Equal(slates.Count, sessions.Length - 1);
+        Assert.All(sessions.Skip(1), s =>
+        {
+            var slate = slates[s[id]];
+            double share = slate.Count(i => i.Source == "image") / (double)slate.Length;
+            Assert.Equal(share, s[arm] == "cf" ? 0 : s[arm] == "image" ? 1 : double.Parse(s[arm], CultureInfo.InvariantCulture), 6);
+            Assert.Equal(slate.Length.ToString(CultureInfo.InvariantCulture), s[size]);
+            Assert.Equal("test-recommender", s[policy]);
+        });
+
+        // Measured against the ground truth as any policy is: regret over the blend levels, never falling.
+        var metrics = Datasets.CsvFields(Path.Combine(folder, "metrics.csv"));
+        double[] regret = [.. metrics.Skip(1).Select(d => double.Parse(d[Array.IndexOf(metrics[0], "CumulativeRegret")], CultureInfo.InvariantCulture))];
+        Assert.Equal(21, regret.Length);
+        Assert.True(regret[^1] > 0 && regret.Zip(regret.Skip(1)).All(p => p.Second >= p.First), "regret must be positive and never fall");
+        Assert.Contains("ShareBlend25", metrics[0]);
+    }
+
     [Fact]
     public async Task Compare_runs_an_outside_policy_beside_built_in_ones_under_the_same_delay_and_names_it_by_its_hello()
     {

@@ -21,7 +21,7 @@ internal sealed class BanditArguments
 
     public Option<string> Recommender { get; } = new("--recommender")
     {
-        Description = "What fills the slates: oracle (the generator's own sources), builtin (matrix factorisation retrained daily on the log, and the embeddings' nearest neighbours), gorse (a Gorse server: --gorse-url)",
+        Description = "What fills the slates: oracle (the generator's own sources), builtin (matrix factorisation retrained daily on the log, and the embeddings' nearest neighbours), gorse (a Gorse server: --gorse-url), or your own outside RecSynth, which answers each session's slate: exec:COMMAND or http://HOST:PORT/PATH (docs/outside-policies.md; then no --policy)",
         HelpName = "NAME",
         DefaultValueFactory = _ => "oracle",
     };

@@ -22,7 +22,6 @@ internal static class SimulateCommand
         {
             Description = "The bandit: " + string.Join(", ", RecSynth.Simulation.PolicySpec.Names(RecSynth.Simulation.PolicyUse.ClosedLoop)) + " (docs/bandits.md)",
             HelpName = "NAME",
-            Required = true,
         };
         var stage = new Option<string>("--stage")
         {
@@ -43,13 +42,25 @@ internal static class SimulateCommand
         {
             var settings = dataset.Read(result);
             var problems = new List<OptionProblem>();
-            string name = result.GetValue(policy)!;
-            var arms = bandit.ReadArms(result, problems);
-            var recommender = bandit.ReadRecommender(result, problems);
+            // An outside recommender (slate mode) answers the slates themselves: no policy then; otherwise one is needed.
+            string? recommenderText = result.GetValue(bandit.Recommender);
+            bool slates = recommenderText is not null && OutsidePolicy.IsOutside(recommenderText);
+            string name = result.GetValue(policy) ?? "";
+            if (slates && result.GetValue(policy) is { } given)
+            {
+                problems.Add(new("--policy", given, "an outside recommender (--recommender exec:…|http://…) chooses each slate itself: leave --policy out"));
+            }
+            else if (!slates && result.GetValue(policy) is null)
+            {
+                problems.Add(new("--policy", "", "name the policy: " + string.Join(", ", RecSynth.Simulation.PolicySpec.Names(RecSynth.Simulation.PolicyUse.ClosedLoop)) + ", exec:COMMAND or http://HOST:PORT/PATH; or give an outside recommender with --recommender exec:…|http://…"));
+            }
+
+            var arms = slates ? BanditArms.Blend : bandit.ReadArms(result, problems);
+            var recommender = slates ? Recommender.Oracle : bandit.ReadRecommender(result, problems);
             var gorse = bandit.ReadGorse(result, recommender, problems);
             var formats = GenerateCommand.ParseFormats(result.GetValue(format) ?? "csv", problems);
             var step = bandit.ReadStep(result, problems);
-            bool outside = OutsidePolicy.IsOutside(name);
+            bool outside = slates || OutsidePolicy.IsOutside(name);
             var outsideOptions = bandit.ReadOutside(result, console, problems, cancellationToken);
             var parsedStage = (result.GetValue(stage) ?? "all").ToLowerInvariant() switch
             {
@@ -58,7 +69,15 @@ internal static class SimulateCommand
                 var other => Problem(problems, other),
             };
             var options = DatasetSettings.WithDays(settings.BuildOptions(problems), result.GetValue(bandit.Days), problems);
-            BanditArguments.CheckPolicy("--policy", name, options, problems);
+            if (slates)
+            {
+                BanditArguments.CheckPolicy("--recommender", recommenderText!, options, problems);
+            }
+            else if (name.Length > 0)
+            {
+                BanditArguments.CheckPolicy("--policy", name, options, problems);
+            }
+
             if (parsedStage == DatasetStage.Behaviour && result.GetValue(bandit.Days) is int days)
             {
                 problems.Add(new("--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -78,11 +97,12 @@ internal static class SimulateCommand
             client?.EnsureReadyAsync("simulate", cancellationToken).GetAwaiter().GetResult();
             var service = client is null ? null : new GorseSlateService(client, cancellationToken: cancellationToken);
             // An outside policy's child process (or connection) lives as long as the run, and is ended with it.
-            using var stepPolicy = outside ? OutsidePolicy.Open(name, outsideOptions) : null;
+            using var stepPolicy = outside ? OutsidePolicy.Open(slates ? recommenderText! : name, outsideOptions) : null;
             var simulation = new SimulationOptions
             {
                 Policy = name,
                 StepPolicy = stepPolicy,
+                StepMode = slates ? RecSynth.Simulation.StepMode.Slate : RecSynth.Simulation.StepMode.Arm,
                 Step = outside ? step ?? RecSynth.Simulation.StepLength.Day : step,
                 Arms = arms,
                 Recommender = recommender,

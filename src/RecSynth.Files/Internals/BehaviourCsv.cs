@@ -19,7 +19,7 @@ internal sealed class BehaviourCsv
     public static readonly ImmutableArray<string> FeedbackTypes = ["view", "like", "purchase"];
 
     /// <summary>RecType's values, by <see cref="RecType"/>.</summary>
-    public static readonly ImmutableArray<string> RecTypes = ["cf", "image"];
+    public static readonly ImmutableArray<string> RecTypes = ["cf", "image", "other"];
 
     private static readonly byte[][] s_feedback = [.. FeedbackTypes.Select(Encoding.UTF8.GetBytes)];
     private static readonly byte[][] s_source = [.. RecTypes.Select(Encoding.UTF8.GetBytes)];

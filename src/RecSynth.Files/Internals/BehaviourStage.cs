@@ -41,7 +41,7 @@ internal static class BehaviourStage
         var policy = simulation is null
             ? SessionPolicies.Logging(PolicySpec.Parse(behaviour.Policy, PolicyUse.Logging, "behaviour.policy"), behaviour.BlendLevels)
             : simulation.StepPolicy is { } outside
-            ? SessionPolicies.Stepped(outside, StepMode.Arm, Bandits.BanditPolicies.ArmsOf(simulation.Arms, behaviour.BlendLevels), state)
+            ? SessionPolicies.Stepped(outside, simulation.StepMode, Bandits.BanditPolicies.ArmsOf(simulation.StepMode == StepMode.Slate ? Bandits.BanditArms.Blend : simulation.Arms, behaviour.BlendLevels), state)
             : SessionPolicies.Bandit(PolicySpec.Parse(simulation.Policy, PolicyUse.ClosedLoop, "simulation.policy"), simulation.Arms, state);
         var setup = new SimulationSetup
         {
@@ -77,7 +77,7 @@ internal static class BehaviourStage
             }
             else
             {
-                loop = ClosedLoop.Run(state, setup, simulation.Arms, tables, phases, cancellationToken);
+                loop = ClosedLoop.Run(state, setup, simulation is { StepPolicy: not null, StepMode: StepMode.Slate } ? Bandits.BanditArms.Blend : simulation.Arms, tables, phases, cancellationToken);
                 truth = loop.Truth;
             }
 

@@ -123,6 +123,11 @@ internal sealed class LoopMetrics : ISimulationSink
         foreach (ref readonly var s in block.Sessions.Span)
         {
             int arm = _arms.IndexOf(s.Arm);
+            if (arm < 0 && _policy is SteppedPolicy { Mode: StepMode.Slate })
+            {
+                arm = Nearest(s.Arm.Blend); // a served blend is measured at the nearest blend level the truth knows
+            }
+
             if (arm < 0)
             {
                 throw new InvalidOperationException($"the policy {_policy.Name} served {s.Arm}, which is not one of its arms ({string.Join(", ", _policy.Arms)})");
@@ -130,6 +135,21 @@ internal sealed class LoopMetrics : ISimulationSink
 
             _sessions.Add(((int)((s.StartedAt - _start) / Day), s.User, (byte)arm, (byte)s.Reward));
         }
+    }
+
+    /// <summary>The measured arm of the run's arm set whose blend is nearest <paramref name="blend"/> (the lower of two as near).</summary>
+    private int Nearest(double blend)
+    {
+        int best = -1;
+        for (int a = 0; a < _arms.Length; a++)
+        {
+            if (_inRun[a] && (best < 0 || Math.Abs(_arms[a].Blend - blend) < Math.Abs(_arms[best].Blend - blend)))
+            {
+                best = a;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Snapshots every user's learned best arm after day <paramref name="day"/> (0-based).</summary>

@@ -23,7 +23,14 @@ internal sealed partial class Simulator
         return 1 / (1 + MathF.Exp(-(float)logit));
     }
 
-    private static double Multiplier(double cfPreference, RecType source) => source == RecType.Cf ? cfPreference : 1 - cfPreference;
+    /// <summary>How the user's taste for a source scales a view: cf_preference for CF, its complement for images, and
+    /// halfway for a product an outside recommender found by other means (docs/design.md).</summary>
+    private static double Multiplier(double cfPreference, RecType source) => source switch
+    {
+        RecType.Cf => cfPreference,
+        RecType.Image => 1 - cfPreference,
+        _ => 0.5,
+    };
 
     /// <summary>Starts bringing in what <see cref="Interest"/> and the purchase probability read about a product.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

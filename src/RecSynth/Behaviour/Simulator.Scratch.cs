@@ -44,7 +44,7 @@ internal sealed partial class Simulator
                 Marks[i].ListedWeek = listedWeeks[i];
             }
 
-            int locals = 2 * slateSize; // both lists, at most
+            int locals = 3 * slateSize; // both lists, and a slate given from outside, at most
             LocalItems = new int[locals];
             LocalInterest = new float[locals];
             LocalLike = new float[locals];
@@ -89,6 +89,9 @@ internal sealed partial class Simulator
         public TopK Top { get; }
 
         public int NextStamp() => ++_stamp;
+
+        /// <summary>The stamp of the list built last.</summary>
+        public int Stamp => _stamp;
 
         public int Session { get; private set; }
 

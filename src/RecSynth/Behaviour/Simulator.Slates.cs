@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -249,6 +250,45 @@ internal sealed partial class Simulator
         }
 
         return size;
+    }
+
+    /// <summary>
+    /// A slate given from outside, served as it is: each product gets a local index (the one the session's lists gave it,
+    /// or a new one), and the served blend is the share of image products among the CF and image ones (0 without any).
+    /// </summary>
+    private (int Size, double Served) Serve(ImmutableArray<Simulation.SlateEntry> slate, int locals, Scratch scratch)
+    {
+        int stamp = scratch.Stamp;
+        int cf = 0, image = 0;
+        for (int p = 0; p < slate.Length; p++)
+        {
+            var (item, source) = slate[p];
+            ref var mark = ref scratch.Marks[item];
+            int local;
+            if (mark.Stamp == stamp)
+            {
+                local = mark.Index;
+            }
+            else
+            {
+                local = locals++;
+                mark.Stamp = stamp;
+                mark.Index = local;
+                scratch.LocalItems[local] = item;
+                scratch.LocalAttributes[local] = _world.Attributes[item];
+                scratch.LocalCfSlot[local] = -1;
+                scratch.LocalInterest[local] = float.NaN;
+            }
+
+            scratch.Slate[p] = item;
+            scratch.SlateLocal[p] = local;
+            scratch.SlateAttributes[p] = scratch.LocalAttributes[local];
+            scratch.Sources[p] = source;
+            cf += source == RecType.Cf ? 1 : 0;
+            image += source == RecType.Image ? 1 : 0;
+        }
+
+        return (slate.Length, cf + image == 0 ? 0 : image / (double)(cf + image));
     }
 
     /// <summary>ceil(p · n / k): spreads n of k positions evenly, the first at the top (a blend leads with its image).</summary>

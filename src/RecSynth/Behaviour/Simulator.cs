@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using RecSynth.Configuration;
 using RecSynth.Internals;
 using RecSynth.Users;
@@ -134,14 +135,29 @@ internal sealed partial class Simulator
             state.Sessions++;
             var random = new EntityRandom(_seed, RandomStream.SessionDraws, sessionId);
             var policyRandom = new Simulation.PolicyRandom(_seed, sessionId);
-            var (arm, propensity) = policy.Choose(user, ref policyRandom);
+            // A slate given from outside (slate mode) is served as it is; the generator's own lists are then made only for the truth.
+            ImmutableArray<Simulation.SlateEntry> given = default;
+            Simulation.ArmChoice choice;
+            Arm? namedArm = null;
+            if (policy is Simulation.SteppedPolicy { Mode: Simulation.StepMode.Slate } slates)
+            {
+                var taken = slates.Take(user);
+                (choice, given, namedArm) = (taken.Choice, taken.Given.Slate, taken.Given.Arm);
+            }
+            else
+            {
+                choice = policy.Choose(user, ref policyRandom);
+            }
+
+            var (arm, propensity) = choice;
+            bool outside = !given.IsDefault;
             ulong cfKey = random.NextUInt64();
             ulong imageKey = random.NextUInt64();
             // Drawn whether or not the ground truth is computed, so that the sessions do not depend on it (evaluate
             // re-simulates a log with the truth of every session).
             double truthDraw = random.NextDouble();
             bool truthWanted = truth is not null && truthDraw < TruthShare(person);
-            bool imageWanted = arm.Blend > 0 || truthWanted;
+            bool imageWanted = (!outside && arm.Blend > 0) || truthWanted;
             if (imageWanted && External is null)
             {
                 // The anchors' neighbour lists start coming in while the CF list is made.
@@ -153,7 +169,7 @@ internal sealed partial class Simulator
 
             scratch.Exclude(state);
             scratch.CfInterest = null;
-            int cfCount = arm.Blend < 1 || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
+            int cfCount = (!outside && arm.Blend < 1) || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
             int imageCount = imageWanted ? ImageList(person, state, week, start, imageKey, scratch) : 0;
             double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
             int locals = Describe(person, cfCount, imageCount, truthWanted, scratch);
@@ -174,7 +190,17 @@ internal sealed partial class Simulator
                 }
             }
 
-            int slateSize = Assemble(arm.Blend, cfCount, imageCount, scratch);
+            int slateSize;
+            if (outside)
+            {
+                (slateSize, double served) = Serve(given, locals, scratch);
+                arm = namedArm ?? new Arm(served); // the policy's arm when it names one; else the blend it served
+            }
+            else
+            {
+                slateSize = Assemble(arm.Blend, cfCount, imageCount, scratch);
+            }
+
             if (!truthWanted)
             {
                 // Most sessions examine the top few positions only.

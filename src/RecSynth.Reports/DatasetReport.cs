@@ -25,13 +25,34 @@ public static class DatasetReport
     /// <returns>The full path of the report.</returns>
     /// <exception cref="DatasetUsageException">The folder is missing or not a dataset, a metrics file does not follow its schema, or the output is not a writable file path. Nothing was written.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
-    public static string Write(string directory, string? output = null, CancellationToken cancellationToken = default)
+    public static string Write(string directory, string? output = null, CancellationToken cancellationToken = default) =>
+        WriteMany([directory], output, cancellationToken);
+
+    /// <summary>
+    /// Writes the report of the first folder (a dataset, or the learning curves of a comparison: <c>compare -o</c>) with
+    /// the learning curves of every folder's runs in the same charts, one line each (e.g. several <c>simulate</c>
+    /// folders); by default into the first folder.
+    /// </summary>
+    /// <returns>The full path of the report.</returns>
+    /// <exception cref="DatasetUsageException">A folder is missing or holds neither a dataset nor learning curves, a metrics file does not follow its schema, or the output is not a writable file path. Nothing was written.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
+    public static string WriteMany(IReadOnlyList<string> directories, string? output = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        if (!Directory.Exists(directory))
+        ArgumentNullException.ThrowIfNull(directories);
+        if (directories.Count == 0)
         {
-            throw new DatasetUsageException($"{directory} does not exist; give a dataset folder (default generated_data)");
+            throw new DatasetUsageException("give at least one folder");
         }
+
+        foreach (string folderGiven in directories)
+        {
+            if (!Directory.Exists(folderGiven))
+            {
+                throw new DatasetUsageException($"{folderGiven} does not exist; give a dataset folder (default generated_data)");
+            }
+        }
+
+        string directory = directories[0];
 
         string target = Path.GetFullPath(output ?? Path.Combine(directory, DefaultFileName));
         if (Directory.Exists(target))
@@ -45,7 +66,7 @@ public static class DatasetReport
             throw new DatasetUsageException($"{folder} does not exist: the report's folder must exist");
         }
 
-        byte[] page = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(directory, cancellationToken));
+        byte[] page = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(directories, cancellationToken));
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
         try
         {
@@ -63,15 +84,40 @@ public static class DatasetReport
     }
 
     /// <summary>The page, as text; everything is read and checked before the first chart is drawn.</summary>
-    internal static string Render(string directory, CancellationToken cancellationToken)
+    internal static string Render(string directory, CancellationToken cancellationToken) => Render([directory], cancellationToken);
+
+    /// <summary>The page of several folders: the first one's dataset (if it is one), every folder's learning curves.</summary>
+    internal static string Render(IReadOnlyList<string> directories, CancellationToken cancellationToken)
     {
+        string directory = directories[0];
+        var runs = MetricsCsv.ReadAll(directory, cancellationToken);
+        foreach (string other in directories.Skip(1))
+        {
+            string label = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(other)));
+            var found = MetricsCsv.ReadAll(other, cancellationToken);
+            if (found.Count == 0)
+            {
+                throw new DatasetUsageException($"{other} has no metrics.csv or metrics-<policy>.csv: nothing to draw beside {directory}");
+            }
+
+            runs.AddRange(found.Select(r => r with { File = label + "/" + r.File }));
+        }
+
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        if (runs.Count > 0 && !IsDataset(directory))
+        {
+            // A comparison's learning curves (compare -o): no dataset to describe.
+            var curves = new HtmlPage($"RecSynth report: {name}");
+            curves.Paragraph($"Learning curves of {string.Join(", ", runs.Select(r => r.File))}.");
+            LearningSection(curves, runs, cancellationToken);
+            return curves.ToString();
+        }
+
         var scan = DatasetScan.Read(directory, cancellationToken);
         var stats = DatasetStats.From(scan);
-        var runs = MetricsCsv.ReadAll(directory, cancellationToken);
         string embeddings = Path.Combine(directory, "embeddings.npy");
         var similarity = File.Exists(embeddings) ? EmbeddingSimilarity.Sample(embeddings, scan, cancellationToken) : null;
 
-        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         var page = new HtmlPage($"RecSynth report: {name}");
         page.Paragraph($"{N(stats.Products)} products, {N(stats.Users)} users, {N(stats.Sessions)} sessions, {N(stats.Interactions)} interactions"
             + (runs.Count == 0 ? "." : $"; learning curves of {string.Join(", ", runs.Select(r => r.File))}."));
@@ -79,6 +125,11 @@ public static class DatasetReport
         LearningSection(page, runs, cancellationToken);
         return page.ToString();
     }
+
+    /// <summary>Whether the folder holds a dataset (a manifest, or the products' table in either form).</summary>
+    private static bool IsDataset(string directory) =>
+        File.Exists(Path.Combine(directory, DatasetManifest.FileName)) || File.Exists(Path.Combine(directory, "products.csv"))
+        || File.Exists(Path.Combine(directory, "products.parquet"));
 
     private static void DatasetSection(HtmlPage page, DatasetScan scan, DatasetStats stats, List<SimilarityGroup>? similarity, CancellationToken cancellationToken)
     {

@@ -70,7 +70,7 @@ public sealed class ReportTests(ReportDataset dataset) : IClassFixture<ReportDat
         var root = await Cli.RunAsync("--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("recsynth report [<DIR>] [options]", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("recsynth report [<DIR>...] [options]", result.StdOut, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^\s+-o, --output <FILE>\s+\S", result.StdOut);
         Assert.Matches(@"(?m)^\s+-q, --quiet\s+\S", result.StdOut);
         Assert.Contains("DIR/report.html", result.StdOut, StringComparison.Ordinal);

@@ -247,4 +247,56 @@ public sealed class SimulateTests
         Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("running", result.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Compare_with_an_output_folder_writes_each_policys_learning_curves_and_report_draws_them_in_one_chart_each()
+    {
+        using var temp = new TempDirectory("compare-report");
+        string folder = temp.Sub("comparison");
+
+        var compared = await Cli.RunAsync(["compare", .. s_small, "--policies", "uniform,thompson,fixed:image", "-o", folder, "--quiet"]);
+        Assert.True(compared.ExitCode == 0, compared.ToString());
+        Assert.Equal(["metrics-fixed_image.csv", "metrics-thompson.csv", "metrics-uniform.csv"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var report = await Cli.RunAsync("report", folder, "--quiet");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        string html = await File.ReadAllTextAsync(Path.Combine(folder, "report.html"), TestContext.Current.CancellationToken);
+        foreach (string id in (string[])["chart-reward-rate", "chart-regret", "chart-optimal-share", "chart-arm-shares-uniform", "chart-arm-shares-thompson", "chart-arm-shares-fixed_image"])
+        {
+            Assert.Contains($"id=\"{id}\"", html, StringComparison.Ordinal);
+        }
+
+        // Each policy's file is its run of compare: the same sessions and the summary's rewarded sessions.
+        var json = await Cli.RunAsync(["compare", .. s_small, "--policies", "uniform,thompson,fixed:image", "--json"]);
+        using var rows = JsonDocument.Parse(json.StdOut);
+        foreach (var row in rows.RootElement.EnumerateArray())
+        {
+            string policy = row.GetProperty("policy").GetString()!;
+            var days = Datasets.CsvFields(Path.Combine(folder, $"metrics-{policy.Replace(':', '_')}.csv")).Skip(1).ToList();
+            Assert.Equal(42, days.Count);
+            Assert.Equal(row.GetProperty("reward").GetProperty("mean").GetDouble(), days.Sum(d => long.Parse(d[3], CultureInfo.InvariantCulture)));
+            Assert.Contains($">{policy.Replace(":", "_", StringComparison.Ordinal)}<", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Report_over_several_simulate_folders_draws_every_run_in_the_same_charts()
+    {
+        using var temp = new TempDirectory("report-many");
+        var a = await Cli.RunAsync(["simulate", .. s_small, "--policy", "uniform", "-o", temp.Sub("a"), "--quiet"]);
+        var b = await Cli.RunAsync(["simulate", .. s_small, "--policy", "thompson", "-o", temp.Sub("b"), "--quiet"]);
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a + "\n" + b);
+
+        var report = await Cli.RunAsync("report", temp.Sub("a"), temp.Sub("b"), "-o", temp.File("both.html"), "--quiet");
+
+        Assert.True(report.ExitCode == 0, report.ToString());
+        string html = await File.ReadAllTextAsync(temp.File("both.html"), TestContext.Current.CancellationToken);
+        Assert.Contains("id=\"chart-arm-shares\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"chart-arm-shares-b\"", html, StringComparison.Ordinal);
+        Assert.Contains("b/metrics.csv", html, StringComparison.Ordinal);
+        Assert.Contains(">uniform<", html, StringComparison.Ordinal);
+        Assert.Contains(">thompson<", html, StringComparison.Ordinal);
+
+        var alone = await Cli.RunAsync("report", temp.Sub("a"), temp.Sub("nothing-here"));
+        Assert.True(alone.ExitCode == 2, alone.ToString());
+    }
 }

@@ -29,12 +29,18 @@ internal static class CompareCommand
         };
         var repeats = WholeNumbers.Int("--repeats", "Seeds to run (seed, seed + 1, …); the table shows the mean and the standard deviation over them (default 1)");
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Also write each policy's learning curves to DIR as metrics-<policy>.csv (metrics-<policy>-seed<N>.csv with --repeats), for `recsynth report DIR`",
+            HelpName = "DIR",
+        };
         var command = new Command("compare", "Compare policies in the closed loop on the same users and random streams: cumulative reward, regret, share of users with the optimal arm learned, error of the learned blend, sessions to settle.");
         dataset.AddTo(command, output: false);
         command.Options.Add(policies);
         bandit.AddTo(command, gorse: false);
         command.Options.Add(repeats);
         command.Options.Add(json);
+        command.Options.Add(output);
         command.SetAction((result, cancellationToken) =>
         {
             var settings = dataset.Read(result);
@@ -77,6 +83,7 @@ internal static class CompareCommand
             var runsByPolicy = ProgressDisplay.Run(console, settings.Quiet, progress =>
             {
                 var summaries = names.Select(_ => new List<LoopSummary>()).ToList();
+                var curves = new List<(int Policy, long Seed, ClosedLoopResult Result)>();
                 for (int r = 0; r < runs; r++)
                 {
                     var world = SimulationWorld.Build(options with { Seed = options.Seed + r }, settings.ThreadCount, progress, cancellationToken);
@@ -96,8 +103,23 @@ internal static class CompareCommand
                             Threads = settings.ThreadCount,
                             Step = step,
                         };
-                        summaries[p].Add(ClosedLoop.Run(world, setup, arms, null, progress, cancellationToken).Summary);
+                        var loop = ClosedLoop.Run(world, setup, arms, null, progress, cancellationToken);
+                        summaries[p].Add(loop.Summary);
+                        if (result.GetValue(output) is not null)
+                        {
+                            curves.Add((p, options.Seed + r, loop with { Truth = null }));
+                        }
                     }
+                }
+
+                if (result.GetValue(output) is { } folder)
+                {
+                    // Named as the table names them (an outside policy by its hello), per seed when there are several.
+                    RecSynth.Files.ComparisonFolder.Write(folder, [.. curves.Select(c =>
+                    {
+                        string name = OutsidePolicy.IsOutside(names[c.Policy]) ? summaries[c.Policy][0].Policy : names[c.Policy];
+                        return (runs > 1 ? $"{name}-seed{c.Seed}" : name, c.Result);
+                    })]);
                 }
 
                 return summaries;

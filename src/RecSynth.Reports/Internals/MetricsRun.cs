@@ -23,8 +23,18 @@ internal sealed record MetricsRun(
     /// <summary>The run's name on charts and in the summary: its policy, else its file's name.</summary>
     public string Name => Policy ?? File;
 
-    /// <summary>The id of its arm-share figure, after its file: chart-arm-shares for metrics.csv, chart-arm-shares-thompson for metrics-thompson.csv.</summary>
-    public string ArmSharesId => "chart-arm-shares" + HtmlPage.Slug(System.IO.Path.GetFileNameWithoutExtension(File)["metrics".Length..]);
+    /// <summary>
+    /// The id of its arm-share figure, after its file: chart-arm-shares for metrics.csv, chart-arm-shares-thompson for
+    /// metrics-thompson.csv, chart-arm-shares-run-b for run-b/metrics.csv (a folder given beside the first).
+    /// </summary>
+    public string ArmSharesId
+    {
+        get
+        {
+            string key = System.IO.Path.ChangeExtension(File, null).Replace("/metrics", "", StringComparison.Ordinal).Replace("metrics", "", StringComparison.Ordinal).Trim('-', '/');
+            return "chart-arm-shares" + (key.Length == 0 ? "" : "-" + HtmlPage.Slug(key));
+        }
+    }
 
     public int Days => Day.Length;
 }

@@ -253,6 +253,8 @@ public sealed class OutsidePolicyTests
     [InlineData("missing-session", """{"choices":[{"session_id":S,"arm":"cf","propensity":1} for s in m["sessions"][1:]]}""", "session")]
     [InlineData("duplicated-session", """{"choices":[{"session_id":S,"arm":"cf","propensity":1} for s in m["sessions"] + m["sessions"][:1]]}""", "session")]
     [InlineData("error", """{"error":"the model is not loaded"}""", "the model is not loaded")]
+    [InlineData("malformed", """0 if sys.stdout.write("{not json\\n") else 0""", "JSON")]
+    [InlineData("crash", """sys.exit(3) if m["step"] >= 2 else {"choices":[{"session_id":S,"arm":"cf","propensity":1} for s in m["sessions"]]}""", "exited with code 3 before answering choose; the last step completed was")]
     public async Task A_policy_that_breaks_the_rules_stops_the_run_with_exit_1_naming_the_step_and_leaves_the_folder_as_it_was(string name, string answer, string expected)
     {
         Python.Require();

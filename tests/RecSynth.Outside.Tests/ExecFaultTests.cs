@@ -99,7 +99,7 @@ public sealed class ExecFaultTests
     {
         var stderr = new StringWriter();
         var e = RunStep("crash", StepMode.Arm, stderr);
-        Assert.Equal("step 17: the policy exited with code 3 before answering choose", e.Message);
+        Assert.Equal("step 17: the policy exited with code 3 before answering choose; the last step completed was 16", e.Message);
         Assert.Contains("Traceback: boom", stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -108,7 +108,7 @@ public sealed class ExecFaultTests
     {
         var watch = Stopwatch.StartNew();
         var e = RunStep("hang", StepMode.Arm, timeout: TimeSpan.FromSeconds(0.5));
-        Assert.Equal("step 17: no answer to choose within 0.5 s (the policy time-out)", e.Message);
+        Assert.Equal("step 17: no answer to choose within 0.5 s (the policy time-out); the last step completed was 16", e.Message);
         Assert.Equal(17, e.Step);
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(15));
     }

@@ -90,7 +90,7 @@ internal sealed class ExecTransport : IOutsideTransport
         }
         catch (TimeoutException)
         {
-            throw label.Problem($"no answer to {label.Type} within {Seconds(_timeout)} (the policy time-out)");
+            throw label.Problem($"no answer to {label.Type} within {Seconds(_timeout)} (the policy time-out){label.Completed}");
         }
         catch (IOException e)
         {
@@ -150,10 +150,10 @@ internal sealed class ExecTransport : IOutsideTransport
         }
         catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested)
         {
-            return label.Problem($"the policy {what} before answering {label.Type}", e);
+            return label.Problem($"the policy {what} before answering {label.Type}{label.Completed}", e);
         }
 
-        return label.Problem(string.Create(CultureInfo.InvariantCulture, $"the policy exited with code {_process.ExitCode} before answering {label.Type}"), e);
+        return label.Problem(string.Create(CultureInfo.InvariantCulture, $"the policy exited with code {_process.ExitCode} before answering {label.Type}{label.Completed}"), e);
     }
 
     private void Kill()

@@ -24,6 +24,10 @@ public sealed class PinnedOutputTests
         // The original scripts' sizes, a year of behaviour, every stage.
         ["seed-preset"] = folder => DatasetGenerator.Generate(RecSynthOptions.FromPreset(Preset.Seed), TestOptions.Output(folder)),
 
+        // The default config: the small preset, its seed, a year (about 85 MB; checked against the build before the
+        // engine's rework with bench/ab.py, docs/benchmarks.md).
+        ["small-preset"] = folder => DatasetGenerator.Generate(RecSynthOptions.FromPreset(Preset.Small), TestOptions.Output(folder)),
+
         // A short behaviour run over the blend levels, with the factor files and float64 embeddings.
         ["behaviour-blend"] = folder => DatasetGenerator.Generate(
             TestOptions.Dataset(2_000, 1_000, seed: 7, weeks: 6) with

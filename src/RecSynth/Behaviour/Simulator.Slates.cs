@@ -263,22 +263,7 @@ internal sealed partial class Simulator
         for (int p = 0; p < slate.Length; p++)
         {
             var (item, source) = slate[p];
-            ref var mark = ref scratch.Marks[item];
-            int local;
-            if (mark.Stamp == stamp)
-            {
-                local = mark.Index;
-            }
-            else
-            {
-                local = locals++;
-                mark.Stamp = stamp;
-                mark.Index = local;
-                scratch.LocalItems[local] = item;
-                scratch.LocalAttributes[local] = _world.Attributes[item];
-                scratch.LocalCfSlot[local] = -1;
-                scratch.LocalInterest[local] = float.NaN;
-            }
+            int local = LocalOf(item, stamp, ref locals, cfSlot: -1, scratch, out _);
 
             scratch.Slate[p] = item;
             scratch.SlateLocal[p] = local;
@@ -338,25 +323,10 @@ internal sealed partial class Simulator
         {
             bool cf = j < cfCount;
             int item = cf ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
-            int local;
-            ref var mark = ref scratch.Marks[item];
-            if (mark.Stamp == stamp)
+            int local = LocalOf(item, stamp, ref n, cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1, scratch, out bool added);
+            if (added && prefetch)
             {
-                local = mark.Index;
-            }
-            else
-            {
-                local = n++;
-                mark.Stamp = stamp;
-                mark.Index = local;
-                scratch.LocalItems[local] = item;
-                scratch.LocalAttributes[local] = _world.Attributes[item];
-                scratch.LocalCfSlot[local] = cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1;
-                scratch.LocalInterest[local] = float.NaN;
-                if (prefetch)
-                {
-                    PrefetchInterest(user, item); // the truth computes the interest of every product
-                }
+                PrefetchInterest(user, item); // the truth computes the interest of every product
             }
 
             if (cf)
@@ -370,5 +340,31 @@ internal sealed partial class Simulator
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// The session's local index of <paramref name="item"/>: the one it has (marked with the list's
+    /// <paramref name="stamp"/>), or the next one, <paramref name="n"/>, with what the slates need about it still to be
+    /// computed (<paramref name="added"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int LocalOf(int item, int stamp, ref int n, int cfSlot, Scratch scratch, out bool added)
+    {
+        ref var mark = ref scratch.Marks[item];
+        if (mark.Stamp == stamp)
+        {
+            added = false;
+            return mark.Index;
+        }
+
+        int local = n++;
+        mark.Stamp = stamp;
+        mark.Index = local;
+        scratch.LocalItems[local] = item;
+        scratch.LocalAttributes[local] = _world.Attributes[item];
+        scratch.LocalCfSlot[local] = cfSlot;
+        scratch.LocalInterest[local] = float.NaN;
+        added = true;
+        return local;
     }
 }

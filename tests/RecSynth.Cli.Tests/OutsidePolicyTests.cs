@@ -293,8 +293,7 @@ public sealed class OutsidePolicyTests
         using var temp = new TempDirectory("outside-hang");
         string pidFile = Path.Combine(temp.Path, "pid");
         string script = Script(temp, "hang.py", $$"""
-            import json, os, sys, time
-            open({{System.Text.Json.JsonSerializer.Serialize(pidFile)}}, "w").write(str(os.getpid()))
+            {{WritesPid(pidFile)}}
             for line in sys.stdin:
                 m = json.loads(line)
                 if m["type"] == "hello":
@@ -310,8 +309,7 @@ public sealed class OutsidePolicyTests
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Matches(@"step \d+", result.StdErr);
         Assert.False(Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(), "the output folder was written");
-        int pid = int.Parse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture);
-        Assert.True(Exited(pid), $"the child {pid} is still running");
+        AssertEnded(pidFile);
     }
 
     [Fact]
@@ -321,8 +319,7 @@ public sealed class OutsidePolicyTests
         using var temp = new TempDirectory("outside-cancel");
         string pidFile = Path.Combine(temp.Path, "pid");
         string script = Script(temp, "slow.py", $$"""
-            import json, os, sys, time
-            open({{System.Text.Json.JsonSerializer.Serialize(pidFile)}}, "w").write(str(os.getpid()))
+            {{WritesPid(pidFile)}}
             for line in sys.stdin:
                 m = json.loads(line)
                 if m["type"] == "hello":
@@ -343,6 +340,16 @@ public sealed class OutsidePolicyTests
 
         Assert.True(result.ExitCode == 130, result.ToString());
         Assert.False(Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(), "the output folder was written");
+        AssertEnded(pidFile);
+    }
+
+    /// <summary>A Python script's first line: its imports, and its process id written to <paramref name="pidFile"/>.</summary>
+    private static string WritesPid(string pidFile) =>
+        $"import json, os, sys, time; open({System.Text.Json.JsonSerializer.Serialize(pidFile)}, \"w\").write(str(os.getpid()))";
+
+    /// <summary>The child whose id a script wrote to <paramref name="pidFile"/> is gone.</summary>
+    private static void AssertEnded(string pidFile)
+    {
         int pid = int.Parse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture);
         Assert.True(Exited(pid), $"the child {pid} is still running");
     }

@@ -13,7 +13,6 @@ internal sealed class SteppedPolicy : ISessionPolicy
     private readonly IStepPolicy _policy;
     private readonly int[] _next; // [user]: index into the step's plan of the user's next session, -1: none
     private readonly sbyte[] _last; // [user]: index into Arms of the arm served last, -1: none yet
-    private PlannedSession[] _plan = [];
     private StepChoice[] _choices = [];
     private int[] _link = []; // [plan index]: the same user's following session in the plan, -1: none
     private string? _name;
@@ -37,8 +36,6 @@ internal sealed class SteppedPolicy : ISessionPolicy
 
     public bool Learns => true;
 
-    public IStepPolicy Policy => _policy;
-
     public void Begin(StepRun run)
     {
         string name = _policy.Begin(run);
@@ -54,7 +51,6 @@ internal sealed class SteppedPolicy : ISessionPolicy
             _link = new int[_choices.Length];
         }
 
-        _plan = plan;
         var choices = _choices.AsSpan(0, count);
         choices.Clear();
         _policy.Choose(step, plan.AsSpan(0, count), choices);

@@ -34,8 +34,9 @@ public sealed class GorseClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         // Retry outside, timeout inside: each attempt has its own timeout, and a timed-out attempt is retried.
-        // The default predicate retries 5xx, 408, 429, HttpRequestException (refused or dropped connections) and
-        // attempt timeouts, and nothing else: a 4xx is Gorse's final word.
+        // Retried: 5xx, 408, HttpRequestException (refused or dropped connections) and attempt timeouts; a 429 only
+        // with Retry-After (a proxy's throttling). Gorse's own 429 has none: it is the API quota, spent until it resets
+        // (docs/gorse.md), so retrying only wastes the time. Any other 4xx is Gorse's final word.
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.MaxRetries > 0)
         {
@@ -47,6 +48,9 @@ public sealed class GorseClient : IDisposable
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } throttled
+                    ? throttled.Headers.RetryAfter is not null
+                    : HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 OnRetry = args =>
                 {
                     Interlocked.Increment(ref _retries);

@@ -50,7 +50,8 @@ public static class GorseConfig
             auto_insert_item = false
 
             [recommend]
-            # Length of each cached recommendation list.
+            # Length of each cached recommendation list: the CF part of /api/recommend holds at most this many items, the
+            # fallback (latest) fills the rest. simulate --recommender gorse asks for no more (--gorse-cache-size, default 100).
             cache_size = 100
 
             [recommend.data_source]

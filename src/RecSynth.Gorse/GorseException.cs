@@ -7,7 +7,10 @@ public sealed class GorseException : Exception
 {
     /// <summary>Creates the exception for a call that Gorse refused.</summary>
     public GorseException(HttpStatusCode statusCode, string serverMessage, string request)
-        : base($"Gorse answered {(int)statusCode} {statusCode} to {request}: {(serverMessage.Length == 0 ? "(no message)" : serverMessage)}")
+        : base($"Gorse answered {(int)statusCode} {statusCode} to {request}: {(serverMessage.Length == 0 ? "(no message)" : serverMessage)}"
+            + (statusCode == HttpStatusCode.TooManyRequests
+                ? " — the server's API quota is spent (Gorse's only 429; it lasts until the quota resets): not retried; raise or lift the quota, or wait"
+                : ""))
     {
         StatusCode = statusCode;
         ServerMessage = serverMessage;

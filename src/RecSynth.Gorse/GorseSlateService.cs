@@ -40,6 +40,13 @@ public sealed class GorseSlateService : ISlateService
     /// </summary>
     public Func<CancellationToken, Task>? Refresh { get; init; }
 
+    /// <summary>
+    /// The server's <c>recommend.cache_size</c> (default 100, Gorse's and the generated config.toml's): a recommend list
+    /// holds at most this many CF items and Gorse fills the rest from its fallback (the latest items), so no request asks
+    /// for more: a CF position then always holds a CF item (docs/gorse.md).
+    /// </summary>
+    public int CacheSize { get; init; } = 100;
+
     /// <inheritdoc />
     public void Begin(SlateCatalog catalog)
     {
@@ -51,16 +58,25 @@ public sealed class GorseSlateService : ISlateService
         ThreadPool.GetMinThreads(out int workers, out int io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
 
-        var users = catalog.UserIds.Select(id => new GorseUser { UserId = id }).ToList();
+        // Only what the server lacks is inserted: Gorse's insert overwrites (every label of a user, every column of an
+        // item), so sending a bare record over one loaded by push would wipe its labels (docs/gorse.md).
+        var knownUsers = Wait(Ids(_client.ReadAllUsersAsync(Batch, _cancellationToken), u => u.UserId));
+        var users = catalog.UserIds.Where(id => !knownUsers.Contains(id)).Select(id => new GorseUser { UserId = id }).ToList();
         foreach (var chunk in users.Chunk(Batch))
         {
             Wait(_client.InsertUsersAsync(chunk, _cancellationToken));
         }
 
+        var knownItems = Wait(Ids(_client.ReadAllItemsAsync(Batch, _cancellationToken), i => i.ItemId));
         int d = catalog.Dimensions;
         var items = new List<GorseItem>();
         for (int i = 0; i < catalog.ItemIds.Count; i++)
         {
+            if (knownItems.Contains(catalog.ItemIds[i]))
+            {
+                continue;
+            }
+
             var embedding = new JsonArray();
             foreach (float x in catalog.Embeddings.Span.Slice(i * d, d))
             {
@@ -87,9 +103,21 @@ public sealed class GorseSlateService : ISlateService
         }
     }
 
+    /// <summary>The ids of every record the server holds.</summary>
+    private static async Task<HashSet<string>> Ids<T>(IAsyncEnumerable<T> records, Func<T, string> id)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var record in records.ConfigureAwait(false))
+        {
+            ids.Add(id(record));
+        }
+
+        return ids;
+    }
+
     /// <inheritdoc />
     public IReadOnlyList<int> Recommend(int user, int count) =>
-        Indexes(Wait(_client.RecommendAsync(Catalog.UserIds[user], count, cancellationToken: _cancellationToken)));
+        Indexes(Wait(_client.RecommendAsync(Catalog.UserIds[user], Math.Min(count, CacheSize), cancellationToken: _cancellationToken)));
 
     /// <inheritdoc />
     public IReadOnlyList<int> Similar(int item, int count) =>

@@ -18,6 +18,9 @@ public enum FaultKind
     /// <summary>429 with Retry-After, nothing stored.</summary>
     TooManyRequests,
 
+    /// <summary>429 without Retry-After, nothing stored: Gorse's API quota, spent until it resets.</summary>
+    QuotaSpent,
+
     /// <summary>Held for a while, then handled normally.</summary>
     Slow,
 

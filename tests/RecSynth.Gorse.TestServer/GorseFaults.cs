@@ -21,7 +21,13 @@ public sealed record GorseFaults
     /// <summary>Store the whole batch, then drop the connection without an answer.</summary>
     public double DropRate { get; init; }
 
-    /// <summary>Answer 429 with a Retry-After header, storing nothing.</summary>
+    /// <summary>
+    /// Every write answers 429 without Retry-After, as Gorse's API quota check does once the quota is spent
+    /// (server/rest.go: Gorse's only 429, and no Gorse code sets Retry-After).
+    /// </summary>
+    public bool QuotaSpent { get; init; }
+
+    /// <summary>Answer 429 with a Retry-After header, storing nothing (a proxy's throttling in front of Gorse).</summary>
     public double TooManyRequestsRate { get; init; }
 
     /// <summary>Hold the request for <see cref="SlowDelay"/> before handling it normally (a client with a shorter timeout gives up first).</summary>

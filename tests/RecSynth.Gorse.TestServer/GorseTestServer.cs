@@ -59,6 +59,17 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// </summary>
     public bool DiscardWrites { get; set; }
 
+    /// <summary>
+    /// The server's <c>recommend.cache_size</c> (Gorse's default 100): a recommend list holds at most this many CF items,
+    /// and the fallback recommender (<c>latest</c>) fills the rest, as Gorse's logics/recommend.go does.
+    /// </summary>
+    public int CacheSize { get; set; } = 100;
+
+    /// <summary>Every (user, item) a recommend list served from the fallback, beyond <see cref="CacheSize"/>.</summary>
+    public IReadOnlyCollection<(string User, string Item)> FallbackServed => [.. _fallback.Keys];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string User, string Item), bool> _fallback = new();
+
     /// <summary>Whether <c>/api/health/ready</c> answers 503 with the data store not connected (as Gorse does when it cannot reach its database).</summary>
     public bool DataStoreDown { get; set; }
 
@@ -193,10 +204,16 @@ public sealed class GorseTestServer : IAsyncDisposable
                         .Select(i => (i.ItemId, (double)i.Timestamp.ToUnixTimeSeconds())), asScores: true).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "recommend", var user]):
-                    // The test server has no model: the newest items the user has no feedback on.
-                    var seen = Store.ItemsOf(user);
-                    var latest = Store.AllItems().Where(i => !i.IsHidden && !seen.Contains(i.ItemId)).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal);
-                    await ScoresAsync(context, latest.Select(i => (i.ItemId, (double)i.Timestamp.ToUnixTimeSeconds())), asScores: request.Headers["X-API-Version"] == "2").ConfigureAwait(false);
+                    var recommended = Recommended(user);
+                    if (TryInt(context, "n", 10, out int count) && TryInt(context, "offset", 0, out int skip))
+                    {
+                        foreach (var served in recommended.Skip(skip).Take(count).Where(r => r.Fallback))
+                        {
+                            _fallback.TryAdd((user, served.Id), true);
+                        }
+                    }
+
+                    await ScoresAsync(context, recommended.Select(r => (r.Id, r.Score)), asScores: request.Headers["X-API-Version"] == "2").ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "item-to-item", var name, var item]):
                     await NeighborsAsync(context, name, item).ConfigureAwait(false);
@@ -226,7 +243,7 @@ public sealed class GorseTestServer : IAsyncDisposable
         finally
         {
             int status = fault == FaultKind.Drop ? 0 : context.Response.StatusCode;
-            _requests.Enqueue(new RequestRecord(request.Method, path, status, fault, rows, firstKey, received, hasKey));
+            _requests.Enqueue(new RequestRecord(request.Method, path, status, fault, rows, firstKey, received, hasKey) { Query = request.QueryString.Value ?? "" });
         }
     }
 
@@ -287,6 +304,9 @@ public sealed class GorseTestServer : IAsyncDisposable
                 store(1);
                 context.Abort();
                 break;
+            case FaultKind.QuotaSpent:
+                await TextAsync(context, 429, "quota exceeded").ConfigureAwait(false);
+                break;
             case FaultKind.TooManyRequests:
                 context.Response.Headers.RetryAfter = _faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 await TextAsync(context, 429, "injected quota exceeded").ConfigureAwait(false);
@@ -312,6 +332,11 @@ public sealed class GorseTestServer : IAsyncDisposable
         lock (_faultLock)
         {
             var f = _faults;
+            if (f.QuotaSpent)
+            {
+                return FaultKind.QuotaSpent;
+            }
+
             if (_writes++ < f.UnavailableWrites)
             {
                 return FaultKind.Unavailable;
@@ -325,6 +350,35 @@ public sealed class GorseTestServer : IAsyncDisposable
                 : roll < f.ErrorRate + f.PartialWriteRate + f.DropRate + f.TooManyRequestsRate + f.SlowRate ? FaultKind.Slow
                 : FaultKind.None;
         }
+    }
+
+    /// <summary>
+    /// A user's recommend list. The test server has no model: its "CF" part is the items the user has no feedback on in
+    /// an order of its own (a hash of user and item), at most <see cref="CacheSize"/> of them; the fallback (the newest
+    /// items not already listed) follows, as Gorse fills a list beyond its cache.
+    /// </summary>
+    private List<(string Id, double Score, bool Fallback)> Recommended(string user)
+    {
+        var seen = Store.ItemsOf(user);
+        var unseen = Store.AllItems().Where(i => !i.IsHidden && !seen.Contains(i.ItemId)).ToList();
+        var cf = unseen.OrderBy(i => Fnv(user, i.ItemId)).ThenBy(i => i.ItemId, StringComparer.Ordinal).Take(CacheSize).ToList();
+        var listed = cf.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+        var list = cf.Select((item, rank) => (item.ItemId, (double)(CacheSize - rank), false)).ToList();
+        list.AddRange(unseen.Where(i => !listed.Contains(i.ItemId)).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal)
+            .Select(i => (i.ItemId, (double)i.Timestamp.ToUnixTimeSeconds(), true)));
+        return list;
+    }
+
+    /// <summary>FNV-1a of a user and an item id: the test server's stand-in for a CF score.</summary>
+    private static uint Fnv(string user, string item)
+    {
+        uint hash = 2166136261;
+        foreach (char c in user + "\u0001" + item)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return hash;
     }
 
     private async Task NeighborsAsync(HttpContext context, string name, string itemId)

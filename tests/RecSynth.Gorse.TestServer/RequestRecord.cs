@@ -9,4 +9,8 @@ namespace RecSynth.Gorse.TestServer;
 /// <param name="FirstKey">The key of the body's first row: a user or item id, or type/user/item.</param>
 /// <param name="ReceivedAt">When it arrived (server clock).</param>
 /// <param name="ApiKey">Whether the request carried an X-API-Key header.</param>
-public sealed record RequestRecord(string Method, string Path, int Status, FaultKind Fault, int Rows, string? FirstKey, DateTimeOffset ReceivedAt, bool ApiKey);
+public sealed record RequestRecord(string Method, string Path, int Status, FaultKind Fault, int Rows, string? FirstKey, DateTimeOffset ReceivedAt, bool ApiKey)
+{
+    /// <summary>The query string, with its leading '?' ("" without one).</summary>
+    public string Query { get; init; } = "";
+}

@@ -60,6 +60,64 @@ public sealed class GorseLoopTests
 
         // Feedback went out once per day, after the day: three rounds of PUT at most.
         Assert.InRange(requests.Count(r => r.Method == "PUT" && r.Path == "/api/feedback"), 1, 3);
+
+        // The simulator wants 120 CF candidates; the server's cache holds 100: no list reached the fallback, so every CF
+        // position of every slate held a CF item.
+        Assert.Equal(100, server.CacheSize);
+        Assert.Empty(server.FallbackServed);
+        Assert.All(requests.Where(r => r.Path.StartsWith("/api/recommend/", StringComparison.Ordinal)), r => Assert.Contains("n=100", r.Query, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_test_server_fills_a_recommend_list_beyond_its_cache_size_from_the_latest_items_as_Gorse_does()
+    {
+        await using var server = await GorseTestServer.StartAsync();
+        server.CacheSize = 5;
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint });
+        var start = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await client.InsertItemsAsync([.. Enumerable.Range(0, 12).Select(i => new GorseItem { ItemId = $"item_{i}", Timestamp = start.AddDays(i) })], TestContext.Current.CancellationToken);
+
+        var eight = await client.RecommendAsync("U1", 8, cancellationToken: TestContext.Current.CancellationToken);
+        var five = await client.RecommendAsync("U1", 5, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(five.Select(s => s.Id), eight.Take(5).Select(s => s.Id));
+        Assert.Empty(eight.Skip(5).Select(s => s.Id).Intersect(five.Select(s => s.Id)));
+        var latest = Enumerable.Range(0, 12).Reverse().Select(i => $"item_{i}").Where(id => !five.Any(s => s.Id == id)).Take(3);
+        Assert.Equal(latest, eight.Skip(5).Select(s => s.Id));
+        Assert.Equal(3, server.FallbackServed.Count);
+    }
+
+    [Fact]
+    public async Task A_loop_on_a_gorse_loaded_by_push_keeps_every_label_of_its_users_and_items()
+    {
+        // The test server overwrites on insert as Gorse does: a bare user or item sent over one push loaded would wipe
+        // its labels (style, price, title, embedding).
+        using var temp = new TempDirectory("gorse-labels");
+        await using var server = await GorseTestServer.StartAsync();
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = server.Endpoint });
+        string dataset = temp.Sub("dataset");
+        DatasetGenerator.Generate(ThreeDays(), new GenerateOptions { Directory = dataset, Threads = 2 }, cancellationToken: TestContext.Current.CancellationToken);
+        using (var data = GorseDataset.Load(dataset, new GorseDatasetOptions { WithEmbeddings = true }, TestContext.Current.CancellationToken))
+        {
+            await GorsePush.RunAsync(data, client, new GorsePushOptions(), stop: TestContext.Current.CancellationToken);
+        }
+
+        var users = server.Store.Users.ToDictionary(u => u.Key, u => (u.Value.Labels?.ToJsonString(), u.Value.Comment));
+        var items = server.Store.Items.ToDictionary(i => i.Key, i => (i.Value.Labels?.ToJsonString(), i.Value.Comment, string.Join('|', i.Value.Categories ?? []), i.Value.Timestamp));
+        Assert.All(users.Values, u => Assert.Contains("style", u.Item1 ?? "", StringComparison.Ordinal));
+        Assert.All(items.Values, i => Assert.Contains("embedding", i.Item1 ?? "", StringComparison.Ordinal));
+
+        int pushed = server.Requests.Count;
+        var service = new GorseSlateService(client, cancellationToken: TestContext.Current.CancellationToken);
+        var result = DatasetGenerator.Simulate(
+            ThreeDays(), new GenerateOptions { Directory = temp.Sub("out"), Threads = 2 },
+            new SimulationOptions { Policy = "thompson", Service = service }, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, result.Loop.Days.Length);
+        Assert.NotEmpty(server.Store.Feedback);
+        Assert.Equal(users, server.Store.Users.ToDictionary(u => u.Key, u => (u.Value.Labels?.ToJsonString(), u.Value.Comment)));
+        Assert.Equal(items, server.Store.Items.ToDictionary(i => i.Key, i => (i.Value.Labels?.ToJsonString(), i.Value.Comment, string.Join('|', i.Value.Categories ?? []), i.Value.Timestamp)));
+        Assert.DoesNotContain(server.Requests.Skip(pushed), r => r.Method == "POST" && r.Path is "/api/users" or "/api/items"); // nothing was missing
     }
 
     [Fact]

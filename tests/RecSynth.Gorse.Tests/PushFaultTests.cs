@@ -81,6 +81,27 @@ public sealed class PushFaultTests(SmallDataset dataset)
     }
 
     [Fact]
+    public async Task A_429_without_retry_after_is_gorses_spent_quota_and_stops_the_push_at_once_saying_so()
+    {
+        using var temp = new TempDirectory("push-quota");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync(faults: new GorseFaults { QuotaSpent = true });
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(FastRetries(server.Endpoint));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<GorseException>(() =>
+            GorsePush.RunAsync(data, client, new GorsePushOptions { BatchSize = 50, Concurrency = 1 }, stop: TestContext.Current.CancellationToken));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalSeconds:0.00} s to give up");
+        Assert.Contains("429", error.Message, StringComparison.Ordinal);
+        Assert.Contains("quota", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not retried", error.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests, r => r.Method == "POST");
+        Assert.Equal(0, client.Retries);
+    }
+
+    [Fact]
     public async Task A_4xx_stops_the_push_at_once_with_gorses_message_and_the_first_ids_of_the_batch()
     {
         using var temp = new TempDirectory("push-4xx");

@@ -32,6 +32,9 @@ internal sealed class BanditArguments
         HelpName = "URL",
     };
 
+    public Option<int?> GorseCacheSize { get; } = WholeNumbers.Int(
+        "--gorse-cache-size", "The Gorse server's recommend.cache_size: CF lists are asked for no more items, so every CF position holds a CF item (default 100, Gorse's own and gorse-config's)");
+
     public Option<string?> ApiKeyVariable { get; } = new("--api-key-env")
     {
         Description = "Environment variable holding the Gorse API key (default GORSE_API_KEY; unset means no key)",
@@ -68,6 +71,7 @@ internal sealed class BanditArguments
         if (gorse)
         {
             command.Options.Add(GorseUrl);
+            command.Options.Add(GorseCacheSize);
             command.Options.Add(ApiKeyVariable);
         }
 

@@ -58,6 +58,12 @@ internal static class SimulateCommand
             var arms = slates ? BanditArms.Blend : bandit.ReadArms(result, problems);
             var recommender = slates ? Recommender.Oracle : bandit.ReadRecommender(result, problems);
             var gorse = bandit.ReadGorse(result, recommender, problems);
+            if (result.GetValue(bandit.GorseCacheSize) is int cacheSize && (cacheSize < 1 || gorse is null))
+            {
+                problems.Add(new("--gorse-cache-size", cacheSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    gorse is null ? "is for --recommender gorse" : "must be at least 1 (the server's recommend.cache_size)"));
+            }
+
             var formats = GenerateCommand.ParseFormats(result.GetValue(format) ?? "csv", problems);
             var step = bandit.ReadStep(result, problems);
             bool outside = slates || OutsidePolicy.IsOutside(name);
@@ -95,7 +101,7 @@ internal static class SimulateCommand
                 : null;
             // A wrong URL or a server still starting is known at once, before the world is built.
             client?.EnsureReadyAsync("simulate", cancellationToken).GetAwaiter().GetResult();
-            var service = client is null ? null : new GorseSlateService(client, cancellationToken: cancellationToken);
+            var service = client is null ? null : new GorseSlateService(client, cancellationToken: cancellationToken) { CacheSize = result.GetValue(bandit.GorseCacheSize) ?? 100 };
             // An outside policy's child process (or connection) lives as long as the run, and is ended with it.
             using var stepPolicy = outside ? OutsidePolicy.Open(slates ? recommenderText! : name, outsideOptions) : null;
             var simulation = new SimulationOptions

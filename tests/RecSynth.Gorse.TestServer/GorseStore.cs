@@ -152,13 +152,22 @@ public sealed class GorseStore
         }
     }
 
-    /// <summary>Feedback with auto-insert of unknown users and items (Gorse's default), then PUT overwrite or POST accumulate.</summary>
-    internal void Store(List<StoredFeedback> feedback, bool overwrite)
+    /// <summary>
+    /// Feedback, then PUT overwrite or POST accumulate. An unknown user or item is inserted bare when auto-insert is on
+    /// (Gorse's default); when it is off (<c>auto_insert_users</c>/<c>auto_insert_items</c> false), feedback naming one
+    /// is silently dropped, as Gorse does — while the answer's RowAffected still counts it.
+    /// </summary>
+    internal void Store(List<StoredFeedback> feedback, bool overwrite, bool autoInsertUsers = true, bool autoInsertItems = true)
     {
         lock (_lock)
         {
             foreach (var f in feedback)
             {
+                if ((!autoInsertUsers && !_users.TryGetValue(f.UserId, out _)) || (!autoInsertItems && !_items.TryGetValue(f.ItemId, out _)))
+                {
+                    continue;
+                }
+
                 _users.TryAdd(f.UserId, new StoredUser(f.UserId, null, ""));
                 _items.TryAdd(f.ItemId, new StoredItem(f.ItemId, false, null, DateTimeOffset.MinValue, null, ""));
                 var key = (f.FeedbackType, f.UserId, f.ItemId);

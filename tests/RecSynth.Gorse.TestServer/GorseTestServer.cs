@@ -65,6 +65,12 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// </summary>
     public int CacheSize { get; set; } = 100;
 
+    /// <summary>Gorse's <c>server.auto_insert_users</c> (default true): false drops feedback naming an unknown user, still counted in RowAffected.</summary>
+    public bool AutoInsertUsers { get; set; } = true;
+
+    /// <summary>Gorse's <c>server.auto_insert_items</c> (default true): false drops feedback naming an unknown item, still counted in RowAffected.</summary>
+    public bool AutoInsertItems { get; set; } = true;
+
     /// <summary>Every (user, item) a recommend list served from the fallback, beyond <see cref="CacheSize"/>.</summary>
     public IReadOnlyCollection<(string User, string Item)> FallbackServed => [.. _fallback.Keys];
 
@@ -283,7 +289,7 @@ public sealed class GorseTestServer : IAsyncDisposable
             default:
                 var feedback = GorseStore.ParseFeedback(body.RootElement);
                 firstKey = feedback.FirstOrDefault() is { } f ? $"{f.FeedbackType}/{f.UserId}/{f.ItemId}" : null;
-                store = share => Store.Store(feedback[..Share(feedback.Count, share)], overwrite: put);
+                store = share => Store.Store(feedback[..Share(feedback.Count, share)], overwrite: put, AutoInsertUsers, AutoInsertItems);
                 break;
         }
 

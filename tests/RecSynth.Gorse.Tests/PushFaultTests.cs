@@ -81,6 +81,33 @@ public sealed class PushFaultTests(SmallDataset dataset)
     }
 
     [Fact]
+    public async Task With_auto_insert_off_feedback_for_an_unknown_user_is_dropped_though_counted_and_verify_names_the_loss()
+    {
+        using var temp = new TempDirectory("push-auto-insert");
+        string folder = dataset.CopyTo(temp);
+        await using var server = await GorseTestServer.StartAsync();
+        server.AutoInsertUsers = false;
+        server.AutoInsertItems = false;
+        using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);
+        using var client = new GorseClient(FastRetries(server.Endpoint));
+        await GorsePush.RunAsync(data, client, new GorsePushOptions(), stop: TestContext.Current.CancellationToken);
+
+        // A user gone from the server (with its feedback), then the feedback sent again: Gorse answers RowAffected for
+        // every row, but keeps none of the gone user's.
+        string gone = data.User(0).UserId;
+        var lost = Enumerable.Range(0, data.FeedbackCount).Select(data.Feedback).Where(f => f.UserId == gone).ToList();
+        Assert.NotEmpty(lost);
+        server.Store.DeleteUser(gone);
+        long affected = await client.PutFeedbackAsync(lost, TestContext.Current.CancellationToken);
+
+        Assert.Equal(lost.Count, affected);
+        Assert.DoesNotContain(server.Store.Feedback.Keys, k => k.User == gone);
+        Assert.False(server.Store.Users.ContainsKey(gone));
+        var checks = await GorseVerify.VerifyAsync(data, client, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal((1L, (long)lost.Count, 0L), (checks.Single(c => c.Table == "users").Missing, checks.Single(c => c.Table == "feedback").Missing, checks.Single(c => c.Table == "items").Missing));
+    }
+
+    [Fact]
     public async Task A_429_without_retry_after_is_gorses_spent_quota_and_stops_the_push_at_once_saying_so()
     {
         using var temp = new TempDirectory("push-quota");

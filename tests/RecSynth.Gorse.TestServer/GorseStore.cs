@@ -86,6 +86,67 @@ public sealed class GorseStore
     }
 
     /// <summary>Parses a users batch (all or nothing): the rows in order, duplicates after the first dropped.</summary>
+    /// <summary>PATCH of a user: the fields given (Labels, Comment) replace the stored ones; an unknown user is a silent no-op.</summary>
+    internal void PatchUser(string id, JsonElement patch)
+    {
+        lock (_lock)
+        {
+            if (_users.TryGetValue(id, out var user))
+            {
+                _users[id] = user with
+                {
+                    Labels = Given(patch, "Labels") is { } labels ? Wire.Labels(patch) : user.Labels,
+                    Comment = Given(patch, "Comment") is { } comment ? comment.GetString() ?? "" : user.Comment,
+                };
+            }
+        }
+    }
+
+    /// <summary>PATCH of an item: the fields given and not null replace the stored ones; an unknown item is a silent no-op.</summary>
+    internal void PatchItem(string id, JsonElement patch)
+    {
+        lock (_lock)
+        {
+            if (_items.TryGetValue(id, out var item))
+            {
+                _items[id] = item with
+                {
+                    IsHidden = Given(patch, "IsHidden") is { } hidden ? hidden.GetBoolean() : item.IsHidden,
+                    Categories = Given(patch, "Categories") is not null ? Wire.Strings(patch, "Categories") : item.Categories,
+                    Timestamp = Given(patch, "Timestamp") is not null ? Wire.Time(patch, "Timestamp") : item.Timestamp,
+                    Labels = Given(patch, "Labels") is not null ? Wire.Labels(patch) : item.Labels,
+                    Comment = Given(patch, "Comment") is { } comment ? comment.GetString() ?? "" : item.Comment,
+                };
+            }
+        }
+    }
+
+    /// <summary>Adds or removes one of an item's categories; false when the item is unknown.</summary>
+    internal bool SetCategory(string id, string category, bool add)
+    {
+        lock (_lock)
+        {
+            if (!_items.TryGetValue(id, out var item))
+            {
+                return false;
+            }
+
+            var categories = (item.Categories ?? []).Where(c => c != category).ToList();
+            if (add)
+            {
+                categories.Add(category);
+            }
+
+            _items[id] = item with { Categories = categories };
+            return true;
+        }
+    }
+
+    /// <summary>A field of a PATCH body that is present and not null (Gorse leaves the others unchanged).</summary>
+    private static JsonElement? Given(JsonElement patch, string name) =>
+        patch.ValueKind == JsonValueKind.Object && patch.EnumerateObject().FirstOrDefault(p => Is(p, name)) is { Value.ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } property
+            ? property.Value : null;
+
     internal static List<StoredUser> ParseUsers(JsonElement body) => FirstOfEach(Rows(body).Select(row =>
         new StoredUser(Wire.Text(row, "UserId"), Wire.Labels(row), Wire.Text(row, "Comment"))), u => u.UserId);
 

@@ -137,6 +137,30 @@ public sealed class GorseTestServer : IAsyncDisposable
         var fault = FaultKind.None;
         try
         {
+            string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+
+            // go-restful routes before the API's auth filter runs: an unknown path is 404, a known path with another
+            // method 405, a body that is not JSON 415 (the web service consumes JSON only) — and only then 401.
+            var methods = Methods(segments);
+            if (methods.Length == 0)
+            {
+                await TextAsync(context, 404, "404: Page Not Found").ConfigureAwait(false);
+                return;
+            }
+
+            if (!methods.Contains(request.Method, StringComparer.Ordinal))
+            {
+                await TextAsync(context, 405, "405: Method Not Allowed").ConfigureAwait(false);
+                return;
+            }
+
+            if (request.Method is "POST" or "PUT" or "PATCH" && (segments is not [_, "item", _, "category", _])
+                && (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))
+            {
+                await TextAsync(context, 415, "415: Unsupported Media Type").ConfigureAwait(false);
+                return;
+            }
+
             if (ApiKey is not null && path.StartsWith("/api/", StringComparison.Ordinal) && !path.StartsWith("/api/health", StringComparison.Ordinal)
                 && request.Headers["X-API-Key"].ToString() != ApiKey)
             {
@@ -144,18 +168,66 @@ public sealed class GorseTestServer : IAsyncDisposable
                 return;
             }
 
-            string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
             switch (request.Method, segments)
             {
                 case ("POST" or "PUT", ["api", "users" or "items" or "feedback"]):
-                    // go-restful picks its decoder from the Content-Type, and the web service consumes JSON only.
-                    if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+                    (rows, firstKey, fault) = await WriteAsync(context, segments[1]).ConfigureAwait(false);
+                    return;
+                case ("POST", ["api", "user" or "item"]):
+                    using (var one = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false))
                     {
-                        await TextAsync(context, 415, "415: Unsupported Media Type").ConfigureAwait(false);
+                        var array = $"[{one.RootElement.GetRawText()}]";
+                        using var rowsOfOne = JsonDocument.Parse(array);
+                        if (segments[1] == "user")
+                        {
+                            Store.Store(GorseStore.ParseUsers(rowsOfOne.RootElement));
+                        }
+                        else
+                        {
+                            Store.Store(GorseStore.ParseItems(rowsOfOne.RootElement));
+                        }
+                    }
+
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = 1 }).ConfigureAwait(false);
+                    return;
+                case ("PATCH", ["api", "user", var id]):
+                    using (var patch = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false))
+                    {
+                        Store.PatchUser(id, patch.RootElement);
+                    }
+
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = 1 }).ConfigureAwait(false); // 1 even for an unknown user, as Gorse answers
+                    return;
+                case ("PATCH", ["api", "item", var id]):
+                    using (var patch = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false))
+                    {
+                        Store.PatchItem(id, patch.RootElement);
+                    }
+
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = 1 }).ConfigureAwait(false);
+                    return;
+                case ("PUT" or "DELETE", ["api", "item", var id, "category", var category]):
+                    if (!Store.SetCategory(id, category, add: request.Method == "PUT") && request.Method == "PUT")
+                    {
+                        await TextAsync(context, 500, $"item {id} not found").ConfigureAwait(false);
                         return;
                     }
 
-                    (rows, firstKey, fault) = await WriteAsync(context, segments[1]).ConfigureAwait(false);
+                    await JsonAsync(context, new JsonObject { ["RowAffected"] = 1 }).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "user", _, "feedback", ..]):
+                    string owner = segments[2];
+                    string? ofType = segments.Length == 5 ? segments[4] : null;
+                    var array2 = new JsonArray();
+                    foreach (var f in Store.Feedback.Values.Where(f => f.UserId == owner && (ofType is null || f.FeedbackType == ofType)))
+                    {
+                        array2.Add(FeedbackJson(f));
+                    }
+
+                    await JsonAsync(context, array2).ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "feedback", var t, var user, var item]):
+                    await FoundAsync(context, Store.Feedback.TryGetValue((t, user, item), out var single) ? FeedbackJson(single) : null, $"feedback {t}/{user}/{item} not found").ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "users"]):
                     await PageAsync(context, "Users", (cursor, n) =>
@@ -180,10 +252,10 @@ public sealed class GorseTestServer : IAsyncDisposable
                     }).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "user", var id]):
-                    await FoundAsync(context, Store.User(id) is { } u ? UserJson(u) : null, $"{id}: user not found").ConfigureAwait(false);
+                    await FoundAsync(context, Store.User(id) is { } u ? UserJson(u) : null, $"user {id} not found").ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "item", var id]):
-                    await FoundAsync(context, Store.Item(id) is { } i ? ItemJson(i) : null, $"{id}: item not found").ConfigureAwait(false);
+                    await FoundAsync(context, Store.Item(id) is { } i ? ItemJson(i) : null, $"item {id} not found").ConfigureAwait(false);
                     return;
                 case ("DELETE", ["api", "user", var id]):
                     Store.DeleteUser(id);
@@ -358,6 +430,22 @@ public sealed class GorseTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The methods the server routes for a path (none: an unknown path), as Gorse's web service declares them.</summary>
+    private static string[] Methods(string[] segments) => segments switch
+    {
+        ["api", "users" or "items"] => ["GET", "POST"],
+        ["api", "feedback"] => ["GET", "POST", "PUT"],
+        ["api", "user" or "item"] => ["POST"],
+        ["api", "user" or "item", _] => ["GET", "PATCH", "DELETE"],
+        ["api", "item", _, "category", _] => ["PUT", "DELETE"],
+        ["api", "user", _, "feedback"] or ["api", "user", _, "feedback", _] => ["GET"],
+        ["api", "feedback", _] => ["GET"],
+        ["api", "feedback", _, _, _] => ["GET", "DELETE"],
+        ["api", "health", "live" or "ready"] => ["GET"],
+        ["api", "latest"] or ["api", "recommend", _] or ["api", "item-to-item", _, _] or ["api", "item", _, "neighbors"] => ["GET"],
+        _ => [],
+    };
+
     /// <summary>
     /// A user's recommend list. The test server has no model: its "CF" part is the items the user has no feedback on in
     /// an order of its own (a hash of user and item), at most <see cref="CacheSize"/> of them; the fallback (the newest
@@ -404,11 +492,12 @@ public sealed class GorseTestServer : IAsyncDisposable
             .Where(i => i.Vector is not null && i.Vector.Length == query.Length)
             .Select(i => (i.ItemId, Score: 1 / (1 + Math.Sqrt(i.Vector!.Zip(query, (a, b) => (a - b) * (a - b)).Sum()))))
             .OrderByDescending(i => i.Score).ThenBy(i => i.ItemId, StringComparer.Ordinal).ToList();
-        await ScoresAsync(context, scored, asScores: true).ConfigureAwait(false);
+        await ScoresAsync(context, scored, asScores: true, nullWhenEmpty: true).ConfigureAwait(false); // item-to-item answers null, not []
     }
 
     /// <summary>A score list with n and offset; null (as Gorse answers) when offset is past the end.</summary>
-    private static async Task ScoresAsync(HttpContext context, IEnumerable<(string Id, double Score)> ranked, bool asScores)
+    /// <summary>A page of a ranked list; past its end, <c>[]</c> as /api/recommend (version 2) and /api/latest answer, or <c>null</c> as item-to-item does.</summary>
+    private static async Task ScoresAsync(HttpContext context, IEnumerable<(string Id, double Score)> ranked, bool asScores, bool nullWhenEmpty = false)
     {
         if (!TryInt(context, "n", 10, out int n) || !TryInt(context, "offset", 0, out int offset))
         {
@@ -417,7 +506,7 @@ public sealed class GorseTestServer : IAsyncDisposable
         }
 
         var all = ranked.ToList();
-        if (offset >= all.Count && asScores)
+        if (offset >= all.Count && nullWhenEmpty)
         {
             await WriteAsync(context, 200, "application/json", "null"u8.ToArray()).ConfigureAwait(false);
             return;

@@ -71,6 +71,9 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// <summary>Gorse's <c>server.auto_insert_items</c> (default true): false drops feedback naming an unknown item, still counted in RowAffected.</summary>
     public bool AutoInsertItems { get; set; } = true;
 
+    /// <summary>Names of the user-to-user recommenders (embedding type on the users' Labels.embedding); none by default.</summary>
+    public IReadOnlyList<string> UserToUser { get; set; } = [];
+
     /// <summary>Every (user, item) a recommend list served from the fallback, beyond <see cref="CacheSize"/>.</summary>
     public IReadOnlyCollection<(string User, string Item)> FallbackServed => [.. _fallback.Keys];
 
@@ -278,20 +281,47 @@ public sealed class GorseTestServer : IAsyncDisposable
                     await WriteAsync(context, down ? 503 : 200, "application/json", JsonSerializer.SerializeToUtf8Bytes(health, WireJson.Default.JsonNode)).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "latest"]):
-                    await ScoresAsync(context, Store.AllItems().Where(i => !i.IsHidden).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal)
+                    await ScoresAsync(context, Store.AllItems().Where(i => !i.IsHidden && InCategories(i, request)).OrderByDescending(i => i.Timestamp).ThenBy(i => i.ItemId, StringComparer.Ordinal)
                         .Select(i => (i.ItemId, (double)i.Timestamp.ToUnixTimeSeconds())), asScores: true).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "recommend", var user]):
-                    var recommended = Recommended(user);
+                    var recommended = Recommended(user, request);
+                    string? writeBack = request.Query["write-back-type"];
+                    TimeSpan delay = TimeSpan.Zero;
+                    if (writeBack is not null && request.Query["write-back-delay"].ToString() is { Length: > 0 } delayText && !TryGoDuration(delayText, out delay))
+                    {
+                        await TextAsync(context, 400, $"time: invalid duration \"{delayText}\"").ConfigureAwait(false);
+                        return;
+                    }
+
                     if (TryInt(context, "n", 10, out int count) && TryInt(context, "offset", 0, out int skip))
                     {
-                        foreach (var served in recommended.Skip(skip).Take(count).Where(r => r.Fallback))
+                        var page = recommended.Skip(skip).Take(count).ToList();
+                        foreach (var served in page.Where(r => r.Fallback))
                         {
                             _fallback.TryAdd((user, served.Id), true);
+                        }
+
+                        if (writeBack is not null)
+                        {
+                            // One feedback per item returned, at now + delay, accumulated (POST) with value 0 and without
+                            // inserting the user: dropped unless the user exists, as Gorse's write-back does.
+                            var at = DateTimeOffset.UtcNow + delay;
+                            Store.Store([.. page.Select(r => new StoredFeedback(writeBack, user, r.Id, 0, at, at, ""))], overwrite: false, autoInsertUsers: false, autoInsertItems: AutoInsertItems);
                         }
                     }
 
                     await ScoresAsync(context, recommended.Select(r => (r.Id, r.Score)), asScores: request.Headers["X-API-Version"] == "2").ConfigureAwait(false);
+                    return;
+                case ("GET", ["api", "user-to-user", var name, var about]):
+                    if (!UserToUser.Contains(name, StringComparer.Ordinal))
+                    {
+                        await TextAsync(context, 404, $"user-to-user recommender {name} not found").ConfigureAwait(false);
+                        return;
+                    }
+
+                    var people = Store.Users.Values.ToList();
+                    await ScoresAsync(context, RankByEmbedding(Store.User(about)?.Labels, people.Where(u => u.UserId != about).Select(u => (u.UserId, u.Labels))), asScores: true, nullWhenEmpty: true).ConfigureAwait(false);
                     return;
                 case ("GET", ["api", "item-to-item", var name, var item]):
                     await NeighborsAsync(context, name, item).ConfigureAwait(false);
@@ -442,7 +472,7 @@ public sealed class GorseTestServer : IAsyncDisposable
         ["api", "feedback", _] => ["GET"],
         ["api", "feedback", _, _, _] => ["GET", "DELETE"],
         ["api", "health", "live" or "ready"] => ["GET"],
-        ["api", "latest"] or ["api", "recommend", _] or ["api", "item-to-item", _, _] or ["api", "item", _, "neighbors"] => ["GET"],
+        ["api", "latest"] or ["api", "recommend", _] or ["api", "item-to-item", _, _] or ["api", "user-to-user", _, _] or ["api", "item", _, "neighbors"] => ["GET"],
         _ => [],
     };
 
@@ -451,10 +481,10 @@ public sealed class GorseTestServer : IAsyncDisposable
     /// an order of its own (a hash of user and item), at most <see cref="CacheSize"/> of them; the fallback (the newest
     /// items not already listed) follows, as Gorse fills a list beyond its cache.
     /// </summary>
-    private List<(string Id, double Score, bool Fallback)> Recommended(string user)
+    private List<(string Id, double Score, bool Fallback)> Recommended(string user, HttpRequest request)
     {
         var seen = Store.ItemsOf(user);
-        var unseen = Store.AllItems().Where(i => !i.IsHidden && !seen.Contains(i.ItemId)).ToList();
+        var unseen = Store.AllItems().Where(i => !i.IsHidden && !seen.Contains(i.ItemId) && InCategories(i, request)).ToList();
         var cf = unseen.OrderBy(i => Fnv(user, i.ItemId)).ThenBy(i => i.ItemId, StringComparer.Ordinal).Take(CacheSize).ToList();
         var listed = cf.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
         var list = cf.Select((item, rank) => (item.ItemId, (double)(CacheSize - rank), false)).ToList();
@@ -483,19 +513,59 @@ public sealed class GorseTestServer : IAsyncDisposable
             return;
         }
 
-        var anchor = Store.Item(itemId);
-        double[]? Vector(StoredItem item) => item.Labels?["embedding"] is JsonArray array ? [.. array.Select(v => v!.GetValue<double>())] : null;
-        var query = anchor is null ? null : Vector(anchor);
-        var scored = query is null ? [] : Store.AllItems()
-            .Where(i => i.ItemId != itemId && !i.IsHidden)
-            .Select(i => (i.ItemId, Vector: Vector(i)))
-            .Where(i => i.Vector is not null && i.Vector.Length == query.Length)
-            .Select(i => (i.ItemId, Score: 1 / (1 + Math.Sqrt(i.Vector!.Zip(query, (a, b) => (a - b) * (a - b)).Sum()))))
-            .OrderByDescending(i => i.Score).ThenBy(i => i.ItemId, StringComparer.Ordinal).ToList();
+        var scored = RankByEmbedding(Store.Item(itemId)?.Labels, Store.AllItems().Where(i => i.ItemId != itemId && !i.IsHidden).Select(i => (i.ItemId, i.Labels)));
         await ScoresAsync(context, scored, asScores: true, nullWhenEmpty: true).ConfigureAwait(false); // item-to-item answers null, not []
     }
 
-    /// <summary>A score list with n and offset; null (as Gorse answers) when offset is past the end.</summary>
+    /// <summary>Candidates ranked by the Euclidean distance of their <c>Labels.embedding</c> to the anchor's (Gorse's embedding recommenders); none without an anchor embedding.</summary>
+    private static List<(string Id, double Score)> RankByEmbedding(JsonNode? anchor, IEnumerable<(string Id, JsonNode? Labels)> candidates)
+    {
+        static double[]? Vector(JsonNode? labels) => labels?["embedding"] is JsonArray array ? [.. array.Select(v => v!.GetValue<double>())] : null;
+        var query = Vector(anchor);
+        return query is null ? [] : [.. candidates
+            .Select(c => (c.Id, Vector: Vector(c.Labels)))
+            .Where(c => c.Vector is not null && c.Vector.Length == query.Length)
+            .Select(c => (c.Id, Score: 1 / (1 + Math.Sqrt(c.Vector!.Zip(query, (a, b) => (a - b) * (a - b)).Sum()))))
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Whether an item is in every <c>category</c> the request names (Gorse's category filter).</summary>
+    private static bool InCategories(StoredItem item, HttpRequest request) =>
+        request.Query["category"].All(c => c is null || (item.Categories ?? []).Contains(c, StringComparer.Ordinal));
+
+    /// <summary>A Go duration (<c>10m</c>, <c>1h30m</c>, <c>90s</c>, <c>250ms</c>, <c>0</c>), as write-back-delay takes it.</summary>
+    public static bool TryGoDuration(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (text == "0")
+        {
+            return true;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^([0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$");
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        foreach (System.Text.RegularExpressions.Capture part in match.Groups[1].Captures)
+        {
+            var unit = System.Text.RegularExpressions.Regex.Match(part.Value, @"^([0-9.]+)(.+)$");
+            double value = double.Parse(unit.Groups[1].Value, CultureInfo.InvariantCulture);
+            duration += unit.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(value),
+                "m" => TimeSpan.FromMinutes(value),
+                "s" => TimeSpan.FromSeconds(value),
+                "ms" => TimeSpan.FromMilliseconds(value),
+                "us" or "µs" => TimeSpan.FromMicroseconds(value),
+                _ => TimeSpan.FromTicks((long)(value / 100)),
+            };
+        }
+
+        return true;
+    }
+
     /// <summary>A page of a ranked list; past its end, <c>[]</c> as /api/recommend (version 2) and /api/latest answer, or <c>null</c> as item-to-item does.</summary>
     private static async Task ScoresAsync(HttpContext context, IEnumerable<(string Id, double Score)> ranked, bool asScores, bool nullWhenEmpty = false)
     {
@@ -577,6 +647,7 @@ public sealed class GorseTestServer : IAsyncDisposable
         ["Timestamp"] = Time(f.Timestamp),
         ["Updated"] = Time(f.Updated),
         ["Comment"] = f.Comment,
+        ["Labels"] = null, // Gorse's feedback carries Labels; what the clients here send has none
     };
 
     /// <summary>As Go marshals a time.Time: RFC 3339 with the fraction only when there is one.</summary>

@@ -46,7 +46,7 @@ public sealed class TestServerContractTests
         Assert.Equal(["Cursor", "Items"], Keys(items));
         Assert.Equal(["Categories", "Comment", "IsHidden", "ItemId", "Labels", "Timestamp"], Keys(items.GetProperty("Items")[0]));
         Assert.Equal(["Cursor", "Feedback"], Keys(feedback));
-        Assert.Equal(["Comment", "FeedbackType", "ItemId", "Timestamp", "Updated", "UserId", "Value"], Keys(feedback.GetProperty("Feedback")[0]));
+        Assert.Equal(["Comment", "FeedbackType", "ItemId", "Labels", "Timestamp", "Updated", "UserId", "Value"], Keys(feedback.GetProperty("Feedback")[0])); // Labels: as master answers (PR #1290)
         Assert.Equal("2023-01-02T00:00:00Z", feedback.GetProperty("Feedback")[0].GetProperty("Updated").GetString());
     }
 

@@ -98,4 +98,58 @@ public sealed class TestServerFidelityTests
         Assert.Equal(HttpStatusCode.OK, (await Send(http, HttpMethod.Get, "api/feedback/like/u1/i1")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(http, HttpMethod.Get, "api/feedback/like/u1/none")).Status);
     }
+
+    [Fact]
+    public async Task Recommend_filters_by_category_and_writes_back_read_feedback_for_a_known_user_only()
+    {
+        await using var server = await GorseTestServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.Endpoint };
+        await Send(http, HttpMethod.Post, "api/items", """[{"ItemId":"a","Categories":["Tops"],"Timestamp":"2023-01-01T00:00:00Z"},{"ItemId":"b","Categories":["Shoes"],"Timestamp":"2023-01-02T00:00:00Z"},{"ItemId":"c","Categories":["Tops","Sale"],"Timestamp":"2023-01-03T00:00:00Z"}]""");
+        await Send(http, HttpMethod.Post, "api/users", """[{"UserId":"u1"}]""");
+
+        using var tops = JsonDocument.Parse((await Send(http, HttpMethod.Get, "api/recommend/u1?n=10&category=Tops")).Body);
+        Assert.Equal(["a", "c"], tops.RootElement.EnumerateArray().Select(e => e.GetString()).Order());
+        using var sale = JsonDocument.Parse((await Send(http, HttpMethod.Get, "api/latest?n=10&category=Tops&category=Sale")).Body);
+        Assert.Equal("c", Assert.Single(sale.RootElement.EnumerateArray()).GetProperty("Id").GetString());
+
+        // write-back-type=read: one read per item returned, dated now + delay, with value 0; not for an unknown user.
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await Send(http, HttpMethod.Get, "api/recommend/u1?n=2&write-back-type=read&write-back-delay=1h30m")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(http, HttpMethod.Get, "api/recommend/stranger?n=2&write-back-type=read")).Status);
+        var reads = server.Store.Feedback.Values.Where(f => f.FeedbackType == "read").ToList();
+        Assert.Equal(2, reads.Count);
+        Assert.All(reads, f => Assert.Equal(("u1", 0.0), (f.UserId, f.Value)));
+        Assert.All(reads, f => Assert.InRange(f.Timestamp - before, TimeSpan.FromMinutes(89), TimeSpan.FromMinutes(91)));
+        Assert.False(server.Store.Users.ContainsKey("stranger"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(http, HttpMethod.Get, "api/recommend/u1?write-back-type=read&write-back-delay=soon")).Status);
+
+        // Feedback as Gorse lists it carries Labels.
+        using var listed = JsonDocument.Parse((await Send(http, HttpMethod.Get, "api/user/u1/feedback")).Body);
+        Assert.All(listed.RootElement.EnumerateArray(), f => Assert.True(f.TryGetProperty("Labels", out _)));
+    }
+
+    [Fact]
+    public async Task User_to_user_is_404_unless_configured_and_then_ranks_by_the_users_embeddings()
+    {
+        await using var server = await GorseTestServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.Endpoint };
+        await Send(http, HttpMethod.Post, "api/users", """[{"UserId":"u1","Labels":{"embedding":[1,0]}},{"UserId":"u2","Labels":{"embedding":[0,1]}},{"UserId":"u3","Labels":{"embedding":[0.9,0.1]}}]""");
+
+        Assert.Equal((HttpStatusCode.NotFound, "user-to-user recommender taste not found"), await Send(http, HttpMethod.Get, "api/user-to-user/taste/u1"));
+        server.UserToUser = ["taste"];
+        using var similar = JsonDocument.Parse((await Send(http, HttpMethod.Get, "api/user-to-user/taste/u1?n=5")).Body);
+        Assert.Equal(["u3", "u2"], similar.RootElement.EnumerateArray().Select(e => e.GetProperty("Id").GetString()));
+    }
+
+    [Theory]
+    [InlineData("10m", 600)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("1.5s", 1.5)]
+    [InlineData("0", 0)]
+    public void Write_back_delays_read_as_go_durations(string text, double seconds)
+    {
+        Assert.True(GorseTestServer.TryGoDuration(text, out var duration));
+        Assert.Equal(seconds, duration.TotalSeconds, 6);
+        Assert.False(GorseTestServer.TryGoDuration("10 minutes", out _));
+    }
 }

@@ -105,9 +105,37 @@ public sealed class ParquetWritingTests(ParquetWritingTests.SmallPreset small) :
         watcher.Renamed += (_, e) => created.Enqueue(e.FullPath);
         watcher.EnableRaisingEvents = true;
 
-        // simulate: the behaviour's tables, and metrics.csv's Parquet form.
-        DatasetGenerator.Simulate(FewThousand, TestOptions.Output(temp.Path, threads: 2) with { Formats = DatasetFormats.Parquet }, new SimulationOptions(),
-            cancellationToken: TestContext.Current.CancellationToken);
+        // A watcher starts watching a new subfolder only after it has seen it created, on its own thread; files
+        // made in between go unseen. So the run waits, once its staging folder exists, until a probe file made
+        // there has been seen: from then on the watcher covers the staging folder.
+        void AwaitWatcher(string staging)
+        {
+            if (!staging.StartsWith(temp.Path, StringComparison.Ordinal))
+            {
+                return; // another test's run
+            }
+
+            string probe = Path.Combine(staging, "probe");
+            Assert.True(SpinWait.SpinUntil(() =>
+            {
+                File.WriteAllBytes(probe, []);
+                bool seen = created.Contains(probe);
+                File.Delete(probe);
+                return seen;
+            }, TimeSpan.FromSeconds(30)), "the watcher never covered the staging folder");
+        }
+
+        OutputFolder.StagingCreated += AwaitWatcher;
+        try
+        {
+            // simulate: the behaviour's tables, and metrics.csv's Parquet form.
+            DatasetGenerator.Simulate(FewThousand, TestOptions.Output(temp.Path, threads: 2) with { Formats = DatasetFormats.Parquet }, new SimulationOptions(),
+                cancellationToken: TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            OutputFolder.StagingCreated -= AwaitWatcher;
+        }
 
         // The watcher's events come on its own thread: wait for the last one, the manifest moved into the folder.
         string manifest = temp.File(DatasetManifest.FileName);

@@ -14,6 +14,12 @@ internal sealed class OutputFolder
 
     private readonly string? _createdRoot; // the outermost folder this run created, if any
 
+    /// <summary>
+    /// Called with the staging folder's path once it exists, before anything is written into it. A test seam:
+    /// a test watching the folder waits here until its watcher covers the new staging folder.
+    /// </summary>
+    internal static event Action<string>? StagingCreated;
+
     private OutputFolder(string path, string? createdRoot, DatasetManifest? previous)
     {
         Path = path;
@@ -106,6 +112,7 @@ internal sealed class OutputFolder
         }
 
         Directory.CreateDirectory(folder.Staging);
+        StagingCreated?.Invoke(folder.Staging);
         return folder;
     }
 

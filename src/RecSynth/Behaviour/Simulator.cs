@@ -124,6 +124,8 @@ internal sealed partial class Simulator
             times = scratch.Times;
         }
 
+        // A step policy in slate mode hands over each session's slate: known once per call, not per session.
+        var slates = policy is Simulation.SteppedPolicy { Mode: Simulation.StepMode.Slate } stepped ? stepped : null;
         foreach (long start in times)
         {
             if (start < from || start >= to)
@@ -139,7 +141,7 @@ internal sealed partial class Simulator
             ImmutableArray<Simulation.SlateEntry> given = default;
             Simulation.ArmChoice choice;
             Arm? namedArm = null;
-            if (policy is Simulation.SteppedPolicy { Mode: Simulation.StepMode.Slate } slates)
+            if (slates is not null)
             {
                 var taken = slates.Take(user);
                 (choice, given, namedArm) = (taken.Choice, taken.Given.Slate, taken.Given.Arm);

@@ -65,6 +65,28 @@ internal sealed class GorseDatabaseUrl
 
     public override string ToString() => Display;
 
+    /// <summary>The same URL with <paramref name="password"/> in place of the URL's own (read from a file or an environment variable).</summary>
+    public GorseDatabaseUrl WithPassword(string password)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        DbConnectionStringBuilder builder = Dialect switch
+        {
+            GorseDialect.Postgres => new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password },
+            GorseDialect.MySql => new MySqlConnectionStringBuilder(ConnectionString) { Password = password },
+            _ => throw Invalid("a sqlite:// database takes no password"),
+        };
+        string display = Display.Contains($":{Hidden}@", StringComparison.Ordinal) ? Display : InsertHidden(Display);
+        return new GorseDatabaseUrl(Dialect, builder.ConnectionString, display);
+    }
+
+    // postgres://user@host/db → postgres://user:***@host/db (a URL without a user gains none: the driver's default user).
+    private static string InsertHidden(string display)
+    {
+        int scheme = display.IndexOf("://", StringComparison.Ordinal) + 3;
+        int at = display.IndexOf('@', scheme);
+        return at < 0 ? display : display[..at] + ":" + Hidden + display[at..];
+    }
+
     // lib/pq: postgres://[user[:password]@][host][:port][/dbname][?param=value&…]. Everything before the last '@' is
     // user information, so no part of a password (even one with a raw '/' or '?') is ever read as host, port or database.
     private static GorseDatabaseUrl ParsePostgres(string scheme, string rest)

@@ -6,7 +6,7 @@ namespace RecSynth.Gorse.Database;
 
 /// <summary>
 /// Gorse's <c>users</c>, <c>items</c> and <c>feedback</c> tables as <c>storage/data/sql.go</c> <c>Init()</c> creates them
-/// (master 5404aef, docs: /work/shared/gorse-api.md "The SQL data store"), per dialect. <see cref="EnsureAsync"/> creates
+/// (master 5404aef, docs/gorse.md), per dialect. <see cref="EnsureAsync"/> creates
 /// the absent ones and refuses existing ones whose columns or primary key differ, so rows push writes read back in Gorse
 /// exactly as rows Gorse wrote itself.
 /// </summary>

@@ -9,7 +9,7 @@ namespace RecSynth.Gorse.Database;
 /// JSON text as Gorse stores it in its <c>labels</c> and <c>categories</c> columns: Gorse decodes a request's labels
 /// into Go values (objects become maps, every number a float64) and writes them back with Go's <c>json.Marshal</c>,
 /// which sorts object keys bytewise, writes numbers in Go's shortest form (<c>1e-7</c>, <c>0.000015</c>, <c>3</c>), and
-/// escapes <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029. Rows push writes into the database are therefore
+/// escapes <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029 (and, since Go 1.22, writes <c>\b</c> and <c>\f</c> short). Rows push writes into the database are therefore
 /// byte for byte the rows Gorse writes for the same REST request (docs/gorse.md, "Loading into Gorse's database").
 /// </summary>
 internal static class GoJson
@@ -276,6 +276,12 @@ internal static class GoJson
                     break;
                 case '\t':
                     text.Append("\\t");
+                    break;
+                case '\b':
+                    text.Append("\\b"); // Go 1.22 on
+                    break;
+                case '\f':
+                    text.Append("\\f");
                     break;
                 case '<' or '>' or '&' or '\u2028' or '\u2029':
                 case < ' ':

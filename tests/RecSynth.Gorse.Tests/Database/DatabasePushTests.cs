@@ -17,6 +17,8 @@ public abstract class DatabasePushTests(SmallDataset dataset)
 {
     private protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    private protected SmallDataset Dataset => dataset;
+
     /// <summary>A fresh, empty database.</summary>
     private protected abstract Task<TestDatabase> CreateAsync();
 

@@ -13,7 +13,7 @@ namespace RecSynth.Gorse.Tests.Database;
 /// own SQL (not the library's reader) and compared with <see cref="ExpectedState"/>, which works the dataset out from
 /// its files alone.
 /// </summary>
-public abstract class DatabasePushTests(SmallDataset dataset)
+public abstract class DatabasePushTests(SmallDataset dataset, SmallPreset preset)
 {
     private protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -84,6 +84,24 @@ public abstract class DatabasePushTests(SmallDataset dataset)
 
     /// <summary>Where the dialect can tell (PostgreSQL's xmin), each row's version: a row rewritten, even unchanged, gets a new one.</summary>
     private protected virtual Task<string> RowVersionsAsync(TestDatabase database) => Task.FromResult("");
+
+    [Fact]
+    public async Task The_small_preset_with_embeddings_loads_exactly_and_a_second_load_changes_nothing()
+    {
+        var database = await CreateAsync();
+        using var data = GorseDataset.Load(preset.Folder, new GorseDatasetOptions { WithEmbeddings = true }, Token);
+
+        var first = await GorseDatabasePush.RunAsync(data, database.GorseUrl, new GorseDatabaseOptions(), stop: Token);
+        var held = await ReadAsync(database, "");
+        string versions = await RowVersionsAsync(database);
+        var second = await GorseDatabasePush.RunAsync(data, database.GorseUrl, new GorseDatabaseOptions(), stop: Token);
+
+        Assert.True(data.FeedbackCount > 100_000, $"only {data.FeedbackCount} feedback rows: not the small preset");
+        Assert.Equal(first.Select(t => t.Rows), second.Select(t => t.Rows));
+        AssertHolds(ExpectedState.Of(preset.Folder, withEmbeddings: true), held);
+        Assert.Equal(held, await ReadAsync(database, ""));
+        Assert.Equal(versions, await RowVersionsAsync(database));
+    }
 
     [Fact]
     public async Task A_load_killed_midway_and_resumed_equals_a_clean_load()

@@ -6,7 +6,7 @@ using Tool = RecSynth.Cli.Tests.Cli;
 namespace RecSynth.Gorse.Tests.Database;
 
 /// <summary><c>push --database postgres://…</c> into a real PostgreSQL (the bulk path: binary COPY, keys built at the end).</summary>
-public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset dataset) : DatabasePushTests(dataset), IClassFixture<PostgresFixture>
+public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset dataset, SmallPreset preset) : DatabasePushTests(dataset, preset), IClassFixture<PostgresFixture>
 {
     private protected override Task<TestDatabase> CreateAsync() => fixture.Server.CreateDatabaseAsync(Token);
 

@@ -6,7 +6,7 @@ using RecSynth.Testing;
 namespace RecSynth.Gorse.Tests.Database;
 
 /// <summary><c>push --database sqlite://…</c> into an SQLite file (one transaction per batch).</summary>
-public sealed class SqlitePushTests(SmallDataset dataset) : DatabasePushTests(dataset), IDisposable
+public sealed class SqlitePushTests(SmallDataset dataset, SmallPreset preset) : DatabasePushTests(dataset, preset), IDisposable
 {
     private readonly TempDirectory _folder = new("sqlite-push");
     private int _databases;

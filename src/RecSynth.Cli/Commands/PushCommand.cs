@@ -197,6 +197,13 @@ internal static class PushCommand
             throw new OptionsException(problems);
         }
 
+        if (display.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        {
+            // The native build carries SQLite's library inside; the provider is set up without the reflection Microsoft.Data.Sqlite would use.
+            NativeLibraries.Register();
+            SQLitePCL.Batteries_V2.Init();
+        }
+
         bool silent = result.GetValue(quiet);
         string folder = result.GetValue(dataset.Directory)!;
         using var data = GorseDataset.Load(folder, dataset.Options(result), cancellationToken);

@@ -301,14 +301,6 @@ internal static class GoJson
     {
         public static readonly Utf8Order Instance = new();
 
-        public int Compare(string? x, string? y)
-        {
-            x ??= "";
-            y ??= "";
-            // Below the surrogates, UTF-16 code unit order is UTF-8 byte order.
-            return x.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0 && y.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0
-                ? string.CompareOrdinal(x, y)
-                : Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y));
-        }
+        public int Compare(string? x, string? y) => GorseDataset.Utf8Compare(x ?? "", y ?? "");
     }
 }

@@ -20,6 +20,10 @@ internal readonly record struct FeedbackValues(string FeedbackType, string UserI
 /// </summary>
 internal sealed class GorseRows(GorseDataset dataset)
 {
+    // Feedback is written in its key's order (types, then user ids, then item ids, bytewise): the database's key index
+    // is then built from, or appended with, sorted input (PostgreSQL's bulk path builds it 3-4 times faster).
+    private readonly Lazy<int[]> _feedbackOrder = new(dataset.FeedbackInKeyOrder);
+
     public GorseDataset Dataset { get; } = dataset;
 
     public long Count(string table) => table switch
@@ -33,7 +37,8 @@ internal sealed class GorseRows(GorseDataset dataset)
 
     public ItemValues Item(int index) => Of(Dataset.Item(index));
 
-    public FeedbackValues Feedback(int index) => Of(Dataset.Feedback(index));
+    /// <summary>Feedback row <paramref name="index"/> in key order.</summary>
+    public FeedbackValues Feedback(int index) => Of(Dataset.Feedback(_feedbackOrder.Value[index]));
 
     public static UserValues Of(GorseUser user) => new(user.UserId, GoJson.Write(user.Labels), user.Comment);
 
@@ -48,7 +53,7 @@ internal sealed class GorseRows(GorseDataset dataset)
     {
         "users" => Dataset.User(index).UserId,
         "items" => Dataset.Item(index).ItemId,
-        _ => Dataset.Feedback(index) is var f ? $"{f.FeedbackType}/{f.UserId}/{f.ItemId}" : "",
+        _ => Feedback(index) is var f ? $"{f.FeedbackType}/{f.UserId}/{f.ItemId}" : "",
     };
 }
 

@@ -147,7 +147,9 @@ public abstract class DatabasePushTests(SmallDataset dataset, SmallPreset preset
         var resumed = Tool.RunProcess(["push", folder, "--database", killed.GorseUrl, "--batch-size", SmallBatch, "--resume"]);
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Matches(@"feedback: [\d,]+ rows, [\d,]+ batches written, [1-9][\d,]* skipped \(resume\)", resumed.StdOut);
+        Assert.True(
+            System.Text.RegularExpressions.Regex.IsMatch(resumed.StdOut, @"feedback: [\d,]+ rows, [\d,]+ batches written, [1-9][\d,]* skipped \(resume\)"),
+            $"{recorded} feedback batches were recorded before the kill; the resume:\n{resumed}");
         Assert.True(recorded >= 3, $"only {recorded} feedback batches were recorded before the kill");
         Assert.Equal(await ReadAsync(clean, ""), await ReadAsync(killed, ""));
         AssertHolds(ExpectedState.Of(folder, withEmbeddings: false), await ReadAsync(killed, ""));

@@ -5,7 +5,8 @@ using System.Runtime.InteropServices;
 namespace RecSynth.Cli;
 
 /// <summary>
-/// SkiaSharp's native libraries, which the report's charts need. The native build (PublishAot, RecSynth.Cli.csproj)
+/// SkiaSharp's native libraries, which the report's charts need, and SQLite's (e_sqlite3), which `push --database
+/// sqlite://` needs. The native build (PublishAot, RecSynth.Cli.csproj)
 /// carries them inside the binary as resources, so the binary alone is the whole tool: at the first call into one, it
 /// is written into a new private temporary folder, loaded from there, and the folder removed (a loaded library needs
 /// no file). A library beside the binary, where the default probing looks, is used instead when there is one.
@@ -20,7 +21,7 @@ internal static class NativeLibraries
     /// <summary>Why the embedded copy of a library could not be loaded, for the message when it is then missing.</summary>
     private static string? s_failure;
 
-    /// <summary>Resolves SkiaSharp's libraries from the binary's resources when it has them (only the native build does).</summary>
+    /// <summary>Resolves SkiaSharp's and SQLite's libraries from the binary's resources when it has them (only the native build does).</summary>
     public static void Register()
     {
         if (Interlocked.Exchange(ref s_registered, 1) == 1 || !Assembly().GetManifestResourceNames().Any(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
@@ -30,6 +31,7 @@ internal static class NativeLibraries
 
         NativeLibrary.SetDllImportResolver(typeof(SkiaSharp.SKObject).Assembly, Resolve);
         NativeLibrary.SetDllImportResolver(typeof(HarfBuzzSharp.Blob).Assembly, Resolve);
+        NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, Resolve);
     }
 
     /// <summary>The file a DllImport name stands for on this system: libSkiaSharp is libSkiaSharp.so on Linux.</summary>
@@ -96,7 +98,13 @@ internal static class NativeLibraries
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
+        // SkiaSharp imports "libSkiaSharp"; SQLite's provider imports "e_sqlite3", whose file is libe_sqlite3.so.
         string file = FileName(name);
+        if (!OperatingSystem.IsWindows() && !file.StartsWith("lib", StringComparison.Ordinal) && Assembly().GetManifestResourceInfo(ResourcePrefix + "lib" + file) is not null)
+        {
+            file = "lib" + file;
+        }
+
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, file)))
         {
             return 0; // the default probing loads the one beside the binary

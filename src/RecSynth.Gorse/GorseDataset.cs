@@ -211,6 +211,76 @@ public sealed partial class GorseDataset : IDisposable
         };
     }
 
+    /// <summary>
+    /// The aggregated feedback rows in the order of their key (type, user id, item id), compared as byte strings: the
+    /// order of Gorse's primary key in every database (collation "C", utf8mb4_bin, BINARY). A load that writes rows in
+    /// this order has the key's index built from sorted input.
+    /// </summary>
+    internal int[] FeedbackInKeyOrder()
+    {
+        int[] typeRank = Ranks(_types.Length, i => _types[i]);
+        int[] userRank = Ranks(_users.Count, i => _users[i].UserId);
+        int[] itemRank = Ranks(_products.Count, i => _products[i].ItemId);
+        int typeBits = Bits(_types.Length), userBits = Bits(_users.Count), itemBits = Bits(_products.Count);
+        int[] order = new int[_feedback.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (typeBits + userBits + itemBits <= 63)
+        {
+            var keys = new long[_feedback.Count];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                var f = _feedback[i];
+                keys[i] = ((long)typeRank[f.Type] << (userBits + itemBits)) | ((long)userRank[f.User] << itemBits) | (long)itemRank[f.Item];
+            }
+
+            Array.Sort(keys, order);
+        }
+        else
+        {
+            Array.Sort(order, (a, b) =>
+            {
+                var x = _feedback[a];
+                var y = _feedback[b];
+                int c = typeRank[x.Type].CompareTo(typeRank[y.Type]);
+                c = c != 0 ? c : userRank[x.User].CompareTo(userRank[y.User]);
+                return c != 0 ? c : itemRank[x.Item].CompareTo(itemRank[y.Item]);
+            });
+        }
+
+        return order;
+
+        static int Bits(int count) => count <= 1 ? 0 : 32 - int.LeadingZeroCount(count - 1);
+
+        static int[] Ranks(int count, Func<int, string> id)
+        {
+            int[] sorted = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                sorted[i] = i;
+            }
+
+            // Ordinal order of UTF-16 code units is UTF-8 byte order below the surrogates; ids are ASCII in practice.
+            Array.Sort(sorted, (a, b) => Utf8Compare(id(a), id(b)));
+            int[] rank = new int[count];
+            for (int r = 0; r < count; r++)
+            {
+                rank[sorted[r]] = r;
+            }
+
+            return rank;
+        }
+    }
+
+    /// <summary>Byte order of the strings' UTF-8 forms.</summary>
+    internal static int Utf8Compare(string x, string y) =>
+        x.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0 && y.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0
+            ? string.CompareOrdinal(x, y)
+            : System.Text.Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(System.Text.Encoding.UTF8.GetBytes(y));
+
     /// <inheritdoc/>
     public void Dispose() => _embeddings?.Dispose();
 

@@ -6,14 +6,12 @@ using RecSynth.Testing;
 namespace RecSynth.Gorse.Tests;
 
 /// <summary>The acceptance run at full `small` size (10,000 products, 5,000 users, a year: about 600,000 interactions). The suite's one test of that size.</summary>
-public sealed class SmallPresetPushTests
+public sealed class SmallPresetPushTests(SmallPreset preset)
 {
     [Fact]
     public async Task Push_of_the_small_preset_with_ten_percent_of_each_fault_ends_with_the_server_holding_exactly_the_dataset()
     {
-        using var temp = new TempDirectory("push-small");
-        string folder = temp.Sub("small");
-        DatasetGenerator.Generate(new RecSynthOptions().WithPreset(Preset.Small).EnsureValid(), new GenerateOptions { Directory = folder, Threads = 2 }, cancellationToken: TestContext.Current.CancellationToken);
+        string folder = preset.Folder;
         var faults = new GorseFaults { ErrorRate = 0.1, PartialWriteRate = 0.1, DropRate = 0.1, TooManyRequestsRate = 0.1, RetryAfterSeconds = 1, Seed = 11 };
         await using var server = await GorseTestServer.StartAsync(faults: faults);
         using var data = GorseDataset.Load(folder, new GorseDatasetOptions(), TestContext.Current.CancellationToken);

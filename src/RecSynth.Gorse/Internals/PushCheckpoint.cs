@@ -104,7 +104,7 @@ internal sealed class PushCheckpoint
     /// This push: the sizes and times of the files read, the label options, the batch size and the server, and their
     /// fingerprint (any change means other batches).
     /// </summary>
-    private static State Describe(GorseDataset dataset, string endpoint, int batchSize)
+    internal static State Describe(GorseDataset dataset, string endpoint, int batchSize)
     {
         var state = new State
         {

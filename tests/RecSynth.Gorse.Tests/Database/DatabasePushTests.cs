@@ -298,3 +298,41 @@ public abstract class DatabasePushTests(SmallDataset dataset, SmallPreset preset
 
     private protected abstract Task<bool> TableExistsAsync(TestDatabase database, string table);
 }
+
+/// <summary>The tests that need a database server (PostgreSQL, MariaDB), not a file.</summary>
+public abstract class ServerDatabasePushTests(SmallDataset dataset, SmallPreset preset) : DatabasePushTests(dataset, preset)
+{
+    [Fact]
+    public async Task A_connection_lost_mid_load_is_retried_and_the_load_completes_exactly()
+    {
+        var database = await CreateAsync();
+        using var data = GorseDataset.Load(Dataset.Folder, new GorseDatasetOptions(), Token);
+        var retries = new List<string>();
+        bool cut = false;
+        var progress = new InlineProgress<GorsePushProgress>(p =>
+        {
+            if (p.Table == "feedback" && p.Done > 0 && !cut)
+            {
+                cut = true;
+                EndOtherSessionsAsync(database).GetAwaiter().GetResult(); // a real lost connection: the server ends the load's session
+            }
+        });
+
+        var results = await GorseDatabasePush.RunAsync(
+            data, database.GorseUrl, new GorseDatabaseOptions { BatchSize = 100, RetryDelay = TimeSpan.FromMilliseconds(50), OnRetry = retries.Add }, progress, Token);
+
+        Assert.True(cut);
+        Assert.True(results.Single(r => r.Table == "feedback").Retries >= 1, string.Join("\n", retries));
+        Assert.NotEmpty(retries);
+        string password = database.GorseUrl[(database.GorseUrl.IndexOf(':', database.GorseUrl.IndexOf("://", StringComparison.Ordinal) + 3) + 1)..database.GorseUrl.IndexOf('@', StringComparison.Ordinal)];
+        Assert.DoesNotContain(retries, line => line.Contains(password, StringComparison.Ordinal));
+        var checks = await GorseDatabasePush.VerifyAsync(data, database.GorseUrl, new GorseDatabaseOptions(), cancellationToken: Token);
+        Assert.All(checks, c => Assert.True(c.IsClean && c.Unexpected == 0 && c.Checksum == c.ExpectedChecksum, c.ToString()));
+    }
+}
+
+/// <summary>Reports on the loader's own thread, as it happens (<see cref="Progress{T}"/> would post them).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -6,7 +6,7 @@ using Tool = RecSynth.Cli.Tests.Cli;
 namespace RecSynth.Gorse.Tests.Database;
 
 /// <summary><c>push --database postgres://…</c> into a real PostgreSQL (the bulk path: binary COPY, keys built at the end).</summary>
-public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset dataset, SmallPreset preset) : DatabasePushTests(dataset, preset), IClassFixture<PostgresFixture>
+public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset dataset, SmallPreset preset) : ServerDatabasePushTests(dataset, preset), IClassFixture<PostgresFixture>
 {
     private protected override Task<TestDatabase> CreateAsync() => fixture.Server.CreateDatabaseAsync(Token);
 
@@ -52,43 +52,12 @@ public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset data
     }
 
     [Fact]
-    public async Task A_connection_lost_mid_load_is_retried_and_the_load_completes_exactly()
-    {
-        var database = await CreateAsync();
-        using var data = Load();
-        var retries = new List<string>();
-        bool cut = false;
-        var progress = new Inline<GorsePushProgress>(p =>
-        {
-            if (p.Table == "feedback" && p.Done > 0 && !cut)
-            {
-                cut = true;
-                // A real lost connection: the server ends the load's session.
-                using var admin = new NpgsqlConnection(database.ConnectionString);
-                admin.Open();
-                using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
-                Assert.True((long)terminate.ExecuteScalar()! >= 1);
-            }
-        });
-
-        var results = await GorseDatabasePush.RunAsync(
-            data, database.GorseUrl, new GorseDatabaseOptions { BatchSize = 100, RetryDelay = TimeSpan.FromMilliseconds(50), OnRetry = retries.Add }, progress, Token);
-
-        Assert.True(cut);
-        Assert.True(results.Single(r => r.Table == "feedback").Retries >= 1, string.Join("\n", retries));
-        Assert.NotEmpty(retries);
-        Assert.DoesNotContain(retries, line => line.Contains(fixture.Server.Password, StringComparison.Ordinal));
-        var checks = await GorseDatabasePush.VerifyAsync(data, database.GorseUrl, new GorseDatabaseOptions(), cancellationToken: Token);
-        Assert.All(checks, c => Assert.True(c.IsClean && c.Unexpected == 0 && c.Checksum == c.ExpectedChecksum, c.ToString()));
-    }
-
-    [Fact]
     public async Task Feedback_written_by_someone_else_during_a_bulk_load_is_kept_and_the_load_upserts_around_it()
     {
         var database = await CreateAsync();
         using var data = Load();
         bool written = false;
-        var progress = new Inline<GorsePushProgress>(p =>
+        var progress = new InlineProgress<GorsePushProgress>(p =>
         {
             if (p.Table == "feedback" && p.Done > 0 && !written)
             {
@@ -185,10 +154,4 @@ public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset data
     }
 
     private GorseDataset Load() => GorseDataset.Load(Dataset.Folder, new GorseDatasetOptions(), Token);
-
-    /// <summary>Reports on the loader's own thread, as it happens (<see cref="Progress{T}"/> would post them).</summary>
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

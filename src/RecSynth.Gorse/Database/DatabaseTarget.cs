@@ -147,6 +147,7 @@ internal abstract class DatabaseTarget(GorseDatabaseUrl url, string prefix)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT user_id, {AsText("labels")}, comment FROM {Table("users")}";
+        command.CommandTimeout = 0; // millions of rows, read as they come
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -158,6 +159,7 @@ internal abstract class DatabaseTarget(GorseDatabaseUrl url, string prefix)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT item_id, is_hidden, {AsText("categories")}, time_stamp, {AsText("labels")}, comment FROM {Table("items")}";
+        command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -169,6 +171,7 @@ internal abstract class DatabaseTarget(GorseDatabaseUrl url, string prefix)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT feedback_type, user_id, item_id, value, time_stamp, updated, {AsText("labels")}, comment FROM {Table("feedback")}";
+        command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

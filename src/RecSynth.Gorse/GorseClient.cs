@@ -22,6 +22,9 @@ public sealed class GorseClient : IDisposable
 
     /// <summary>The longest a health check waits: it is there to find out at once whether a server answers.</summary>
     private static readonly TimeSpan s_healthTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The shortest a health check waits, however short the attempt timeout.</summary>
+    private static readonly TimeSpan s_shortestHealthTimeout = TimeSpan.FromSeconds(2);
     private readonly HttpClient _http;
 
     /// <summary>The same connections without the retries (or the caller's client as it is), for the health check.</summary>
@@ -76,7 +79,8 @@ public sealed class GorseClient : IDisposable
         _once = new HttpClient(sockets, disposeHandler: false)
         {
             BaseAddress = options.Endpoint,
-            Timeout = options.AttemptTimeout < s_healthTimeout ? options.AttemptTimeout : s_healthTimeout,
+            // The attempt timeout, but at least 2 s: a server's first answer after its start can take that long on a busy machine.
+            Timeout = TimeSpan.FromTicks(Math.Clamp(options.AttemptTimeout.Ticks, s_shortestHealthTimeout.Ticks, s_healthTimeout.Ticks)),
         };
         if (!string.IsNullOrEmpty(options.ApiKey))
         {

@@ -6,6 +6,7 @@ using RecSynth.Testing;
 namespace RecSynth.Gorse.Tests;
 
 /// <summary>The acceptance run at full `small` size (10,000 products, 5,000 users, a year: about 600,000 interactions). The suite's one test of that size.</summary>
+[Collection(nameof(Database.HeavyDatabaseTests))]
 public sealed class SmallPresetPushTests(SmallPreset preset)
 {
     [Fact]

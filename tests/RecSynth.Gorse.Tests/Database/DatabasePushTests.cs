@@ -156,6 +156,30 @@ public abstract class DatabasePushTests(SmallDataset dataset, SmallPreset preset
     }
 
     [Fact]
+    public async Task A_cancelled_load_stops_after_the_batch_in_flight_and_a_resume_completes_it()
+    {
+        var database = await CreateAsync();
+        using var data = GorseDataset.Load(dataset.Folder, new GorseDatasetOptions(), Token);
+        using var stop = new CancellationTokenSource();
+        var progress = new InlineProgress<GorsePushProgress>(p =>
+        {
+            if (p.Table == "feedback" && p.Done >= 200)
+            {
+                stop.Cancel(); // Ctrl+C after the second feedback batch
+            }
+        });
+        var options = new GorseDatabaseOptions { BatchSize = 100 };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GorseDatabasePush.RunAsync(data, database.GorseUrl, options, progress, stop.Token));
+        long committed = await CountAsync(database, "SELECT count(*) FROM recsynth_push WHERE table_name = 'feedback'");
+        var resumed = await GorseDatabasePush.RunAsync(data, database.GorseUrl, options with { Resume = true }, stop: Token);
+
+        Assert.Equal(2, committed); // the batch in flight was committed, no other began
+        Assert.Equal(2, resumed.Single(t => t.Table == "feedback").BatchesSkipped);
+        AssertHolds(ExpectedState.Of(dataset.Folder, withEmbeddings: false), await ReadAsync(database, ""));
+    }
+
+    [Fact]
     public async Task A_resume_over_a_load_of_other_options_is_refused_and_a_table_prefix_keeps_loads_apart()
     {
         var database = await CreateAsync();
@@ -330,6 +354,13 @@ public abstract class ServerDatabasePushTests(SmallDataset dataset, SmallPreset 
         Assert.All(checks, c => Assert.True(c.IsClean && c.Unexpected == 0 && c.Checksum == c.ExpectedChecksum, c.ToString()));
     }
 }
+
+/// <summary>
+/// The database load tests, one class at a time: each loads the small preset, and run side by side with each other they
+/// would starve the timing-sensitive tests of the rest of the assembly on a 2-core machine.
+/// </summary>
+[CollectionDefinition(nameof(HeavyDatabaseTests))]
+public sealed class HeavyDatabaseTests;
 
 /// <summary>Reports on the loader's own thread, as it happens (<see cref="Progress{T}"/> would post them).</summary>
 internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>

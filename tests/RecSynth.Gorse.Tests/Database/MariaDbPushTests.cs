@@ -5,6 +5,7 @@ using RecSynth.Testing;
 namespace RecSynth.Gorse.Tests.Database;
 
 /// <summary><c>push --database mysql://…</c> into a real MariaDB (batched multi-row upserts).</summary>
+[Collection(nameof(HeavyDatabaseTests))]
 public sealed class MariaDbPushTests(MariaDbFixture fixture, SmallDataset dataset, SmallPreset preset) : ServerDatabasePushTests(dataset, preset), IClassFixture<MariaDbFixture>
 {
     private protected override Task<TestDatabase> CreateAsync() => fixture.Server.CreateDatabaseAsync(Token);

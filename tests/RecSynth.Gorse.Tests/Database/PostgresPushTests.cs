@@ -6,6 +6,7 @@ using Tool = RecSynth.Cli.Tests.Cli;
 namespace RecSynth.Gorse.Tests.Database;
 
 /// <summary><c>push --database postgres://…</c> into a real PostgreSQL (the bulk path: binary COPY, keys built at the end).</summary>
+[Collection(nameof(HeavyDatabaseTests))]
 public sealed class PostgresPushTests(PostgresFixture fixture, SmallDataset dataset, SmallPreset preset) : ServerDatabasePushTests(dataset, preset), IClassFixture<PostgresFixture>
 {
     private protected override Task<TestDatabase> CreateAsync() => fixture.Server.CreateDatabaseAsync(Token);

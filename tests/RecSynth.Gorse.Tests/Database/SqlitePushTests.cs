@@ -6,6 +6,7 @@ using RecSynth.Testing;
 namespace RecSynth.Gorse.Tests.Database;
 
 /// <summary><c>push --database sqlite://…</c> into an SQLite file (one transaction per batch).</summary>
+[Collection(nameof(HeavyDatabaseTests))]
 public sealed class SqlitePushTests(SmallDataset dataset, SmallPreset preset) : DatabasePushTests(dataset, preset), IDisposable
 {
     private readonly TempDirectory _folder = new("sqlite-push");

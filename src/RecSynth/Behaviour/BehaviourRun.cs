@@ -31,8 +31,9 @@ internal sealed class BehaviourRun
     private readonly DelayedLearning? _delayed;
 
     /// <summary>
-    /// A run of <paramref name="policy"/>; <paramref name="progress"/> hears of the sources being built, then of each
-    /// week (as <see cref="Phase"/>) once its records are through the sink, with the sessions so far.
+    /// A run of <paramref name="policy"/>; <paramref name="progress"/> hears of the sources being built, then (as
+    /// <see cref="Phase"/>) of each week once its records are through the sink, and of the sessions simulated so far as
+    /// each block of users finishes, so that a long window of weeks shows its progress too.
     /// </summary>
     public BehaviourRun(
         World world, BehaviourOptions options, ulong seed, ISessionPolicy policy, ParallelOptions parallel, int firstUser = 0, int userCount = -1,
@@ -128,14 +129,33 @@ internal sealed class BehaviourRun
         var buffers = new[] { new WeekBuffer(), new WeekBuffer() }; // this week's and the one before (its spill-over)
         var sortScratch = new SortScratch(); // one week is sorted at a time
         long periodStart = _world.Options.Time.StartSeconds;
-        long sessions = 0;
-        _progress?.Report(new SimulationProgress(Phase, 0, weeks, "weeks") { Sessions = 0 });
+        // Progress: the weeks written, and the sessions simulated so far, counted as each block of users finishes (a
+        // window of weeks takes many seconds at the large sizes; its weeks are written only at its end).
+        long simulated = 0;
+        int written = 0;
+        var counted = new int[blocks]; // sessions of each block already counted in this window
+        var progressGate = new Lock();
+        void Report(int weeksWritten, long add)
+        {
+            if (_progress is null)
+            {
+                return;
+            }
+
+            lock (progressGate)
+            {
+                simulated += add;
+                written = Math.Max(written, weeksWritten);
+                _progress.Report(new SimulationProgress(Phase, written, weeks, "weeks") { Sessions = simulated });
+            }
+        }
+
+        Report(0, 0);
         bool simulating = true;
         void Deliver(int w, ReadOnlyMemory<InteractionRecord> interactions, ReadOnlyMemory<SessionRecord> weekSessions)
         {
             sink.Write(new RecordBlock(w, interactions, weekSessions, Volatile.Read(ref simulating)));
-            sessions += weekSessions.Length;
-            _progress?.Report(new SimulationProgress(Phase, w + 1, weeks, "weeks") { Sessions = sessions });
+            Report(w + 1, 0);
         }
 
         Task writing = Task.CompletedTask;
@@ -152,6 +172,7 @@ internal sealed class BehaviourRun
                     output.Sessions.Clear();
                 }
 
+                Array.Clear(counted);
                 var dayStart = new int[blocks];
                 plan?.StartWeek(first, current[0]);
                 for (int step = 0; step < steps; step++)
@@ -176,6 +197,15 @@ internal sealed class BehaviourRun
                                 _simulator.RunWeek(user, first + wk, state, _policy, scratch.Value!, current[wk][b], Truth, from, to, plan?.Times(user));
                             }
                         }
+
+                        int blockSessions = 0;
+                        for (int wk = 0; wk < count; wk++)
+                        {
+                            blockSessions += current[wk][b].Sessions.Count;
+                        }
+
+                        Report(0, blockSessions - counted[b]);
+                        counted[b] = blockSessions;
                     });
 
                     plan?.Learn(policyStep);

@@ -63,7 +63,19 @@ internal sealed class ImageSource
         }
 
         _tasteItems = [.. groups.Select(g => g.ToArray())];
+        if (!keepIndex && (long)world.Embeddings.Length * sizeof(float) >= ReleaseAtBytes)
+        {
+            // The index's copy of the embeddings (and the search's lists) are garbage now, but a collection that frees
+            // them may not come before the simulation's peak, and a freed region stays committed: at the large preset
+            // that is 1.9 GB of the peak (docs/benchmarks.md, "Where the memory goes"). Free it and give it back now.
+            lists = [];
+            index = null;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
     }
+
+    /// <summary>From this size of the embedding matrix on, the index's copy is given back to the system as soon as it is freed.</summary>
+    private const long ReleaseAtBytes = 128L << 20;
 
     public ImageIndex Index => _index ?? throw new InvalidOperationException("the image index is kept only when the source is made with keepIndex");
 

@@ -110,33 +110,12 @@ internal static class PushCommand
 
             using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key, MaxRetries = retries, OnRetry = ProgressDisplay.RetryLines(console, silent) });
             var options = new GorsePushOptions { BatchSize = batch, Concurrency = parallel, Resume = result.GetValue(resume) };
-            IReadOnlyList<GorseTableResult> pushed;
-            try
+            if (await PushTablesAsync(
+                    console, silent, progress => GorsePush.RunAsync(data, client, options, progress, cancellationToken),
+                    $"interrupted: the batches in flight were finished and every acknowledged batch is recorded in {Path.Combine(folder, GorsePush.CheckpointFileName)}; run the same push with --resume to continue",
+                    "sent", "", cancellationToken).ConfigureAwait(false) is { } failed)
             {
-                pushed = await ProgressDisplay.RunAsync(console, silent, progress => GorsePush.RunAsync(data, client, options, progress, cancellationToken)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                console.Error($"interrupted: the batches in flight were finished and every acknowledged batch is recorded in {Path.Combine(folder, GorsePush.CheckpointFileName)}; run the same push with --resume to continue");
-                return ExitCodes.Cancelled;
-            }
-            catch (GorseException e)
-            {
-                console.Error(e.Message);
-                return ExitCodes.Failure;
-            }
-
-            if (!silent)
-            {
-                foreach (var table in pushed)
-                {
-                    // The rate counts the rows sent in this run only: a resume's skipped rows took no time.
-                    string sent = table.RowsSent == 0 ? "nothing sent"
-                        : ProgressDisplay.Rate(table.RowsSent, table.Elapsed) is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows sent ({rate:N0} rows/s)")
-                        : string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows sent");
-                    console.StdOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches sent, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s, {sent}"));
-                }
+                return failed;
             }
 
             return result.GetValue(verify) ? await VerifyAsync(console, data, client, silent, cancellationToken).ConfigureAwait(false) : ExitCodes.Success;
@@ -184,7 +163,7 @@ internal static class PushCommand
         }
 
         string prefix = result.GetValue(tablePrefix) ?? "";
-        if (!prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        if (!GorseDatabasePush.IsTablePrefix(prefix))
         {
             problems.Add(new("--table-prefix", prefix, "may hold only ASCII letters, digits and '_' (Gorse's table_prefix)"));
         }
@@ -229,14 +208,35 @@ internal static class PushCommand
                 }
             },
         };
+        if (await PushTablesAsync(
+                console, silent, progress => GorseDatabasePush.RunAsync(data, urlText!, options, progress, cancellationToken),
+                $"interrupted: the batch in flight was committed and every committed batch is recorded in {display}; run the same push with --resume to continue",
+                "written", prefix, cancellationToken).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
+        }
+
+        return result.GetValue(verify)
+            ? await VerifyAsync(console, silent, progress => GorseDatabasePush.VerifyAsync(data, urlText!, options, progress, cancellationToken), display).ConfigureAwait(false)
+            : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Runs a push (REST or database) with progress, then prints a summary line per table (rows <paramref name="done"/>:
+    /// "sent" or "written"). Returns the exit code when it did not complete: 130 interrupted, 1 refused or unreachable.
+    /// </summary>
+    private static async Task<int?> PushTablesAsync(
+        Consoles console, bool silent, Func<ProgressDisplay.IPhaseDisplay?, Task<IReadOnlyList<GorseTableResult>>> push,
+        string interrupted, string done, string tablePrefix, CancellationToken cancellationToken)
+    {
         IReadOnlyList<GorseTableResult> pushed;
         try
         {
-            pushed = await ProgressDisplay.RunAsync(console, silent, progress => GorseDatabasePush.RunAsync(data, urlText!, options, progress, cancellationToken)).ConfigureAwait(false);
+            pushed = await ProgressDisplay.RunAsync(console, silent, push).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            console.Error($"interrupted: the batch in flight was committed and every committed batch is recorded in {display}; run the same push with --resume to continue");
+            console.Error(interrupted);
             return ExitCodes.Cancelled;
         }
         catch (GorseException e)
@@ -249,17 +249,16 @@ internal static class PushCommand
         {
             foreach (var table in pushed)
             {
-                string sent = table.RowsSent == 0 ? "nothing written"
-                    : ProgressDisplay.Rate(table.RowsSent, table.Elapsed) is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows written ({rate:N0} rows/s)")
-                    : string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows written");
+                // The rate counts the rows of this run only: a resume's skipped rows took no time.
+                string rows = table.RowsSent == 0 ? $"nothing {done}"
+                    : ProgressDisplay.Rate(table.RowsSent, table.Elapsed) is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows {done} ({rate:N0} rows/s)")
+                    : string.Create(CultureInfo.InvariantCulture, $"{table.RowsSent:N0} rows {done}");
                 console.StdOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{prefix}{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches written, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s, {sent}"));
+                    $"{tablePrefix}{table.Table}: {table.Rows:N0} rows, {table.BatchesSent:N0} batches {done}, {table.BatchesSkipped:N0} skipped (resume), {table.Retries:N0} retries, {table.Elapsed.TotalSeconds:0.00} s, {rows}"));
             }
         }
 
-        return result.GetValue(verify)
-            ? await VerifyAsync(console, silent, progress => GorseDatabasePush.VerifyAsync(data, urlText!, options, progress, cancellationToken), display).ConfigureAwait(false)
-            : ExitCodes.Success;
+        return null;
     }
 
     private static Task<int> VerifyAsync(Consoles console, GorseDataset data, GorseClient client, bool silent, CancellationToken cancellationToken) =>

@@ -210,7 +210,6 @@ internal abstract class DatabaseTarget(GorseDatabaseUrl url, string prefix)
         Npgsql.NpgsqlException { InnerException: { } inner } => IsTransient(inner),
         MySqlConnector.MySqlException my => my.ErrorCode is MySqlConnector.MySqlErrorCode.UnableToConnectToHost or MySqlConnector.MySqlErrorCode.QueryInterrupted
             or MySqlConnector.MySqlErrorCode.LockDeadlock || my.InnerException is { } inner && IsTransient(inner),
-        InvalidOperationException when e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase) => true, // a broken connection used again
         _ => false,
     };
 }

@@ -14,6 +14,9 @@ namespace RecSynth.Gorse.Database;
 /// </summary>
 internal static class GoJson
 {
+    /// <summary>Go sorts map keys as byte strings: UTF-8 order, which differs from UTF-16 order only above U+D7FF.</summary>
+    private static readonly Comparer<string> s_utf8Order = Comparer<string>.Create(GorseDataset.Utf8Compare);
+
     /// <summary>The value as Go's <c>json.Marshal</c> writes it after decoding it into <c>any</c>.</summary>
     public static string Write(JsonNode? node)
     {
@@ -26,18 +29,9 @@ internal static class GoJson
     public static string Write(IReadOnlyList<string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var text = new StringBuilder("[");
-        for (int i = 0; i < values.Count; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
-
-            AppendString(text, values[i]);
-        }
-
-        return text.Append(']').ToString();
+        var text = new StringBuilder();
+        AppendArray(text, values, AppendString);
+        return text.ToString();
     }
 
     /// <summary>JSON text read from a database in Go's form: the same text for values equal as JSON (key order, spacing, number spelling aside).</summary>
@@ -62,28 +56,10 @@ internal static class GoJson
                 text.Append("null");
                 break;
             case JsonObject obj:
-                text.Append('{');
-                bool first = true;
-                foreach (var (key, value) in obj.OrderBy(pair => pair.Key, Utf8Order.Instance))
-                {
-                    text.Append(first ? "" : ",");
-                    first = false;
-                    AppendString(text, key);
-                    text.Append(':');
-                    Append(text, value);
-                }
-
-                text.Append('}');
+                AppendObject(text, obj.Select(pair => (pair.Key, pair.Value)), Append);
                 break;
             case JsonArray array:
-                text.Append('[');
-                for (int i = 0; i < array.Count; i++)
-                {
-                    text.Append(i > 0 ? "," : "");
-                    Append(text, array[i]);
-                }
-
-                text.Append(']');
+                AppendArray(text, array, Append);
                 break;
             case JsonValue value:
                 AppendValue(text, value);
@@ -138,30 +114,10 @@ internal static class GoJson
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                text.Append('{');
-                bool first = true;
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, Utf8Order.Instance))
-                {
-                    text.Append(first ? "" : ",");
-                    first = false;
-                    AppendString(text, property.Name);
-                    text.Append(':');
-                    AppendElement(text, property.Value);
-                }
-
-                text.Append('}');
+                AppendObject(text, element.EnumerateObject().Select(p => (p.Name, p.Value)), AppendElement);
                 break;
             case JsonValueKind.Array:
-                text.Append('[');
-                bool firstItem = true;
-                foreach (var item in element.EnumerateArray())
-                {
-                    text.Append(firstItem ? "" : ",");
-                    firstItem = false;
-                    AppendElement(text, item);
-                }
-
-                text.Append(']');
+                AppendArray(text, element.EnumerateArray(), AppendElement);
                 break;
             case JsonValueKind.String:
                 AppendString(text, element.GetString()!);
@@ -254,6 +210,37 @@ internal static class GoJson
         }
     }
 
+    /// <summary>An object as Go writes a map: members sorted by key as byte strings (UTF-8 order), compact.</summary>
+    private static void AppendObject<T>(StringBuilder text, IEnumerable<(string Key, T Value)> members, Action<StringBuilder, T> append)
+    {
+        text.Append('{');
+        bool first = true;
+        foreach (var (key, value) in members.OrderBy(m => m.Key, s_utf8Order))
+        {
+            text.Append(first ? "" : ",");
+            first = false;
+            AppendString(text, key);
+            text.Append(':');
+            append(text, value);
+        }
+
+        text.Append('}');
+    }
+
+    private static void AppendArray<T>(StringBuilder text, IEnumerable<T> items, Action<StringBuilder, T> append)
+    {
+        text.Append('[');
+        bool first = true;
+        foreach (var item in items)
+        {
+            text.Append(first ? "" : ",");
+            first = false;
+            append(text, item);
+        }
+
+        text.Append(']');
+    }
+
     /// <summary>A string as Go's encoder writes it (HTML-safe, U+2028/U+2029 escaped, lowercase hex).</summary>
     internal static void AppendString(StringBuilder text, string value)
     {
@@ -294,13 +281,5 @@ internal static class GoJson
         }
 
         text.Append('"');
-    }
-
-    /// <summary>Go sorts map keys as byte strings: UTF-8 order, which differs from UTF-16 order only above U+D7FF.</summary>
-    private sealed class Utf8Order : IComparer<string>
-    {
-        public static readonly Utf8Order Instance = new();
-
-        public int Compare(string? x, string? y) => GorseDataset.Utf8Compare(x ?? "", y ?? "");
     }
 }

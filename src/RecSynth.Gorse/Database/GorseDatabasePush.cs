@@ -33,7 +33,7 @@ public static class GorseDatabasePush
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
-        var target = DatabaseTarget.Create(Parse(url, options.Password), CheckedPrefix(options.TablePrefix));
+        var target = Target(url, options);
         int batchSize = options.BatchSize ?? target.DefaultBatchSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
@@ -153,7 +153,7 @@ public static class GorseDatabasePush
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
-        var target = DatabaseTarget.Create(Parse(url, options.Password), CheckedPrefix(options.TablePrefix));
+        var target = Target(url, options);
         var rows = new GorseRows(dataset);
         await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -210,10 +210,18 @@ public static class GorseDatabasePush
         }
     }
 
-    private static string CheckedPrefix(string prefix) =>
-        prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
-            ? prefix
-            : throw new DatasetUsageException($"the table prefix '{prefix}' may hold only ASCII letters, digits and '_' (Gorse's table_prefix)");
+    /// <summary>Whether <paramref name="prefix"/> can be Gorse's <c>table_prefix</c> here: ASCII letters, digits and '_' only (it is spliced into SQL).</summary>
+    public static bool IsTablePrefix(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+    }
+
+    /// <summary>The database the URL and options name, checked before anything is opened.</summary>
+    private static DatabaseTarget Target(string url, GorseDatabaseOptions options) =>
+        IsTablePrefix(options.TablePrefix)
+            ? DatabaseTarget.Create(Parse(url, options.Password), options.TablePrefix)
+            : throw new DatasetUsageException($"the table prefix '{options.TablePrefix}' may hold only ASCII letters, digits and '_' (Gorse's table_prefix)");
 
     /// <summary>One connection, reopened after a transient failure (up to the retries, with a doubling pause), and the stop token.</summary>
     private sealed class Session(DatabaseTarget target, GorseDatabaseOptions options, CancellationToken stop) : IAsyncDisposable

@@ -40,12 +40,12 @@ internal sealed class GorseRows(GorseDataset dataset)
     /// <summary>Feedback row <paramref name="index"/> in key order.</summary>
     public FeedbackValues Feedback(int index) => Of(Dataset.Feedback(_feedbackOrder.Value[index]));
 
-    public static UserValues Of(GorseUser user) => new(user.UserId, GoJson.Write(user.Labels), user.Comment);
+    private static UserValues Of(GorseUser user) => new(user.UserId, GoJson.Write(user.Labels), user.Comment);
 
-    public static ItemValues Of(GorseItem item) =>
+    private static ItemValues Of(GorseItem item) =>
         new(item.ItemId, item.IsHidden, GoJson.Write(item.Categories), item.Timestamp.UtcDateTime, GoJson.Write(item.Labels), item.Comment);
 
-    public static FeedbackValues Of(GorseFeedback feedback) =>
+    private static FeedbackValues Of(GorseFeedback feedback) =>
         new(feedback.FeedbackType, feedback.UserId, feedback.ItemId, feedback.Value, feedback.Timestamp.UtcDateTime, feedback.Timestamp.UtcDateTime, null, feedback.Comment);
 
     /// <summary>The key a row is known by in messages: the id, or type/user/item.</summary>

@@ -212,7 +212,7 @@ internal static partial class GorseSchema
     private static void CheckPrefix(string prefix)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        if (!prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        if (!GorseDatabasePush.IsTablePrefix(prefix))
         {
             throw new ArgumentException($"table_prefix '{prefix}' may hold only ASCII letters, digits and '_'", nameof(prefix));
         }

@@ -101,18 +101,14 @@ internal sealed class PostgresTarget(GorseDatabaseUrl url, string prefix) : Data
     /// </summary>
     public override async Task<bool> PrepareBulkAsync(DbConnection connection, bool feedbackStarted, CancellationToken cancellationToken)
     {
-        await using (var exists = connection.CreateCommand())
+        if (await SideTableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
         {
-            exists.CommandText = $"SELECT to_regclass('{Quote(BulkName)}') IS NOT NULL";
-            if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            if (feedbackStarted)
             {
-                if (feedbackStarted)
-                {
-                    return true;
-                }
-
-                await ExecuteAsync(connection, null, $"DROP TABLE {Quote(BulkName)}", cancellationToken).ConfigureAwait(false);
+                return true;
             }
+
+            await ExecuteAsync(connection, null, $"DROP TABLE {Quote(BulkName)}", cancellationToken).ConfigureAwait(false);
         }
 
         if (feedbackStarted || !await IsEmptyAsync(connection, "feedback", cancellationToken).ConfigureAwait(false))
@@ -142,13 +138,9 @@ internal sealed class PostgresTarget(GorseDatabaseUrl url, string prefix) : Data
     public override async Task FinishBulkAsync(GorseRows rows, long expectedRows, CancellationToken cancellationToken)
     {
         await using var connection = (NpgsqlConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var exists = connection.CreateCommand())
+        if (!await SideTableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
         {
-            exists.CommandText = $"SELECT to_regclass('{Quote(BulkName)}') IS NOT NULL";
-            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
-            {
-                return; // swapped by an earlier attempt whose answer was lost
-            }
+            return; // swapped by an earlier attempt whose answer was lost
         }
 
         await using (var count = connection.CreateCommand())
@@ -211,5 +203,12 @@ internal sealed class PostgresTarget(GorseDatabaseUrl url, string prefix) : Data
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> SideTableExistsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = $"SELECT to_regclass('{Quote(BulkName)}') IS NOT NULL";
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }

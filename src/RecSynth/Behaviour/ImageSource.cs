@@ -68,7 +68,7 @@ internal sealed class ImageSource
             // The index's copy of the embeddings (and the search's lists) are garbage now, but a collection that frees
             // them may not come before the simulation's peak, and a freed region stays committed: at the large preset
             // that is 1.9 GB of the peak (docs/benchmarks.md, "Where the memory goes"). Free it and give it back now.
-            lists = [];
+            lists = []; // let go first: an unoptimised (Debug) build keeps locals alive to the method's end
             index = null;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }

@@ -90,6 +90,19 @@ public static class DatasetGenerator
             throw new OptionsException(problems);
         }
 
+        if (output is { Stage: DatasetStage.Behaviour, Shard: { } part } && simulation is null)
+        {
+            // A shard's part of the behaviour, written next to the catalogue and users (docs/sharding.md).
+            var partWorld = (WorldOf(output.Directory, cancellationToken) with { Behaviour = options.Behaviour }).EnsureValid();
+            if (partWorld.ValidateForSimulation() is { Count: > 0 } large)
+            {
+                throw new OptionsException(large);
+            }
+
+            ResourceEstimate.Check(partWorld, false, false, true, output.Threads, output.Directory);
+            return (ShardParts.Write(partWorld, options.Seed, part, output, progress, cancellationToken), null);
+        }
+
         bool catalog = output.Stage is DatasetStage.All or DatasetStage.Catalog;
         bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
         bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;

@@ -19,7 +19,10 @@ public sealed record GenerateOptions
     public bool Force { get; init; }
 
     /// <summary>
-    /// Simulate the behaviour of one shard of the users only (the catalogue and users stages are written whole);
+    /// Simulate the behaviour of one shard of the users only. With <see cref="DatasetStage.Behaviour"/>, on the catalogue
+    /// and users in the folder, the shard writes its part of each behaviour table (<c>interactions/part-k.parquet</c>,
+    /// …, and <c>shards/part-k.json</c>) next to them, and the shards' parts read as one dataset (docs/sharding.md);
+    /// with <see cref="DatasetStage.All"/>, the folder is the shard's own (the catalogue and users written whole), and
     /// <see cref="DatasetMerger.Merge"/> joins the shards' folders into the dataset of an unsharded run.
     /// </summary>
     public DatasetShard? Shard { get; init; }

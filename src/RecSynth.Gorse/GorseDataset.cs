@@ -74,10 +74,9 @@ public sealed partial class GorseDataset : IDisposable
         var files = new List<string>();
         foreach (string file in CsvFiles(options))
         {
-            string path = Path.Combine(directory, file);
-            string parquet = Path.ChangeExtension(file, ".parquet");
-            string? found = File.Exists(path) ? file : file.EndsWith(".csv", StringComparison.Ordinal) && File.Exists(Path.Combine(directory, parquet)) ? parquet : null;
-            files.Add(found ?? throw new DatasetUsageException($"{path} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)"));
+            var found = file == DatasetReader.EmbeddingsFile ? (File.Exists(Path.Combine(directory, file)) ? [file] : []) : DatasetReader.TableFiles(directory, file);
+            files.AddRange(found.Count > 0 ? found
+                : throw new DatasetUsageException($"{Path.Combine(directory, file)} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)"));
         }
 
         options = options with { Files = files };

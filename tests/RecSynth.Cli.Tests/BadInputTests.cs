@@ -322,6 +322,27 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_shards_part_next_to_parts_of_another_run_exits_2_naming_the_other_run_and_writes_nothing()
+    {
+        using var temp = new TempDirectory("parts-bad");
+        string output = temp.Sub("out");
+        string[] sizes = ["--products", "400", "--users", "90", "--seed", "3"];
+        Assert.Equal(0, (await Cli.RunAsync(["generate", .. sizes, "--stage", "catalog", "--quiet", "-o", output])).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(["generate", .. sizes, "--stage", "users", "--quiet", "-o", output])).ExitCode);
+        var first = await Cli.RunAsync(["generate", .. sizes, "--stage", "behaviour", "--shard", "0/2", "--format", "parquet", "-o", output]);
+        Assert.Equal(0, first.ExitCode);
+        Assert.True(File.Exists(Path.Combine(output, "interactions", "part-00000.parquet")), first.StdErr);
+        var before = Datasets.Snapshot(output);
+
+        var result = await Cli.RunAsync(["generate", .. sizes, "--stage", "behaviour", "--shard", "1/3", "--format", "parquet", "-o", output]);
+
+        AssertRefused(result, 2);
+        Assert.Contains("part 0 of another run", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("a run in 2 shards, not 3", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(before, Datasets.Snapshot(output));
+    }
+
+    [Fact]
     public async Task A_shard_of_the_catalog_stage_exits_2()
     {
         var result = await RefusedAsync(2, "--preset", "seed", "--stage", "catalog", "--shard", "0/2");

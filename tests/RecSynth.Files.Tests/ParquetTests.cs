@@ -57,7 +57,7 @@ public sealed class ParquetTests : IClassFixture<ParquetTests.Both>
     public void DuckDB_reads_the_parquet_table_with_the_documented_columns_and_types(string table)
     {
         using var db = Open();
-        var columns = Query(db, $"DESCRIBE SELECT * FROM read_parquet('{Path(table, "parquet")}')", r => (r.GetString(0), r.GetString(1)));
+        var columns = DuckDb.Query(db, $"DESCRIBE SELECT * FROM read_parquet('{Path(table, "parquet")}')", r => (r.GetString(0), r.GetString(1)));
         Assert.Equal(Documented[table], columns);
     }
 
@@ -194,20 +194,6 @@ public sealed class ParquetTests : IClassFixture<ParquetTests.Both>
         using var command = db.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> read)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
     }
 
     /// <summary>A dataset written in both formats, once for the class.</summary>

@@ -337,3 +337,22 @@ internal static class Csv
     public static SepReader Open(string path) =>
         Sep.Reader(o => o with { Sep = new Sep(','), Unescape = true }).FromFile(path);
 }
+
+/// <summary>Runs DuckDB queries for the tests that read our Parquet files as a user would.</summary>
+internal static class DuckDb
+{
+    /// <summary>Every row of <paramref name="sql"/>, each read with <paramref name="read"/>.</summary>
+    public static List<T> Query<T>(DuckDB.NET.Data.DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> read)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}

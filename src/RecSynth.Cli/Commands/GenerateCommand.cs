@@ -26,7 +26,9 @@ internal static class GenerateCommand
         };
         var shard = new Option<string?>("--shard")
         {
-            Description = "Simulate the behaviour of shard k of n only (0-based, users split by id), e.g. 0/3; `recsynth merge` joins the shards' folders",
+            Description = "Simulate the behaviour of shard k of n only (0-based, users split by id), e.g. 0/3. With --stage behaviour, into the folder "
+                + "with the catalogue and users, as parts of its tables (interactions/part-k.parquet, …) that read as one dataset; with --stage all, "
+                + "a folder per shard, which `recsynth merge` joins",
             HelpName = "k/n",
         };
         var format = new Option<string>("--format")

@@ -31,7 +31,9 @@ internal sealed record DatasetOrigin(RecSynthOptions World, long BehaviourSeed, 
         var manifest = DatasetManifest.ReadFolder(directory, "give a folder written by generate or simulate");
         if (!manifest.Stages.TryGetValue(BehaviourStage.Name, out var stage))
         {
-            throw new DatasetUsageException($"{directory} has no behaviour stage: there is no log (generate it with --stage behaviour)");
+            throw new DatasetUsageException(Directory.Exists(Path.Combine(directory, ShardParts.ManifestFolder))
+                ? $"{directory} holds its behaviour in shards' parts ({ShardParts.ManifestFolder}/); this needs the log of one unsharded run: generate it whole, or in shard folders joined by `recsynth merge` (docs/sharding.md)"
+                : $"{directory} has no behaviour stage: there is no log (generate it with --stage behaviour)");
         }
 
         if (stage.Shard is not null)

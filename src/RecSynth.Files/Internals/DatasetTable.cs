@@ -15,7 +15,7 @@ internal abstract class DatasetTable : IDisposable
     public string Path { get; }
 
     /// <summary>The file name as messages show it.</summary>
-    public string Name => System.IO.Path.GetFileName(Path);
+    public virtual string Name => System.IO.Path.GetFileName(Path);
 
     /// <summary>The 1-based line of the current row (of a Parquet file: its 1-based row).</summary>
     public int Line { get; protected set; }
@@ -37,16 +37,26 @@ internal abstract class DatasetTable : IDisposable
         }
 
         string parquet = System.IO.Path.ChangeExtension(csv, ParquetTables.Extension);
-        return File.Exists(parquet)
-            ? ParquetTable.Open(parquet, columns)
+        if (File.Exists(parquet))
+        {
+            return ParquetTable.Open(parquet, columns);
+        }
+
+        return PartsTable.Parts(directory, csvFile) is { } parts
+            ? new PartsTable(parts, columns)
             : throw new DatasetUsageException($"{csv} does not exist (nor {System.IO.Path.GetFileName(parquet)}): not a complete RecSynth dataset (generate one with `recsynth generate`)");
     }
+
+    /// <summary>Opens one file of a table, CSV or Parquet by its extension.</summary>
+    internal static DatasetTable OpenFile(string path, IReadOnlyList<string> columns) =>
+        System.IO.Path.GetExtension(path) == ParquetTables.Extension ? ParquetTable.Open(path, columns) : CsvTable.Open(path, columns);
 
     /// <summary>Whether the folder holds the table, as CSV or as Parquet.</summary>
     public static bool Exists(string directory, string csvFile)
     {
         string csv = System.IO.Path.Combine(directory, csvFile);
-        return File.Exists(csv) || File.Exists(System.IO.Path.ChangeExtension(csv, ParquetTables.Extension));
+        return File.Exists(csv) || File.Exists(System.IO.Path.ChangeExtension(csv, ParquetTables.Extension))
+            || (ShardParts.Tables.Contains(csvFile) && Directory.Exists(System.IO.Path.Combine(directory, ShardParts.ManifestFolder)));
     }
 
     /// <summary>Moves to the next row; false at the end of the table.</summary>

@@ -23,6 +23,23 @@ public static class DatasetReader
     /// <summary>The image embeddings, one row per product.</summary>
     public const string EmbeddingsFile = "embeddings.npy";
 
+    /// <summary>
+    /// The files that hold a table (given by its CSV name, e.g. <c>interactions.csv</c>), relative to the folder: the CSV
+    /// file; its Parquet form where the folder has only that; or, for a behaviour table written in shards' parts
+    /// (docs/sharding.md), every part in shard order. Empty when the folder holds none.
+    /// </summary>
+    /// <exception cref="DatasetUsageException">The folder holds parts, but not all of them.</exception>
+    public static IReadOnlyList<string> TableFiles(string directory, string csvFile)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(csvFile);
+        string parquet = Path.ChangeExtension(csvFile, ParquetTables.Extension);
+        return File.Exists(Path.Combine(directory, csvFile)) ? [csvFile]
+            : csvFile.EndsWith(".csv", StringComparison.Ordinal) && File.Exists(Path.Combine(directory, parquet)) ? [parquet]
+            : PartsTable.Parts(directory, csvFile) is { } parts ? [.. parts.Select(p => Path.GetRelativePath(directory, p))]
+            : [];
+    }
+
     /// <summary>Every row of <c>products.csv</c> (or of <c>products.parquet</c> where the folder has only that), in file order.</summary>
     /// <exception cref="DatasetUsageException">The file is missing or a row is malformed.</exception>
     public static IReadOnlyList<ProductRow> ReadProducts(string directory, CancellationToken cancellationToken = default) =>

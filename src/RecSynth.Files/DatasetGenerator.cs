@@ -165,6 +165,8 @@ public static class DatasetGenerator
                 var phases = PhaseReports.To(progress);
                 var simulationWorld = composed is null ? SimulationWorld.Build(world, output.Threads, phases, cancellationToken)
                     : SimulationWorld.BuildWithEmbeddings(world, output.Threads, composed, phases, cancellationToken);
+                composed = null; // the world's now: a logging run's world gives it back once the neighbour lists are built
+                simulationWorld.GivesBackEmbeddings = simulation is null;
                 var (files, behaviourCounts, result) = BehaviourStage.Write(
                     simulationWorld, options.Behaviour, options.Seed, output.Shard, simulation, output.Formats, folder.Staging, output.Threads,
                     WorldFilesFolder(catalog ? folder.Staging : output.Directory), progress, cancellationToken);

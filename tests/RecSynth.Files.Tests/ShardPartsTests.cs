@@ -9,7 +9,8 @@ namespace RecSynth.Files.Tests;
 /// Issue 14 §2: <c>generate --stage behaviour --shard k/n</c> on a folder with the catalogue and users writes shard k's
 /// part of each behaviour table (<c>interactions/part-k.parquet</c>, …) next to them, so the folder reads as one
 /// dataset without a merge: a glob over the parts gives exactly the rows of the unsharded run. The small preset in
-/// three shards, two of them run at the same time into the one folder.
+/// three shards: the first alone (it builds and keeps the catalogue-side work), then two at the same time into the one
+/// folder (they load it).
 /// </summary>
 public sealed class ShardPartsTests : IClassFixture<ShardPartsTests.Runs>
 {
@@ -94,6 +95,13 @@ public sealed class ShardPartsTests : IClassFixture<ShardPartsTests.Runs>
         var top = DatasetManifest.Read(Path.Combine(_runs.Parts, DatasetManifest.FileName));
         Assert.Equal(["catalog", "users"], top.Stages.Keys);
         Assert.Empty(Directory.GetDirectories(_runs.Parts, ".recsynth-staging*"));
+
+        // The first shard kept the catalogue-side work (neighbour lists, CF pools) for the others: one file each, no
+        // temporary file left. (The rows the others wrote on it are checked against the unsharded run above.)
+        string[] sources = [.. Directory.GetFiles(Path.Combine(_runs.Parts, "sources")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Equal(2, sources.Length);
+        Assert.StartsWith("cf-pools-", sources[0], StringComparison.Ordinal);
+        Assert.StartsWith("image-neighbours-", sources[1], StringComparison.Ordinal);
     }
 
     [Fact]

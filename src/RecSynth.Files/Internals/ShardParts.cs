@@ -15,6 +15,9 @@ namespace RecSynth.Files.Internals;
 /// </summary>
 internal static class ShardParts
 {
+    /// <summary>The folder where the first shards keep the catalogue-side work (neighbour lists, CF pools) the others reuse.</summary>
+    public const string SourcesFolder = "sources";
+
     /// <summary>The folder of the parts' manifests.</summary>
     public const string ManifestFolder = "shards";
 
@@ -50,6 +53,8 @@ internal static class ShardParts
         try
         {
             var simulationWorld = SimulationWorld.Build(world, output.Threads, PhaseReports.To(progress), cancellationToken);
+            simulationWorld.GivesBackEmbeddings = true; // one logging run: nothing reads them after the neighbour lists
+            simulationWorld.Sources = new SourceFolder(Path.Combine(directory, SourcesFolder), CatalogueId(directory));
             var (files, counts, _) = BehaviourStage.Write(
                 simulationWorld, world.Behaviour, seed, shard, null, output.Formats, staging, output.Threads, datasetFolder: null, progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
@@ -101,6 +106,13 @@ internal static class ShardParts
 
             throw;
         }
+    }
+
+    /// <summary>The catalogue and users of the folder, named by their files' SHA-256 in its manifest (checked against the files before).</summary>
+    private static string CatalogueId(string directory)
+    {
+        var manifest = DatasetManifest.Read(Path.Combine(directory, DatasetManifest.FileName));
+        return string.Join(",", manifest.Files.Where(f => f.Value.Stage is CatalogStage.Name or UsersStage.Name).Select(f => $"{f.Key}:{f.Value.Sha256}"));
     }
 
     /// <summary>

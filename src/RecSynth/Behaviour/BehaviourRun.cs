@@ -14,7 +14,11 @@ namespace RecSynth.Behaviour;
 internal sealed class BehaviourRun
 {
     private const int UsersPerBlock = 256;
-    /// <summary>Weeks a user runs in a row when users do not depend on each other.</summary>
+    /// <summary>
+    /// The most weeks a user runs in a row when users do not depend on each other; fewer when that many weeks of
+    /// everyone's records would take too much memory (<see cref="MemoryEstimate.WindowWeeks"/>). The records are the
+    /// same whatever the window.
+    /// </summary>
     internal const int WeeksPerWindow = 4;
     private const long Day = 86_400;
     private readonly World _world;
@@ -81,6 +85,9 @@ internal sealed class BehaviourRun
 
     public GroundTruth? Truth { get; }
 
+    /// <summary>The weeks of a window when users run several in a row, instead of what their records' size allows (tests).</summary>
+    internal int? WindowWeeks { get; init; }
+
     /// <summary>What the weeks are called in the progress reports.</summary>
     public string Phase { get; set; } = Phases.Behaviour;
 
@@ -109,7 +116,7 @@ internal sealed class BehaviourRun
         // wait in memory: a few weeks' worth, whatever the length of the period).
         bool daily = _policy.Learns || _simulator.Learned is not null || _simulator.External is not null || _step is not null;
         int weeks = _simulator.Schedule.Weeks;
-        int window = daily ? 1 : Math.Min(WeeksPerWindow, weeks);
+        int window = daily ? 1 : Math.Min(weeks, WindowWeeks ?? MemoryEstimate.WindowWeeks(MemoryEstimate.WeekRecordBytes(_world.Options, _userCount), weeks));
         long stepLength = _step == StepLength.Hour ? 3600 : Day;
         int steps = daily ? (int)(SessionSchedule.Week / stepLength) : 1;
         int stepsPerDay = (int)(Day / stepLength);

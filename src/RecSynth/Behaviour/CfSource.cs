@@ -23,26 +23,22 @@ internal sealed class CfSource
 
     /// <summary>Finds the pools; <paramref name="progress"/> hears of each community's.</summary>
     public CfSource(World world, CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
+        : this(world, options, Pools(world, options, parallel, progress))
+    {
+    }
+
+    /// <summary>The source on pools found before (<see cref="PoolRows"/> of a source of the same world and options).</summary>
+    public CfSource(World world, CfSourceOptions options, int[] poolRows)
+        : this(world, options, Split(poolRows, world.Communities.Count, PoolSize(world, options)))
+    {
+    }
+
+    private CfSource(World world, CfSourceOptions options, int[][] pools)
     {
         _world = world;
         _options = options;
         int n = world.Items.Length;
-        int poolSize = Math.Min(n, 2 * options.Candidates);
-        var communities = world.Communities;
-        _pools = new int[communities.Count][];
-        var pooled = new PhaseCounter(progress, Phases.CfPools, communities.Count, "communities");
-        Parallel.For(0, communities.Count, parallel, c =>
-        {
-            var centroid = communities.Centroid(c);
-            var best = new TopK(poolSize);
-            for (int i = 0; i < n; i++)
-            {
-                best.Offer(i, VectorMath.Dot(centroid, world.ItemFactor(i)) + (float)options.PopularityWeight * world.ZPopularity[i]);
-            }
-
-            _pools[c] = best.Sorted().Items;
-            pooled.Add(1);
-        });
+        _pools = pools;
         _membership = [.. _pools.Select(pool =>
         {
             var member = new bool[n];
@@ -76,6 +72,39 @@ internal sealed class CfSource
 
         (_popular, _popularScores) = popular.Sorted();
     }
+
+    /// <summary>Every community's pool, one after the other (each of the same length).</summary>
+    public int[] PoolRows => [.. _pools.SelectMany(pool => pool)];
+
+    private static int PoolSize(World world, CfSourceOptions options) => Math.Min(world.Items.Length, 2 * options.Candidates);
+
+    /// <summary>Per community, the products best for its centroid (factor score and popularity).</summary>
+    private static int[][] Pools(World world, CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        int n = world.Items.Length;
+        int poolSize = PoolSize(world, options);
+        var communities = world.Communities;
+        var pools = new int[communities.Count][];
+        var pooled = new PhaseCounter(progress, Phases.CfPools, communities.Count, "communities");
+        Parallel.For(0, communities.Count, parallel, c =>
+        {
+            var centroid = communities.Centroid(c);
+            var best = new TopK(poolSize);
+            for (int i = 0; i < n; i++)
+            {
+                best.Offer(i, VectorMath.Dot(centroid, world.ItemFactor(i)) + (float)options.PopularityWeight * world.ZPopularity[i]);
+            }
+
+            pools[c] = best.Sorted().Items;
+            pooled.Add(1);
+        });
+        return pools;
+    }
+
+    private static int[][] Split(int[] rows, int communities, int poolSize) =>
+        rows.Length == (long)communities * poolSize
+            ? [.. Enumerable.Range(0, communities).Select(c => rows[(c * poolSize)..((c + 1) * poolSize)])]
+            : throw new ArgumentException($"holds {rows.Length} products, not communities × pool size ({communities} × {poolSize})", nameof(rows));
 
     /// <summary>A user's candidates (best first) and their scores, once CF knows the user.</summary>
     public (int[] Items, float[] Scores) Candidates(int user)

@@ -27,25 +27,32 @@ internal sealed class ImageSource
     /// <paramref name="progress"/> hears of the index build, then of the neighbour lists.
     /// </summary>
     public ImageSource(World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel, bool keepIndex = false, IProgress<SimulationProgress>? progress = null)
+        : this(world, options, seed, Search(world, options, seed, parallel, keepIndex, progress, out var index), index)
+    {
+        if (!keepIndex && !world.ReleaseEmbeddingsWhenIndexed)
+        {
+            GiveBackMemory(world.D, world.Items.Length);
+        }
+    }
+
+    /// <summary>The source on neighbour lists found before (<see cref="Rows"/> of a source of the same world, options and seed).</summary>
+    public ImageSource(World world, ImageSourceOptions options, ulong seed, Neighbour[] rows)
+        : this(world, options, seed, rows, null)
+    {
+        if (rows.Length != (long)world.Items.Length * (options.Neighbours + 1))
+        {
+            throw new ArgumentException($"holds {rows.Length} entries, not products × (neighbours + 1)", nameof(rows));
+        }
+    }
+
+    private ImageSource(World world, ImageSourceOptions options, ulong seed, Neighbour[] rows, ImageIndex? index)
     {
         _world = world;
         _options = options;
         _seed = seed;
-        var index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel, progress);
-        var lists = index.SearchAll(options.Neighbours, parallel, progress);
-        _index = keepIndex ? index : null;
+        _index = index;
         _row = options.Neighbours + 1;
-        _neighbours = new Neighbour[lists.Length * _row];
-        for (int i = 0; i < lists.Length; i++)
-        {
-            var (items, similarities) = lists[i];
-            _neighbours[i * _row] = new Neighbour(items.Length, 0);
-            for (int j = 0; j < items.Length; j++)
-            {
-                _neighbours[i * _row + 1 + j] = new Neighbour(items[j], similarities[j]);
-            }
-        }
-
+        _neighbours = rows;
         _colors = world.Vocabulary.Colors.Length;
         long start = world.Options.Time.StartSeconds;
         var groups = new List<int>[world.Vocabulary.Styles.Length * _colors];
@@ -63,19 +70,49 @@ internal sealed class ImageSource
         }
 
         _tasteItems = [.. groups.Select(g => g.ToArray())];
-        if (!keepIndex && (long)world.Embeddings.Length * sizeof(float) >= ReleaseAtBytes)
+    }
+
+    /// <summary>Every product's neighbour list, as one array: per product a row of its count (in Item), then its neighbours, best first.</summary>
+    public Neighbour[] Rows => _neighbours;
+
+    /// <summary>Builds the index and looks every product's neighbour list up in it; the index is handed out only when kept.</summary>
+    private static Neighbour[] Search(
+        World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel, bool keepIndex, IProgress<SimulationProgress>? progress, out ImageIndex? kept)
+    {
+        var index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel, progress);
+        var lists = index.SearchAll(options.Neighbours, parallel, progress);
+        kept = keepIndex ? index : null;
+        int row = options.Neighbours + 1;
+        var rows = new Neighbour[lists.Length * row];
+        for (int i = 0; i < lists.Length; i++)
         {
-            // The index's copy of the embeddings (and the search's lists) are garbage now, but a collection that frees
-            // them may not come before the simulation's peak, and a freed region stays committed: at the large preset
-            // that is 1.9 GB of the peak (docs/benchmarks.md, "Where the memory goes"). Free it and give it back now.
-            lists = []; // let go first: an unoptimised (Debug) build keeps locals alive to the method's end
-            index = null;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            var (items, similarities) = lists[i];
+            rows[i * row] = new Neighbour(items.Length, 0);
+            for (int j = 0; j < items.Length; j++)
+            {
+                rows[i * row + 1 + j] = new Neighbour(items[j], similarities[j]);
+            }
         }
+
+        return rows;
     }
 
     /// <summary>From this size of the embedding matrix on, the index's copy is given back to the system as soon as it is freed.</summary>
     private const long ReleaseAtBytes = 128L << 20;
+
+    /// <summary>
+    /// Once the index's copy of the embeddings (and the search's lists), and perhaps the world's matrix, are garbage:
+    /// a collection that frees them may not come before the simulation's peak, and a freed region stays committed (at
+    /// the large preset 1.9 GB each; docs/benchmarks.md, "Where the memory goes"). For a matrix of
+    /// <see cref="ReleaseAtBytes"/> or more, free them and give the memory back now.
+    /// </summary>
+    public static void GiveBackMemory(int dimensions, int products)
+    {
+        if ((long)products * dimensions * sizeof(float) >= ReleaseAtBytes)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+    }
 
     public ImageIndex Index => _index ?? throw new InvalidOperationException("the image index is kept only when the source is made with keepIndex");
 

@@ -1,6 +1,9 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
 using RecSynth.Internals;
+using RecSynth.Simulation;
 using RecSynth.Users;
 
 namespace RecSynth.Behaviour;
@@ -32,7 +35,7 @@ internal sealed class World
         var products = new PhaseCounter(progress, Phases.WorldProducts, catalog.Count, "products");
         Items = new Item[catalog.Count];
         ItemFactors = new float[Items.Length * F];
-        Embeddings = composedEmbeddings ?? new float[Items.Length * D];
+        _embeddings = composedEmbeddings ?? new float[Items.Length * D];
         var embeddings = composedEmbeddings is null ? new EmbeddingModel(options) : null;
         products.For(Items.Length, EntitiesPerBlock, parallel, (first, end) =>
         {
@@ -120,7 +123,7 @@ internal sealed class World
         {
             if (_cf is not { } kept || kept.Options != options)
             {
-                _cf = kept = (options, new CfSource(this, options, parallel, progress));
+                _cf = kept = (options, BuildCf(options, parallel, progress));
             }
 
             return kept.Source;
@@ -134,11 +137,62 @@ internal sealed class World
         {
             if (_image is not { } kept || kept.Options != options || kept.Seed != seed)
             {
-                _image = kept = (options, seed, new ImageSource(this, options, seed, parallel, progress: progress));
+                _image = kept = (options, seed, BuildImage(options, seed, parallel, progress));
+                if (ReleaseEmbeddingsWhenIndexed)
+                {
+                    _embeddings = null;
+                    Behaviour.ImageSource.GiveBackMemory(D, Items.Length);
+                }
             }
 
             return kept.Source;
         }
+    }
+
+    /// <summary>Where the sources' catalogue-side work is kept and reused (null: built for this world alone).</summary>
+    public ISourceCache? Sources { get; set; }
+
+    private CfSource BuildCf(CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        string key = FormattableString.Invariant(
+            $"cf-pools v1 products={Items.Length} communities={Communities.Count} candidates={options.Candidates} popularity={options.PopularityWeight:R}");
+        if (Load<int>(key) is { } rows)
+        {
+            try
+            {
+                return new CfSource(this, options, rows);
+            }
+            catch (ArgumentException)
+            {
+                // Content of another size under this key: built again below, and written over.
+            }
+        }
+
+        var source = new CfSource(this, options, parallel, progress);
+        Sources?.Save(key, MemoryMarshal.AsBytes(source.PoolRows.AsSpan()));
+        return source;
+    }
+
+    private ImageSource BuildImage(ImageSourceOptions options, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress)
+    {
+        string key = FormattableString.Invariant(
+            $"image-neighbours v1 products={Items.Length} dimensions={D} neighbours={options.Neighbours} cell={options.CellSize} probes={options.Probes} seed={seed}");
+        if (Load<Neighbour>(key) is { } rows && rows.Length == (long)Items.Length * (options.Neighbours + 1))
+        {
+            return new ImageSource(this, options, seed, rows);
+        }
+
+        var source = new ImageSource(this, options, seed, parallel, progress: progress);
+        Sources?.Save(key, MemoryMarshal.AsBytes(source.Rows.AsSpan()));
+        return source;
+    }
+
+    /// <summary>The values the cache holds under <paramref name="key"/>, when it holds a whole number of them.</summary>
+    private T[]? Load<T>(string key)
+        where T : unmanaged
+    {
+        var content = Sources?.Load(key);
+        return content is null || content.Length % Unsafe.SizeOf<T>() != 0 ? null : MemoryMarshal.Cast<byte, T>(content).ToArray();
     }
 
     public CatalogVocabulary Vocabulary { get; }
@@ -161,7 +215,14 @@ internal sealed class World
 
     public float[] UserFactors { get; } // [users, F]
 
-    public float[] Embeddings { get; } // [items, D]
+    /// <summary>[items, D]; given back after the image source is built when <see cref="ReleaseEmbeddingsWhenIndexed"/>.</summary>
+    public float[] Embeddings => _embeddings ?? throw new InvalidOperationException(
+        "the world gave its embeddings back once the image source was built (SimulationWorld.GivesBackEmbeddings): build the world again to read them");
+
+    /// <summary>Whether <see cref="ImageSource(ImageSourceOptions, ulong, ParallelOptions, IProgress{SimulationProgress}?)"/> gives the embeddings back once its neighbour lists are built.</summary>
+    public bool ReleaseEmbeddingsWhenIndexed { get; set; }
+
+    private float[]? _embeddings;
 
     public float[] ZPopularity { get; } // [items]
 

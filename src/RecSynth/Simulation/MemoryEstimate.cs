@@ -32,12 +32,30 @@ public static class MemoryEstimate
         var b = options.Behaviour;
         long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
         long states = users * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
-        // A week's records: a session and ~1.6 interactions each, at the mean activity, with half again for the busier
-        // weeks and the lists' growth.
+        long week = WeekRecordBytes(options, users);
+        long records = week * (2 * WindowWeeks(week, int.MaxValue) + 3);
+        return world + states + records + threads * (products * 16L);
+    }
+
+    /// <summary>The most a window of weeks' records should take (one of the run's two sets).</summary>
+    internal const long WindowBytes = 256L << 20;
+
+    /// <summary>
+    /// A week's records of <paramref name="users"/> users: a session and ~1.6 interactions each, at the mean activity,
+    /// with half again for the busier weeks and the lists' growth.
+    /// </summary>
+    internal static long WeekRecordBytes(RecSynthOptions options, long users)
+    {
         var activity = options.Users.Activity;
         double weeklySessions = users * Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * 1.5;
         double perSession = Unsafe.SizeOf<SessionRecord>() + 1.6 * Unsafe.SizeOf<InteractionRecord>();
-        long records = (long)(weeklySessions * perSession * (2 * BehaviourRun.WeeksPerWindow + 3));
-        return world + states + records + threads * (products * 16L);
+        return (long)(weeklySessions * perSession);
     }
+
+    /// <summary>
+    /// The weeks a window holds when users run several weeks in a row: up to <see cref="BehaviourRun.WeeksPerWindow"/>,
+    /// as many as keep its records (<paramref name="weekBytes"/> a week) within <see cref="WindowBytes"/>, at least one.
+    /// </summary>
+    internal static int WindowWeeks(long weekBytes, int weeks) =>
+        (int)Math.Clamp(WindowBytes / Math.Max(1, weekBytes), 1, Math.Min(BehaviourRun.WeeksPerWindow, weeks));
 }

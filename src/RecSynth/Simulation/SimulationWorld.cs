@@ -85,6 +85,30 @@ public sealed class SimulationWorld
     /// <summary>Every product's embedding, row after row: [<see cref="ItemCount"/>, <see cref="EmbeddingDimensions"/>].</summary>
     public ReadOnlyMemory<float> Embeddings => Model.Embeddings;
 
+    /// <summary>
+    /// Where the built-in sources' catalogue-side work — every product's image neighbour list and the taste
+    /// communities' CF pools — is kept, and reused when a run on the same catalogue saved it there before (the shards
+    /// of a dataset: docs/sharding.md); null (the default): built for this world alone. The cache changes no output.
+    /// </summary>
+    public ISourceCache? Sources
+    {
+        get => Model.Sources;
+        set => Model.Sources = value;
+    }
+
+    /// <summary>
+    /// Whether the world gives its embedding matrix back once a run has built the image source's neighbour lists from
+    /// it (off by default): for a world that serves a single run with the built-in sources (a logging run, as
+    /// <c>generate</c> makes), which reads no embedding after that; it saves products × dimensions × 4 bytes of the
+    /// run's peak (1.9 GiB at the large preset). After that, <see cref="Embedding"/> and <see cref="Embeddings"/> throw
+    /// <see cref="InvalidOperationException"/>, and so does a run that needs the image source anew.
+    /// </summary>
+    public bool GivesBackEmbeddings
+    {
+        get => Model.ReleaseEmbeddingsWhenIndexed;
+        set => Model.ReleaseEmbeddingsWhenIndexed = value;
+    }
+
     /// <summary>A product, as the catalogue describes it.</summary>
     public Item Item(int item) => Model.Items[item];
 

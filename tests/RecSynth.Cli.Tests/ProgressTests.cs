@@ -86,7 +86,7 @@ public sealed partial class ProgressTests
         AssertReadable(lines, result.StdErr);
         // Seed by seed: one world, whose sources the first policy builds and the second reuses.
         string[] Seed(int seed) =>
-            ["world products", "world users", $"running uniform, seed {seed}", "CF pools", "image index", "neighbour lists", "closed loop", "metrics",
+            ["world products", "world users", $"running uniform, seed {seed}", "CF pools", "embeddings", "image index", "neighbour lists", "closed loop", "metrics",
              $"running thompson, seed {seed}", "closed loop", "metrics"];
         string[] expected = [.. Seed(42), .. Seed(43)];
         // A phase that lasts more than a second also has a line before its "done" line: only the "done" lines are compared.
@@ -105,7 +105,7 @@ public sealed partial class ProgressTests
         string[] lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         AssertReadable(lines, result.StdErr);
         // One world for both simulations, whose sources the first builds and the second reuses.
-        Assert.Equal(["sessions.csv", "world products", "world users", "estimates", "CF pools", "image index", "neighbour lists", "log replay", "closed loop", "metrics"], DonePhases(lines));
+        Assert.Equal(["sessions.csv", "world products", "world users", "estimates", "CF pools", "embeddings", "image index", "neighbour lists", "log replay", "closed loop", "metrics"], DonePhases(lines));
         Assert.Contains(lines, l => l.StartsWith("recsynth: log replay 2/2 weeks (100%)", StringComparison.Ordinal));
 
         var quiet = await Cli.RunAsync("evaluate", folder, "--policy", "uniform", "--json", "--quiet");

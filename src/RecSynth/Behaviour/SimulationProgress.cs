@@ -2,8 +2,9 @@ namespace RecSynth.Behaviour;
 
 /// <summary>
 /// How far a phase of building the simulated world, or of simulating it, has come. The phases, in order:
-/// <c>world products</c> and <c>world users</c> (the entities with their factors and embeddings), <c>image index</c>
-/// and <c>neighbour lists</c> (the image source), <c>CF pools</c> (the CF source's per-community candidate pools),
+/// <c>world products</c> and <c>world users</c> (the entities with their factors), <c>embeddings</c> (the products'
+/// image embeddings, composed when the image source is first built from them), <c>image index</c> and
+/// <c>neighbour lists</c> (the image source; neither of these three when it comes from the world's sources cache), <c>CF pools</c> (the CF source's per-community candidate pools),
 /// then the weeks (<c>behaviour</c>, or the name the caller gives the run), and for a bandit the daily metrics against
 /// the ground truth (<c>metrics</c>, in days). Each phase reports 0 first and
 /// <see cref="Total"/> last, in between once per block of work; the counts only grow.

@@ -17,7 +17,7 @@ internal sealed class World
     /// <summary>
     /// Builds the world; <paramref name="progress"/> hears of its products, then its users (see <see cref="SimulationProgress"/>).
     /// <paramref name="composedEmbeddings"/>: the products' embeddings, when already composed (as
-    /// <see cref="EmbeddingModel.Compose"/> makes them); null: composed here.
+    /// <see cref="EmbeddingModel.Compose"/> makes them); null: composed at their first use (<see cref="Embeddings"/>).
     /// </summary>
     public World(RecSynthOptions options, int threads, CancellationToken cancellationToken, IProgress<SimulationProgress>? progress = null, float[]? composedEmbeddings = null)
     {
@@ -35,15 +35,15 @@ internal sealed class World
         var products = new PhaseCounter(progress, Phases.WorldProducts, catalog.Count, "products");
         Items = new Item[catalog.Count];
         ItemFactors = new float[Items.Length * F];
-        _embeddings = composedEmbeddings ?? new float[Items.Length * D];
-        var embeddings = composedEmbeddings is null ? new EmbeddingModel(options) : null;
+        _embeddings = composedEmbeddings;
+        _parallel = parallel;
+        _progress = progress;
         products.For(Items.Length, EntitiesPerBlock, parallel, (first, end) =>
         {
             for (int i = first; i < end; i++)
             {
                 Items[i] = catalog.CreateItem(i);
                 Communities.ItemFactors(Items[i], ItemFactors.AsSpan(i * F, F));
-                embeddings?.Compose(Items[i], Embeddings.AsSpan(i * D, D));
             }
         });
 
@@ -140,7 +140,12 @@ internal sealed class World
                 _image = kept = (options, seed, BuildImage(options, seed, parallel, progress));
                 if (ReleaseEmbeddingsWhenIndexed)
                 {
-                    _embeddings = null;
+                    lock (_composing)
+                    {
+                        _released = true;
+                        _embeddings = null;
+                    }
+
                     Behaviour.ImageSource.GiveBackMemory(D, Items.Length);
                 }
             }
@@ -215,9 +220,51 @@ internal sealed class World
 
     public float[] UserFactors { get; } // [users, F]
 
-    /// <summary>[items, D]; given back after the image source is built when <see cref="ReleaseEmbeddingsWhenIndexed"/>.</summary>
-    public float[] Embeddings => _embeddings ?? throw new InvalidOperationException(
-        "the world gave its embeddings back once the image source was built (SimulationWorld.GivesBackEmbeddings): build the world again to read them");
+    /// <summary>
+    /// [items, D]: composed at the first use (a run whose image source comes from <see cref="Sources"/> never needs
+    /// them); given back after the image source is built when <see cref="ReleaseEmbeddingsWhenIndexed"/>.
+    /// </summary>
+    public float[] Embeddings
+    {
+        get
+        {
+            if (Volatile.Read(ref _embeddings) is { } ready)
+            {
+                return ready;
+            }
+
+            lock (_composing)
+            {
+                if (_released)
+                {
+                    throw new InvalidOperationException(
+                        "the world gave its embeddings back once the image source was built (SimulationWorld.GivesBackEmbeddings): build the world again to read them");
+                }
+
+                return _embeddings ??= Compose();
+            }
+        }
+    }
+
+    /// <summary>Every product's embedding, in blocks on the world's threads (each row depends on its product only).</summary>
+    private float[] Compose()
+    {
+        var model = new EmbeddingModel(Options);
+        var embeddings = new float[Items.Length * D];
+        new PhaseCounter(_progress, Phases.Embeddings, Items.Length, "products").For(Items.Length, EntitiesPerBlock, _parallel, (first, end) =>
+        {
+            for (int i = first; i < end; i++)
+            {
+                model.Compose(Items[i], embeddings.AsSpan(i * D, D));
+            }
+        });
+        return embeddings;
+    }
+
+    private readonly Lock _composing = new();
+    private readonly ParallelOptions _parallel;
+    private readonly IProgress<SimulationProgress>? _progress;
+    private bool _released;
 
     /// <summary>Whether <see cref="ImageSource(ImageSourceOptions, ulong, ParallelOptions, IProgress{SimulationProgress}?)"/> gives the embeddings back once its neighbour lists are built.</summary>
     public bool ReleaseEmbeddingsWhenIndexed { get; set; }

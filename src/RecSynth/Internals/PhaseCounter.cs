@@ -55,6 +55,7 @@ internal static class Phases
 {
     public const string WorldProducts = "world products";
     public const string WorldUsers = "world users";
+    public const string Embeddings = "embeddings";
     public const string ImageIndex = "image index";
     public const string NeighbourLists = "neighbour lists";
     public const string CfPools = "CF pools";

@@ -18,7 +18,8 @@ public sealed class SimulationProgressTests
 
     private static readonly (string Phase, string Unit)[] s_sourcePhases =
     [
-        ("world products", "products"), ("world users", "users"), ("CF pools", "communities"), ("image index", "products"), ("neighbour lists", "products"),
+        ("world products", "products"), ("world users", "users"), ("CF pools", "communities"), ("embeddings", "products"), ("image index", "products"),
+        ("neighbour lists", "products"),
     ];
 
     /// <summary>Each phase once, in this order, from 0 to its total; its counts never go back; its reports come together.</summary>

@@ -47,6 +47,24 @@ public static class DatasetGenerator
         CancellationToken cancellationToken = default) => Run(options, output, null, progress, cancellationToken).Manifest;
 
     /// <summary>
+    /// What generating the <paramref name="output"/> stage of <paramref name="options"/> needs, estimated from the
+    /// options before anything is built — the check every run makes against the machine before it starts: the peak
+    /// memory of the process and the disk the files take. Nothing is read or written.
+    /// </summary>
+    /// <exception cref="OptionsException">The options are invalid.</exception>
+    public static DatasetEstimate Estimate(RecSynthOptions options, GenerateOptions output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        options.EnsureValid();
+        bool catalog = output.Stage is DatasetStage.All or DatasetStage.Catalog;
+        bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
+        bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
+        return new DatasetEstimate(
+            ResourceEstimate.MemoryBytes(options, catalog, users, behaviour, output.Threads), ResourceEstimate.DiskBytes(options, catalog, users, behaviour));
+    }
+
+    /// <summary>
     /// Like <see cref="Generate"/>, but a bandit serves the sessions in a closed loop (docs/design.md §6) instead of
     /// the logging policy, with the generator's own sources as recommenders; writes metrics.csv (one row per day) next
     /// to the tables, and returns the run's metrics against the ground truth.

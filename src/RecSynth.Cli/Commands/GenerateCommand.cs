@@ -37,6 +37,7 @@ internal static class GenerateCommand
             HelpName = "FORMAT",
             DefaultValueFactory = _ => "csv",
         };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the options and say what the run needs (memory, disk); write nothing" };
         var command = new Command("generate", "Generate a dataset: products.csv, embeddings.npy, users.csv, a year of behaviour (interactions.csv, sessions.csv, ground_truth.csv) and manifest.json.");
         dataset.AddTo(command);
         command.Options.Add(stage);
@@ -44,6 +45,7 @@ internal static class GenerateCommand
         command.Options.Add(shard);
         command.Options.Add(format);
         command.Options.Add(force);
+        command.Options.Add(dryRun);
         command.SetAction((result, cancellationToken) =>
         {
             var settings = dataset.Read(result);
@@ -83,6 +85,15 @@ internal static class GenerateCommand
             {
                 Directory = settings.Output, Stage = parsedStage, Threads = settings.ThreadCount, Force = result.GetValue(force), Shard = part, Formats = formats,
             };
+            if (result.GetValue(dryRun))
+            {
+                var estimate = DatasetGenerator.Estimate(options, output);
+                console.StdOut.WriteLine(
+                    $"dry run: {parsedStage.ToString().ToLowerInvariant()} of {options.Catalog.Count:N0} products and {options.Users.Count:N0} users with --threads {output.Threads} "
+                    + $"needs about {Megabytes(estimate.MemoryBytes)} of memory at its peak and {Megabytes(estimate.DiskBytes)} of disk; nothing was written");
+                return Task.FromResult(ExitCodes.Success);
+            }
+
             var clock = Stopwatch.StartNew();
             var manifest = ProgressDisplay.Run(console, settings.Quiet, progress => DatasetGenerator.Generate(options, output, progress, cancellationToken));
             if (!settings.Quiet)
@@ -94,6 +105,10 @@ internal static class GenerateCommand
         });
         return command;
     }
+
+    private static string Megabytes(long bytes) => bytes >= 1L << 30
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F1} GiB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes >> 20:N0} MiB");
 
     /// <summary>csv, parquet, or both as a comma-separated list (csv,parquet or parquet,csv).</summary>
     internal static DatasetFormats ParseFormats(string text, List<OptionProblem> problems)

@@ -61,7 +61,8 @@ public static class DatasetGenerator
         bool users = output.Stage is DatasetStage.All or DatasetStage.Users;
         bool behaviour = output.Stage is DatasetStage.All or DatasetStage.Behaviour;
         return new DatasetEstimate(
-            ResourceEstimate.MemoryBytes(options, catalog, users, behaviour, output.Threads), ResourceEstimate.DiskBytes(options, catalog, users, behaviour));
+            ResourceEstimate.MemoryBytes(options, catalog, users, behaviour, output.Threads, output.Shard),
+            ResourceEstimate.DiskBytes(options, catalog, users, behaviour, output.Shard));
     }
 
     /// <summary>
@@ -117,7 +118,7 @@ public static class DatasetGenerator
                 throw new OptionsException(large);
             }
 
-            ResourceEstimate.Check(partWorld, false, false, true, output.Threads, output.Directory);
+            ResourceEstimate.Check(partWorld, false, false, true, output.Threads, output.Directory, part);
             return (ShardParts.Write(partWorld, options.Seed, part, output, progress, cancellationToken), null);
         }
 
@@ -142,7 +143,7 @@ public static class DatasetGenerator
             throw new OptionsException(tooLarge);
         }
 
-        ResourceEstimate.Check(world, catalog, users, behaviour, output.Threads, output.Directory);
+        ResourceEstimate.Check(world, catalog, users, behaviour, output.Threads, output.Directory, output.Shard);
         var folder = OutputFolder.Prepare(output.Directory, stages, replaced, output.Force);
         try
         {

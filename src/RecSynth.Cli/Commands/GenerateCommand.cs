@@ -89,7 +89,8 @@ internal static class GenerateCommand
             {
                 var estimate = DatasetGenerator.Estimate(options, output);
                 console.StdOut.WriteLine(
-                    $"dry run: {parsedStage.ToString().ToLowerInvariant()} of {options.Catalog.Count:N0} products and {options.Users.Count:N0} users with --threads {output.Threads} "
+                    $"dry run: {parsedStage.ToString().ToLowerInvariant()} of {options.Catalog.Count:N0} products and {options.Users.Count:N0} users"
+                    + (part is { } s ? $" (shard {s}: {s.UsersOf(options.Users.Count).Count:N0} users simulated)" : "") + $" with --threads {output.Threads} "
                     + $"needs about {Megabytes(estimate.MemoryBytes)} of memory at its peak and {Megabytes(estimate.DiskBytes)} of disk; nothing was written");
                 return Task.FromResult(ExitCodes.Success);
             }

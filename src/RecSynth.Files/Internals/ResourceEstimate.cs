@@ -18,11 +18,11 @@ internal static class ResourceEstimate
     /// <summary>A pipeline chunk (1 MiB of data, in a buffer that may have grown to twice that).</summary>
     private const long ChunkBytes = 2L << 20;
 
-    public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads) =>
-        Estimate(options, catalog, users, behaviour, threads).Bytes;
+    public static long MemoryBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads, DatasetShard? shard = null) =>
+        Estimate(options, catalog, users, behaviour, threads, shard).Bytes;
 
     /// <summary>The memory the run needs, and whether the behaviour stage is what sets it.</summary>
-    private static (long Bytes, bool BehaviourDominates) Estimate(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads)
+    private static (long Bytes, bool BehaviourDominates) Estimate(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads, DatasetShard? shard)
     {
         // The stages run one after the other, so the larger of them counts.
         long window = 2L * threads + 2; // chunks in flight per file (OrderedPipeline)
@@ -41,7 +41,7 @@ internal static class ResourceEstimate
         bool behaviourDominates = false;
         if (behaviour)
         {
-            long simulation = MemoryEstimate.SimulationBytes(options, threads);
+            long simulation = MemoryEstimate.SimulationBytes(options, threads, Simulated(options, shard));
             behaviourDominates = simulation > stage;
             stage = Math.Max(stage, simulation);
         }
@@ -49,7 +49,10 @@ internal static class ResourceEstimate
         return (BaseBytes + stage, behaviourDominates);
     }
 
-    public static long DiskBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour = false)
+    /// <summary>The users a run simulates: a shard's, or all.</summary>
+    private static int Simulated(RecSynthOptions options, DatasetShard? shard) => shard?.UsersOf(options.Users.Count).Count ?? options.Users.Count;
+
+    public static long DiskBytes(RecSynthOptions options, bool catalog, bool users, bool behaviour = false, DatasetShard? shard = null)
     {
         long bytes = 0;
         if (behaviour)
@@ -58,7 +61,8 @@ internal static class ResourceEstimate
             var activity = options.Users.Activity;
             double mean = Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2));
             double weeks = (options.Time.End - options.Time.Start).TotalDays / 7;
-            bytes += (long)(options.Users.Count * mean * weeks * (70 + 1.6 * 65)) + options.Users.Count * 120L;
+            long simulated = Simulated(options, shard);
+            bytes += (long)(simulated * mean * weeks * (70 + 1.6 * 65)) + simulated * 120L;
         }
 
         if (catalog)
@@ -78,9 +82,9 @@ internal static class ResourceEstimate
     }
 
     /// <summary>Refuses runs this machine cannot hold (a usage error) or store (an I/O error), before anything is written.</summary>
-    public static void Check(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads, string directory)
+    public static void Check(RecSynthOptions options, bool catalog, bool users, bool behaviour, int threads, string directory, DatasetShard? shard = null)
     {
-        var (need, behaviourDominates) = Estimate(options, catalog, users, behaviour, threads);
+        var (need, behaviourDominates) = Estimate(options, catalog, users, behaviour, threads, shard);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (need > available)
         {
@@ -91,7 +95,7 @@ internal static class ResourceEstimate
                   + $"but only {Size(available)} is available to this process; use fewer --threads or a larger memory limit");
         }
 
-        long disk = DiskBytes(options, catalog, users, behaviour);
+        long disk = DiskBytes(options, catalog, users, behaviour, shard);
         long? free = FreeSpace(Path.GetFullPath(directory));
         if (free is long bytes && disk > bytes)
         {

@@ -79,4 +79,19 @@ public sealed class BoundedMemoryTests
         var error = Assert.Throws<InvalidOperationException>(() => giving.Embedding(7).Length);
         Assert.Contains("GivesBackEmbeddings", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_shards_estimate_counts_every_user_in_the_world_but_only_its_own_users_state_and_records()
+    {
+        // Ten million users in 20 shards: the world (every user's attributes and factors) is whole in each shard, the
+        // per-user state and the records are the shard's. Without that, a shard of a run too large for one machine
+        // was refused as if it simulated everyone.
+        var options = RecSynthOptions.FromPreset(Preset.Large) with { Users = RecSynthOptions.FromPreset(Preset.Large).Users with { Count = 10_000_000 } };
+        long whole = MemoryEstimate.SimulationBytes(options, 2);
+        long shard = MemoryEstimate.SimulationBytes(options, 2, 500_000);
+        long none = MemoryEstimate.SimulationBytes(options, 2, 0);
+        Assert.Equal(whole, MemoryEstimate.SimulationBytes(options, 2, 10_000_000));
+        Assert.True(none < shard && shard < whole / 2, $"none {none >> 20} MiB, a shard {shard >> 20} MiB, all {whole >> 20} MiB");
+        Assert.True(shard - none < (whole - none) / 10, "a twentieth of the users should cost far less than a tenth of their state and records");
+    }
 }

@@ -74,7 +74,7 @@ public sealed partial class GorseDataset : IDisposable
         var files = new List<string>();
         foreach (string file in CsvFiles(options))
         {
-            var found = file == DatasetReader.EmbeddingsFile ? (File.Exists(Path.Combine(directory, file)) ? [file] : []) : DatasetReader.TableFiles(directory, file);
+            var found = DatasetReader.TableFiles(directory, file); // embeddings.npy too: a file that exists is its own table
             files.AddRange(found.Count > 0 ? found
                 : throw new DatasetUsageException($"{Path.Combine(directory, file)} does not exist: not a complete RecSynth dataset (generate one with `recsynth generate`)"));
         }

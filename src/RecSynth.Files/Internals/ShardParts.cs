@@ -41,7 +41,8 @@ internal static class ShardParts
     {
         string directory = Path.GetFullPath(output.Directory);
         var config = OptionsJson.ToJson(world with { Seed = seed });
-        CheckFolder(directory, shard, seed, config, output.Force);
+        var dataset = DatasetManifest.Read(Path.Combine(directory, DatasetManifest.FileName));
+        CheckFolder(directory, dataset, shard, seed, config, output.Force);
 
         string staging = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{OutputFolder.StagingName}-part-{shard.Index:D5}"));
         if (Directory.Exists(staging))
@@ -54,7 +55,7 @@ internal static class ShardParts
         {
             var simulationWorld = SimulationWorld.Build(world, output.Threads, PhaseReports.To(progress), cancellationToken);
             simulationWorld.GivesBackEmbeddings = true; // one logging run: nothing reads them after the neighbour lists
-            simulationWorld.Sources = new SourceFolder(Path.Combine(directory, SourcesFolder), CatalogueId(directory));
+            simulationWorld.Sources = new SourceFolder(Path.Combine(directory, SourcesFolder), CatalogueId(dataset));
             var (files, counts, _) = BehaviourStage.Write(
                 simulationWorld, world.Behaviour, seed, shard, null, output.Formats, staging, output.Threads, datasetFolder: null, progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
@@ -109,19 +110,15 @@ internal static class ShardParts
     }
 
     /// <summary>The catalogue and users of the folder, named by their files' SHA-256 in its manifest (checked against the files before).</summary>
-    private static string CatalogueId(string directory)
-    {
-        var manifest = DatasetManifest.Read(Path.Combine(directory, DatasetManifest.FileName));
-        return string.Join(",", manifest.Files.Where(f => f.Value.Stage is CatalogStage.Name or UsersStage.Name).Select(f => $"{f.Key}:{f.Value.Sha256}"));
-    }
+    private static string CatalogueId(DatasetManifest manifest) =>
+        string.Join(",", manifest.Files.Where(f => f.Value.Stage is CatalogStage.Name or UsersStage.Name).Select(f => $"{f.Key}:{f.Value.Sha256}"));
 
     /// <summary>
     /// The parts already in the folder must be of this run (the same number of shards, seed and config), and this
     /// part may be replaced only with force; a behaviour stage written whole cannot sit next to parts.
     /// </summary>
-    private static void CheckFolder(string directory, DatasetShard shard, long seed, System.Text.Json.Nodes.JsonObject config, bool force)
+    private static void CheckFolder(string directory, DatasetManifest manifest, DatasetShard shard, long seed, System.Text.Json.Nodes.JsonObject config, bool force)
     {
-        var manifest = DatasetManifest.Read(Path.Combine(directory, DatasetManifest.FileName));
         if (manifest.Stages.ContainsKey(BehaviourStage.Name))
         {
             throw new DatasetUsageException(

@@ -24,8 +24,8 @@ public static class DatasetReader
     public const string EmbeddingsFile = "embeddings.npy";
 
     /// <summary>
-    /// The files that hold a table (given by its CSV name, e.g. <c>interactions.csv</c>), relative to the folder: the CSV
-    /// file; its Parquet form where the folder has only that; or, for a behaviour table written in shards' parts
+    /// The files that hold a table (given by its CSV name, e.g. <c>interactions.csv</c>, or any other file's name),
+    /// relative to the folder: the file itself when it exists; its Parquet form where the folder has only that; or, for a behaviour table written in shards' parts
     /// (docs/sharding.md), every part in shard order. Empty when the folder holds none.
     /// </summary>
     /// <exception cref="DatasetUsageException">The folder holds parts, but not all of them.</exception>

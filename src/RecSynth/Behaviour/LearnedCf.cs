@@ -84,7 +84,10 @@ internal sealed class LearnedCf
     /// <summary>The popular products so far (most interacted with), with scores 0.</summary>
     public (int[] Items, float[] Scores) Popular => _popular;
 
-    /// <summary>The products candidates are ranked from: the most interacted with, most first, ties to the lower product.</summary>
+    /// <summary>
+    /// The products candidates are ranked from: the most interacted with (ties to the lower product), the
+    /// <see cref="Popular"/> ones first, otherwise in no particular order.
+    /// </summary>
     internal IReadOnlyList<int> Pool => _pool;
 
     /// <summary>How many users have given feedback on <paramref name="item"/>.</summary>
@@ -194,7 +197,7 @@ internal sealed class LearnedCf
 
         int size = Math.Min(_items, PoolFactor * _candidates);
         SelectSmallest(keys, size);
-        Sort(keys.AsSpan(0, size));
+        SelectSmallest(keys.AsSpan(0, size), _candidates); // the popular ones first; no order is needed beyond that
         _pool = [.. keys.Take(size).Select(key => (int)(uint)key)];
         _popular = (_pool[.._candidates], new float[_candidates]);
 
@@ -449,42 +452,6 @@ internal sealed class LearnedCf
         }
 
         return (j, i);
-    }
-
-    /// <summary>
-    /// Sorts distinct keys in ascending order: quicksort (median of three) down to runs of 16, which insertion sort
-    /// finishes. The library's sort compares through an interface call per comparison in the native build, and these
-    /// sorts run once per user and day.
-    /// </summary>
-    internal static void Sort(Span<ulong> keys)
-    {
-        while (keys.Length > 16)
-        {
-            // The smaller side recursively, the larger one in this loop.
-            var (below, above) = Partition(keys);
-            if (below + 1 < keys.Length - above)
-            {
-                Sort(keys[..(below + 1)]);
-                keys = keys[above..];
-            }
-            else
-            {
-                Sort(keys[above..]);
-                keys = keys[..(below + 1)];
-            }
-        }
-
-        for (int i = 1; i < keys.Length; i++)
-        {
-            ulong key = keys[i];
-            int j = i - 1;
-            for (; j >= 0 && keys[j] > key; j--)
-            {
-                keys[j + 1] = keys[j];
-            }
-
-            keys[j + 1] = key;
-        }
     }
 
     /// <summary>A user's feedback: products in ascending order with their summed weights and their slots in the columns.</summary>

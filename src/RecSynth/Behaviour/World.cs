@@ -140,13 +140,18 @@ internal sealed class World
                 _image = kept = (options, seed, BuildImage(options, seed, parallel, progress));
                 if (ReleaseEmbeddingsWhenIndexed)
                 {
+                    bool held;
                     lock (_composing)
                     {
+                        held = _embeddings is not null; // not composed at all when the source came from the cache
                         _released = true;
                         _embeddings = null;
                     }
 
-                    Behaviour.ImageSource.GiveBackMemory(D, Items.Length);
+                    if (held)
+                    {
+                        Behaviour.ImageSource.GiveBackMemory(D, Items.Length);
+                    }
                 }
             }
 

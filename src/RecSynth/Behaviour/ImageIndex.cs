@@ -15,7 +15,7 @@ internal sealed class ImageIndex
     private const int Iterations = 6;
     private const int SampleFactor = 32;
 
-    private readonly float[] _vectors; // [items, d], item order
+    private readonly float[]? _vectors; // [items, d], item order; null when the index took the caller's matrix for its own
     private readonly int _d;
     private readonly int _probes;
     private readonly Coarse[] _coarse;
@@ -24,9 +24,12 @@ internal sealed class ImageIndex
 
     /// <summary>
     /// Builds the index; <paramref name="progress"/> hears of the products filed into leaves, a coarse cell at a time
-    /// (the coarse split before them is the phase's start).
+    /// (the coarse split before them is the phase's start). With <paramref name="takeVectors"/> the index puts
+    /// <paramref name="vectors"/> itself into leaf order instead of copying it (at the large preset the copy is 1.9 GiB
+    /// more at the run's peak): the caller must not read it afterwards, and <see cref="BruteForce"/> is not available.
     /// </summary>
-    public ImageIndex(float[] vectors, int d, int cellSize, int probes, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
+    public ImageIndex(
+        float[] vectors, int d, int cellSize, int probes, ulong seed, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null, bool takeVectors = false)
     {
         _vectors = vectors;
         _d = d;
@@ -38,11 +41,10 @@ internal sealed class ImageIndex
         int[] all = [.. Enumerable.Range(0, n)];
         var coarse = Cluster(all, coarseCount, seed, 0, parallel);
         _coarse = new Coarse[coarse.Centroids.Length / d];
-        _ordered = new float[vectors.Length];
         _orderedItems = new int[n];
 
-        // Each coarse cell's products take the next block of the ordered vectors, leaf by leaf: a cell knows where its
-        // block starts before it is split, so cells are split and copied in parallel into the same places as in turn.
+        // Each coarse cell's products take the next block of the ordered positions, leaf by leaf: a cell knows where its
+        // block starts before it is split, so cells are split in parallel into the same places as in turn.
         var offsets = new int[_coarse.Length];
         for (int c = 1; c < offsets.Length; c++)
         {
@@ -62,9 +64,7 @@ internal sealed class ImageIndex
                 cell.Starts[l] = position;
                 foreach (int item in cell.Leaves[l])
                 {
-                    _orderedItems[position] = item;
-                    vectors.AsSpan(item * d, d).CopyTo(_ordered.AsSpan(position * d, d));
-                    position++;
+                    _orderedItems[position++] = item;
                 }
             }
 
@@ -73,6 +73,56 @@ internal sealed class ImageIndex
             filed.Add(members.Length);
         });
         Leaves = _coarse.Sum(c => c.Leaves.Length);
+        if (takeVectors)
+        {
+            PermuteRows(vectors, d, _orderedItems);
+            _ordered = vectors;
+            _vectors = null;
+        }
+        else
+        {
+            _ordered = new float[vectors.Length];
+            Parallel.For(0, (n + 4095) / 4096, parallel, block =>
+            {
+                for (int position = block * 4096; position < Math.Min(n, (block + 1) * 4096); position++)
+                {
+                    vectors.AsSpan(_orderedItems[position] * d, d).CopyTo(_ordered.AsSpan(position * d, d));
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Puts the rows of <paramref name="rows"/> ([n, d]) into the order of <paramref name="order"/> in place: afterwards
+    /// row p holds what row order[p] held. Each cycle of the permutation is followed once, with one row set aside.
+    /// </summary>
+    internal static void PermuteRows(float[] rows, int d, int[] order)
+    {
+        var done = new bool[order.Length];
+        var first = new float[d];
+        for (int start = 0; start < order.Length; start++)
+        {
+            if (done[start])
+            {
+                continue;
+            }
+
+            rows.AsSpan(start * d, d).CopyTo(first);
+            int position = start;
+            while (true)
+            {
+                done[position] = true;
+                int from = order[position];
+                if (from == start)
+                {
+                    first.CopyTo(rows.AsSpan(position * d, d));
+                    break;
+                }
+
+                rows.AsSpan(from * d, d).CopyTo(rows.AsSpan(position * d, d));
+                position = from;
+            }
+        }
     }
 
     public int Leaves { get; }
@@ -102,22 +152,24 @@ internal sealed class ImageIndex
     /// What <see cref="Search"/> answers for every product (its own embedding as the query, itself left out), for all
     /// products at once: the queries of one leaf probe much the same leaves, so each probed leaf is read once for all
     /// of them while it is in cache, instead of once per query. Each query's candidates and dot products are those of
-    /// <see cref="Search"/>, so the lists are the same.
+    /// <see cref="Search"/>, so the lists are the same. They come as one array: per product a row of
+    /// <paramref name="count"/> + 1 entries, its list's length (in Item), then its list, best first (the layout of
+    /// <see cref="ImageSource.Rows"/>).
     /// </summary>
     /// <remarks><paramref name="progress"/> hears of the products whose lists are done, a leaf at a time.</remarks>
-    public (int[] Items, float[] Similarities)[] SearchAll(int count, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
+    public Neighbour[] SearchAll(int count, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
     {
-        var results = new (int[] Items, float[] Similarities)[_orderedItems.Length];
+        var rows = new Neighbour[(long)_orderedItems.Length * (count + 1)];
         var done = new PhaseCounter(progress, Phases.NeighbourLists, _orderedItems.Length, "products");
         int[] keys = [.. _coarse.SelectMany((cell, c) => Enumerable.Range(0, cell.Leaves.Length).Select(l => c << 16 | l))];
         Parallel.For(0, keys.Length, parallel, k =>
         {
-            SearchLeaf(keys[k], count, results);
+            SearchLeaf(keys[k], count, rows);
             var cell = _coarse[keys[k] >> 16];
             int leaf = keys[k] & 0xFFFF;
             done.Add(cell.Starts[leaf + 1] - cell.Starts[leaf]);
         });
-        return results;
+        return rows;
     }
 
     /// <summary>
@@ -125,7 +177,7 @@ internal sealed class ImageIndex
     /// (a few hundred long calls: waiting for them to be counted would run most of the search unoptimised).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void SearchLeaf(int leafKey, int count, (int[] Items, float[] Similarities)[] results)
+    private void SearchLeaf(int leafKey, int count, Neighbour[] rows)
     {
         var group = _coarse[leafKey >> 16];
         int leaf = leafKey & 0xFFFF;
@@ -186,7 +238,13 @@ internal sealed class ImageIndex
 
         for (int m = 0; m < members; m++)
         {
-            results[_orderedItems[first + m]] = best[m].Sorted();
+            var (items, similarities) = best[m].Sorted();
+            long row = (long)_orderedItems[first + m] * (count + 1);
+            rows[row] = new Neighbour(items.Length, 0);
+            for (int j = 0; j < items.Length; j++)
+            {
+                rows[row + 1 + j] = new Neighbour(items[j], similarities[j]);
+            }
         }
     }
 
@@ -248,13 +306,14 @@ internal sealed class ImageIndex
     /// <summary>The exact answer, by comparing with every product: for measuring recall.</summary>
     public (int[] Items, float[] Similarities) BruteForce(ReadOnlySpan<float> query, int count, int exclude)
     {
+        var vectors = _vectors ?? throw new InvalidOperationException("the index took its vectors into leaf order: no brute force");
         var best = new TopK(count);
-        int n = _vectors.Length / _d;
+        int n = vectors.Length / _d;
         for (int item = 0; item < n; item++)
         {
             if (item != exclude)
             {
-                best.Offer(item, VectorMath.Dot(query, _vectors.AsSpan(item * _d, _d)));
+                best.Offer(item, VectorMath.Dot(query, vectors.AsSpan(item * _d, _d)));
             }
         }
 
@@ -332,7 +391,7 @@ internal sealed class ImageIndex
         var centroids = new float[k * d];
         var distance = new double[sample.Length];
         int first = sample[random.NextInt(sample.Length)];
-        _vectors.AsSpan(first * d, d).CopyTo(centroids.AsSpan(0, d));
+        Row(first).CopyTo(centroids.AsSpan(0, d));
         for (int i = 0; i < sample.Length; i++)
         {
             distance[i] = Math.Max(0, 1 - VectorMath.Dot(Row(sample[i]), centroids.AsSpan(0, d)));
@@ -358,7 +417,7 @@ internal sealed class ImageIndex
                 }
             }
 
-            _vectors.AsSpan(sample[pick] * d, d).CopyTo(centroids.AsSpan(c * d, d));
+            Row(sample[pick]).CopyTo(centroids.AsSpan(c * d, d));
             for (int i = 0; i < sample.Length; i++)
             {
                 distance[i] = Math.Min(distance[i], Math.Max(0, 1 - VectorMath.Dot(Row(sample[i]), centroids.AsSpan(c * d, d))));
@@ -457,7 +516,7 @@ internal sealed class ImageIndex
         }
     }
 
-    private ReadOnlySpan<float> Row(int item) => _vectors.AsSpan(item * _d, _d);
+    private ReadOnlySpan<float> Row(int item) => _vectors!.AsSpan(item * _d, _d); // while the index is built, or kept without taking them
 
     private sealed class Coarse(float[] centroid, float[] leafCentroids, int[][] leaves)
     {

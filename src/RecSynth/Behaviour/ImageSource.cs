@@ -75,26 +75,18 @@ internal sealed class ImageSource
     /// <summary>Every product's neighbour list, as one array: per product a row of its count (in Item), then its neighbours, best first.</summary>
     public Neighbour[] Rows => _neighbours;
 
-    /// <summary>Builds the index and looks every product's neighbour list up in it; the index is handed out only when kept.</summary>
+    /// <summary>
+    /// Builds the index and looks every product's neighbour list up in it; the index is handed out only when kept. A
+    /// world that gives its embeddings back once the lists are built hands its matrix over to the index, which puts it
+    /// into leaf order in place instead of copying it.
+    /// </summary>
     private static Neighbour[] Search(
         World world, ImageSourceOptions options, ulong seed, ParallelOptions parallel, bool keepIndex, IProgress<SimulationProgress>? progress, out ImageIndex? kept)
     {
-        var index = new ImageIndex(world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel, progress);
-        var lists = index.SearchAll(options.Neighbours, parallel, progress);
+        bool take = !keepIndex && world.ReleaseEmbeddingsWhenIndexed;
+        var index = new ImageIndex(take ? world.TakeEmbeddings() : world.Embeddings, world.D, options.CellSize, options.Probes, seed, parallel, progress, take);
         kept = keepIndex ? index : null;
-        int row = options.Neighbours + 1;
-        var rows = new Neighbour[lists.Length * row];
-        for (int i = 0; i < lists.Length; i++)
-        {
-            var (items, similarities) = lists[i];
-            rows[i * row] = new Neighbour(items.Length, 0);
-            for (int j = 0; j < items.Length; j++)
-            {
-                rows[i * row + 1 + j] = new Neighbour(items[j], similarities[j]);
-            }
-        }
-
-        return rows;
+        return index.SearchAll(options.Neighbours, parallel, progress);
     }
 
     /// <summary>From this size of the embedding matrix on, the index's copy is given back to the system as soon as it is freed.</summary>

@@ -143,7 +143,7 @@ internal sealed class World
                     bool held;
                     lock (_composing)
                     {
-                        held = _embeddings is not null; // not composed at all when the source came from the cache
+                        held = _embeddings is not null || _taken; // not composed at all when the source came from the cache
                         _released = true;
                         _embeddings = null;
                     }
@@ -251,6 +251,21 @@ internal sealed class World
         }
     }
 
+    /// <summary>
+    /// Hands the matrix over to a caller that will write over it (the image index, putting it into leaf order): the world
+    /// no longer has its embeddings, as after it gave them back.
+    /// </summary>
+    internal float[] TakeEmbeddings()
+    {
+        lock (_composing)
+        {
+            var embeddings = Embeddings;
+            _embeddings = null;
+            _released = _taken = true;
+            return embeddings;
+        }
+    }
+
     /// <summary>Every product's embedding, in blocks on the world's threads (each row depends on its product only).</summary>
     private float[] Compose()
     {
@@ -270,6 +285,7 @@ internal sealed class World
     private readonly ParallelOptions _parallel;
     private readonly IProgress<SimulationProgress>? _progress;
     private bool _released;
+    private bool _taken;
 
     /// <summary>Whether <see cref="ImageSource(ImageSourceOptions, ulong, ParallelOptions, IProgress{SimulationProgress}?)"/> gives the embeddings back once its neighbour lists are built.</summary>
     public bool ReleaseEmbeddingsWhenIndexed { get; set; }

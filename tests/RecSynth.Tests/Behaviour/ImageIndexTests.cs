@@ -100,6 +100,46 @@ public sealed class ImageIndexTests(ImageSourceSample sample) : IClassFixture<Im
     }
 
     [Fact]
+    public void A_world_that_gives_its_embeddings_back_hands_them_to_the_index_and_gets_the_same_lists()
+    {
+        // The index puts the world's matrix into leaf order in place (no copy) when the world gives its embeddings
+        // back once the lists are built: the lists must be those of the index that copies them, bit for bit.
+        var options = sample.World.Options;
+        var token = TestContext.Current.CancellationToken;
+        var world = new World(options, 2, token) { ReleaseEmbeddingsWhenIndexed = true };
+        var source = new ImageSource(world, options.Behaviour.Image, (ulong)options.Seed, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = token });
+        Assert.Equal(sample.Source.Rows, source.Rows);
+        Assert.Throws<InvalidOperationException>(() => world.Embeddings); // the matrix is in leaf order now: nobody may read it
+    }
+
+    [Theory]
+    [InlineData(1, 1, 0)]
+    [InlineData(7, 3, 1)]
+    [InlineData(1000, 5, 2)]
+    [InlineData(1000, 5, 3)]
+    public void Rows_permuted_in_place_are_the_rows_gathered_into_a_copy(int n, int d, int kind)
+    {
+        // kind 0: identity; 1: a random permutation; 2: one cycle through every row; 3: pairs swapped (many 2-cycles).
+        var random = new Random(11);
+        int[] order = kind switch
+        {
+            0 => [.. Enumerable.Range(0, n)],
+            1 => [.. Enumerable.Range(0, n).OrderBy(_ => random.Next())],
+            2 => [.. Enumerable.Range(0, n).Select(p => (p + 1) % n)],
+            _ => [.. Enumerable.Range(0, n).Select(p => (p ^ 1) < n ? p ^ 1 : p)],
+        };
+        var rows = Enumerable.Range(0, n * d).Select(_ => random.NextSingle()).ToArray();
+        var gathered = new float[rows.Length];
+        for (int p = 0; p < n; p++)
+        {
+            rows.AsSpan(order[p] * d, d).CopyTo(gathered.AsSpan(p * d, d));
+        }
+
+        ImageIndex.PermuteRows(rows, d, order);
+        Assert.Equal(gathered, rows);
+    }
+
+    [Fact]
     public void A_users_visual_taste_is_a_product_of_their_primary_style_in_one_of_their_colors_listed_before_the_start()
     {
         var world = sample.World;

@@ -21,6 +21,7 @@ internal static class BehaviourStage
     public static readonly string[] AllFiles = [Interactions, Sessions, GroundTruthFile, MetricsFile];
 
     private const int RowsPerChunk = 8192;
+    private const int ChunksPerBatch = 32; // 262,144 rows, some 17 MB of CSV
 
     // state: the catalogue and users being simulated, built once for the run; behaviour and seed: those of the
     // simulation, which may differ from the world's (a new logging policy or seed on a fixed catalogue).
@@ -248,31 +249,39 @@ internal static class BehaviourStage
 
     private delegate int RowWriter<T>(in T row, Span<byte> destination);
 
-    /// <summary>Formats rows in parallel chunks and appends the chunks in order; the chunk buffers are reused from call to call.</summary>
+    /// <summary>
+    /// Formats rows in parallel chunks and appends the chunks in order, <see cref="ChunksPerBatch"/> at a time: the chunk
+    /// buffers are reused from batch to batch and call to call, so a week's text is never held whole (at the large preset
+    /// a busy week's interactions are some 200 MB of CSV).
+    /// </summary>
     private static void WriteRows<T>(
         StreamedFile file, ReadOnlyMemory<T> rows, int maxRowBytes, RowWriter<T> write, List<ArrayBufferWriter<byte>> buffers, ParallelOptions parallel)
     {
         int count = rows.Length;
         int chunks = (count + RowsPerChunk - 1) / RowsPerChunk;
-        while (buffers.Count < chunks)
+        while (buffers.Count < Math.Min(chunks, ChunksPerBatch))
         {
             buffers.Add(new ArrayBufferWriter<byte>(RowsPerChunk * 80));
         }
 
-        Parallel.For(0, chunks, parallel, c =>
+        for (int batch = 0; batch < chunks; batch += ChunksPerBatch)
         {
-            var buffer = buffers[c];
-            buffer.ResetWrittenCount();
-            var span = rows.Span;
-            int end = Math.Min(count, (c + 1) * RowsPerChunk);
-            for (int i = c * RowsPerChunk; i < end; i++)
+            int first = batch, end = Math.Min(chunks, batch + ChunksPerBatch);
+            Parallel.For(first, end, parallel, c =>
             {
-                buffer.Advance(write(span[i], buffer.GetSpan(maxRowBytes)));
+                var buffer = buffers[c - first];
+                buffer.ResetWrittenCount();
+                var span = rows.Span;
+                int last = Math.Min(count, (c + 1) * RowsPerChunk);
+                for (int i = c * RowsPerChunk; i < last; i++)
+                {
+                    buffer.Advance(write(span[i], buffer.GetSpan(maxRowBytes)));
+                }
+            });
+            for (int c = first; c < end; c++)
+            {
+                file.Write(buffers[c - first].WrittenSpan, Math.Min(RowsPerChunk, count - c * RowsPerChunk));
             }
-        });
-        for (int c = 0; c < chunks; c++)
-        {
-            file.Write(buffers[c].WrittenSpan, Math.Min(RowsPerChunk, count - c * RowsPerChunk));
         }
     }
 }

@@ -133,7 +133,7 @@ internal sealed class BehaviourRun
             }
         }
 
-        var buffers = new[] { new WeekBuffer(), new WeekBuffer() }; // this week's and the one before (its spill-over)
+        var buffer = new WeekBuffer(); // the week being written, after what spilled over from the week before
         var sortScratch = new SortScratch(); // one week is sorted at a time
         long periodStart = _world.Options.Time.StartSeconds;
         // Progress: the weeks written, and the sessions simulated so far, counted as each block of users finishes (a
@@ -234,9 +234,7 @@ internal sealed class BehaviourRun
                         for (int wk = 0; wk < count; wk++)
                         {
                             int w = firstWeek + wk;
-                            var previous = buffers[(w + 1) & 1];
-                            var buffer = buffers[w & 1];
-                            buffer.Start(previous);
+                            buffer.Start();
                             foreach (var output in current[wk])
                             {
                                 buffer.Add(output);
@@ -399,7 +397,10 @@ internal sealed class BehaviourRun
         }
     }
 
-    /// <summary>One week's records being collected, then sorted and handed to the sink.</summary>
+    /// <summary>
+    /// One week's records being collected, then sorted and handed to the sink; one buffer serves every week (the sink
+    /// is done with a week's records when its Write returns).
+    /// </summary>
     private sealed class WeekBuffer
     {
         private InteractionRecord[] _interactions = new InteractionRecord[1024];
@@ -408,15 +409,13 @@ internal sealed class BehaviourRun
         private int _sessionCount;
         private int _cut; // interactions before it were written; the rest spill over
 
-        /// <summary>Empties the buffer, keeping the interactions <paramref name="previous"/> carried over.</summary>
-        public void Start(WeekBuffer previous)
+        /// <summary>Empties the buffer but for the interactions the week before carried over, which move to its start.</summary>
+        public void Start()
         {
-            _interactionCount = _sessionCount = 0;
-            int carried = previous._interactionCount - previous._cut;
-            Reserve(ref _interactions, carried);
-            Array.Copy(previous._interactions, previous._cut, _interactions, 0, carried);
+            int carried = _interactionCount - _cut;
+            Array.Copy(_interactions, _cut, _interactions, 0, carried);
             _interactionCount = carried;
-            previous._interactionCount = previous._cut = 0;
+            _sessionCount = _cut = 0;
         }
 
         public void Add(Simulator.Output output)

@@ -20,6 +20,8 @@ internal sealed class CfSource
     private readonly float[][] _poolPopularity; // per community: [pool], the score's popularity term
     private readonly int[] _popular; // the most popular items
     private readonly float[] _popularScores;
+    private readonly int[] _poolItems; // every pool, one after the other: what a kept candidate's 16-bit code stands for
+    private readonly int[]? _codeOf; // per item, its first place in _poolItems (null: more than 16 bits of places)
 
     /// <summary>Finds the pools; <paramref name="progress"/> hears of each community's.</summary>
     public CfSource(World world, CfSourceOptions options, ParallelOptions parallel, IProgress<SimulationProgress>? progress = null)
@@ -71,10 +73,22 @@ internal sealed class CfSource
         }
 
         (_popular, _popularScores) = popular.Sorted();
+        _poolItems = [.. _pools.SelectMany(pool => pool)];
+        if (_poolItems.Length <= ushort.MaxValue + 1)
+        {
+            _codeOf = new int[n];
+            for (int place = _poolItems.Length - 1; place >= 0; place--)
+            {
+                _codeOf[_poolItems[place]] = place;
+            }
+        }
     }
 
+    /// <summary>A user's <see cref="Candidates"/>, packed to be kept for the rest of the run.</summary>
+    public CfCandidates Keep(int[] items, float[] scores, ReadOnlySpan<int> bought) => new(items, scores, bought, _poolItems, _codeOf);
+
     /// <summary>Every community's pool, one after the other (each of the same length).</summary>
-    public int[] PoolRows => [.. _pools.SelectMany(pool => pool)];
+    public int[] PoolRows => [.. _poolItems];
 
     private static int PoolSize(World world, CfSourceOptions options) => Math.Min(world.Items.Length, 2 * options.Candidates);
 

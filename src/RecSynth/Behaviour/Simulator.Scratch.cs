@@ -33,6 +33,7 @@ internal sealed partial class Simulator
         private float[] _noise = new float[256];
         private float[] _scores = new float[256];
         private ulong[] _skip = new ulong[2];
+        private int[] _cfItems = [];
         private readonly bool[] _shown;
         private int _stamp;
 
@@ -140,6 +141,17 @@ internal sealed partial class Simulator
             {
                 Marks[item].Excluded = Session;
             }
+        }
+
+        /// <summary>Room for a kept CF candidate list's products (<see cref="CfCandidates.Items"/>).</summary>
+        public Span<int> CfItems(int count)
+        {
+            if (_cfItems.Length < count)
+            {
+                _cfItems = new int[count];
+            }
+
+            return _cfItems.AsSpan(0, count);
         }
 
         /// <summary>A bit per candidate, all clear: the candidates a session must skip.</summary>

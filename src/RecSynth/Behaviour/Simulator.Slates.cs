@@ -32,12 +32,14 @@ internal sealed partial class Simulator
 
         bool warm = state.Positives >= _options.Cf.WarmUpPositives;
         long listedBy = now - _options.Cf.ColdStartDays * Day;
-        int[] items;
-        float[] scores;
+        ReadOnlySpan<int> items;
+        ReadOnlySpan<float> scores;
         Span<ulong> skip;
         if (Learned is { } model)
         {
-            (items, scores) = warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular;
+            var (modelItems, modelScores) = warm && model.Knows(user.Index) ? model.Candidates(user.Index) : model.Popular;
+            items = modelItems;
+            scores = modelScores;
             skip = scratch.Skip(items.Length);
             for (int j = 0; j < items.Length; j++)
             {
@@ -52,18 +54,22 @@ internal sealed partial class Simulator
         {
             if (state.Cf is null)
             {
-                (items, scores) = Cf.Candidates(user.Index);
-                state.Cf = new CfCandidates(items, scores, state.Bought);
+                var (found, foundScores) = Cf.Candidates(user.Index);
+                state.Cf = Cf.Keep(found, foundScores, state.Bought);
             }
 
-            (items, scores) = (state.Cf.Items, state.Cf.Scores);
+            var kept = state.Cf;
+            items = kept.Items(scratch.CfItems(kept.Count));
+            scores = kept.Scores;
             skip = scratch.Skip(items.Length);
-            state.Cf.Skipped(listedBy, _listedAt, skip);
-            scratch.CfInterest = state.Cf.Interest;
+            kept.Skipped(listedBy, _listedAt, skip);
+            scratch.CfInterest = kept.Interest;
         }
         else
         {
-            (items, scores) = Cf.Popular;
+            var (popularItems, popularScores) = Cf.Popular;
+            items = popularItems;
+            scores = popularScores;
             skip = scratch.Skip(items.Length);
             for (int j = 0; j < items.Length; j++)
             {

@@ -182,8 +182,9 @@ public static class DatasetGenerator
             if (behaviour)
             {
                 var phases = PhaseReports.To(progress);
-                var simulationWorld = composed is null ? SimulationWorld.Build(world, output.Threads, phases, cancellationToken)
-                    : SimulationWorld.BuildWithEmbeddings(world, output.Threads, composed, phases, cancellationToken);
+                // A logging run of a shard builds its own users only; a closed loop's policies are sized by the whole world.
+                var (firstUser, userCount) = simulation is null && output.Shard is { } shard ? shard.UsersOf(world.Users.Count) : (0, world.Users.Count);
+                var simulationWorld = SimulationWorld.BuildForUsers(world, output.Threads, firstUser, userCount, composed, phases, cancellationToken);
                 composed = null; // the world's now: a logging run's world gives it back once the neighbour lists are built
                 simulationWorld.GivesBackEmbeddings = simulation is null;
                 var (files, behaviourCounts, result) = BehaviourStage.Write(

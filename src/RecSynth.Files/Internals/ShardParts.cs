@@ -53,7 +53,9 @@ internal static class ShardParts
         Directory.CreateDirectory(staging);
         try
         {
-            var simulationWorld = SimulationWorld.Build(world, output.Threads, PhaseReports.To(progress), cancellationToken);
+            // The shard's own users only: at ten million users the rest would be gigabytes the part never reads.
+            var (firstUser, userCount) = shard.UsersOf(world.Users.Count);
+            var simulationWorld = SimulationWorld.BuildForUsers(world, output.Threads, firstUser, userCount, progress: PhaseReports.To(progress), cancellationToken: cancellationToken);
             simulationWorld.GivesBackEmbeddings = true; // one logging run: nothing reads them after the neighbour lists
             simulationWorld.Sources = new SourceFolder(Path.Combine(directory, SourcesFolder), CatalogueId(dataset));
             var (files, counts, _) = BehaviourStage.Write(

@@ -52,7 +52,7 @@ internal sealed class BehaviourRun
         _policy = _delayed ?? policy;
         _parallel = parallel;
         _firstUser = firstUser;
-        _userCount = userCount < 0 ? world.UserList.Length - firstUser : userCount;
+        _userCount = userCount < 0 ? world.FirstUser + world.UserList.Length - firstUser : userCount;
         _progress = progress;
         _simulator = new Simulator(world, options, seed, parallel, progress);
         switch (slates)
@@ -62,12 +62,17 @@ internal sealed class BehaviourRun
                 _simulator.External = outside.Server;
                 break;
             case SlateSource.Builtin { IsLearned: true }:
-                _simulator.Learned = new LearnedCf(world.UserList.Length, world.Items.Length, options.Cf.Candidates, seed);
+                _simulator.Learned = new LearnedCf(world.UserCount, world.Items.Length, options.Cf.Candidates, seed);
                 break;
         }
 
-        _states = new UserState?[world.UserList.Length];
-        Truth = options.GroundTruth ? new GroundTruth(world.UserList.Length, options.BlendLevels.Length) : null;
+        if (_firstUser < world.FirstUser || _firstUser + _userCount > world.FirstUser + world.UserList.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(userCount), $"users {_firstUser}+{_userCount} were not all built in this world");
+        }
+
+        _states = new UserState?[_userCount]; // [user − first user]: the run's users only
+        Truth = options.GroundTruth ? new GroundTruth(_firstUser, _userCount, options.BlendLevels.Length) : null;
     }
 
     /// <summary>The catalogue and users as an outside recommender sees them.</summary>
@@ -80,7 +85,7 @@ internal sealed class BehaviourRun
             [.. world.Items.Select(i => i.ListedAt)],
             world.Embeddings,
             world.D,
-            [.. Enumerable.Range(0, world.UserList.Length).Select(u => Users.UserPopulation.UserId(u, world.UserList.Length))]);
+            [.. Enumerable.Range(0, world.UserCount).Select(u => Users.UserPopulation.UserId(u, world.UserCount))]);
     }
 
     public GroundTruth? Truth { get; }
@@ -96,7 +101,7 @@ internal sealed class BehaviourRun
 
     public ISessionPolicy Policy => _policy;
 
-    public UserState? State(int user) => _states[user];
+    public UserState? State(int user) => (uint)(user - _firstUser) < (uint)_userCount ? _states[user - _firstUser] : null;
 
     /// <summary>
     /// Runs every week; <paramref name="sink"/> receives each week's records in file order (their memory is reused from
@@ -198,7 +203,7 @@ internal sealed class BehaviourRun
                         int end = Math.Min(_firstUser + _userCount, _firstUser + (b + 1) * UsersPerBlock);
                         for (int user = _firstUser + b * UsersPerBlock; user < end; user++)
                         {
-                            var state = _states[user] ??= new UserState(options.Image.Anchors);
+                            var state = _states[user - _firstUser] ??= new UserState(options.Image.Anchors);
                             for (int wk = 0; wk < count; wk++)
                             {
                                 _simulator.RunWeek(user, first + wk, state, _policy, scratch.Value!, current[wk][b], Truth, from, to, plan?.Times(user));
@@ -288,8 +293,8 @@ internal sealed class BehaviourRun
     /// </summary>
     private sealed class StepPlan(BehaviourRun run, int blocks)
     {
-        private readonly List<long>?[] _times = new List<long>?[run._world.UserList.Length];
-        private readonly int[] _cursor = new int[run._world.UserList.Length]; // [user]: the first of its week's times not yet planned
+        private readonly List<long>?[] _times = new List<long>?[run._world.UserCount];
+        private readonly int[] _cursor = new int[run._world.UserCount]; // [user]: the first of its week's times not yet planned
         private readonly int[] _sessionStart = new int[blocks]; // [block]: its output's sessions before the step
         private readonly int[] _interactionStart = new int[blocks];
         private readonly List<SessionRecord> _sessions = [];
@@ -307,7 +312,7 @@ internal sealed class BehaviourRun
             {
                 var times = _times[user] ??= [];
                 times.Clear();
-                run._simulator.Schedule.Sessions(run._world.UserList[user], week, times);
+                run._simulator.Schedule.Sessions(run._world.User(user), week, times);
                 _cursor[user] = 0;
             });
         }
@@ -333,7 +338,7 @@ internal sealed class BehaviourRun
             for (int user = run._firstUser; user < run._firstUser + run._userCount; user++)
             {
                 var times = _times[user]!;
-                int before = run._states[user]?.Sessions ?? 0;
+                int before = run.State(user)?.Sessions ?? 0;
                 for (int k = _cursor[user]; k < times.Count && times[k] < step.To; k++)
                 {
                     if (count == _plan.Length)

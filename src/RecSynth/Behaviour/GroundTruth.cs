@@ -12,30 +12,36 @@ public sealed class GroundTruth
     private readonly double[] _squares;
     private readonly int[] _sessions;
 
-    internal GroundTruth(int users, int levels)
+    /// <summary>The truth of <paramref name="users"/> users from <paramref name="firstUser"/> on (a run's).</summary>
+    internal GroundTruth(int firstUser, int users, int levels)
     {
         Levels = levels;
-        _sums = new double[users * levels];
-        _squares = new double[users * levels];
+        FirstUser = firstUser;
+        _sums = new double[(long)users * levels];
+        _squares = new double[(long)users * levels];
         _sessions = new int[users];
     }
+
+    /// <summary>The first user it holds (0 unless the run was a shard's); users are by their index in the population.</summary>
+    public int FirstUser { get; }
 
     /// <summary>Blend levels (behaviour.blend_levels, in order): the second index of <see cref="Estimate"/>.</summary>
     public int Levels { get; }
 
-    /// <summary>Users.</summary>
+    /// <summary>Users it holds, from <see cref="FirstUser"/> on.</summary>
     public int Users => _sessions.Length;
 
     internal void Add(int user, int level, double expected)
     {
-        _sums[user * Levels + level] += expected;
-        _squares[user * Levels + level] += expected * expected;
+        int at = (user - FirstUser) * Levels + level;
+        _sums[at] += expected;
+        _squares[at] += expected * expected;
     }
 
-    internal void CountSession(int user) => _sessions[user]++;
+    internal void CountSession(int user) => _sessions[user - FirstUser]++;
 
     /// <summary>Sessions the estimate averages.</summary>
-    public int Sessions(int user) => _sessions[user];
+    public int Sessions(int user) => _sessions[user - FirstUser];
 
     /// <summary>
     /// The mean expected reward per session of serving blend level <paramref name="level"/> to <paramref name="user"/>,
@@ -43,14 +49,15 @@ public sealed class GroundTruth
     /// </summary>
     public (double Mean, double StandardError) Estimate(int user, int level)
     {
-        int n = _sessions[user];
+        int n = _sessions[user - FirstUser];
         if (n == 0)
         {
             return (double.NaN, double.NaN);
         }
 
-        double mean = _sums[user * Levels + level] / n;
-        double variance = n > 1 ? Math.Max(0, (_squares[user * Levels + level] - n * mean * mean) / (n - 1)) : 0;
+        int at = (user - FirstUser) * Levels + level;
+        double mean = _sums[at] / n;
+        double variance = n > 1 ? Math.Max(0, (_squares[at] - n * mean * mean) / (n - 1)) : 0;
         return (mean, Math.Sqrt(variance / n));
     }
 }

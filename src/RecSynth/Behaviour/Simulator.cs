@@ -116,7 +116,7 @@ internal sealed partial class Simulator
         int user, int week, UserState state, Simulation.ISessionPolicy policy, Scratch scratch, Output output, GroundTruth? truth, long from = long.MinValue, long to = long.MaxValue,
         List<long>? times = null)
     {
-        ref readonly var person = ref _world.UserList[user];
+        ref readonly var person = ref _world.User(user);
         if (times is null)
         {
             scratch.Times.Clear();

@@ -19,7 +19,14 @@ internal sealed class World
     /// <paramref name="composedEmbeddings"/>: the products' embeddings, when already composed (as
     /// <see cref="EmbeddingModel.Compose"/> makes them); null: composed at their first use (<see cref="Embeddings"/>).
     /// </summary>
-    public World(RecSynthOptions options, int threads, CancellationToken cancellationToken, IProgress<SimulationProgress>? progress = null, float[]? composedEmbeddings = null)
+    /// <remarks>
+    /// With <paramref name="firstUser"/> and <paramref name="userCount"/> (−1: all the rest), only those users are built
+    /// (a shard's: at ten million users the whole population is 1.5 GiB of users and factors a shard never reads);
+    /// users keep their indices, and only runs over them can be made.
+    /// </remarks>
+    public World(
+        RecSynthOptions options, int threads, CancellationToken cancellationToken, IProgress<SimulationProgress>? progress = null, float[]? composedEmbeddings = null,
+        int firstUser = 0, int userCount = -1)
     {
         Options = options;
         var catalog = new CatalogModel(options);
@@ -47,15 +54,22 @@ internal sealed class World
             }
         });
 
-        var people = new PhaseCounter(progress, Phases.WorldUsers, users.Count, "users");
-        UserList = new User[users.Count];
+        UserCount = users.Count;
+        if (firstUser < 0 || firstUser > UserCount || userCount < -1 || userCount > UserCount - firstUser)
+        {
+            throw new ArgumentOutOfRangeException(nameof(userCount), $"users {firstUser}+{userCount} do not lie within the {UserCount} users");
+        }
+
+        FirstUser = firstUser;
+        UserList = new User[userCount < 0 ? UserCount - firstUser : userCount];
         UserFactors = new float[UserList.Length * F];
+        var people = new PhaseCounter(progress, Phases.WorldUsers, UserList.Length, "users");
         people.For(UserList.Length, EntitiesPerBlock, parallel, (first, end) =>
         {
-            for (int u = first; u < end; u++)
+            for (int j = first; j < end; j++)
             {
-                UserList[u] = users.CreateUser(u);
-                users.UserFactors(UserList[u], UserFactors.AsSpan(u * F, F));
+                UserList[j] = users.CreateUser(firstUser + j);
+                users.UserFactors(UserList[j], UserFactors.AsSpan(j * F, F));
             }
         });
 
@@ -213,7 +227,17 @@ internal sealed class World
 
     public Item[] Items { get; }
 
+    /// <summary>The users built, from <see cref="FirstUser"/> on (all of them unless the world was built for a shard).</summary>
     public User[] UserList { get; }
+
+    /// <summary>Users in the population, built or not: what ids and per-user tables of the whole population are sized by.</summary>
+    public int UserCount { get; }
+
+    /// <summary>The index of <see cref="UserList"/>'s first user.</summary>
+    public int FirstUser { get; }
+
+    /// <summary>A built user, by index.</summary>
+    public ref readonly User User(int user) => ref UserList[user - FirstUser];
 
     /// <summary>Factor length.</summary>
     public int F { get; }
@@ -223,7 +247,7 @@ internal sealed class World
 
     public float[] ItemFactors { get; } // [items, F]
 
-    public float[] UserFactors { get; } // [users, F]
+    public float[] UserFactors { get; } // [built users, F]
 
     /// <summary>
     /// [items, D]: composed at the first use (a run whose image source comes from <see cref="Sources"/> never needs
@@ -301,7 +325,7 @@ internal sealed class World
 
     public ReadOnlySpan<float> ItemFactor(int item) => ItemFactors.AsSpan(item * F, F);
 
-    public ReadOnlySpan<float> UserFactor(int user) => UserFactors.AsSpan(user * F, F);
+    public ReadOnlySpan<float> UserFactor(int user) => UserFactors.AsSpan((user - FirstUser) * F, F);
 
     /// <summary>
     /// Expected embedding cosine of two products from the attributes they share (the generative model's own

@@ -32,16 +32,17 @@ public static class MemoryEstimate
 
     /// <summary>
     /// <see cref="SimulationBytes(RecSynthOptions, int)"/> of a run that simulates <paramref name="simulatedUsers"/> of
-    /// the users (a shard): the world holds every user, the states and records only the simulated ones'.
+    /// the users (a shard): a shard's world builds only its own users (<see cref="SimulationWorld.BuildForUsers"/>), so the
+    /// world's users, their states and records are the simulated ones'.
     /// </summary>
     public static long SimulationBytes(RecSynthOptions options, int threads, int simulatedUsers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(simulatedUsers);
-        long products = options.Catalog.Count, users = options.Users.Count, simulated = Math.Min(simulatedUsers, options.Users.Count);
+        long products = options.Catalog.Count, simulated = Math.Min(simulatedUsers, options.Users.Count);
         int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
         var b = options.Behaviour;
-        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + users * (128 + 4L * f);
+        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + simulated * (128 + 4L * f);
         long states = simulated * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
         long week = WeekRecordBytes(options, simulated);
         long records = week * (2 * WindowWeeks(week, int.MaxValue) + 3);

@@ -60,7 +60,7 @@ public static class SessionPolicies
         }
 
         var set = BanditPolicies.ArmsOf(arms, levels);
-        int users = world.UserList.Length;
+        int users = world.UserCount;
         return spec.Kind switch
         {
             PolicyKind.Uniform => new UniformPolicy(set, users),

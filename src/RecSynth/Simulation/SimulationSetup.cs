@@ -51,9 +51,15 @@ public sealed record SimulationSetup
             problems.Add(threads);
         }
 
-        if (FirstUser < 0 || FirstUser > world.UserCount || UserCount < -1 || UserCount > world.UserCount - FirstUser)
+        var (built, builtCount) = world.BuiltUsers;
+        if (FirstUser < built || FirstUser > built + builtCount || UserCount < -1 || UserCount > built + builtCount - FirstUser)
         {
-            problems.Add(new OptionProblem("run.users", string.Create(CultureInfo.InvariantCulture, $"{FirstUser}+{UserCount}"), $"must lie within the world's {world.UserCount} users"));
+            problems.Add(new OptionProblem(
+                "run.users",
+                string.Create(CultureInfo.InvariantCulture, $"{FirstUser}+{UserCount}"),
+                builtCount == world.UserCount
+                    ? $"must lie within the world's {world.UserCount} users"
+                    : string.Create(CultureInfo.InvariantCulture, $"must lie within the users the world was built with ({built}+{builtCount} of {world.UserCount})")));
         }
 
         if (Policy.Arms.IsDefaultOrEmpty)

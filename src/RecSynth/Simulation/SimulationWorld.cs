@@ -1,3 +1,4 @@
+using System.Globalization;
 using RecSynth.Behaviour;
 using RecSynth.Catalog;
 using RecSynth.Configuration;
@@ -21,24 +22,14 @@ public sealed class SimulationWorld
     public int ItemCount => Model.Items.Length;
 
     /// <summary>Users.</summary>
-    public int UserCount => Model.UserList.Length;
+    public int UserCount => Model.UserCount;
 
     internal World Model { get; }
 
     /// <summary>Builds the world of <paramref name="options"/>, on <paramref name="threads"/> threads (the result does not depend on them).</summary>
     /// <exception cref="OptionsException">The options are invalid, or too large to simulate.</exception>
-    public static SimulationWorld Build(RecSynthOptions options, int threads, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.EnsureValid();
-        if (options.ValidateForSimulation() is { Count: > 0 } problems)
-        {
-            throw new OptionsException(problems);
-        }
-
-        var problem = SimulationSetup.CheckThreads(threads);
-        return problem is null ? new SimulationWorld(new World(options, threads, cancellationToken, progress)) : throw new OptionsException([problem.Value]);
-    }
+    public static SimulationWorld Build(RecSynthOptions options, int threads, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Create(options, threads, null, 0, null, progress, cancellationToken);
 
     /// <summary>
     /// Builds the world of <paramref name="options"/> on the products' embeddings already composed — every row as
@@ -50,10 +41,29 @@ public sealed class SimulationWorld
     public static SimulationWorld BuildWithEmbeddings(
         RecSynthOptions options, int threads, float[] composedEmbeddings, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(composedEmbeddings);
+        return Create(options, threads, composedEmbeddings, 0, null, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Builds the world of <paramref name="options"/> with only the users from <paramref name="firstUser"/> on,
+    /// <paramref name="userCount"/> of them: a shard's world (docs/sharding.md). Users keep their indices and ids;
+    /// <see cref="UserCount"/> is still the whole population's; a run may simulate only these users, and
+    /// <see cref="User"/> of another throws. The catalogue is whole. <paramref name="composedEmbeddings"/>: as for
+    /// <see cref="BuildWithEmbeddings"/>, or null.
+    /// </summary>
+    /// <exception cref="OptionsException">The options are invalid, too large to simulate, or the users do not lie within the population.</exception>
+    public static SimulationWorld BuildForUsers(
+        RecSynthOptions options, int threads, int firstUser, int userCount, float[]? composedEmbeddings = null, IProgress<SimulationProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Create(options, threads, composedEmbeddings, firstUser, userCount, progress, cancellationToken);
+
+    private static SimulationWorld Create(
+        RecSynthOptions options, int threads, float[]? composedEmbeddings, int firstUser, int? userCount, IProgress<SimulationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
-        if ((long)options.Catalog.Count * options.Embedding.Dimensions != composedEmbeddings.Length)
+        if (composedEmbeddings is not null && (long)options.Catalog.Count * options.Embedding.Dimensions != composedEmbeddings.Length)
         {
             throw new ArgumentException($"holds {composedEmbeddings.Length} floats, not products × dimensions ({options.Catalog.Count} × {options.Embedding.Dimensions})", nameof(composedEmbeddings));
         }
@@ -64,8 +74,19 @@ public sealed class SimulationWorld
         }
 
         var problem = SimulationSetup.CheckThreads(threads);
-        return problem is null ? new SimulationWorld(new World(options, threads, cancellationToken, progress, composedEmbeddings)) : throw new OptionsException([problem.Value]);
+        int count = userCount ?? options.Users.Count - firstUser;
+        if (firstUser < 0 || firstUser > options.Users.Count || count < 0 || count > options.Users.Count - firstUser)
+        {
+            problem ??= new OptionProblem("run.users", string.Create(CultureInfo.InvariantCulture, $"{firstUser}+{userCount}"), $"must lie within the {options.Users.Count} users");
+        }
+
+        return problem is null
+            ? new SimulationWorld(new World(options, threads, cancellationToken, progress, composedEmbeddings, firstUser, count))
+            : throw new OptionsException([problem.Value]);
     }
+
+    /// <summary>The users built: the first and how many (all of them unless built by <see cref="BuildForUsers"/>).</summary>
+    internal (int First, int Count) BuiltUsers => (Model.FirstUser, Model.UserList.Length);
 
     /// <summary>The id of a product (<c>item_{index}</c>).</summary>
     public static string ItemId(int item) => CatalogVocabulary.ItemId(item);
@@ -113,5 +134,5 @@ public sealed class SimulationWorld
     public Item Item(int item) => Model.Items[item];
 
     /// <summary>A user, with the hidden preferences a policy must find.</summary>
-    public User User(int user) => Model.UserList[user];
+    public User User(int user) => Model.User(user);
 }

@@ -81,9 +81,9 @@ public sealed class BoundedMemoryTests
     }
 
     [Fact]
-    public void A_shards_estimate_counts_every_user_in_the_world_but_only_its_own_users_state_and_records()
+    public void A_shards_estimate_counts_only_its_own_users()
     {
-        // Ten million users in 20 shards: the world (every user's attributes and factors) is whole in each shard, the
+        // Ten million users in 20 shards: a shard's world builds only its users (SimulationWorld.BuildForUsers), and the
         // per-user state and the records are the shard's. Without that, a shard of a run too large for one machine
         // was refused as if it simulated everyone.
         var options = RecSynthOptions.FromPreset(Preset.Large) with { Users = RecSynthOptions.FromPreset(Preset.Large).Users with { Count = 10_000_000 } };
@@ -93,5 +93,44 @@ public sealed class BoundedMemoryTests
         Assert.Equal(whole, MemoryEstimate.SimulationBytes(options, 2, 10_000_000));
         Assert.True(none < shard && shard < whole / 2, $"none {none >> 20} MiB, a shard {shard >> 20} MiB, all {whole >> 20} MiB");
         Assert.True(shard - none < (whole - none) / 10, "a twentieth of the users should cost far less than a tenth of their state and records");
+    }
+
+    [Fact]
+    public void A_world_built_for_a_shards_users_runs_them_as_the_whole_world_does_and_refuses_the_others()
+    {
+        var options = SimulatedRun.ShortOptions(1_200, 400, days: 14);
+        var token = TestContext.Current.CancellationToken;
+        var setup = new SimulationSetup
+        {
+            Policy = SessionPolicies.Logging(PolicySpec.Parse("uniform", PolicyUse.Logging, "policy"), options.Behaviour.BlendLevels),
+            Seed = 3,
+            Threads = 2,
+            FirstUser = 150,
+            UserCount = 130,
+        };
+
+        var whole = SimulationWorld.Build(options, 2, cancellationToken: token);
+        var all = new RecordCollector();
+        var wholeTruth = SimulationEngine.Run(whole, setup, all, cancellationToken: token).Truth!;
+
+        var part = SimulationWorld.BuildForUsers(options, 2, 150, 130, cancellationToken: token);
+        Assert.Equal(400, part.UserCount); // ids and user tables stay those of the population
+        Assert.Equal(whole.User(150), part.User(150));
+        Assert.Equal(whole.User(279), part.User(279));
+        Assert.ThrowsAny<IndexOutOfRangeException>(() => part.User(149));
+        var own = new RecordCollector();
+        var partTruth = SimulationEngine.Run(part, setup, own, cancellationToken: token).Truth!;
+        Assert.NotEmpty(own.Sessions);
+        Assert.Equal(all.Sessions, own.Sessions);
+        Assert.Equal(all.Interactions, own.Interactions);
+        Assert.Equal(150, partTruth.FirstUser);
+        for (int user = 150; user < 280; user += 13)
+        {
+            Assert.Equal(wholeTruth.Estimate(user, 2), partTruth.Estimate(user, 2));
+        }
+
+        var error = Assert.Throws<OptionsException>(() => SimulationEngine.Run(part, setup with { FirstUser = 100 }, new RecordCollector(), cancellationToken: token));
+        Assert.Contains("150+130 of 400", error.Message, StringComparison.Ordinal);
+        Assert.Throws<OptionsException>(() => SimulationWorld.BuildForUsers(options, 2, 300, 101, cancellationToken: token));
     }
 }

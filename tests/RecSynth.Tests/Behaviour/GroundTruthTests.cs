@@ -124,7 +124,7 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
     public void The_estimate_is_the_mean_and_standard_error_of_what_was_added()
     {
         // The arithmetic itself: values 0.1, 0.2, …, 1.0 for user 1 at level 1 (user 0 untouched).
-        var truth = new GroundTruth(users: 2, levels: 2);
+        var truth = new GroundTruth(firstUser: 0, users: 2, levels: 2);
         double[] values = [.. Enumerable.Range(1, 10).Select(k => k / 10.0)];
         foreach (double v in values)
         {
@@ -140,7 +140,7 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
         Assert.True(double.IsNaN(truth.Estimate(0, 0).Mean) && double.IsNaN(truth.Estimate(0, 0).StandardError));
 
         // Four times the sessions with the same spread: half the standard error (up to the n − 1 in the variance).
-        var more = new GroundTruth(users: 1, levels: 1);
+        var more = new GroundTruth(firstUser: 0, users: 1, levels: 1);
         for (int copy = 0; copy < 4; copy++)
         {
             foreach (double v in values)

@@ -25,8 +25,9 @@ echo "| command | wall s | peak RSS MiB |"
 echo "|---|---:|---:|"
 run() { # NAME ARGS...: runs recsynth generate, prints its row
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$scratch/$name.time" "$exe" generate "${world[@]}" "$@"
-  read -r wall kib < "$scratch/$name.time"
+  local file="$scratch/${name//[^a-z0-9]/_}.time"
+  /usr/bin/time -f "%e %M" -o "$file" "$exe" generate "${world[@]}" "$@"
+  read -r wall kib < "$file"
   echo "| $name | $wall | $(( kib / 1024 )) |"
 }
 rm -rf "$out"

@@ -22,10 +22,8 @@ port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 "${as[@]}" "$bin/initdb" -D "$scratch/data" -U postgres --auth=trust -E UTF8 > /dev/null
 "${as[@]}" "$bin/pg_ctl" -D "$scratch/data" -o "-p $port -k $scratch -c listen_addresses=127.0.0.1" -l "$scratch/log" -w start > /dev/null
 trap '"${as[@]}" "$bin/pg_ctl" -D "$scratch/data" -m fast -w stop > /dev/null; rm -rf "$scratch"' EXIT
-if [ -z "$exe" ]; then
-  dotnet publish "$root/src/RecSynth.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$scratch/recsynth" --nologo -v quiet > /dev/null
-  exe="$scratch/recsynth/RecSynth.Cli"
-fi
+source "$root/bench/publish.sh"
+[ -n "$exe" ] || exe=$(publish_native src/RecSynth.Cli "$scratch/recsynth" RecSynth.Cli)
 psql() { "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qAt "$@"; }
 rate() { grep -E "^feedback:" | sed -E 's/.*\(([0-9,]+) rows\/s\).*/\1/' | tr -d ,; }
 

@@ -11,14 +11,9 @@ scratch=$(mktemp -d /tmp/recsynth-outside.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 exe=${2:-}
 policy=${3:-}
-if [ -z "$exe" ]; then
-  dotnet publish "$root/src/RecSynth.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$scratch/recsynth" --nologo -v quiet > /dev/null
-  exe="$scratch/recsynth/RecSynth.Cli"
-fi
-if [ -z "$policy" ]; then
-  dotnet publish "$root/examples/csharp-policy" -c Release -r linux-x64 -p:PublishAot=true -o "$scratch/policy" --nologo -v quiet > /dev/null
-  policy="$scratch/policy/RecSynth.Examples.OutsidePolicy"
-fi
+source "$root/bench/publish.sh"
+[ -n "$exe" ] || exe=$(publish_native src/RecSynth.Cli "$scratch/recsynth" RecSynth.Cli)
+[ -n "$policy" ] || policy=$(publish_native examples/csharp-policy "$scratch/policy" RecSynth.Examples.OutsidePolicy)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), commit $(git -C "$root" rev-parse --short HEAD), $(date -u +%FT%TZ)"
 echo "| round | built-in uniform s | outside uniform (C#, exec) s | ratio |"

@@ -7,11 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-2}
 scratch=$(mktemp -d /tmp/recsynth-period-memory.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-exe=${2:-}
-if [ -z "$exe" ]; then
-  dotnet publish "$root/src/RecSynth.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$scratch/aot" --nologo -v quiet > /dev/null
-  exe="$scratch/aot/RecSynth.Cli"
-fi
+source "$root/bench/publish.sh"
+exe=${2:-$(publish_native src/RecSynth.Cli "$scratch/aot" RecSynth.Cli)}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), commit $(git -C "$root" rev-parse --short HEAD), $(date -u +%FT%TZ)"
 echo "| round | window | wall s | peak RSS MiB | interactions.csv MB |"

@@ -12,11 +12,8 @@ shards=${SHARDS:-20}
 pairs=${PAIRS:-0}
 scratch=$(mktemp -d /tmp/recsynth-ten-million.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-exe=${2:-}
-if [ -z "$exe" ]; then
-  dotnet publish "$root/src/RecSynth.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$scratch/aot" --nologo -v quiet > /dev/null
-  exe="$scratch/aot/RecSynth.Cli"
-fi
+source "$root/bench/publish.sh"
+exe=${2:-$(publish_native src/RecSynth.Cli "$scratch/aot" RecSynth.Cli)}
 dotnet build "$root/bench/RecSynth.PartsCount" -c Release -o "$scratch/count" --nologo -v quiet > /dev/null
 
 world=(--preset large --users 10000000 --format parquet -o "$out" --quiet)

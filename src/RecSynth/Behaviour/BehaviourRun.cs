@@ -66,11 +66,6 @@ internal sealed class BehaviourRun
                 break;
         }
 
-        if (_firstUser < world.FirstUser || _firstUser + _userCount > world.FirstUser + world.UserList.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(userCount), $"users {_firstUser}+{_userCount} were not all built in this world");
-        }
-
         _states = new UserState?[_userCount]; // [user − first user]: the run's users only
         Truth = options.GroundTruth ? new GroundTruth(_firstUser, _userCount, options.BlendLevels.Length) : null;
     }

@@ -84,7 +84,7 @@ internal sealed class ImageIndex
             _ordered = new float[vectors.Length];
             Parallel.For(0, (n + 4095) / 4096, parallel, block =>
             {
-                for (int position = block * 4096; position < Math.Min(n, (block + 1) * 4096); position++)
+                for (int position = block * 4096, end = Math.Min(n, (block + 1) * 4096); position < end; position++)
                 {
                     vectors.AsSpan(_orderedItems[position] * d, d).CopyTo(_ordered.AsSpan(position * d, d));
                 }

@@ -29,6 +29,8 @@ internal static class RecSynthApp
             ExportCommand.Create(console),
             GorseConfigCommand.Create(console),
             ReportCommand.Create(console),
+            FitCommand.Create(console),
+            FidelityCommand.Create(console),
         };
 
         // A misspelt option where a verb takes a folder (stats --jsn) would be bound to the folder: refused instead,

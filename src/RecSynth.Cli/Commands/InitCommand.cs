@@ -39,42 +39,8 @@ internal static class InitCommand
                 return ExitCodes.Success;
             }
 
-            if (Directory.Exists(path))
-            {
-                throw new DatasetUsageException($"{path} is a folder; give a file name with -o");
-            }
-
-            if (File.Exists(path) && !result.GetValue(force))
-            {
-                throw new DatasetUsageException($"{path} already exists; use --force to overwrite it");
-            }
-
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder))
-            {
-                throw new IOException($"cannot write {path}: the folder {folder} does not exist");
-            }
-
-            // Written next to the target under a fresh name and renamed, so an interrupted init never leaves half a config.
-            string temporary = Path.Combine(folder ?? ".", "." + Path.GetFileName(path) + "." + Path.GetRandomFileName() + ".tmp");
-            try
-            {
-                await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
-                File.Move(temporary, path, overwrite: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
-            {
-                try
-                {
-                    File.Delete(temporary);
-                }
-                catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-                {
-                    // the write failure is the one to report
-                }
-
-                throw e is OperationCanceledException ? e : new IOException($"cannot write {path}: {e.Message}", e);
-            }
+            ConfigOutput.CheckTarget(path, result.GetValue(force));
+            await ConfigOutput.WriteAtomically(path, text, cancellationToken).ConfigureAwait(false);
             await console.StdOut.WriteLineAsync($"Wrote {path} ({name} preset). Generate with: recsynth generate -c {path}").ConfigureAwait(false);
             return ExitCodes.Success;
         });

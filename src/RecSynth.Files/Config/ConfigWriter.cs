@@ -20,11 +20,31 @@ public static class ConfigWriter
             : $"# Written by `recsynth init --preset {preset}`.");
         text.AppendLine("# Command-line options (--seed, --products, --users, --preset) override this file.");
         text.AppendLine("# Reference: docs/config.md. Ranges are inclusive unless written with ( or ).");
-        WriteRecord(text, options, "");
+        WriteRecord(text, options, "", null);
         return text.ToString().TrimEnd() + "\n";
     }
 
-    private static void WriteRecord(StringBuilder text, object record, string path)
+    /// <summary>
+    /// The TOML text of fitted <paramref name="options"/>: <paramref name="header"/> as the first comment lines, and
+    /// above each knob of <paramref name="notes"/> (by config path) a comment <c># fitted: …</c> with its note.
+    /// </summary>
+    public static string RenderFitted(RecSynthOptions options, IReadOnlyList<string> header, IReadOnlyDictionary<string, string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(notes);
+        var text = new StringBuilder();
+        foreach (string line in header)
+        {
+            text.Append("# ").AppendLine(line);
+        }
+
+        text.AppendLine("# Reference: docs/config.md (every knob) and docs/fitting.md (what is fitted, and how).");
+        WriteRecord(text, options, "", notes);
+        return text.ToString().TrimEnd() + "\n";
+    }
+
+    private static void WriteRecord(StringBuilder text, object record, string path, IReadOnlyDictionary<string, string>? notes)
     {
         var knobs = OptionsSchema.Knobs(record.GetType());
         var tables = new List<PropertyInfo>();
@@ -42,6 +62,11 @@ public static class ConfigWriter
 
             text.AppendLine();
             Comment(text, knob, property);
+            if (notes is not null && notes.TryGetValue(OptionsSchema.Join(path, OptionsSchema.SnakeCase(property.Name)), out string? note))
+            {
+                text.Append("# fitted: ").AppendLine(note);
+            }
+
             text.Append(OptionsSchema.SnakeCase(property.Name)).Append(" = ").AppendLine(Value(property.GetValue(record)));
         }
 
@@ -69,7 +94,7 @@ public static class ConfigWriter
                     text.Append("# ").AppendLine(summary);
                 }
 
-                WriteRecord(text, value, tablePath);
+                WriteRecord(text, value, tablePath, notes);
             }
         }
     }

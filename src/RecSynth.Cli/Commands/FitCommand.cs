@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using RecSynth.Cli.Rendering;
+using RecSynth.Configuration;
+using RecSynth.Files;
+using RecSynth.Files.Config;
+using RecSynth.Fitting;
+using Spectre.Console;
+
+namespace RecSynth.Cli.Commands;
+
+/// <summary><c>recsynth fit SOURCE -o recsynth.toml</c>: a config whose world has the shape of a real log (docs/fitting.md).</summary>
+internal static class FitCommand
+{
+    public static Command Create(Consoles console)
+    {
+        var source = new Argument<string>("SOURCE") { Description = "The log: a RecSynth dataset folder, or an event log file (CSV or Parquet) with --layout or the column options" };
+        var output = new Option<string>("--output", "-o") { Description = "The config to write", HelpName = "FILE", DefaultValueFactory = _ => ConfigFile.DefaultName };
+        var force = new Option<bool>("--force", "-f") { Description = "Overwrite an existing config" };
+        var seed = WholeNumbers.Long("--seed", "Seed of the fitted config and of its calibration runs (default 42)");
+        var threads = WholeNumbers.Int("--threads", "Threads of the calibration runs (default: one per core)");
+        var calibrationUsers = WholeNumbers.Int("--calibration-users", "Most users a calibration run simulates (default 20000); a larger log is calibrated on a share of its users and products");
+        var json = new Option<bool>("--json") { Description = "Print the log's profile and the fit's statistics as JSON instead of a table" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on stderr" };
+        var log = new LogSourceArguments();
+        var command = new Command("fit", "Fit a config to a real log: counts, activity, sessions, daily and weekly rhythm, event mix and funnel, popularity, arrivals; what a log cannot reveal keeps its default.")
+        {
+            source, output, force, seed, threads, calibrationUsers, json, quiet,
+        };
+        foreach (var option in log.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            string path = result.GetValue(output)!;
+            var problems = new List<OptionProblem>();
+            int count = result.GetValue(threads) ?? Environment.ProcessorCount;
+            if (count is < 1 or > 1024)
+            {
+                problems.Add(new("--threads", count.ToString(CultureInfo.InvariantCulture), "must be in [1, 1024]"));
+            }
+
+            long seedValue = result.GetValue(seed) ?? new RecSynthOptions().Seed;
+            if (seedValue < 0)
+            {
+                problems.Add(new("--seed", seedValue.ToString(CultureInfo.InvariantCulture), "must be >= 0"));
+            }
+
+            int calibration = result.GetValue(calibrationUsers) ?? new WorldFitOptions().CalibrationUsers;
+            if (calibration is < 100 or > 10_000_000)
+            {
+                problems.Add(new("--calibration-users", calibration.ToString(CultureInfo.InvariantCulture), "must be in [100, 10_000_000]"));
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new OptionsException(problems);
+            }
+
+            ConfigOutput.CheckTarget(path, result.GetValue(force));
+
+            string sourcePath = result.GetValue(source)!;
+            var (reading, fit) = ProgressDisplay.Run(console, result.GetValue(quiet), display =>
+            {
+                var read = log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken);
+                var fitOptions = new WorldFitOptions { Threads = count, CalibrationUsers = calibration };
+                var rounds = display is null ? null : new Progress<int>(r => display.Report(new GenerationProgress("calibration", r, fitOptions.Rounds, "rounds")));
+                return (read, WorldFit.Fit(read.Profile, new RecSynthOptions { Seed = seedValue }, fitOptions, rounds, cancellationToken));
+            });
+
+            string text = ConfigWriter.RenderFitted(fit.Options, Header(sourcePath, reading, fit), fit.Knobs.ToDictionary(k => k.Path, k => k.Measured, StringComparer.Ordinal));
+            await ConfigOutput.WriteAtomically(path, text, cancellationToken).ConfigureAwait(false);
+            var report = Fidelity.Compare(reading.Profile, fit.Calibration);
+            if (result.GetValue(json))
+            {
+                console.StdOut.WriteLine(FidelityCommand.Json(report, reading.Profile, fit.Calibration));
+            }
+            else
+            {
+                FidelityCommand.Render(console.Out, report, $"{sourcePath} (log) against the last calibration run");
+                console.Out.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/] ({fit.Rounds} calibration rounds at {fit.CalibrationScale:P0} of the size). Not fitted, kept at their defaults: {Markup.Escape(string.Join("; ", fit.NotFitted))}.");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Rows read, as a phase without a known total.</summary>
+    internal static IProgress<long>? Rows(ProgressDisplay.IPhaseDisplay? display, string what) =>
+        display is null ? null : new SynchronousProgress<long>(rows => display.Report(new GenerationProgress(what, rows, Math.Max(rows, 1), "rows")));
+
+    private static List<string> Header(string source, LogReading reading, FitResult fit)
+    {
+        var p = reading.Profile;
+        var lines = new List<string>
+        {
+            $"RecSynth configuration fitted by `recsynth fit` to {source}.",
+            string.Create(CultureInfo.InvariantCulture, $"The log: {reading.Rows:N0} rows, {p.Events:N0} events ({p.Views:N0} views, {p.Likes:N0} likes, {p.Purchases:N0} purchases), {p.Users:N0} users, {p.Items:N0} products, {p.Sessions:N0} sessions."),
+            string.Create(CultureInfo.InvariantCulture, $"Calibrated by simulation in {fit.Rounds} rounds at {fit.CalibrationScale:P0} of the size; the knobs marked `fitted` below were set from the log."),
+        };
+        if (reading.Skipped.Count > 0)
+        {
+            lines.Add("Skipped rows of unmapped event types: " + string.Join(", ", reading.Skipped.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:N0}"))) + ".");
+        }
+
+        if (p.OutOfOrder > 0)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{p.OutOfOrder:N0} events came earlier than an event of their user before them (taken into that user's session)."));
+        }
+
+        lines.Add("Not fitted (a log cannot reveal it), kept at the default: " + string.Join("; ", fit.NotFitted) + ".");
+        return lines;
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (the display takes reports from any thread).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

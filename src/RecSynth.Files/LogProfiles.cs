@@ -1,0 +1,212 @@
+using System.Globalization;
+using RecSynth.Behaviour;
+using RecSynth.Files.Internals;
+using RecSynth.Fitting;
+
+namespace RecSynth.Files;
+
+/// <summary>A log's profile, with what reading it skipped.</summary>
+/// <param name="Profile">The profile of the events read.</param>
+/// <param name="Rows">Rows read.</param>
+/// <param name="Skipped">Rows of event types the mapping does not name, by type (at most 20 types listed).</param>
+public sealed record LogReading(LogProfile Profile, long Rows, IReadOnlyDictionary<string, long> Skipped);
+
+/// <summary>
+/// Reads a log in one streaming pass into a <see cref="LogProfile"/> (docs/fitting.md): a RecSynth dataset's
+/// interactions, or an event log in CSV or Parquet through an <see cref="EventLogMapping"/>. Memory grows with the
+/// users and products (their ids and counters), not with the events.
+/// </summary>
+public static class LogProfiles
+{
+    /// <summary>Rows between two progress reports.</summary>
+    public const int ProgressRows = 1 << 20;
+
+    /// <summary>
+    /// The profile of a RecSynth dataset's interactions (CSV, Parquet or shards' parts), read as a log: sessions split
+    /// after <paramref name="sessionGapSeconds"/> of a user's inactivity (as in a log without sessions, such as Gorse's
+    /// feedback), or by the <c>SessionId</c> column with <paramref name="sessionIds"/>.
+    /// </summary>
+    /// <exception cref="DatasetUsageException">The folder has no interactions, or a row is malformed (named by file and line).</exception>
+    public static LogReading FromDataset(
+        string directory, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool sessionIds = false, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var files = DatasetReader.TableFiles(directory, DatasetReader.InteractionsFile);
+        if (files.Count == 0)
+        {
+            throw new DatasetUsageException($"{directory} has no {DatasetReader.InteractionsFile} (nor its Parquet form): not a RecSynth dataset with behaviour");
+        }
+
+        // A dataset's interactions are in time order, and each user's in one part: no sort needed.
+        var mapping = sessionIds ? EventLogMapping.RecSynth : EventLogMapping.RecSynth with { Session = null };
+        return Read([.. files.Select(f => Path.Combine(directory, f))], mapping, sessionGapSeconds, ordered: true, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The profile of an event log (a CSV or Parquet file, by its extension) read through <paramref name="mapping"/>;
+    /// without a session column, sessions split after <paramref name="sessionGapSeconds"/> of a user's inactivity.
+    /// </summary>
+    /// <exception cref="DatasetUsageException">
+    /// The file is missing or unreadable, a mapped column is missing, a field is malformed (named by file, line and
+    /// column), or a mapped kind of event (view, like, purchase) has no row.
+    /// </exception>
+    public static LogReading FromEventLog(
+        string path, EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (!File.Exists(path))
+        {
+            throw new DatasetUsageException($"{path} does not exist");
+        }
+
+        var reading = Read([path], mapping, sessionGapSeconds, ordered: false, progress, cancellationToken);
+        var profile = reading.Profile;
+        foreach (var (kind, count, names) in new[] { ("view", profile.Views, mapping.Views), ("like", profile.Likes, mapping.Likes), ("purchase", profile.Purchases, mapping.Purchases) })
+        {
+            if (count == 0)
+            {
+                string seen = reading.Skipped.Count == 0 ? "none" : string.Join(", ", reading.Skipped.Keys.Select(k => $"'{k}'"));
+                throw new DatasetUsageException(
+                    $"{Path.GetFileName(path)}: no row of column '{mapping.Type}' is {string.Join(" or ", names.Select(n => $"'{n}'"))}, mapped to {kind} " +
+                    $"(the other types in the file: {seen}); map {kind} to a type the log has with --types {kind}=NAME");
+            }
+        }
+
+        return reading;
+    }
+
+    /// <summary>
+    /// Reads the files into a profile; events not known to be <paramref name="ordered"/> by time within each user go
+    /// through a <see cref="UserOrder"/> first.
+    /// </summary>
+    private static LogReading Read(string[] files, EventLogMapping mapping, long gap, bool ordered, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var profiler = new LogProfiler(gap);
+        using var order = ordered ? null : new UserOrder();
+        var users = new Dictionary<string, int>(StringComparer.Ordinal);
+        var items = new Dictionary<string, int>(StringComparer.Ordinal);
+        var userIds = users.GetAlternateLookup<ReadOnlySpan<char>>();
+        var itemIds = items.GetAlternateLookup<ReadOnlySpan<char>>();
+        var types = mapping.Views.Select(n => (n, FeedbackType.View))
+            .Concat(mapping.Likes.Select(n => (n, FeedbackType.Like)))
+            .Concat(mapping.Purchases.Select(n => (n, FeedbackType.Purchase)))
+            .ToArray();
+        var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        List<string> columns = [mapping.User, mapping.Item, mapping.Type, mapping.Time];
+        if (mapping.Session is not null)
+        {
+            columns.Add(mapping.Session);
+        }
+
+        long rows = 0;
+        foreach (string file in files)
+        {
+            using var table = DatasetTable.OpenFile(file, columns);
+            while (table.MoveNext())
+            {
+                rows++;
+                if ((rows & (ProgressRows - 1)) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Report(rows);
+                }
+
+                var typeText = table.Span(2);
+                int kind = types.Length - 1;
+                while (kind >= 0 && !typeText.SequenceEqual(types[kind].n))
+                {
+                    kind--;
+                }
+
+                if (kind < 0)
+                {
+                    if (typeText.IsEmpty)
+                    {
+                        throw table.Problem(mapping.Type, typeText, "must not be empty");
+                    }
+
+                    string name = typeText.ToString();
+                    if (skipped.Count < 20 || skipped.ContainsKey(name))
+                    {
+                        skipped[name] = skipped.GetValueOrDefault(name) + 1;
+                    }
+
+                    continue;
+                }
+
+                int user = Index(userIds, users, table, 0, mapping.User);
+                int item = Index(itemIds, items, table, 1, mapping.Item);
+                long time = Time(table, 3, mapping.Time);
+                long session = mapping.Session is null ? -1 : Session(table, 4, mapping.Session);
+                if (order is null)
+                {
+                    profiler.Add(user, item, types[kind].Item2, time, session);
+                }
+                else
+                {
+                    order.Add(user, item, types[kind].Item2, time, session);
+                }
+            }
+        }
+
+        order?.Drain(profiler, cancellationToken);
+        progress?.Report(rows);
+        return new LogReading(profiler.Finish(), rows, skipped);
+    }
+
+    private static int Index(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, Dictionary<string, int> ids, DatasetTable table, int column, string name)
+    {
+        var text = table.Span(column);
+        if (lookup.TryGetValue(text, out int index))
+        {
+            return index;
+        }
+
+        if (text.IsEmpty)
+        {
+            throw table.Problem(name, text, "must not be empty");
+        }
+
+        index = ids.Count;
+        lookup[text] = index;
+        return index;
+    }
+
+    /// <summary>Unix seconds from Unix seconds, Unix milliseconds (12 digits or more) or an ISO 8601 time (UTC unless it says otherwise).</summary>
+    internal static long Time(DatasetTable table, int column, string name)
+    {
+        var text = table.Span(column).Trim();
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
+        {
+            return Math.Abs(number) >= 100_000_000_000 ? Math.DivRem(number, 1000, out long rest) - (rest < 0 ? 1 : 0) : number;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time.ToUnixTimeSeconds()
+            : throw table.Problem(name, text, "is not a time (Unix seconds, Unix milliseconds, or ISO 8601 such as 2023-05-03T13:06:52Z)");
+    }
+
+    private static long Session(DatasetTable table, int column, string name)
+    {
+        var text = table.Span(column);
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
+        {
+            return id;
+        }
+
+        if (text.IsEmpty)
+        {
+            throw table.Problem(name, text, "must not be empty");
+        }
+
+        // A session id that is not a number: its FNV-1a hash, kept non-negative (−1 means none); only compared for equality.
+        ulong hash = 14695981039346656037;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 1099511628211;
+        }
+
+        return (long)(hash >> 1);
+    }
+}

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using RecSynth.Behaviour;
 using RecSynth.Files.Internals;
 using RecSynth.Fitting;
@@ -84,10 +86,10 @@ public static class LogProfiles
     {
         var profiler = new LogProfiler(gap);
         using var order = ordered ? null : new UserOrder();
-        var users = new Dictionary<string, int>(StringComparer.Ordinal);
-        var items = new Dictionary<string, int>(StringComparer.Ordinal);
-        var userIds = users.GetAlternateLookup<ReadOnlySpan<char>>();
-        var itemIds = items.GetAlternateLookup<ReadOnlySpan<char>>();
+        // Ids by their 64-bit hash, not their text: one probe per lookup and no strings kept. Two ids of a million
+        // share a hash with a probability of about 3·10⁻⁸ (n² / 2⁶⁵), and would then count as one.
+        var users = new Dictionary<ulong, int>();
+        var items = new Dictionary<ulong, int>();
         var types = mapping.Views.Select(n => (n, FeedbackType.View))
             .Concat(mapping.Likes.Select(n => (n, FeedbackType.Like)))
             .Concat(mapping.Purchases.Select(n => (n, FeedbackType.Purchase)))
@@ -135,8 +137,8 @@ public static class LogProfiles
                     continue;
                 }
 
-                int user = Index(userIds, users, table, 0, mapping.User);
-                int item = Index(itemIds, items, table, 1, mapping.Item);
+                int user = Index(users, table, 0, mapping.User);
+                int item = Index(items, table, 1, mapping.Item);
                 long time = Time(table, 3, mapping.Time);
                 long session = mapping.Session is null ? -1 : Session(table, 4, mapping.Session);
                 if (order is null)
@@ -155,21 +157,20 @@ public static class LogProfiles
         return new LogReading(profiler.Finish(), rows, skipped);
     }
 
-    private static int Index(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, Dictionary<string, int> ids, DatasetTable table, int column, string name)
+    private static int Index(Dictionary<ulong, int> ids, DatasetTable table, int column, string name)
     {
         var text = table.Span(column);
-        if (lookup.TryGetValue(text, out int index))
-        {
-            return index;
-        }
-
         if (text.IsEmpty)
         {
             throw table.Problem(name, text, "must not be empty");
         }
 
-        index = ids.Count;
-        lookup[text] = index;
+        ref int index = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text)), out bool exists);
+        if (!exists)
+        {
+            index = ids.Count - 1;
+        }
+
         return index;
     }
 
@@ -182,9 +183,57 @@ public static class LogProfiles
             return Math.Abs(number) >= 100_000_000_000 ? Math.DivRem(number, 1000, out long rest) - (rest < 0 ? 1 : 0) : number;
         }
 
+        if (TryRfc3339Utc(text, out long seconds))
+        {
+            return seconds;
+        }
+
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? time.ToUnixTimeSeconds()
             : throw table.Problem(name, text, "is not a time (Unix seconds, Unix milliseconds, or ISO 8601 such as 2023-05-03T13:06:52Z)");
+    }
+
+    /// <summary>
+    /// The common case quickly: <c>yyyy-MM-ddTHH:mm:ssZ</c> (as RecSynth and Gorse write times), digits checked one by
+    /// one; anything else is left to <see cref="DateTimeOffset.TryParse(ReadOnlySpan{char}, IFormatProvider?, DateTimeStyles, out DateTimeOffset)"/>.
+    /// </summary>
+    internal static bool TryRfc3339Utc(ReadOnlySpan<char> text, out long seconds)
+    {
+        seconds = 0;
+        if (text.Length != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        {
+            return false;
+        }
+
+        if (!Digits(text[..4], out int year) || !Digits(text.Slice(5, 2), out int month) || !Digits(text.Slice(8, 2), out int day)
+            || !Digits(text.Slice(11, 2), out int hour) || !Digits(text.Slice(14, 2), out int minute) || !Digits(text.Slice(17, 2), out int second))
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        seconds = (new DateOnly(year, month, day).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber) * 86_400L + (hour * 3600) + (minute * 60) + second;
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
     }
 
     private static long Session(DatasetTable table, int column, string name)

@@ -54,33 +54,7 @@ public static class DatasetReport
 
         string directory = directories[0];
 
-        string target = Path.GetFullPath(output ?? Path.Combine(directory, DefaultFileName));
-        if (Directory.Exists(target))
-        {
-            throw new DatasetUsageException($"{target} is a folder; give the report's file name (e.g. -o {Path.Combine(target, DefaultFileName)})");
-        }
-
-        string folder = Path.GetDirectoryName(target)!;
-        if (!Directory.Exists(folder))
-        {
-            throw new DatasetUsageException($"{folder} does not exist: the report's folder must exist");
-        }
-
-        byte[] page = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(directories, cancellationToken));
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
-        try
-        {
-            File.WriteAllBytes(temporary, page);
-            cancellationToken.ThrowIfCancellationRequested();
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-
-        return target;
+        return ReportFile.Write(output ?? Path.Combine(directory, DefaultFileName), DefaultFileName, () => Render(directories, cancellationToken), cancellationToken);
     }
 
     /// <summary>The page, as text; everything is read and checked before the first chart is drawn.</summary>

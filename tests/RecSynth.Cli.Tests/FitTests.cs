@@ -105,12 +105,23 @@ public sealed class FitTests
         using var temp = new TempDirectory("fit-retailrocket");
         string log = temp.File("events.csv");
         var written = RetailRocketLog(log, visitors: 800, items: 1500, seed: 3);
-        string fitted = temp.File("fitted.toml"), synthetic = temp.Sub("synthetic");
+        string fitted = temp.File("fitted.toml"), synthetic = temp.Sub("synthetic"), page = temp.File("fit.html");
 
-        var fit = await Cli.RunAsync("fit", log, "--layout", "retailrocket", "-o", fitted, "--quiet");
+        var fit = await Cli.RunAsync("fit", log, "--layout", "retailrocket", "-o", fitted, "--report", page, "--quiet");
 
         Assert.True(fit.ExitCode == 0, fit.ToString());
         string config = File.ReadAllText(fitted);
+
+        // The report: the log and the world generated from the fitted config, side by side in a table and overlaid in charts.
+        string html = File.ReadAllText(page);
+        Assert.Contains("<table id=\"statistics-table\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<td>users with an event</td><td class=\"number\">{written.Visitors.ToString("N0", CultureInfo.InvariantCulture)}</td>", html, StringComparison.Ordinal);
+        foreach (string chart in new[] { "sessions-per-user", "events-per-session", "session-starts-by-hour-of-day--utc-", "popularity-curve", "users-first-seen--by-day" })
+        {
+            Assert.Contains($"<figure id=\"{chart}\">\n<img src=\"data:image/png;base64,", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("generated from", html, StringComparison.Ordinal);
         Assert.Contains($"{written.Visitors.ToString("N0", CultureInfo.InvariantCulture)} users with an event", config, StringComparison.Ordinal);
         Assert.Contains($"{written.Views.ToString("N0", CultureInfo.InvariantCulture)} views", config, StringComparison.Ordinal);
         Assert.Equal(0, (await Cli.RunAsync("generate", "-c", fitted, "-o", synthetic, "--quiet")).ExitCode);

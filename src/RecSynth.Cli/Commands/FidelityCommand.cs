@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using RecSynth.Cli.Rendering;
 using RecSynth.Files;
 using RecSynth.Fitting;
+using RecSynth.Reports;
 using Spectre.Console;
 
 namespace RecSynth.Cli.Commands;
@@ -17,11 +18,12 @@ internal static class FidelityCommand
         var real = new Argument<string>("REAL") { Description = "The real log: a RecSynth dataset folder, or an event log file with --layout or the column options" };
         var synthetic = new Argument<string>("SYNTH") { Description = "The synthetic log: a RecSynth dataset folder (or a file read like REAL)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var output = new Option<string?>("--output", "-o") { Description = "Also write the report as a self-contained HTML page with the distributions overlaid in charts", HelpName = "FILE" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on stderr" };
         var log = new LogSourceArguments();
         var command = new Command("fidelity", "Set two logs side by side: every statistic fit uses (counts, sessions, rhythm, event mix and funnel, popularity, arrivals, repeats), each with its distance (relative error or Kolmogorov-Smirnov) and a score, and an overall score 0-100.")
         {
-            real, synthetic, json, quiet,
+            real, synthetic, json, output, quiet,
         };
         foreach (var option in log.Options)
         {
@@ -35,6 +37,13 @@ internal static class FidelityCommand
                 (log.Read(result, realPath, false, FitCommand.Rows(display, "real log"), cancellationToken),
                  log.Read(result, syntheticPath, false, FitCommand.Rows(display, "synthetic log"), cancellationToken)));
             var report = Fidelity.Compare(a.Profile, b.Profile);
+            if (result.GetValue(output) is { } page)
+            {
+                NativeLibraries.Register();
+                string written = FidelityPage.Write(a.Profile, b.Profile, realPath, syntheticPath, page);
+                console.StdErr.WriteLine($"Wrote {written}");
+            }
+
             if (result.GetValue(json))
             {
                 console.StdOut.WriteLine(Json(report, a.Profile, b.Profile));

@@ -5,6 +5,7 @@ using RecSynth.Configuration;
 using RecSynth.Files;
 using RecSynth.Files.Config;
 using RecSynth.Fitting;
+using RecSynth.Reports;
 using Spectre.Console;
 
 namespace RecSynth.Cli.Commands;
@@ -21,11 +22,12 @@ internal static class FitCommand
         var threads = WholeNumbers.Int("--threads", "Threads of the calibration runs (default: one per core)");
         var calibrationUsers = WholeNumbers.Int("--calibration-users", "Most users a calibration run simulates (default 20000); a larger log is calibrated on a share of its users and products");
         var json = new Option<bool>("--json") { Description = "Print the log's profile and the fit's statistics as JSON instead of a table" };
+        var report = new Option<string?>("--report") { Description = "Also generate the fitted world (in memory, at full size) and write the fidelity report of the log against it: a self-contained HTML page", HelpName = "FILE" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on stderr" };
         var log = new LogSourceArguments();
         var command = new Command("fit", "Fit a config to a real log: counts, activity, sessions, daily and weekly rhythm, event mix and funnel, popularity, arrivals; what a log cannot reveal keeps its default.")
         {
-            source, output, force, seed, threads, calibrationUsers, json, quiet,
+            source, output, force, report, seed, threads, calibrationUsers, json, quiet,
         };
         foreach (var option in log.Options)
         {
@@ -62,24 +64,36 @@ internal static class FitCommand
             ConfigOutput.CheckTarget(path, result.GetValue(force));
 
             string sourcePath = result.GetValue(source)!;
-            var (reading, fit) = ProgressDisplay.Run(console, result.GetValue(quiet), display =>
+            string? reportPath = result.GetValue(report);
+            var (reading, fit, fresh) = ProgressDisplay.Run(console, result.GetValue(quiet), display =>
             {
                 var read = log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken);
                 var fitOptions = new WorldFitOptions { Threads = count, CalibrationUsers = calibration };
                 var rounds = display is null ? null : new Progress<int>(r => display.Report(new GenerationProgress("calibration", r, fitOptions.Rounds, "rounds")));
-                return (read, WorldFit.Fit(read.Profile, new RecSynthOptions { Seed = seedValue }, fitOptions, rounds, cancellationToken));
+                var fitted = WorldFit.Fit(read.Profile, new RecSynthOptions { Seed = seedValue }, fitOptions, rounds, cancellationToken);
+                var generated = reportPath is null ? null : WorldFit.Measure(fitted.Options, count, read.Profile.SessionGapSeconds, cancellationToken);
+                return (read, fitted, generated);
             });
 
             string text = ConfigWriter.RenderFitted(fit.Options, Header(sourcePath, reading, fit), fit.Knobs.ToDictionary(k => k.Path, k => k.Measured, StringComparer.Ordinal));
+            if (reportPath is not null)
+            {
+                // The page first: a report that cannot be written leaves no config either.
+                NativeLibraries.Register();
+                string page = FidelityPage.Write(reading.Profile, fresh!, sourcePath, $"generated from {path}", reportPath, [.. Header(sourcePath, reading, fit)]);
+                console.StdErr.WriteLine($"Wrote {page}");
+            }
+
             await ConfigOutput.WriteAtomically(path, text, cancellationToken).ConfigureAwait(false);
-            var report = Fidelity.Compare(reading.Profile, fit.Calibration);
+            var (against, title) = fresh is null ? (fit.Calibration, "the last calibration run") : (fresh, $"the world generated from {path}");
+            var comparison = Fidelity.Compare(reading.Profile, against);
             if (result.GetValue(json))
             {
-                console.StdOut.WriteLine(FidelityCommand.Json(report, reading.Profile, fit.Calibration));
+                console.StdOut.WriteLine(FidelityCommand.Json(comparison, reading.Profile, against));
             }
             else
             {
-                FidelityCommand.Render(console.Out, report, $"{sourcePath} (log) against the last calibration run");
+                FidelityCommand.Render(console.Out, comparison, $"{sourcePath} (log) against {title}");
                 console.Out.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/] ({fit.Rounds} calibration rounds at {fit.CalibrationScale:P0} of the size). Not fitted, kept at their defaults: {Markup.Escape(string.Join("; ", fit.NotFitted))}.");
             }
 

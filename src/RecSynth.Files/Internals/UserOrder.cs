@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RecSynth.Behaviour;
 using RecSynth.Fitting;
@@ -18,6 +19,8 @@ internal sealed class UserOrder : IDisposable
     private readonly int _runEvents;
     private readonly List<string> _runs = [];
     private Event[] _buffer;
+    private Event[] _scratch = [];
+    private int[] _starts = [];
     private int _count;
     private string? _folder;
 
@@ -48,7 +51,7 @@ internal sealed class UserOrder : IDisposable
     public void Drain(LogProfiler profiler, CancellationToken cancellationToken)
     {
         var events = _buffer.AsSpan(0, _count);
-        events.Sort();
+        SortByUser(events);
         if (_runs.Count == 0)
         {
             foreach (ref readonly var e in events)
@@ -59,50 +62,63 @@ internal sealed class UserOrder : IDisposable
             return;
         }
 
-        var readers = _runs.Select(path => new RunReader(path)).ToList();
+        // Every run is sorted by user: take one user at a time from each, and sort that user's events when they came
+        // from more than one run.
+        var sources = _runs.Select(path => (IEventSource)new RunReader(path)).Append(new MemorySource(_buffer, _count)).ToList();
         try
         {
-            var queue = new PriorityQueue<int, Event>();
-            int memory = readers.Count; // the source index of the events still in memory
-            int next = 0;
-            for (int r = 0; r < readers.Count; r++)
+            var block = new List<Event>();
+            long users = 0;
+            while (true)
             {
-                if (readers[r].TryRead(out var head))
+                int user = int.MaxValue;
+                foreach (var source in sources)
                 {
-                    queue.Enqueue(r, head);
-                }
-            }
-
-            if (next < _count)
-            {
-                queue.Enqueue(memory, _buffer[next++]);
-            }
-
-            long taken = 0;
-            while (queue.TryDequeue(out int source, out var e))
-            {
-                profiler.Add(e.User, e.Item, e.Type, e.Time, e.Session);
-                if ((++taken & 0xFFFFF) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                if (source == memory)
-                {
-                    if (next < _count)
+                    if (source.HasEvent && source.Head.User < user)
                     {
-                        queue.Enqueue(memory, _buffer[next++]);
+                        user = source.Head.User;
                     }
                 }
-                else if (readers[source].TryRead(out var following))
+
+                if (user == int.MaxValue)
                 {
-                    queue.Enqueue(source, following);
+                    break;
+                }
+
+                block.Clear();
+                int contributing = 0;
+                foreach (var source in sources)
+                {
+                    int before = block.Count;
+                    while (source.HasEvent && source.Head.User == user)
+                    {
+                        block.Add(source.Head);
+                        source.Advance();
+                    }
+
+                    contributing += block.Count > before ? 1 : 0;
+                }
+
+                var span = CollectionsMarshal.AsSpan(block);
+                if (contributing > 1)
+                {
+                    span.Sort();
+                }
+
+                foreach (ref readonly var e in span)
+                {
+                    profiler.Add(e.User, e.Item, e.Type, e.Time, e.Session);
+                }
+
+                if ((++users & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
             }
         }
         finally
         {
-            readers.ForEach(r => r.Dispose());
+            sources.ForEach(r => (r as IDisposable)?.Dispose());
         }
     }
 
@@ -118,7 +134,7 @@ internal sealed class UserOrder : IDisposable
     {
         _folder ??= Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "recsynth-fit-" + Path.GetRandomFileName())).FullName;
         var events = _buffer.AsSpan(0, _count);
-        events.Sort();
+        SortByUser(events);
         string path = Path.Combine(_folder, $"run-{_runs.Count}.bin");
         using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
         {
@@ -127,6 +143,65 @@ internal sealed class UserOrder : IDisposable
 
         _runs.Add(path);
         _count = 0;
+    }
+
+    /// <summary>
+    /// Sorts by user with a counting sort (users are dense indices), keeping the log's order within a user, then sorts
+    /// each user's events by time only where they are not in order already (a log written in time order never is).
+    /// </summary>
+    private void SortByUser(Span<Event> events)
+    {
+        int top = -1;
+        foreach (ref readonly var e in events)
+        {
+            top = Math.Max(top, e.User);
+        }
+
+        if (_starts.Length < top + 2)
+        {
+            _starts = new int[Math.Max(top + 2, _starts.Length * 2)];
+        }
+
+        var starts = _starts.AsSpan(0, top + 2);
+        starts.Clear();
+        foreach (ref readonly var e in events)
+        {
+            starts[e.User + 1]++;
+        }
+
+        for (int u = 1; u < starts.Length; u++)
+        {
+            starts[u] += starts[u - 1];
+        }
+
+        if (_scratch.Length < events.Length)
+        {
+            _scratch = new Event[_buffer.Length];
+        }
+
+        foreach (ref readonly var e in events)
+        {
+            _scratch[starts[e.User]++] = e;
+        }
+
+        _scratch.AsSpan(0, events.Length).CopyTo(events);
+        for (int start = 0, i = 1; i <= events.Length; i++)
+        {
+            if (i == events.Length || events[i].User != events[start].User)
+            {
+                var user = events[start..i];
+                for (int j = 1; j < user.Length; j++)
+                {
+                    if (user[j - 1].CompareTo(user[j]) > 0)
+                    {
+                        user.Sort();
+                        break;
+                    }
+                }
+
+                start = i;
+            }
+        }
     }
 
     /// <summary>One event, ordered by user, time, session, product and type.</summary>
@@ -158,32 +233,61 @@ internal sealed class UserOrder : IDisposable
         }
     }
 
-    /// <summary>A spilled run, read back event by event.</summary>
-    private sealed class RunReader(string path) : IDisposable
+    /// <summary>Events sorted by user, one at a time.</summary>
+    private interface IEventSource
     {
-        private readonly FileStream _stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        bool HasEvent { get; }
+
+        Event Head { get; }
+
+        void Advance();
+    }
+
+    /// <summary>The events still in memory.</summary>
+    private sealed class MemorySource(Event[] events, int count) : IEventSource
+    {
+        private int _at;
+
+        public bool HasEvent => _at < count;
+
+        public Event Head => events[_at];
+
+        public void Advance() => _at++;
+    }
+
+    /// <summary>A spilled run, read back block by block.</summary>
+    private sealed class RunReader : IEventSource, IDisposable
+    {
+        private readonly FileStream _stream;
         private readonly Event[] _block = new Event[1 << 14];
         private int _at;
         private int _length;
 
-        public bool TryRead(out Event e)
+        public RunReader(string path)
         {
-            if (_at == _length)
-            {
-                int bytes = _stream.ReadAtLeast(MemoryMarshal.AsBytes(_block.AsSpan()), MemoryMarshal.AsBytes(_block.AsSpan()).Length, throwOnEndOfStream: false);
-                _length = bytes / System.Runtime.CompilerServices.Unsafe.SizeOf<Event>();
-                _at = 0;
-                if (_length == 0)
-                {
-                    e = default;
-                    return false;
-                }
-            }
+            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            Fill();
+        }
 
-            e = _block[_at++];
-            return true;
+        public bool HasEvent => _at < _length;
+
+        public Event Head => _block[_at];
+
+        public void Advance()
+        {
+            if (++_at == _length)
+            {
+                Fill();
+            }
         }
 
         public void Dispose() => _stream.Dispose();
+
+        private void Fill()
+        {
+            var bytes = MemoryMarshal.AsBytes(_block.AsSpan());
+            _length = _stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) / Unsafe.SizeOf<Event>();
+            _at = 0;
+        }
     }
 }

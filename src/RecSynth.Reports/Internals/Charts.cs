@@ -153,6 +153,21 @@ internal static class Charts
         return Png(plot);
     }
 
+    /// <summary>Several series over the same axes, one line each in its own colour (real and synthetic, in a fidelity report).</summary>
+    public static byte[] Overlay(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, double[] X, double[] Y)> series)
+    {
+        var plot = NewPlot(title, xLabel, yLabel);
+        for (int i = 0; i < series.Count; i++)
+        {
+            var line = plot.Add.ScatterLine(Thin(series[i].X), Thin(series[i].Y), Palette(i));
+            line.LineWidth = 2;
+            line.LegendText = series[i].Name;
+        }
+
+        plot.ShowLegend(Alignment.LowerRight);
+        return Png(plot);
+    }
+
     /// <summary>The shares of the arms or blend levels served each day, stacked to 1.</summary>
     public static byte[] ArmShares(MetricsRun run)
     {

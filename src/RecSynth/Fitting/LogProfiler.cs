@@ -18,7 +18,7 @@ public sealed class LogProfiler
     public const long DefaultSessionGapSeconds = 30 * 60;
 
     /// <summary>(user, product) pairs kept for the repeat share before the sample of users is halved.</summary>
-    public const int RepeatPairBudget = 4_000_000;
+    public const int RepeatPairBudget = 1_000_000;
 
     private const int GapBuckets = 180; // log10 seconds 0..9
 

@@ -97,10 +97,10 @@ public class LogProfilerTests
     [Fact]
     public void Above_its_budget_the_repeat_share_is_measured_on_a_sample_of_users()
     {
-        // 3,000,000 users × 2 products in two sessions (6 M pairs > the 4 M budget): each user's second session views
+        // 1,000,000 users × 2 products in two sessions (2 M pairs > the 1 M budget): each user's second session views
         // one product again, so the share is 1/3 among every user, and so in any sample of them.
         var profiler = new LogProfiler(sessionGapSeconds: 60);
-        for (int u = 0; u < 3_000_000; u++)
+        for (int u = 0; u < 1_000_000; u++)
         {
             profiler.Add(u, 2 * (u % 1000), FeedbackType.View, Monday);
             profiler.Add(u, (2 * (u % 1000)) + 1, FeedbackType.View, Monday + 1);

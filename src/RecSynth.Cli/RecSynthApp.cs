@@ -141,6 +141,9 @@ internal static class RecSynthApp
             case IOException or UnauthorizedAccessException or InvalidDataException:
                 console.Error(exception.Message);
                 return ExitCodes.Failure;
+            case RecSynth.Gorse.GorseException:
+                console.Error("gorse: " + exception.Message);
+                return ExitCodes.Failure;
             case AggregateException { InnerExceptions.Count: 1 } aggregate:
                 return Report(console, aggregate.InnerExceptions[0]);
             case TypeInitializationException or DllNotFoundException when NativeLibraries.Describe(exception) is { } missing:

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using RecSynth.Behaviour;
 using RecSynth.Files.Internals;
 using RecSynth.Fitting;
@@ -63,6 +61,19 @@ public static class LogProfiles
         }
 
         var reading = Read([path], mapping, sessionGapSeconds, ordered: false, progress, cancellationToken);
+        RequireEveryKind(reading, mapping, Path.GetFileName(path), $"column '{mapping.Type}'");
+        return reading;
+    }
+
+    /// <summary>
+    /// Refuses a reading in which a kind of event (view, like, purchase) has no event: its names in
+    /// <paramref name="mapping"/> are not the log's, and a fit would set that kind's scale to nothing.
+    /// </summary>
+    /// <exception cref="DatasetUsageException">A kind has no event; the message names the types the log has instead.</exception>
+    public static void RequireEveryKind(LogReading reading, EventLogMapping mapping, string source, string typeField)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        ArgumentNullException.ThrowIfNull(mapping);
         var profile = reading.Profile;
         foreach (var (kind, count, names) in new[] { ("view", profile.Views, mapping.Views), ("like", profile.Likes, mapping.Likes), ("purchase", profile.Purchases, mapping.Purchases) })
         {
@@ -70,12 +81,10 @@ public static class LogProfiles
             {
                 string seen = reading.Skipped.Count == 0 ? "none" : string.Join(", ", reading.Skipped.Keys.Select(k => $"'{k}'"));
                 throw new DatasetUsageException(
-                    $"{Path.GetFileName(path)}: no row of column '{mapping.Type}' is {string.Join(" or ", names.Select(n => $"'{n}'"))}, mapped to {kind} " +
-                    $"(the other types in the file: {seen}); map {kind} to a type the log has with --types {kind}=NAME");
+                    $"{source}: no row of {typeField} is {string.Join(" or ", names.Select(n => $"'{n}'"))}, mapped to {kind} " +
+                    $"(the other types there: {seen}); map {kind} to a type the log has with --types {kind}=NAME");
             }
         }
-
-        return reading;
     }
 
     /// <summary>
@@ -84,94 +93,41 @@ public static class LogProfiles
     /// </summary>
     private static LogReading Read(string[] files, EventLogMapping mapping, long gap, bool ordered, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var profiler = new LogProfiler(gap);
-        using var order = ordered ? null : new UserOrder();
-        // Ids by their 64-bit hash, not their text: one probe per lookup and no strings kept. Two ids of a million
-        // share a hash with a probability of about 3·10⁻⁸ (n² / 2⁶⁵), and would then count as one.
-        var users = new Dictionary<ulong, int>();
-        var items = new Dictionary<ulong, int>();
-        var types = mapping.Views.Select(n => (n, FeedbackType.View))
-            .Concat(mapping.Likes.Select(n => (n, FeedbackType.Like)))
-            .Concat(mapping.Purchases.Select(n => (n, FeedbackType.Purchase)))
-            .ToArray();
-        var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        using var builder = new LogBuilder(mapping, gap, ordered);
         List<string> columns = [mapping.User, mapping.Item, mapping.Type, mapping.Time];
         if (mapping.Session is not null)
         {
             columns.Add(mapping.Session);
         }
 
-        long rows = 0;
         foreach (string file in files)
         {
             using var table = DatasetTable.OpenFile(file, columns);
             while (table.MoveNext())
             {
-                rows++;
-                if ((rows & (ProgressRows - 1)) == 0)
+                if (((builder.Rows + 1) & (ProgressRows - 1)) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Report(rows);
+                    progress?.Report(builder.Rows + 1);
                 }
 
-                var typeText = table.Span(2);
-                int kind = types.Length - 1;
-                while (kind >= 0 && !typeText.SequenceEqual(types[kind].n))
-                {
-                    kind--;
-                }
-
-                if (kind < 0)
-                {
-                    if (typeText.IsEmpty)
-                    {
-                        throw table.Problem(mapping.Type, typeText, "must not be empty");
-                    }
-
-                    string name = typeText.ToString();
-                    if (skipped.Count < 20 || skipped.ContainsKey(name))
-                    {
-                        skipped[name] = skipped.GetValueOrDefault(name) + 1;
-                    }
-
-                    continue;
-                }
-
-                int user = Index(users, table, 0, mapping.User);
-                int item = Index(items, table, 1, mapping.Item);
+                var user = NotEmpty(table, 0, mapping.User);
+                var item = NotEmpty(table, 1, mapping.Item);
+                var type = NotEmpty(table, 2, mapping.Type);
                 long time = Time(table, 3, mapping.Time);
                 long session = mapping.Session is null ? -1 : Session(table, 4, mapping.Session);
-                if (order is null)
-                {
-                    profiler.Add(user, item, types[kind].Item2, time, session);
-                }
-                else
-                {
-                    order.Add(user, item, types[kind].Item2, time, session);
-                }
+                builder.Add(user, item, type, time, session);
             }
         }
 
-        order?.Drain(profiler, cancellationToken);
-        progress?.Report(rows);
-        return new LogReading(profiler.Finish(), rows, skipped);
+        progress?.Report(builder.Rows);
+        return builder.Finish(cancellationToken);
     }
 
-    private static int Index(Dictionary<ulong, int> ids, DatasetTable table, int column, string name)
+    private static ReadOnlySpan<char> NotEmpty(DatasetTable table, int column, string name)
     {
         var text = table.Span(column);
-        if (text.IsEmpty)
-        {
-            throw table.Problem(name, text, "must not be empty");
-        }
-
-        ref int index = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text)), out bool exists);
-        if (!exists)
-        {
-            index = ids.Count - 1;
-        }
-
-        return index;
+        return text.IsEmpty ? throw table.Problem(name, text, "must not be empty") : text;
     }
 
     /// <summary>Unix seconds from Unix seconds, Unix milliseconds (12 digits or more) or an ISO 8601 time (UTC unless it says otherwise).</summary>

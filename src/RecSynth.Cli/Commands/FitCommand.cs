@@ -15,7 +15,7 @@ internal static class FitCommand
 {
     public static Command Create(Consoles console)
     {
-        var source = new Argument<string>("SOURCE") { Description = "The log: a RecSynth dataset folder, or an event log file (CSV or Parquet) with --layout or the column options" };
+        var source = new Argument<string?>("SOURCE") { Description = "The log: a RecSynth dataset folder, or an event log file (CSV or Parquet) with --layout or the column options; none with --gorse-url", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--output", "-o") { Description = "The config to write", HelpName = "FILE", DefaultValueFactory = _ => ConfigFile.DefaultName };
         var force = new Option<bool>("--force", "-f") { Description = "Overwrite an existing config" };
         var seed = WholeNumbers.Long("--seed", "Seed of the fitted config and of its calibration runs (default 42)");
@@ -29,7 +29,7 @@ internal static class FitCommand
         {
             source, output, force, report, seed, threads, calibrationUsers, json, quiet,
         };
-        foreach (var option in log.Options)
+        foreach (var option in log.Options.Concat(log.GorseOptions))
         {
             command.Options.Add(option);
         }
@@ -63,11 +63,20 @@ internal static class FitCommand
 
             ConfigOutput.CheckTarget(path, result.GetValue(force));
 
-            string sourcePath = result.GetValue(source)!;
+            string? gorse = log.GorseUrl(result);
+            string sourcePath = (result.GetValue(source), gorse) switch
+            {
+                (null, null) => throw new DatasetUsageException("give the log to fit: a dataset folder, an event log file, or --gorse-url URL"),
+                ({ } both, { }) => throw new DatasetUsageException($"give either SOURCE ({both}) or --gorse-url, not both"),
+                ({ } folderOrFile, null) => folderOrFile,
+                (null, { } url) => url,
+            };
             string? reportPath = result.GetValue(report);
             var (reading, fit, fresh) = ProgressDisplay.Run(console, result.GetValue(quiet), display =>
             {
-                var read = log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken);
+                var read = gorse is null
+                    ? log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken)
+                    : log.ReadGorse(result, Rows(display, "gorse feedback"), cancellationToken);
                 var fitOptions = new WorldFitOptions { Threads = count, CalibrationUsers = calibration };
                 var rounds = display is null ? null : new Progress<int>(r => display.Report(new GenerationProgress("calibration", r, fitOptions.Rounds, "rounds")));
                 var fitted = WorldFit.Fit(read.Profile, new RecSynthOptions { Seed = seedValue }, fitOptions, rounds, cancellationToken);

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using RecSynth.Files;
+using RecSynth.Configuration;
 using RecSynth.Fitting;
+using RecSynth.Gorse;
 
 namespace RecSynth.Cli.Commands;
 
@@ -21,7 +23,38 @@ internal sealed class LogSourceArguments
     private readonly Option<string?> _types = new("--types") { Description = "Event-type names for view, like and purchase, e.g. view=view,like=addtocart|wishlist,purchase=transaction", HelpName = "view=…,like=…,purchase=…" };
     private readonly Option<string?> _gap = new("--session-gap") { Description = "Inactivity that ends a session where the log has no session ids (default 30m), e.g. 30m, 1h, 900s", HelpName = "DURATION" };
 
+    private readonly Option<string?> _gorseUrl = new("--gorse-url") { Description = "Read the log from a live Gorse's feedback (GET /api/feedback, page by page) instead of SOURCE", HelpName = "URL" };
+    private readonly Option<string?> _keyVariable = new("--api-key-env") { Description = $"Environment variable holding the Gorse API key (default {PushCommand.DefaultKeyVariable}; unset means no key)", HelpName = "NAME" };
+    private readonly Option<string?> _keyFile = new("--api-key-file") { Description = "File holding the Gorse API key (instead of an environment variable)", HelpName = "FILE" };
+
     public IEnumerable<Option> Options => [_layout, _user, _item, _type, _time, _session, _types, _gap];
+
+    /// <summary>The options of a source that is a live Gorse (for fit).</summary>
+    public IEnumerable<Option> GorseOptions => [_gorseUrl, _keyVariable, _keyFile];
+
+    /// <summary>The Gorse to read, when --gorse-url is given.</summary>
+    public string? GorseUrl(ParseResult result) => result.GetValue(_gorseUrl);
+
+    /// <summary>Reads a live Gorse's feedback (types mapped by --types; sessions split by --session-gap).</summary>
+    public LogReading ReadGorse(ParseResult result, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var problems = new List<OptionProblem>();
+        string text = result.GetValue(_gorseUrl)!;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            problems.Add(new("--gorse-url", text, "must be an absolute http:// or https:// address"));
+        }
+
+        string? key = PushCommand.ApiKey(result.GetValue(_keyVariable), result.GetValue(_keyFile), problems);
+        if (problems.Count > 0)
+        {
+            throw new OptionsException(problems);
+        }
+
+        var mapping = result.GetValue(_types) is { } types ? EventLogMapping.WithTypes(EventLogMapping.RecSynth, types) : EventLogMapping.RecSynth;
+        using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key });
+        return GorseLog.ReadAsync(client, mapping, Gap(result.GetValue(_gap)), 1000, progress, cancellationToken).GetAwaiter().GetResult();
+    }
 
     /// <summary>
     /// Reads <paramref name="source"/> (a folder or a file) as the options say; with <paramref name="fileOptionsOnly"/>,

@@ -1,0 +1,104 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using RecSynth.Behaviour;
+using RecSynth.Files.Internals;
+using RecSynth.Fitting;
+
+namespace RecSynth.Files;
+
+/// <summary>
+/// Builds a log's <see cref="LogReading"/> from events given one by one with their ids and type names as text (from a
+/// file, a Gorse, a database): the types mapped by an <see cref="EventLogMapping"/>, the ids turned into dense indices,
+/// and the events put in order by user and time unless they are known to be so already (docs/fitting.md).
+/// </summary>
+public sealed class LogBuilder : IDisposable
+{
+    private readonly LogProfiler _profiler;
+    private readonly UserOrder? _order;
+
+    // Ids by their 64-bit hash, not their text: one probe per lookup and no strings kept. Two ids of a million share a
+    // hash with a probability of about 3·10⁻⁸ (n² / 2⁶⁵), and would then count as one.
+    private readonly Dictionary<ulong, int> _users = [];
+    private readonly Dictionary<ulong, int> _items = [];
+    private readonly (string Name, FeedbackType Type)[] _types;
+    private readonly SortedDictionary<string, long> _skipped = new(StringComparer.Ordinal);
+    private long _rows;
+
+    /// <summary>
+    /// A builder that reads type names by <paramref name="mapping"/>, splits sessions after
+    /// <paramref name="sessionGapSeconds"/> of a user's inactivity where events carry no session, and sorts the events
+    /// by user and time unless they come <paramref name="ordered"/> (each user's in time order).
+    /// </summary>
+    public LogBuilder(EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool ordered = false)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        _profiler = new LogProfiler(sessionGapSeconds);
+        _order = ordered ? null : new UserOrder();
+        _types = [.. mapping.Views.Select(n => (n, FeedbackType.View)), .. mapping.Likes.Select(n => (n, FeedbackType.Like)), .. mapping.Purchases.Select(n => (n, FeedbackType.Purchase))];
+    }
+
+    /// <summary>Rows given so far, of any type.</summary>
+    public long Rows => _rows;
+
+    /// <summary>
+    /// Adds a row: <paramref name="count"/> events of <paramref name="type"/> at <paramref name="time"/> (Unix seconds),
+    /// or none when the mapping does not name the type (counted as skipped). Ids must not be empty.
+    /// </summary>
+    /// <returns>Whether the type was mapped.</returns>
+    public bool Add(ReadOnlySpan<char> user, ReadOnlySpan<char> item, ReadOnlySpan<char> type, long time, long session = -1, int count = 1)
+    {
+        _rows++;
+        int kind = _types.Length - 1;
+        while (kind >= 0 && !type.SequenceEqual(_types[kind].Name))
+        {
+            kind--;
+        }
+
+        if (kind < 0)
+        {
+            string name = type.ToString();
+            if (_skipped.Count < 20 || _skipped.ContainsKey(name))
+            {
+                _skipped[name] = _skipped.GetValueOrDefault(name) + 1;
+            }
+
+            return false;
+        }
+
+        int u = Index(_users, user), i = Index(_items, item);
+        for (int c = 0; c < count; c++)
+        {
+            if (_order is null)
+            {
+                _profiler.Add(u, i, _types[kind].Type, time, session);
+            }
+            else
+            {
+                _order.Add(u, i, _types[kind].Type, time, session);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The profile of every event added, and what was skipped.</summary>
+    public LogReading Finish(CancellationToken cancellationToken = default)
+    {
+        _order?.Drain(_profiler, cancellationToken);
+        return new LogReading(_profiler.Finish(), _rows, _skipped);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _order?.Dispose();
+
+    private static int Index(Dictionary<ulong, int> ids, ReadOnlySpan<char> text)
+    {
+        ref int index = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text)), out bool exists);
+        if (!exists)
+        {
+            index = ids.Count - 1;
+        }
+
+        return index;
+    }
+}

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using RecSynth.Files;
+using RecSynth.Gorse.Internals;
 using RecSynth.Fitting;
 
 namespace RecSynth.Gorse;
@@ -29,23 +31,91 @@ public static class GorseLog
         using var builder = new LogBuilder(mapping, sessionGapSeconds);
         await foreach (var feedback in client.ReadAllFeedbackAsync(pageSize, cancellationToken).ConfigureAwait(false))
         {
-            if (string.IsNullOrEmpty(feedback.UserId) || string.IsNullOrEmpty(feedback.ItemId) || string.IsNullOrEmpty(feedback.FeedbackType))
+            if (!Add(builder, feedback, progress))
             {
                 throw new GorseException($"the server sent a feedback without a type, user or item ({feedback.FeedbackType}/{feedback.UserId}/{feedback.ItemId})");
             }
+        }
 
-            double value = feedback.Value;
-            int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
-            builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, feedback.Timestamp.ToUnixTimeSeconds(), -1, count);
-            if ((builder.Rows & 0xFFFF) == 0)
+        return Finish(builder, mapping, $"{client.Endpoint} feedback", progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a Gorse feedback export in JSON Lines (<c>feedback.jsonl</c>, as <c>recsynth export --format gorse-jsonl</c>
+    /// and Gorse's bulk export write it: one object per line with FeedbackType, UserId, ItemId, Value, Timestamp).
+    /// </summary>
+    /// <exception cref="DatasetUsageException">
+    /// The file is missing, a line is not such an object (named by file and line), or a mapped kind of event has no row.
+    /// </exception>
+    public static LogReading ReadJsonLines(
+        string path, EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (!File.Exists(path))
+        {
+            throw new DatasetUsageException($"{path} does not exist");
+        }
+
+        string name = Path.GetFileName(path);
+        using var builder = new LogBuilder(mapping, sessionGapSeconds);
+        int line = 0;
+        foreach (string text in File.ReadLines(path))
+        {
+            line++;
+            if (text.Length == 0)
             {
-                progress?.Report(builder.Rows);
+                continue;
+            }
+
+            if ((line & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            GorseFeedback? feedback;
+            try
+            {
+                feedback = JsonSerializer.Deserialize(text, GorseJson.Default.GorseFeedback);
+            }
+            catch (JsonException e)
+            {
+                throw new DatasetUsageException($"{name} line {line}: not a Gorse feedback object: {e.Message}", e);
+            }
+
+            if (feedback is null || !Add(builder, feedback, progress))
+            {
+                throw new DatasetUsageException($"{name} line {line}: a feedback needs a FeedbackType, a UserId and an ItemId");
             }
         }
 
+        return Finish(builder, mapping, name, progress, cancellationToken);
+    }
+
+    /// <summary>Adds a feedback row as its events; false when it lacks a type, user or item.</summary>
+    private static bool Add(LogBuilder builder, GorseFeedback feedback, IProgress<long>? progress)
+    {
+        if (string.IsNullOrEmpty(feedback.UserId) || string.IsNullOrEmpty(feedback.ItemId) || string.IsNullOrEmpty(feedback.FeedbackType))
+        {
+            return false;
+        }
+
+        double value = feedback.Value;
+        int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
+        builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, feedback.Timestamp.ToUnixTimeSeconds(), -1, count);
+        if ((builder.Rows & 0xFFFF) == 0)
+        {
+            progress?.Report(builder.Rows);
+        }
+
+        return true;
+    }
+
+    private static LogReading Finish(LogBuilder builder, EventLogMapping mapping, string source, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         progress?.Report(builder.Rows);
         var reading = builder.Finish(cancellationToken);
-        LogProfiles.RequireEveryKind(reading, mapping, $"{client.Endpoint} feedback", "FeedbackType");
+        LogProfiles.RequireEveryKind(reading, mapping, source, "FeedbackType");
         return reading;
     }
 }

@@ -53,13 +53,41 @@ public sealed class GorseFitTests(SmallDataset dataset)
             Assert.True(viaGorse.GetProperty(key).GetRawText() == viaFolder.GetProperty(key).GetRawText(), $"{key}: gorse {viaGorse.GetProperty(key).GetRawText()}, folder {viaFolder.GetProperty(key).GetRawText()}");
         }
 
+        // Gorse's feedback export holds the same rows as the server: the same profile and config.
+        string exported = temp.Sub("export"), fromExport = temp.File("export.toml");
+        Assert.Equal(0, (await Tool.RunAsync("export", folder, "--format", "gorse-jsonl", "-o", exported)).ExitCode);
+        var jsonl = await Tool.RunAsync("fit", Path.Combine(exported, "feedback.jsonl"), "--layout", "gorse-jsonl", "-o", fromExport, "--json", "--quiet");
+        Assert.True(jsonl.ExitCode == 0, jsonl.ToString());
+        using var c = JsonDocument.Parse(jsonl.StdOut);
+        Assert.Equal(viaGorse.GetRawText(), c.RootElement.GetProperty("real").GetRawText());
+        static string[] Settings(string file) => [.. File.ReadAllLines(file).Where(l => !l.StartsWith('#'))];
+        Assert.Equal(Settings(fromGorse), Settings(fromExport));
+
         if (firstEventPerKey)
         {
             // The same log, so the same profile and, calibrated with the same seed, the same config, knob by knob.
             Assert.Equal(viaFolder.GetRawText(), viaGorse.GetRawText());
-            static string[] Settings(string file) => [.. File.ReadAllLines(file).Where(l => !l.StartsWith('#'))];
             Assert.Equal(Settings(fromFolder), Settings(fromGorse));
         }
+    }
+
+    [Fact]
+    public async Task A_feedback_export_with_a_broken_line_is_refused_naming_the_line()
+    {
+        using var temp = new TempDirectory("gorse-fit-jsonl");
+        string file = temp.File("feedback.jsonl"), output = temp.File("fitted.toml");
+        File.WriteAllLines(file,
+        [
+            """{"FeedbackType":"view","UserId":"u1","ItemId":"i1","Value":1,"Timestamp":"2024-03-04T10:00:00Z"}""",
+            """{"FeedbackType":"like","UserId":"u1","ItemId":"i1","Value":1,"Timestamp":"2024-03-04T10:01:00Z"}""",
+            """{"FeedbackType":"purchase","UserId":"u1","ItemId":"i1","Value":1,"Timestamp":"not a time"}""",
+        ]);
+
+        var result = await Tool.RunAsync("fit", file, "--layout", "gorse-jsonl", "-o", output, "--quiet");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("feedback.jsonl line 3", result.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]

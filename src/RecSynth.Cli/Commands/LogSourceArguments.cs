@@ -14,7 +14,7 @@ namespace RecSynth.Cli.Commands;
 /// </summary>
 internal sealed class LogSourceArguments
 {
-    private readonly Option<string?> _layout = new("--layout") { Description = "The event log's layout: retailrocket (timestamp,visitorid,event,itemid,transactionid; ms; view/addtocart/transaction) or columns (--user, --item, --type, --time)", HelpName = "retailrocket|columns" };
+    private readonly Option<string?> _layout = new("--layout") { Description = "The event log's layout: retailrocket (timestamp,visitorid,event,itemid,transactionid; ms; view/addtocart/transaction), gorse-jsonl (Gorse's feedback export, feedback.jsonl) or columns (--user, --item, --type, --time)", HelpName = "retailrocket|gorse-jsonl|columns" };
     private readonly Option<string?> _user = new("--user") { Description = "The event log's user column", HelpName = "COL" };
     private readonly Option<string?> _item = new("--item") { Description = "The event log's product column", HelpName = "COL" };
     private readonly Option<string?> _type = new("--type") { Description = "The event log's event-type column", HelpName = "COL" };
@@ -84,6 +84,12 @@ internal sealed class LogSourceArguments
             throw new DatasetUsageException($"{source} does not exist; give a RecSynth dataset folder or an event log file (CSV or Parquet)");
         }
 
+        if (result.GetValue(_layout) == "gorse-jsonl")
+        {
+            var types = result.GetValue(_types) is { } names ? EventLogMapping.WithTypes(EventLogMapping.RecSynth, names) : EventLogMapping.RecSynth;
+            return GorseLog.ReadJsonLines(source, types, gap, progress, cancellationToken);
+        }
+
         return LogProfiles.FromEventLog(source, Mapping(result, source), gap, progress, cancellationToken);
     }
 
@@ -107,9 +113,9 @@ internal sealed class LogSourceArguments
                 mapping = new EventLogMapping { User = result.GetValue(_user)!, Item = result.GetValue(_item)!, Type = result.GetValue(_type)!, Time = result.GetValue(_time)! };
                 break;
             case "":
-                throw new DatasetUsageException($"{source} is a file: say how to read it, with --layout retailrocket or with --user, --item, --type and --time (docs/fitting.md)");
+                throw new DatasetUsageException($"{source} is a file: say how to read it, with --layout retailrocket, --layout gorse-jsonl, or --user, --item, --type and --time (docs/fitting.md)");
             default:
-                throw new DatasetUsageException($"--layout: '{layout}' is not retailrocket or columns");
+                throw new DatasetUsageException($"--layout: '{layout}' is not retailrocket, gorse-jsonl or columns");
         }
 
         if (result.GetValue(_session) is { } session)

@@ -41,6 +41,50 @@ public static class GorseLog
     }
 
     /// <summary>
+    /// Reads the feedback table of Gorse's SQL data store (<c>postgres://</c>, <c>mysql://</c>, <c>sqlite://</c>, or
+    /// Gorse's <c>data_store</c> forms; <paramref name="options"/> gives the table prefix and the password), row by row.
+    /// </summary>
+    /// <exception cref="GorseException">The database cannot be reached or read (the URL named, never its password).</exception>
+    /// <exception cref="DatasetUsageException">The URL or prefix is malformed, or a mapped kind of event has no row.</exception>
+    public static async Task<LogReading> ReadDatabaseAsync(
+        string url, GorseDatabaseOptions options, EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var target = GorseDatabasePush.Target(url, options);
+        using var builder = new LogBuilder(mapping, sessionGapSeconds);
+        await using (var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await foreach (var row in target.ReadFeedbackAsync(connection, cancellationToken).ConfigureAwait(false))
+                {
+                    var feedback = new GorseFeedback
+                    {
+                        FeedbackType = row.FeedbackType,
+                        UserId = row.UserId,
+                        ItemId = row.ItemId,
+                        Value = row.Value,
+                        Timestamp = new DateTimeOffset(DateTime.SpecifyKind(row.TimeStamp, DateTimeKind.Utc)),
+                    };
+                    if (!Add(builder, feedback, progress))
+                    {
+                        throw new GorseException($"{target.Url.Display}: a feedback row without a type, user or item ({row.FeedbackType}/{row.UserId}/{row.ItemId})");
+                    }
+                }
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new GorseException($"cannot read Gorse's feedback table in {target.Url.Display}: {e.Message}", e);
+            }
+        }
+
+        return Finish(builder, mapping, $"{target.Url.Display} feedback", progress, cancellationToken);
+    }
+
+    /// <summary>
     /// Reads a Gorse feedback export in JSON Lines (<c>feedback.jsonl</c>, as <c>recsynth export --format gorse-jsonl</c>
     /// and Gorse's bulk export write it: one object per line with FeedbackType, UserId, ItemId, Value, Timestamp).
     /// </summary>

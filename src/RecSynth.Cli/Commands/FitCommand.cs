@@ -5,6 +5,7 @@ using RecSynth.Configuration;
 using RecSynth.Files;
 using RecSynth.Files.Config;
 using RecSynth.Fitting;
+using RecSynth.Gorse;
 using RecSynth.Reports;
 using Spectre.Console;
 
@@ -63,20 +64,20 @@ internal static class FitCommand
 
             ConfigOutput.CheckTarget(path, result.GetValue(force));
 
-            string? gorse = log.GorseUrl(result);
-            string sourcePath = (result.GetValue(source), gorse) switch
+            string? gorse = log.GorseUrl(result), database = log.DatabaseUrl(result);
+            string[] given = [.. new[] { result.GetValue(source), gorse is null ? null : "--gorse-url", database is null ? null : "--database" }.OfType<string>()];
+            string sourcePath = given.Length switch
             {
-                (null, null) => throw new DatasetUsageException("give the log to fit: a dataset folder, an event log file, or --gorse-url URL"),
-                ({ } both, { }) => throw new DatasetUsageException($"give either SOURCE ({both}) or --gorse-url, not both"),
-                ({ } folderOrFile, null) => folderOrFile,
-                (null, { } url) => url,
+                0 => throw new DatasetUsageException("give the log to fit: a dataset folder, an event log file, --gorse-url URL or --database URL"),
+                1 => gorse ?? (database is null ? given[0] : GorseDatabasePush.Describe(database)),
+                _ => throw new DatasetUsageException($"give one log to fit, not {string.Join(" and ", given)}"),
             };
             string? reportPath = result.GetValue(report);
             var (reading, fit, fresh) = ProgressDisplay.Run(console, result.GetValue(quiet), display =>
             {
-                var read = gorse is null
-                    ? log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken)
-                    : log.ReadGorse(result, Rows(display, "gorse feedback"), cancellationToken);
+                var read = gorse is not null ? log.ReadGorse(result, Rows(display, "gorse feedback"), cancellationToken)
+                    : database is not null ? log.ReadDatabase(result, Rows(display, "gorse feedback"), cancellationToken)
+                    : log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken);
                 var fitOptions = new WorldFitOptions { Threads = count, CalibrationUsers = calibration };
                 var rounds = display is null ? null : new Progress<int>(r => display.Report(new GenerationProgress("calibration", r, fitOptions.Rounds, "rounds")));
                 var fitted = WorldFit.Fit(read.Profile, new RecSynthOptions { Seed = seedValue }, fitOptions, rounds, cancellationToken);

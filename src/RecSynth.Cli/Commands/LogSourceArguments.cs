@@ -27,10 +27,35 @@ internal sealed class LogSourceArguments
     private readonly Option<string?> _keyVariable = new("--api-key-env") { Description = $"Environment variable holding the Gorse API key (default {PushCommand.DefaultKeyVariable}; unset means no key)", HelpName = "NAME" };
     private readonly Option<string?> _keyFile = new("--api-key-file") { Description = "File holding the Gorse API key (instead of an environment variable)", HelpName = "FILE" };
 
+    private readonly Option<string?> _database = new("--database") { Description = "Read the log from Gorse's SQL data store (postgres://, mysql://, sqlite://, or Gorse's data_store forms): its feedback table", HelpName = "URL" };
+    private readonly Option<string?> _passwordVariable = new("--password-env") { Description = "Environment variable holding the database password (with --database)", HelpName = "NAME" };
+    private readonly Option<string?> _passwordFile = new("--password-file") { Description = "File holding the database password (with --database)", HelpName = "FILE" };
+    private readonly Option<string?> _tablePrefix = new("--table-prefix") { Description = "Gorse's [database] table_prefix (with --database)", HelpName = "PREFIX" };
+
     public IEnumerable<Option> Options => [_layout, _user, _item, _type, _time, _session, _types, _gap];
 
     /// <summary>The options of a source that is a live Gorse (for fit).</summary>
-    public IEnumerable<Option> GorseOptions => [_gorseUrl, _keyVariable, _keyFile];
+    public IEnumerable<Option> GorseOptions => [_gorseUrl, _keyVariable, _keyFile, _database, _passwordVariable, _passwordFile, _tablePrefix];
+
+    /// <summary>The Gorse database to read, when --database is given.</summary>
+    public string? DatabaseUrl(ParseResult result) => result.GetValue(_database);
+
+    /// <summary>Reads the feedback table of Gorse's SQL data store.</summary>
+    public LogReading ReadDatabase(ParseResult result, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var problems = new List<OptionProblem>();
+        string? password = PushCommand.Password(result.GetValue(_passwordVariable), result.GetValue(_passwordFile), problems);
+        if (problems.Count > 0)
+        {
+            throw new OptionsException(problems);
+        }
+
+        var options = new GorseDatabaseOptions { TablePrefix = result.GetValue(_tablePrefix) ?? "", Password = password };
+        return GorseLog.ReadDatabaseAsync(result.GetValue(_database)!, options, Types(result), Gap(result.GetValue(_gap)), progress, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    private EventLogMapping Types(ParseResult result) =>
+        result.GetValue(_types) is { } types ? EventLogMapping.WithTypes(EventLogMapping.RecSynth, types) : EventLogMapping.RecSynth;
 
     /// <summary>The Gorse to read, when --gorse-url is given.</summary>
     public string? GorseUrl(ParseResult result) => result.GetValue(_gorseUrl);
@@ -51,7 +76,7 @@ internal sealed class LogSourceArguments
             throw new OptionsException(problems);
         }
 
-        var mapping = result.GetValue(_types) is { } types ? EventLogMapping.WithTypes(EventLogMapping.RecSynth, types) : EventLogMapping.RecSynth;
+        var mapping = Types(result);
         using var client = new GorseClient(new GorseClientOptions { Endpoint = endpoint!, ApiKey = key });
         return GorseLog.ReadAsync(client, mapping, Gap(result.GetValue(_gap)), 1000, progress, cancellationToken).GetAwaiter().GetResult();
     }
@@ -86,8 +111,7 @@ internal sealed class LogSourceArguments
 
         if (result.GetValue(_layout) == "gorse-jsonl")
         {
-            var types = result.GetValue(_types) is { } names ? EventLogMapping.WithTypes(EventLogMapping.RecSynth, names) : EventLogMapping.RecSynth;
-            return GorseLog.ReadJsonLines(source, types, gap, progress, cancellationToken);
+            return GorseLog.ReadJsonLines(source, Types(result), gap, progress, cancellationToken);
         }
 
         return LogProfiles.FromEventLog(source, Mapping(result, source), gap, progress, cancellationToken);

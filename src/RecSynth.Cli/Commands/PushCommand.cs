@@ -170,7 +170,7 @@ internal static class PushCommand
 
         int? batch = result.GetValue(batchSize) is { } size ? Range(size, "--batch-size", 1, 1_000_000, problems) : null;
         int retries = Range(result.GetValue(maxRetries) ?? 6, "--max-retries", 0, 100, problems);
-        string? password = Secret(result.GetValue(passwordVariable), result.GetValue(passwordFile), "--password-env", "--password-file", null, problems);
+        string? password = Password(result.GetValue(passwordVariable), result.GetValue(passwordFile), problems);
         if (problems.Count > 0)
         {
             throw new OptionsException(problems);
@@ -314,6 +314,10 @@ internal static class PushCommand
     /// <summary>From a file or an environment variable, never from the command line (where `ps` and shell history would show it).</summary>
     internal static string? ApiKey(string? variable, string? file, List<OptionProblem> problems) =>
         Secret(variable, file, "--api-key-env", "--api-key-file", DefaultKeyVariable, problems);
+
+    /// <summary>The database password, from a file or an environment variable (no default variable).</summary>
+    internal static string? Password(string? variable, string? file, List<OptionProblem> problems) =>
+        Secret(variable, file, "--password-env", "--password-file", null, problems);
 
     /// <summary>A secret from a file (trimmed) or an environment variable (<paramref name="fallback"/> when neither is given); both given is a problem.</summary>
     private static string? Secret(string? variable, string? file, string variableOption, string fileOption, string? fallback, List<OptionProblem> problems)

@@ -218,7 +218,7 @@ public static class GorseDatabasePush
     }
 
     /// <summary>The database the URL and options name, checked before anything is opened.</summary>
-    private static DatabaseTarget Target(string url, GorseDatabaseOptions options) =>
+    internal static DatabaseTarget Target(string url, GorseDatabaseOptions options) =>
         IsTablePrefix(options.TablePrefix)
             ? DatabaseTarget.Create(Parse(url, options.Password), options.TablePrefix)
             : throw new DatasetUsageException($"the table prefix '{options.TablePrefix}' may hold only ASCII letters, digits and '_' (Gorse's table_prefix)");

@@ -56,6 +56,34 @@ public abstract class DatabasePushTests(SmallDataset dataset, SmallPreset preset
     /// <summary>Rows per transaction small enough that the load takes many batches.</summary>
     private const string SmallBatch = "20";
 
+    /// <summary>
+    /// <c>fit --database</c> reads the feedback table <c>push --database</c> filled: the same rows as the dataset's
+    /// Gorse export, so the same profile and, with the same seed, the same config (docs/fitting.md).
+    /// </summary>
+    [Fact]
+    public async Task Fit_from_the_database_reads_what_push_loaded()
+    {
+        var database = await CreateAsync();
+        using var temp = new TempDirectory("db-fit");
+        string folder = dataset.CopyTo(temp);
+        var push = Tool.RunProcess(["push", folder, "--database", database.GorseUrl, "--quiet"]);
+        Assert.True(push.ExitCode == 0, push.ToString());
+        string exported = temp.Sub("export");
+        Assert.Equal(0, (await Tool.RunAsync("export", folder, "--format", "gorse-jsonl", "-o", exported)).ExitCode);
+        string fromDatabase = temp.File("database.toml"), fromExport = temp.File("export.toml");
+
+        var viaDatabase = await Tool.RunAsync("fit", "--database", database.GorseUrl, "-o", fromDatabase, "--json", "--quiet");
+        var viaExport = await Tool.RunAsync("fit", Path.Combine(exported, "feedback.jsonl"), "--layout", "gorse-jsonl", "-o", fromExport, "--json", "--quiet");
+
+        Assert.True(viaDatabase.ExitCode == 0, viaDatabase.ToString());
+        Assert.True(viaExport.ExitCode == 0, viaExport.ToString());
+        using var a = JsonDocument.Parse(viaDatabase.StdOut);
+        using var b = JsonDocument.Parse(viaExport.StdOut);
+        Assert.Equal(b.RootElement.GetProperty("real").GetRawText(), a.RootElement.GetProperty("real").GetRawText());
+        static string[] Settings(string file) => [.. File.ReadAllLines(file).Where(l => !l.StartsWith('#'))];
+        Assert.Equal(Settings(fromExport), Settings(fromDatabase));
+    }
+
     [Fact]
     public async Task A_load_holds_exactly_the_dataset_in_gorses_form_and_a_second_load_changes_nothing()
     {

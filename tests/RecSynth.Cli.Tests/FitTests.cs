@@ -207,8 +207,42 @@ public sealed class FitTests
         Assert.Equal(2, empty.ExitCode);
         Assert.Contains("interactions.csv", empty.StdErr, StringComparison.Ordinal);
 
+        // No log, or two.
+        var nothing = await Cli.RunAsync("fit", "-o", output, "--quiet");
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("give the log to fit", nothing.StdErr, StringComparison.Ordinal);
+        var two = await Cli.RunAsync("fit", log, "--layout", "retailrocket", "--gorse-url", "http://127.0.0.1:9/", "-o", output, "--quiet");
+        Assert.Equal(2, two.ExitCode);
+        Assert.Contains("--gorse-url", two.StdErr, StringComparison.Ordinal);
+
         Assert.False(File.Exists(output));
         Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_starting_config_keeps_what_a_log_cannot_reveal_and_gives_the_seed()
+    {
+        using var temp = new TempDirectory("fit-start");
+        string log = temp.File("events.csv"), start = temp.File("start.toml"), output = temp.File("fitted.toml");
+        var written = RetailRocketLog(log, visitors: 60, items: 100, seed: 4);
+        File.WriteAllText(start, """
+            seed = 17
+            [embedding]
+            dimensions = 240
+            [catalog.price]
+            base = 12.5
+            [users]
+            count = 5
+            """);
+
+        var fit = await Cli.RunAsync("fit", log, "--layout", "retailrocket", "-c", start, "-o", output, "--quiet", "--calibration-users", "100");
+
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        var options = RecSynth.Files.Config.ConfigFile.Load(output);
+        Assert.Equal(17, options.Seed);
+        Assert.Equal(240, options.Embedding.Dimensions);
+        Assert.Equal(12.5, options.Catalog.Price.Base);
+        Assert.True(options.Users.Count >= written.Visitors, $"users.count {options.Users.Count} is the start's, not fitted");
     }
 
     [Fact]

@@ -19,7 +19,8 @@ internal static class FitCommand
         var source = new Argument<string?>("SOURCE") { Description = "The log: a RecSynth dataset folder, or an event log file (CSV or Parquet) with --layout or the column options; none with --gorse-url", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--output", "-o") { Description = "The config to write", HelpName = "FILE", DefaultValueFactory = _ => ConfigFile.DefaultName };
         var force = new Option<bool>("--force", "-f") { Description = "Overwrite an existing config" };
-        var seed = WholeNumbers.Long("--seed", "Seed of the fitted config and of its calibration runs (default 42)");
+        var config = new Option<string?>("--config", "-c") { Description = "A config to start from: the knobs a log cannot reveal (vocabularies, attributes, embeddings, recommenders) keep its values, and the fitted ones are replaced", HelpName = "FILE" };
+        var seed = WholeNumbers.Long("--seed", "Seed of the fitted config and of its calibration runs (default: the --config's, else 42)");
         var threads = WholeNumbers.Int("--threads", "Threads of the calibration runs (default: one per core)");
         var calibrationUsers = WholeNumbers.Int("--calibration-users", "Most users a calibration run simulates (default 20000); a larger log is calibrated on a share of its users and products");
         var json = new Option<bool>("--json") { Description = "Print the log's profile and the fit's statistics as JSON instead of a table" };
@@ -28,7 +29,7 @@ internal static class FitCommand
         var log = new LogSourceArguments();
         var command = new Command("fit", "Fit a config to a real log: counts, activity, sessions, daily and weekly rhythm, event mix and funnel, popularity, arrivals; what a log cannot reveal keeps its default.")
         {
-            source, output, force, report, seed, threads, calibrationUsers, json, quiet,
+            source, output, force, report, config, seed, threads, calibrationUsers, json, quiet,
         };
         foreach (var option in log.Options.Concat(log.GorseOptions))
         {
@@ -45,7 +46,8 @@ internal static class FitCommand
                 problems.Add(new("--threads", count.ToString(CultureInfo.InvariantCulture), "must be in [1, 1024]"));
             }
 
-            long seedValue = result.GetValue(seed) ?? new RecSynthOptions().Seed;
+            var start = result.GetValue(config) is { } file ? ConfigFile.Load(file) : new RecSynthOptions();
+            long seedValue = result.GetValue(seed) ?? start.Seed;
             if (seedValue < 0)
             {
                 problems.Add(new("--seed", seedValue.ToString(CultureInfo.InvariantCulture), "must be >= 0"));
@@ -80,7 +82,7 @@ internal static class FitCommand
                     : log.Read(result, sourcePath, true, Rows(display, "log"), cancellationToken);
                 var fitOptions = new WorldFitOptions { Threads = count, CalibrationUsers = calibration };
                 var rounds = display is null ? null : new Progress<int>(r => display.Report(new GenerationProgress("calibration", r, fitOptions.Rounds, "rounds")));
-                var fitted = WorldFit.Fit(read.Profile, new RecSynthOptions { Seed = seedValue }, fitOptions, rounds, cancellationToken);
+                var fitted = WorldFit.Fit(read.Profile, start with { Seed = seedValue }, fitOptions, rounds, cancellationToken);
                 var generated = reportPath is null ? null : WorldFit.Measure(fitted.Options, count, read.Profile.SessionGapSeconds, cancellationToken);
                 return (read, fitted, generated);
             });
@@ -135,6 +137,8 @@ internal static class FitCommand
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{p.OutOfOrder:N0} events came earlier than an event of their user before them (taken into that user's session)."));
         }
 
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"Measured but set by no knob: repeat interactions, {p.RepeatShare:P1} of events on a product the user had in an earlier session (the generator's repeats follow from its recommenders; compare with `recsynth fidelity`)."));
         lines.Add("Not fitted (a log cannot reveal it), kept at the default: " + string.Join("; ", fit.NotFitted) + ".");
         return lines;
     }

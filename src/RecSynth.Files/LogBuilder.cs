@@ -27,12 +27,13 @@ public sealed class LogBuilder : IDisposable
     /// <summary>
     /// A builder that reads type names by <paramref name="mapping"/>, splits sessions after
     /// <paramref name="sessionGapSeconds"/> of a user's inactivity where events carry no session, and sorts the events
-    /// by user and time unless they come <paramref name="ordered"/> (each user's in time order).
+    /// by user and time unless they come <paramref name="ordered"/> (each user's in time order); <paramref name="keyed"/>:
+    /// the rows are a Gorse's, one per (type, user, product) (<see cref="LogProfile.Keyed"/>).
     /// </summary>
-    public LogBuilder(EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool ordered = false)
+    public LogBuilder(EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool ordered = false, bool keyed = false)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        _profiler = new LogProfiler(sessionGapSeconds);
+        _profiler = new LogProfiler(sessionGapSeconds, keyed);
         _order = ordered ? null : new UserOrder();
         _types = [.. mapping.Views.Select(n => (n, FeedbackType.View)), .. mapping.Likes.Select(n => (n, FeedbackType.Like)), .. mapping.Purchases.Select(n => (n, FeedbackType.Purchase))];
     }

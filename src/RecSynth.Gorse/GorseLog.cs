@@ -28,7 +28,7 @@ public static class GorseLog
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(mapping);
-        using var builder = new LogBuilder(mapping, sessionGapSeconds);
+        using var builder = new LogBuilder(mapping, sessionGapSeconds, keyed: true);
         await foreach (var feedback in client.ReadAllFeedbackAsync(pageSize, cancellationToken).ConfigureAwait(false))
         {
             if (!Add(builder, feedback, progress))
@@ -54,7 +54,7 @@ public static class GorseLog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mapping);
         var target = GorseDatabasePush.Target(url, options);
-        using var builder = new LogBuilder(mapping, sessionGapSeconds);
+        using var builder = new LogBuilder(mapping, sessionGapSeconds, keyed: true);
         await using (var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -102,7 +102,7 @@ public static class GorseLog
         }
 
         string name = Path.GetFileName(path);
-        using var builder = new LogBuilder(mapping, sessionGapSeconds);
+        using var builder = new LogBuilder(mapping, sessionGapSeconds, keyed: true);
         int line = 0;
         foreach (string text in File.ReadLines(path))
         {

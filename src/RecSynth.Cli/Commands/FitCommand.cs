@@ -83,7 +83,7 @@ internal static class FitCommand
                 var fitOptions = new WorldFitOptions { Threads = count, CalibrationUsers = calibration };
                 var rounds = display is null ? null : new Progress<int>(r => display.Report(new GenerationProgress("calibration", r, fitOptions.Rounds, "rounds")));
                 var fitted = WorldFit.Fit(read.Profile, start with { Seed = seedValue }, fitOptions, rounds, cancellationToken);
-                var generated = reportPath is null ? null : WorldFit.Measure(fitted.Options, count, read.Profile.SessionGapSeconds, cancellationToken);
+                var generated = reportPath is null ? null : WorldFit.Measure(fitted.Options, count, read.Profile.SessionGapSeconds, read.Profile.Keyed, cancellationToken);
                 return (read, fitted, generated);
             });
 

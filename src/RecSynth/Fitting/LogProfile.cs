@@ -31,6 +31,12 @@ public sealed record LogProfile
     /// <summary>The inactivity that splits sessions, in seconds; 0 when the log gave session ids.</summary>
     public long SessionGapSeconds { get; init; }
 
+    /// <summary>
+    /// Whether the log holds one row per (type, user, product), as a Gorse does: a key's repeated events all sit at its
+    /// first event's time. A fit then measures its simulations the same way.
+    /// </summary>
+    public bool Keyed { get; init; }
+
     /// <summary>The first event's time, Unix seconds.</summary>
     public long FirstEvent { get; init; }
 

@@ -38,11 +38,17 @@ public sealed class LogProfiler
     private ulong _sampleBelow = ulong.MaxValue;
     private bool _sessionIds;
 
-    /// <summary>A profiler that splits sessions at <paramref name="sessionGapSeconds"/> of inactivity when events carry no session id.</summary>
-    public LogProfiler(long sessionGapSeconds = DefaultSessionGapSeconds)
+    private readonly bool _keyed;
+
+    /// <summary>
+    /// A profiler that splits sessions at <paramref name="sessionGapSeconds"/> of inactivity when events carry no
+    /// session id; <paramref name="keyed"/>: the log holds one row per (type, user, product) (<see cref="LogProfile.Keyed"/>).
+    /// </summary>
+    public LogProfiler(long sessionGapSeconds = DefaultSessionGapSeconds, bool keyed = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sessionGapSeconds);
         _gap = sessionGapSeconds;
+        _keyed = keyed;
     }
 
     /// <summary>Events added so far.</summary>
@@ -185,6 +191,7 @@ public sealed class LogProfiler
             Items = counts.Count,
             Sessions = _sessions,
             SessionGapSeconds = _sessionIds ? 0 : _gap,
+            Keyed = _keyed,
             FirstEvent = _events == 0 ? 0 : _first,
             LastEvent = _events == 0 ? 0 : _last,
             LastSessionStart = _events == 0 ? 0 : _lastOpen,

@@ -115,7 +115,7 @@ public static class WorldFit
             cancellationToken.ThrowIfCancellationRequested();
             var candidate = Apply(options, knobs, target, userSeen, itemSeen);
             var calibration = Scaled(candidate, scale);
-            var profile = Measure(calibration, fit.Threads, target.SessionGapSeconds, cancellationToken);
+            var profile = Measure(calibration, fit.Threads, target.SessionGapSeconds, target.Keyed, cancellationToken);
             rounds++;
             progress?.Report(rounds);
             userSeen = Math.Clamp(profile.Users / (double)calibration.Users.Count, 1e-6, 1);
@@ -158,17 +158,20 @@ public static class WorldFit
 
     /// <summary>
     /// The profile of a simulation of <paramref name="options"/>, measured as a log (no files): sessions split after
-    /// <paramref name="sessionGapSeconds"/> of a user's inactivity, or by their ids when it is 0.
+    /// <paramref name="sessionGapSeconds"/> of a user's inactivity, or by their ids when it is 0; with
+    /// <paramref name="keyed"/>, as a Gorse would hold it (<see cref="LogProfile.Keyed"/>: a key's events at its first
+    /// time; this keeps every key in memory).
     /// </summary>
-    public static LogProfile Measure(RecSynthOptions options, int threads, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, CancellationToken cancellationToken = default)
+    public static LogProfile Measure(
+        RecSynthOptions options, int threads, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool keyed = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var quick = options with { Behaviour = options.Behaviour with { GroundTruth = false } };
         var world = SimulationWorld.Build(quick, threads, null, cancellationToken);
-        var sink = new ProfileSink(sessionGapSeconds);
+        var sink = new ProfileSink(sessionGapSeconds, keyed);
         var policy = SessionPolicies.Logging(PolicySpec.Parse(quick.Behaviour.Policy, PolicyUse.Logging, "behaviour.policy"), quick.Behaviour.BlendLevels);
         SimulationEngine.Run(world, new SimulationSetup { Policy = policy, Threads = threads }, sink, null, cancellationToken);
-        return sink.Profiler.Finish();
+        return sink.Finish();
     }
 
     /// <summary>
@@ -348,19 +351,49 @@ public static class WorldFit
         }
     }
 
-    /// <summary>Profiles a run's interactions as they come (in time order), by session ids when the gap is 0.</summary>
-    private sealed class ProfileSink(long sessionGapSeconds) : ISimulationSink
+    /// <summary>
+    /// Profiles a run's interactions as they come (in time order), by session ids when the gap is 0; keyed, as a Gorse
+    /// holds them: each (type, user, product) once, its events at its first time, profiled by user and time at the end.
+    /// </summary>
+    private sealed class ProfileSink(long sessionGapSeconds, bool keyed) : ISimulationSink
     {
         private readonly bool _ids = sessionGapSeconds == 0;
-
-        public LogProfiler Profiler { get; } = new(sessionGapSeconds == 0 ? LogProfiler.DefaultSessionGapSeconds : sessionGapSeconds);
+        private readonly LogProfiler _profiler = new(sessionGapSeconds == 0 ? LogProfiler.DefaultSessionGapSeconds : sessionGapSeconds, keyed);
+        private readonly Dictionary<ulong, (long First, int Count)> _keys = [];
 
         public void Write(RecordBlock block)
         {
             foreach (ref readonly var r in block.Interactions.Span)
             {
-                Profiler.Add(r.User, r.Item, r.Type, r.Timestamp, _ids ? r.SessionId : -1);
+                if (!keyed)
+                {
+                    _profiler.Add(r.User, r.Item, r.Type, r.Timestamp, _ids ? r.SessionId : -1);
+                    continue;
+                }
+
+                ref var key = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+                    _keys, ((ulong)(uint)r.User << 33) | ((ulong)(uint)r.Item << 2) | (ulong)r.Type, out bool exists);
+                key = exists ? (key.First, key.Count + 1) : (r.Timestamp, 1);
             }
+        }
+
+        public LogProfile Finish()
+        {
+            if (keyed)
+            {
+                // By user, time, product and type: the order a keyed log's reader puts them in.
+                var rows = _keys.Select(k => (User: (int)(k.Key >> 33), Item: (int)((k.Key >> 2) & 0x7FFF_FFFF), Type: (FeedbackType)(k.Key & 3), k.Value.First, k.Value.Count))
+                    .OrderBy(k => k.User).ThenBy(k => k.First).ThenBy(k => k.Item).ThenBy(k => k.Type);
+                foreach (var (user, item, type, first, count) in rows)
+                {
+                    for (int c = 0; c < count; c++)
+                    {
+                        _profiler.Add(user, item, type, first);
+                    }
+                }
+            }
+
+            return _profiler.Finish();
         }
     }
 }

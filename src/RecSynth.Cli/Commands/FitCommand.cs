@@ -137,6 +137,13 @@ internal static class FitCommand
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{p.OutOfOrder:N0} events came earlier than an event of their user before them (taken into that user's session)."));
         }
 
+        var far = Fidelity.Compare(p, fit.Calibration).Statistics.Where(s => !s.Close).ToList();
+        if (far.Count > 0)
+        {
+            lines.Add("Not reached by the calibration (further than 10 % or KS 0.05; see docs/fitting.md): " + string.Join("; ", far.Select(s =>
+                string.Create(CultureInfo.InvariantCulture, $"{s.Name}: log {s.Real:G4}, fitted world {s.Synthetic:G4}"))) + ".");
+        }
+
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"Measured but set by no knob: repeat interactions, {p.RepeatShare:P1} of events on a product the user had in an earlier session (the generator's repeats follow from its recommenders; compare with `recsynth fidelity`)."));
         lines.Add("Not fitted (a log cannot reveal it), kept at the default: " + string.Join("; ", fit.NotFitted) + ".");

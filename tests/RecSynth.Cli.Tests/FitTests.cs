@@ -246,6 +246,40 @@ public sealed class FitTests
     }
 
     [Fact]
+    public async Task What_the_calibration_cannot_reach_is_named_in_the_configs_header()
+    {
+        // Sessions of 41 events: far more than a slate of 10 products gives at any view scale.
+        using var temp = new TempDirectory("fit-unreached");
+        string log = temp.File("long.csv"), output = temp.File("fitted.toml");
+        var text = new StringBuilder("user,item,kind,ts\n");
+        var random = new Random(1);
+        for (int u = 0; u < 200; u++)
+        {
+            for (int session = 0; session < 4; session++)
+            {
+                long t = 1_709_251_200 + random.Next(20 * 86_400);
+                for (int e = 0; e < 40; e++)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"u{u},i{random.Next(2000)},{(e % 5 == 0 ? "like" : "view")},{t += 20}\n");
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"u{u},i{random.Next(2000)},purchase,{t + 30}\n");
+            }
+        }
+
+        File.WriteAllText(log, text.ToString());
+
+        var fit = await Cli.RunAsync("fit", log, "--user", "user", "--item", "item", "--type", "kind", "--time", "ts", "-o", output, "--quiet");
+
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        string header = string.Concat(File.ReadLines(output).TakeWhile(l => l.StartsWith('#')));
+        Assert.Contains("Not reached by the calibration", header, StringComparison.Ordinal);
+        Assert.Contains("events per session, mean: log 41", header, StringComparison.Ordinal);
+        // A calibration that falls short of the log's events leaves products unseen; the catalogue is not inflated for it.
+        Assert.True(RecSynth.Files.Config.ConfigFile.Load(output).Catalog.Count <= 2 * 2000, File.ReadAllText(output));
+    }
+
+    [Fact]
     public async Task Fit_does_not_overwrite_a_config_unless_forced()
     {
         using var temp = new TempDirectory("fit-force");

@@ -45,6 +45,12 @@ public sealed record WorldFitOptions
 /// </summary>
 public static class WorldFit
 {
+    /// <summary>
+    /// Calibration stops once every statistic is this close to its target (relative; absolute for a share near 0): a
+    /// fifth of the fidelity tolerance, below which further rounds chase the simulation's own noise.
+    /// </summary>
+    public const double StopError = 0.02;
+
     /// <summary>What a log cannot reveal; it keeps its value in the starting options.</summary>
     public static ImmutableArray<string> NotFitted { get; } =
     [
@@ -118,15 +124,22 @@ public static class WorldFit
             var profile = Measure(calibration, fit.Threads, target.SessionGapSeconds, target.Keyed, cancellationToken);
             rounds++;
             progress?.Report(rounds);
-            userSeen = Math.Clamp(profile.Users / (double)calibration.Users.Count, 1e-6, 1);
-            itemSeen = Math.Clamp(profile.Items / (double)calibration.Catalog.Count, 1e-6, 1);
+            // The shares of users and products with an event say how many the world needs, but only once the run makes
+            // about as many events per user as the log: a run that falls short leaves products unseen for want of
+            // events, not for want of interest, and would inflate the catalogue round after round.
+            double perUser = profile.Events / (double)calibration.Users.Count, wanted = target.Events / (target.Users / userSeen);
+            if (Math.Abs(perUser - wanted) <= 0.2 * wanted)
+            {
+                userSeen = Math.Clamp(profile.Users / (double)calibration.Users.Count, 1e-6, 1);
+                itemSeen = Math.Clamp(profile.Items / (double)calibration.Catalog.Count, 1e-6, 1);
+            }
             double error = knobs.Where(k => !k.Skip).Sum(k => k.Error(profile));
             if (error < bestError)
             {
                 (bestError, best, bestProfile) = (error, Apply(options, knobs, target, userSeen, itemSeen), profile);
             }
 
-            if (knobs.All(k => k.Skip || k.Error(profile) < 0.01))
+            if (knobs.All(k => k.Skip || k.Error(profile) < StopError))
             {
                 break;
             }

@@ -22,7 +22,8 @@ public sealed class LogBuilder : IDisposable
     private readonly Dictionary<ulong, int> _items = [];
     private readonly (string Name, FeedbackType Type)[] _types;
     private readonly SortedDictionary<string, long> _skipped = new(StringComparer.Ordinal);
-    private long _rows;
+    private long _rows; // skipped rows
+    private long _added; // mapped rows
 
     /// <summary>
     /// A builder that reads type names by <paramref name="mapping"/>, splits sessions after
@@ -33,13 +34,13 @@ public sealed class LogBuilder : IDisposable
     public LogBuilder(EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool ordered = false, bool keyed = false)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        _profiler = new LogProfiler(sessionGapSeconds, keyed);
+        _profiler = new LogProfiler(sessionGapSeconds, keyed, groupedByUser: !ordered);
         _order = ordered ? null : new UserOrder();
         _types = [.. mapping.Views.Select(n => (n, FeedbackType.View)), .. mapping.Likes.Select(n => (n, FeedbackType.Like)), .. mapping.Purchases.Select(n => (n, FeedbackType.Purchase))];
     }
 
     /// <summary>Rows given so far, of any type.</summary>
-    public long Rows => _rows;
+    public long Rows => _rows + _added;
 
     /// <summary>
     /// Adds a row: <paramref name="count"/> events of <paramref name="type"/> at <paramref name="time"/> (Unix seconds),
@@ -48,53 +49,75 @@ public sealed class LogBuilder : IDisposable
     /// <returns>Whether the type was mapped.</returns>
     public bool Add(ReadOnlySpan<char> user, ReadOnlySpan<char> item, ReadOnlySpan<char> type, long time, long session = -1, int count = 1)
     {
-        _rows++;
-        int kind = _types.Length - 1;
-        while (kind >= 0 && !type.SequenceEqual(_types[kind].Name))
+        if (Kind(type) is not { } kind)
         {
-            kind--;
-        }
-
-        if (kind < 0)
-        {
-            string name = type.ToString();
-            if (_skipped.Count < 20 || _skipped.ContainsKey(name))
-            {
-                _skipped[name] = _skipped.GetValueOrDefault(name) + 1;
-            }
-
+            Skip(type);
             return false;
         }
 
+        Add(Hash(user), Hash(item), kind, time, session, count);
+        return true;
+    }
+
+    /// <summary>The kind a type name is mapped to; null when the mapping does not name it. Reads only the mapping: any thread.</summary>
+    internal FeedbackType? Kind(ReadOnlySpan<char> type)
+    {
+        for (int kind = _types.Length - 1; kind >= 0; kind--)
+        {
+            if (type.SequenceEqual(_types[kind].Name))
+            {
+                return _types[kind].Type;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Counts a row of an unmapped type. Touches only the row counts: one thread, beside <see cref="Add(ulong, ulong, FeedbackType, long, long, int)"/> on another.</summary>
+    internal void Skip(ReadOnlySpan<char> type)
+    {
+        _rows++;
+        string name = type.ToString();
+        if (_skipped.Count < 20 || _skipped.ContainsKey(name))
+        {
+            _skipped[name] = _skipped.GetValueOrDefault(name) + 1;
+        }
+    }
+
+    /// <summary>An id's key (its 64-bit hash). Pure: any thread.</summary>
+    internal static ulong Hash(ReadOnlySpan<char> id) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(id));
+
+    /// <summary>Adds a mapped row by its ids' keys.</summary>
+    internal void Add(ulong user, ulong item, FeedbackType kind, long time, long session, int count)
+    {
+        _added++;
         int u = Index(_users, user), i = Index(_items, item);
         for (int c = 0; c < count; c++)
         {
             if (_order is null)
             {
-                _profiler.Add(u, i, _types[kind].Type, time, session);
+                _profiler.Add(u, i, kind, time, session);
             }
             else
             {
-                _order.Add(u, i, _types[kind].Type, time, session);
+                _order.Add(u, i, kind, time, session);
             }
         }
-
-        return true;
     }
 
     /// <summary>The profile of every event added, and what was skipped.</summary>
     public LogReading Finish(CancellationToken cancellationToken = default)
     {
         _order?.Drain(_profiler, cancellationToken);
-        return new LogReading(_profiler.Finish(), _rows, _skipped);
+        return new LogReading(_profiler.Finish(), Rows, _skipped);
     }
 
     /// <inheritdoc/>
     public void Dispose() => _order?.Dispose();
 
-    private static int Index(Dictionary<ulong, int> ids, ReadOnlySpan<char> text)
+    private static int Index(Dictionary<ulong, int> ids, ulong key)
     {
-        ref int index = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text)), out bool exists);
+        ref int index = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, key, out bool exists);
         if (!exists)
         {
             index = ids.Count - 1;

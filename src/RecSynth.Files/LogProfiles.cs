@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using RecSynth.Behaviour;
 using RecSynth.Files.Internals;
@@ -100,29 +101,107 @@ public static class LogProfiles
             columns.Add(mapping.Session);
         }
 
-        foreach (string file in files)
+        // Two stages on two threads: this one parses the rows and hashes their ids into batches; the other gives the
+        // ids their indices and profiles (or sorts) the events, batch by batch, in order.
+        using var full = new BlockingCollection<(Row[] Rows, int Count)>(boundedCapacity: 4);
+        using var free = new BlockingCollection<Row[]>();
+        for (int b = 0; b < 6; b++)
         {
-            using var table = DatasetTable.OpenFile(file, columns);
-            while (table.MoveNext())
-            {
-                if (((builder.Rows + 1) & (ProgressRows - 1)) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Report(builder.Rows + 1);
-                }
-
-                var user = NotEmpty(table, 0, mapping.User);
-                var item = NotEmpty(table, 1, mapping.Item);
-                var type = NotEmpty(table, 2, mapping.Type);
-                long time = Time(table, 3, mapping.Time);
-                long session = mapping.Session is null ? -1 : Session(table, 4, mapping.Session);
-                builder.Add(user, item, type, time, session);
-            }
+            free.Add(new Row[BatchRows], cancellationToken);
         }
 
-        progress?.Report(builder.Rows);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var consumer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var (batch, count) in full.GetConsumingEnumerable(stop.Token))
+                {
+                    foreach (ref readonly var row in batch.AsSpan(0, count))
+                    {
+                        builder.Add(row.User, row.Item, row.Kind, row.Time, row.Session, 1);
+                    }
+
+                    free.Add(batch, stop.Token);
+                }
+            }
+            catch
+            {
+                stop.Cancel(); // the reader must not wait for batches that will never come back
+                throw;
+            }
+        }, stop.Token);
+
+        long rows = 0;
+        try
+        {
+            var current = free.Take(stop.Token);
+            int filled = 0;
+            foreach (string file in files)
+            {
+                using var table = DatasetTable.OpenFile(file, columns);
+                while (table.MoveNext())
+                {
+                    if ((++rows & (ProgressRows - 1)) == 0)
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        progress?.Report(rows);
+                    }
+
+                    var user = NotEmpty(table, 0, mapping.User);
+                    var item = NotEmpty(table, 1, mapping.Item);
+                    var type = NotEmpty(table, 2, mapping.Type);
+                    long time = Time(table, 3, mapping.Time);
+                    long session = mapping.Session is null ? -1 : Session(table, 4, mapping.Session);
+                    if (builder.Kind(type) is not { } kind)
+                    {
+                        builder.Skip(type);
+                        continue;
+                    }
+
+                    current[filled++] = new Row(LogBuilder.Hash(user), LogBuilder.Hash(item), time, session, kind);
+                    if (filled == BatchRows)
+                    {
+                        full.Add((current, filled), stop.Token);
+                        current = free.Take(stop.Token);
+                        filled = 0;
+                    }
+                }
+            }
+
+            full.Add((current, filled), stop.Token);
+            full.CompleteAdding();
+            consumer.GetAwaiter().GetResult();
+        }
+        catch (Exception reading)
+        {
+            stop.Cancel();
+            try
+            {
+                consumer.Wait(CancellationToken.None);
+            }
+            catch (AggregateException failed) when (reading is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && failed.InnerExceptions is [var cause] && cause is not OperationCanceledException)
+            {
+                // The profiling stage failed (and stopped the reader): its failure is the one to report.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+            catch (AggregateException)
+            {
+                // the reader's own failure is the one to report
+            }
+
+            throw;
+        }
+
+        progress?.Report(rows);
         return builder.Finish(cancellationToken);
     }
+
+    private const int BatchRows = 1 << 16;
+
+    /// <summary>A parsed row of a mapped type, its ids as keys.</summary>
+    private readonly record struct Row(ulong User, ulong Item, long Time, long Session, FeedbackType Kind);
 
     private static ReadOnlySpan<char> NotEmpty(DatasetTable table, int column, string name)
     {

@@ -39,16 +39,22 @@ public sealed class LogProfiler
     private bool _sessionIds;
 
     private readonly bool _keyed;
+    private readonly bool _grouped;
+    private readonly Dictionary<int, int> _groupItems = [];
+    private int _groupUser = -1;
 
     /// <summary>
     /// A profiler that splits sessions at <paramref name="sessionGapSeconds"/> of inactivity when events carry no
-    /// session id; <paramref name="keyed"/>: the log holds one row per (type, user, product) (<see cref="LogProfile.Keyed"/>).
+    /// session id; <paramref name="keyed"/>: the log holds one row per (type, user, product) (<see cref="LogProfile.Keyed"/>);
+    /// <paramref name="groupedByUser"/>: every user's events come together (after a sort by user), so the repeat share
+    /// is measured exactly on every user, in memory of one user's products, instead of on a sample.
     /// </summary>
-    public LogProfiler(long sessionGapSeconds = DefaultSessionGapSeconds, bool keyed = false)
+    public LogProfiler(long sessionGapSeconds = DefaultSessionGapSeconds, bool keyed = false, bool groupedByUser = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sessionGapSeconds);
         _gap = sessionGapSeconds;
         _keyed = keyed;
+        _grouped = groupedByUser;
     }
 
     /// <summary>Events added so far.</summary>
@@ -126,7 +132,24 @@ public sealed class LogProfiler
         u.Last = Math.Max(u.Last, timestamp);
         u.Events++;
         u.SessionEvents++;
-        if (Sampled(user))
+        if (_grouped)
+        {
+            // One user's events at a time: their products alone, exactly, in a small table.
+            if (user != _groupUser)
+            {
+                _groupItems.Clear();
+                _groupUser = user;
+            }
+
+            ref int first = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_groupItems, item, out bool seen);
+            if (!seen)
+            {
+                first = u.Sessions;
+            }
+
+            u.Repeats += seen && first != u.Sessions ? 1 : 0;
+        }
+        else if (Sampled(user))
         {
             long pair = ((long)user << 32) | (uint)item;
             if (_pairs.TryGetValue(pair, out int firstSession))
@@ -233,7 +256,7 @@ public sealed class LogProfiler
     private static int GapBucket(long seconds) =>
         Math.Clamp((int)(Math.Log10(Math.Max(1, seconds)) / LogProfile.GapBucketWidth), 0, GapBuckets - 1);
 
-    private bool Sampled(int user) => EntityRandom.Mix((ulong)user) < _sampleBelow;
+    private bool Sampled(int user) => _grouped || EntityRandom.Mix((ulong)user) < _sampleBelow;
 
     private void HalveSample()
     {

@@ -371,7 +371,7 @@ public static class WorldFit
     private sealed class ProfileSink(long sessionGapSeconds, bool keyed) : ISimulationSink
     {
         private readonly bool _ids = sessionGapSeconds == 0;
-        private readonly LogProfiler _profiler = new(sessionGapSeconds == 0 ? LogProfiler.DefaultSessionGapSeconds : sessionGapSeconds, keyed);
+        private readonly LogProfiler _profiler = new(sessionGapSeconds == 0 ? LogProfiler.DefaultSessionGapSeconds : sessionGapSeconds, keyed, groupedByUser: keyed);
         private readonly Dictionary<ulong, (long First, int Count)> _keys = [];
 
         public void Write(RecordBlock block)

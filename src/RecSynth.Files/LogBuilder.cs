@@ -73,8 +73,11 @@ public sealed class LogBuilder : IDisposable
         return null;
     }
 
-    /// <summary>Counts a row of an unmapped type. Touches only the row counts: one thread, beside <see cref="Add(ulong, ulong, FeedbackType, long, long, int)"/> on another.</summary>
-    internal void Skip(ReadOnlySpan<char> type)
+    /// <summary>
+    /// Counts a row left out: of an unmapped type, or for another reason given in its place. Touches only the row
+    /// counts: one thread, beside the events being added on another.
+    /// </summary>
+    public void Skip(ReadOnlySpan<char> type)
     {
         _rows++;
         string name = type.ToString();

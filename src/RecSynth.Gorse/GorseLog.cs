@@ -10,9 +10,13 @@ namespace RecSynth.Gorse;
 /// <c>GET /api/feedback</c>. Gorse keeps one row per (type, user, product) with the time of its first event, and
 /// accumulates a row's <c>Value</c> when feedback is inserted again (as <c>push</c> writes it, the number of events
 /// with that key): a whole <c>Value</c> of 1 or more is read as that many events at the row's time, anything else as one.
+/// A row without a time (Gorse stores it as year 1) is skipped and counted as <see cref="NoTimestamp"/>.
 /// </summary>
 public static class GorseLog
 {
+    /// <summary>How rows without a time (Gorse's year 1) are counted among the skipped rows.</summary>
+    public const string NoTimestamp = "(no timestamp)";
+
     /// <summary>Most events one row stands for.</summary>
     public const int MaxEventsPerRow = 1_000_000;
 
@@ -144,9 +148,18 @@ public static class GorseLog
             return false;
         }
 
-        double value = feedback.Value;
-        int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
-        builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, feedback.Timestamp.ToUnixTimeSeconds(), -1, count);
+        if (feedback.Timestamp.Year <= 1)
+        {
+            // Gorse stores a feedback sent without a time as year 1: it has no place in the log's time line.
+            builder.Skip(NoTimestamp);
+        }
+        else
+        {
+            double value = feedback.Value;
+            int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
+            builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, feedback.Timestamp.ToUnixTimeSeconds(), -1, count);
+        }
+
         if ((builder.Rows & 0xFFFF) == 0)
         {
             progress?.Report(builder.Rows);

@@ -111,6 +111,34 @@ public sealed class GorseFitTests
     }
 
     [Fact]
+    public async Task Feedback_without_a_time_is_skipped_and_counted()
+    {
+        using var temp = new TempDirectory("gorse-fit-notime");
+        string file = temp.File("feedback.jsonl"), output = temp.File("fitted.toml");
+        File.WriteAllLines(file,
+        [
+            """{"FeedbackType":"view","UserId":"u1","ItemId":"i1","Value":2,"Timestamp":"2024-03-04T10:00:00Z"}""",
+            """{"FeedbackType":"like","UserId":"u1","ItemId":"i1","Value":1,"Timestamp":"2024-03-04T10:01:00Z"}""",
+            """{"FeedbackType":"purchase","UserId":"u2","ItemId":"i2","Value":1,"Timestamp":"2024-03-05T08:00:00Z"}""",
+            """{"FeedbackType":"view","UserId":"u3","ItemId":"i2","Value":1,"Timestamp":"0001-01-01T00:00:00Z"}""",
+        ]);
+
+        var result = await Tool.RunAsync("fidelity", file, file, "--layout", "gorse-jsonl", "--json", "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var real = JsonNode.Parse(result.StdOut)!["real"]!;
+        Assert.Equal(4, real["events"]!.GetValue<long>()); // 2 + 1 + 1: the row of year 1 is left out
+        Assert.Equal(2, real["users"]!.GetValue<long>());
+        Assert.Equal(2, real["views"]!.GetValue<long>());
+        Assert.Equal(new DateTimeOffset(2024, 3, 4, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), real["first_event"]!.GetValue<long>());
+
+        var fit = await Tool.RunAsync("fit", file, "--layout", "gorse-jsonl", "-o", output, "--quiet", "--calibration-users", "100");
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        Assert.Contains("(no timestamp) 1", File.ReadAllText(output), StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.Zero), RecSynth.Files.Config.ConfigFile.Load(output).Time.Start);
+    }
+
+    [Fact]
     public async Task A_gorse_that_refuses_the_key_stops_the_fit_and_nothing_is_written()
     {
         using var temp = new TempDirectory("gorse-fit-key");

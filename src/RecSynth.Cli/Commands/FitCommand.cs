@@ -129,7 +129,7 @@ internal static class FitCommand
         };
         if (reading.Skipped.Count > 0)
         {
-            lines.Add("Skipped rows of unmapped event types: " + string.Join(", ", reading.Skipped.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:N0}"))) + ".");
+            lines.Add("Rows left out (event types the mapping does not name, or no timestamp): " + string.Join(", ", reading.Skipped.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:N0}"))) + ".");
         }
 
         if (p.OutOfOrder > 0)

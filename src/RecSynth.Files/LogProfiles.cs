@@ -284,13 +284,7 @@ public static class LogProfiles
             throw table.Problem(name, text, "must not be empty");
         }
 
-        // A session id that is not a number: its FNV-1a hash, kept non-negative (−1 means none); only compared for equality.
-        ulong hash = 14695981039346656037;
-        foreach (char c in text)
-        {
-            hash = (hash ^ c) * 1099511628211;
-        }
-
-        return (long)(hash >> 1);
+        // A session id that is not a number: its hash, kept non-negative (−1 means none); only compared for equality.
+        return (long)(LogBuilder.Hash(text) >> 1);
     }
 }

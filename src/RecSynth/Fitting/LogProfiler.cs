@@ -57,9 +57,6 @@ public sealed class LogProfiler
         _grouped = groupedByUser;
     }
 
-    /// <summary>Events added so far.</summary>
-    public long Events => _events;
-
     /// <summary>
     /// Adds one event. <paramref name="user"/> and <paramref name="item"/> are dense indices (0, 1, 2, … in any order
     /// of first appearance); <paramref name="timestamp"/> is Unix seconds; <paramref name="session"/> the log's session

@@ -82,20 +82,18 @@ public static class WorldFit
         var knobs = new[]
         {
             // activity: sessions per user over the period, then their spread
-            new Knob("users.activity.median", 0.001, 1000, true, 1, p => p.SessionsPerUserMean, target.SessionsPerUserMean),
-            new Knob("users.activity.sigma", 0, 4, false, 1.0, LogSpread, LogSpread(target)),
-            new Knob("behaviour.response.view_scale", 0.01, 100, true, 0.8, p => p.EventsPerSessionMean, target.EventsPerSessionMean),
-            new Knob("behaviour.response.like_scale", 0.001, 100, true, 1, p => p.LikesPerView, target.LikesPerView),
-            new Knob("behaviour.response.purchase_scale", 0.001, 100, true, 1, p => p.PurchasesPerView, target.PurchasesPerView),
-            new Knob("catalog.popularity.sigma", 0, 4, false, 0.3, Concentration, Concentration(target)),
-            new Knob("users.joined_during_share", 0, 1, false, 0.5, p => LateShare(p.UserArrivals), LateShare(target.UserArrivals)),
-            new Knob("catalog.listed_during_share", 0, 1, false, 0.5, p => LateShare(p.ItemArrivals), LateShare(target.ItemArrivals)),
+            new Knob("users.activity.median", 0.001, 1000, true, 1, p => p.SessionsPerUserMean, target.SessionsPerUserMean)
+            {
+                X = Math.Clamp(target.SessionsPerUserMean / Math.Max(weeks, 1.0 / 7), 0.001, 1000),
+            },
+            new Knob("users.activity.sigma", 0, 4, false, 1.0, LogSpread, LogSpread(target)) { X = options.Users.Activity.Sigma },
+            new Knob("behaviour.response.view_scale", 0.01, 100, true, 0.8, p => p.EventsPerSessionMean, target.EventsPerSessionMean) { X = options.Behaviour.Response.ViewScale },
+            new Knob("behaviour.response.like_scale", 0.001, 100, true, 1, p => p.LikesPerView, target.LikesPerView) { X = options.Behaviour.Response.LikeScale },
+            new Knob("behaviour.response.purchase_scale", 0.001, 100, true, 1, p => p.PurchasesPerView, target.PurchasesPerView) { X = options.Behaviour.Response.PurchaseScale },
+            new Knob("catalog.popularity.sigma", 0, 4, false, 0.3, Concentration, Concentration(target)) { X = options.Catalog.Popularity.Sigma },
+            new Knob("users.joined_during_share", 0, 1, false, 0.5, p => LateShare(p.UserArrivals), LateShare(target.UserArrivals)) { X = options.Users.JoinedDuringShare },
+            new Knob("catalog.listed_during_share", 0, 1, false, 0.5, p => LateShare(p.ItemArrivals), LateShare(target.ItemArrivals)) { X = options.Catalog.ListedDuringShare },
         };
-        knobs[0].X = Math.Clamp(target.SessionsPerUserMean / Math.Max(weeks, 1.0 / 7), 0.001, 1000);
-        foreach (var knob in knobs.Skip(1))
-        {
-            knob.X = Get(options, knob.Path);
-        }
 
         knobs[3].Skip = target.Views == 0 || target.Likes == 0;
         knobs[4].Skip = target.Views == 0 || target.Purchases == 0;
@@ -285,18 +283,6 @@ public static class WorldFit
     {
         Users = options.Users with { Count = Math.Max(1, (int)Math.Round(options.Users.Count * scale)) },
         Catalog = options.Catalog with { Count = Math.Max(1, (int)Math.Round(options.Catalog.Count * scale)) },
-    };
-
-    private static double Get(RecSynthOptions o, string path) => path switch
-    {
-        "users.activity.sigma" => o.Users.Activity.Sigma,
-        "behaviour.response.view_scale" => o.Behaviour.Response.ViewScale,
-        "behaviour.response.like_scale" => o.Behaviour.Response.LikeScale,
-        "behaviour.response.purchase_scale" => o.Behaviour.Response.PurchaseScale,
-        "catalog.popularity.sigma" => o.Catalog.Popularity.Sigma,
-        "users.joined_during_share" => o.Users.JoinedDuringShare,
-        "catalog.listed_during_share" => o.Catalog.ListedDuringShare,
-        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "not a fitted knob"),
     };
 
     private static RecSynthOptions Set(RecSynthOptions o, string path, double x) => path switch

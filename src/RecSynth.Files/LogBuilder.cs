@@ -59,6 +59,29 @@ public sealed class LogBuilder : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Adds a row that stands for events of <paramref name="type"/> at each of <paramref name="times"/> (Unix seconds), or
+    /// none when the mapping does not name the type (counted as skipped). Ids must not be empty.
+    /// </summary>
+    /// <returns>Whether the type was mapped.</returns>
+    public bool Add(ReadOnlySpan<char> user, ReadOnlySpan<char> item, ReadOnlySpan<char> type, ReadOnlySpan<long> times)
+    {
+        if (Kind(type) is not { } kind)
+        {
+            Skip(type);
+            return false;
+        }
+
+        _added++;
+        int u = Index(_users, Hash(user)), i = Index(_items, Hash(item));
+        foreach (long time in times)
+        {
+            Event(u, i, kind, time, -1);
+        }
+
+        return true;
+    }
+
     /// <summary>The kind a type name is mapped to; null when the mapping does not name it. Reads only the mapping: any thread.</summary>
     internal FeedbackType? Kind(ReadOnlySpan<char> type)
     {
@@ -97,14 +120,19 @@ public sealed class LogBuilder : IDisposable
         int u = Index(_users, user), i = Index(_items, item);
         for (int c = 0; c < count; c++)
         {
-            if (_order is null)
-            {
-                _profiler.Add(u, i, kind, time, session);
-            }
-            else
-            {
-                _order.Add(u, i, kind, time, session);
-            }
+            Event(u, i, kind, time, session);
+        }
+    }
+
+    private void Event(int user, int item, FeedbackType kind, long time, long session)
+    {
+        if (_order is null)
+        {
+            _profiler.Add(user, item, kind, time, session);
+        }
+        else
+        {
+            _order.Add(user, item, kind, time, session);
         }
     }
 

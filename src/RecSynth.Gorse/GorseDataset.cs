@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RecSynth.Files;
+using RecSynth.Gorse.Internals;
 
 namespace RecSynth.Gorse;
 
@@ -10,7 +11,8 @@ namespace RecSynth.Gorse;
 /// A generated dataset read and checked as Gorse will receive it: users and items with their labels, and the
 /// interactions aggregated per (type, user, item): Gorse keeps one feedback per key (the first within a request, the
 /// last across PUTs), so the value is the number of events, the timestamp the first, and the comment names the
-/// recommendation types (RecType) the events came from, e.g. <c>cf</c> or <c>cf,image</c>.
+/// recommendation types (RecType) the events came from, e.g. <c>cf</c> or <c>cf,image</c>, followed by the later
+/// events' times when there are any: <c>cf;+3600,+86400</c> (docs/gorse.md).
 /// </summary>
 public sealed partial class GorseDataset : IDisposable
 {
@@ -18,12 +20,13 @@ public sealed partial class GorseDataset : IDisposable
     private readonly IReadOnlyList<ProductRow> _products;
     private readonly EmbeddingsReader? _embeddings;
     private readonly List<FeedbackEntry> _feedback;
+    private readonly List<LaterEvent> _later;
     private readonly string[] _types;
     private readonly string[] _comments;
 
     private GorseDataset(
         string directory, GorseDatasetOptions options, IReadOnlyList<UserRow> users, IReadOnlyList<ProductRow> products,
-        EmbeddingsReader? embeddings, List<FeedbackEntry> feedback, string[] types, string[] comments, long interactions)
+        EmbeddingsReader? embeddings, List<FeedbackEntry> feedback, List<LaterEvent> later, string[] types, string[] comments, long interactions)
     {
         Directory = directory;
         Options = options;
@@ -31,6 +34,7 @@ public sealed partial class GorseDataset : IDisposable
         _products = products;
         _embeddings = embeddings;
         _feedback = feedback;
+        _later = later;
         _types = types;
         _comments = comments;
         Interactions = interactions;
@@ -95,8 +99,8 @@ public sealed partial class GorseDataset : IDisposable
                 }
             }
 
-            var (feedback, types, comments, interactions) = Aggregate(directory, users, products, cancellationToken);
-            return new GorseDataset(directory, options, users, products, embeddings, feedback, types, comments, interactions);
+            var (feedback, later, types, comments, interactions) = Aggregate(directory, users, products, cancellationToken);
+            return new GorseDataset(directory, options, users, products, embeddings, feedback, later, types, comments, interactions);
         }
         catch
         {
@@ -195,7 +199,10 @@ public sealed partial class GorseDataset : IDisposable
         };
     }
 
-    /// <summary>Aggregated feedback row <paramref name="index"/> (in order of first occurrence in interactions.csv).</summary>
+    /// <summary>
+    /// Aggregated feedback row <paramref name="index"/> (in order of first occurrence in interactions.csv): its comment
+    /// carries the later events' seconds after the first, so that the row stands for every event of its key.
+    /// </summary>
     public GorseFeedback Feedback(int index)
     {
         var f = _feedback[index];
@@ -206,8 +213,22 @@ public sealed partial class GorseDataset : IDisposable
             ItemId = _products[f.Item].ItemId,
             Value = f.Count,
             Timestamp = DateTimeOffset.FromUnixTimeSeconds(f.FirstSeconds),
-            Comment = _comments[f.RecTypes],
+            Comment = f.Later < 0 ? _comments[f.RecTypes] : EventTimes.Comment(_comments[f.RecTypes], LaterOffsets(f)),
         };
+    }
+
+    /// <summary>The seconds after the key's first event of each of its later events, ascending.</summary>
+    private long[] LaterOffsets(FeedbackEntry entry)
+    {
+        var offsets = new long[entry.Count - 1]; // [later events of the key]
+        int n = 0;
+        for (int node = entry.Later; node >= 0; node = _later[node].Next)
+        {
+            offsets[n++] = _later[node].Seconds - entry.FirstSeconds;
+        }
+
+        Array.Sort(offsets);
+        return offsets;
     }
 
     /// <summary>
@@ -286,7 +307,7 @@ public sealed partial class GorseDataset : IDisposable
     [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]*$")]
     private static partial Regex GorseTypeName();
 
-    private static (List<FeedbackEntry>, string[], string[], long) Aggregate(
+    private static (List<FeedbackEntry>, List<LaterEvent>, string[], string[], long) Aggregate(
         string directory, IReadOnlyList<UserRow> users, IReadOnlyList<ProductRow> products, CancellationToken cancellationToken)
     {
         var userIndex = new Dictionary<string, int>(users.Count, StringComparer.Ordinal);
@@ -307,6 +328,7 @@ public sealed partial class GorseDataset : IDisposable
         var recTypes = new List<string>();
         var keys = new Dictionary<(int Type, int User, int Item), int>();
         var feedback = new List<FeedbackEntry>();
+        var later = new List<LaterEvent>(); // every event of a key but its first, chained from the key's entry
         long interactions = 0;
         using var reader = InteractionsReader.Open(directory);
         while (reader.Read())
@@ -347,12 +369,18 @@ public sealed partial class GorseDataset : IDisposable
             if (!exists)
             {
                 slot = feedback.Count;
-                feedback.Add(new FeedbackEntry(type, user, item, 1, seconds, (byte)(1 << rec)));
+                feedback.Add(new FeedbackEntry(type, user, item, 1, seconds, (byte)(1 << rec), -1));
             }
             else
             {
+                // The entry keeps the earliest time; the others go on its chain (a shard's events may come before an
+                // earlier shard's).
                 var entry = feedback[slot];
-                feedback[slot] = entry with { Count = entry.Count + 1, FirstSeconds = Math.Min(entry.FirstSeconds, seconds), RecTypes = (byte)(entry.RecTypes | (1 << rec)) };
+                later.Add(new LaterEvent(Math.Max(entry.FirstSeconds, seconds), entry.Later));
+                feedback[slot] = entry with
+                {
+                    Count = entry.Count + 1, FirstSeconds = Math.Min(entry.FirstSeconds, seconds), RecTypes = (byte)(entry.RecTypes | (1 << rec)), Later = later.Count - 1,
+                };
             }
         }
 
@@ -364,7 +392,7 @@ public sealed partial class GorseDataset : IDisposable
         }
 
         comments[0] = "";
-        return (feedback, [.. types], comments, interactions);
+        return (feedback, later, [.. types], comments, interactions);
     }
 
     private static int IndexOf(List<string> names, ReadOnlySpan<char> name)
@@ -380,7 +408,11 @@ public sealed partial class GorseDataset : IDisposable
         return -1;
     }
 
-    private readonly record struct FeedbackEntry(int Type, int User, int Item, long Count, long FirstSeconds, byte RecTypes);
+    /// <summary>A key's events: how many, the first one's time, the recommendation types (bits), the latest of the rest (-1: none).</summary>
+    private readonly record struct FeedbackEntry(int Type, int User, int Item, long Count, long FirstSeconds, byte RecTypes, int Later);
+
+    /// <summary>A later event of a key: its time and the one before it on the chain (-1: none).</summary>
+    private readonly record struct LaterEvent(long Seconds, int Next);
 
     /// <summary>"200 users, 300 items, 1,234 feedback rows from 1,531 interactions".</summary>
     public string Describe() =>

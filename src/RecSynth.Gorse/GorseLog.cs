@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using RecSynth.Files;
 using RecSynth.Gorse.Internals;
@@ -9,8 +10,11 @@ namespace RecSynth.Gorse;
 /// A Gorse's feedback read as a log for <c>recsynth fit</c> (docs/fitting.md), page by page through the cursor endpoint
 /// <c>GET /api/feedback</c>. Gorse keeps one row per (type, user, product) with the time of its first event, and
 /// accumulates a row's <c>Value</c> when feedback is inserted again (as <c>push</c> writes it, the number of events
-/// with that key): a whole <c>Value</c> of 1 or more is read as that many events at the row's time, anything else as one.
-/// A row without a time (Gorse stores it as year 1) is skipped and counted as <see cref="NoTimestamp"/>.
+/// with that key): a whole <c>Value</c> of 1 or more is read as that many events, anything else as one. The events
+/// are at the times the row's <c>Comment</c> carries when <c>push</c> wrote them there (<c>cf;+3600,+86400</c>:
+/// docs/gorse.md), else all at the row's time; the log is <see cref="LogProfile.Keyed"/> unless some row carried its
+/// times and every row of several events did. A row without a time (Gorse stores it as year 1) is skipped and counted
+/// as <see cref="NoTimestamp"/>.
 /// </summary>
 public static class GorseLog
 {
@@ -32,16 +36,16 @@ public static class GorseLog
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(mapping);
-        using var builder = new LogBuilder(mapping, sessionGapSeconds, keyed: true);
+        using var log = new FeedbackLog(mapping, sessionGapSeconds, progress);
         await foreach (var feedback in client.ReadAllFeedbackAsync(pageSize, cancellationToken).ConfigureAwait(false))
         {
-            if (!Add(builder, feedback, progress))
+            if (!log.Add(feedback))
             {
                 throw new GorseException($"the server sent a feedback without a type, user or item ({feedback.FeedbackType}/{feedback.UserId}/{feedback.ItemId})");
             }
         }
 
-        return Finish(builder, mapping, $"{client.Endpoint} feedback", progress, cancellationToken);
+        return log.Finish($"{client.Endpoint} feedback", cancellationToken);
     }
 
     /// <summary>
@@ -58,7 +62,7 @@ public static class GorseLog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mapping);
         var target = GorseDatabasePush.Target(url, options);
-        using var builder = new LogBuilder(mapping, sessionGapSeconds, keyed: true);
+        using var log = new FeedbackLog(mapping, sessionGapSeconds, progress);
         await using (var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -72,8 +76,9 @@ public static class GorseLog
                         ItemId = row.ItemId,
                         Value = row.Value,
                         Timestamp = new DateTimeOffset(DateTime.SpecifyKind(row.TimeStamp, DateTimeKind.Utc)),
+                        Comment = row.Comment,
                     };
-                    if (!Add(builder, feedback, progress))
+                    if (!log.Add(feedback))
                     {
                         throw new GorseException($"{target.Url.Display}: a feedback row without a type, user or item ({row.FeedbackType}/{row.UserId}/{row.ItemId})");
                     }
@@ -85,12 +90,12 @@ public static class GorseLog
             }
         }
 
-        return Finish(builder, mapping, $"{target.Url.Display} feedback", progress, cancellationToken);
+        return log.Finish($"{target.Url.Display} feedback", cancellationToken);
     }
 
     /// <summary>
     /// Reads a Gorse feedback export in JSON Lines (<c>feedback.jsonl</c>, as <c>recsynth export --format gorse-jsonl</c>
-    /// and Gorse's bulk export write it: one object per line with FeedbackType, UserId, ItemId, Value, Timestamp).
+    /// and Gorse's bulk export write it: one object per line with FeedbackType, UserId, ItemId, Value, Timestamp, Comment).
     /// </summary>
     /// <exception cref="DatasetUsageException">
     /// The file is missing, a line is not such an object (named by file and line), or a mapped kind of event has no row.
@@ -106,7 +111,7 @@ public static class GorseLog
         }
 
         string name = Path.GetFileName(path);
-        using var builder = new LogBuilder(mapping, sessionGapSeconds, keyed: true);
+        using var log = new FeedbackLog(mapping, sessionGapSeconds, progress);
         int line = 0;
         foreach (string text in File.ReadLines(path))
         {
@@ -131,48 +136,81 @@ public static class GorseLog
                 throw new DatasetUsageException($"{name} line {line}: not a Gorse feedback object: {e.Message}", e);
             }
 
-            if (feedback is null || !Add(builder, feedback, progress))
+            if (feedback is null || !log.Add(feedback))
             {
                 throw new DatasetUsageException($"{name} line {line}: a feedback needs a FeedbackType, a UserId and an ItemId");
             }
         }
 
-        return Finish(builder, mapping, name, progress, cancellationToken);
+        return log.Finish(name, cancellationToken);
     }
 
-    /// <summary>Adds a feedback row as its events; false when it lacks a type, user or item.</summary>
-    private static bool Add(LogBuilder builder, GorseFeedback feedback, IProgress<long>? progress)
+    /// <summary>Feedback rows read into a log, with what tells whether it is keyed.</summary>
+    private sealed class FeedbackLog(EventLogMapping mapping, long sessionGapSeconds, IProgress<long>? progress) : IDisposable
     {
-        if (string.IsNullOrEmpty(feedback.UserId) || string.IsNullOrEmpty(feedback.ItemId) || string.IsNullOrEmpty(feedback.FeedbackType))
+        private readonly LogBuilder _builder = new(mapping, sessionGapSeconds);
+        private readonly List<long> _offsets = [];
+        private readonly List<long> _times = [];
+        private long _carried; // rows of several events whose comment gave their times
+        private long _stacked; // rows of several events at one time
+
+        /// <summary>Adds a feedback row as its events; false when it lacks a type, user or item.</summary>
+        public bool Add(GorseFeedback feedback)
         {
-            return false;
+            if (string.IsNullOrEmpty(feedback.UserId) || string.IsNullOrEmpty(feedback.ItemId) || string.IsNullOrEmpty(feedback.FeedbackType))
+            {
+                return false;
+            }
+
+            if (feedback.Timestamp.Year <= 1)
+            {
+                // Gorse stores a feedback sent without a time as year 1: it has no place in the log's time line.
+                _builder.Skip(NoTimestamp);
+            }
+            else
+            {
+                double value = feedback.Value;
+                int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
+                long time = feedback.Timestamp.ToUnixTimeSeconds();
+                if (count > 1 && EventTimes.TryRead(feedback.Comment, count - 1, _offsets))
+                {
+                    _carried++;
+                    _times.Clear();
+                    _times.Add(time);
+                    foreach (long offset in _offsets)
+                    {
+                        _times.Add(time + offset);
+                    }
+
+                    _builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, CollectionsMarshal.AsSpan(_times));
+                }
+                else
+                {
+                    _stacked += count > 1 ? 1 : 0;
+                    _builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, time, -1, count);
+                }
+            }
+
+            if ((_builder.Rows & 0xFFFF) == 0)
+            {
+                progress?.Report(_builder.Rows);
+            }
+
+            return true;
         }
 
-        if (feedback.Timestamp.Year <= 1)
+        /// <summary>
+        /// The log's profile, keyed unless it is a dataset's own log: some row carried its events' times and none of
+        /// several events stacked them at one time.
+        /// </summary>
+        public LogReading Finish(string source, CancellationToken cancellationToken)
         {
-            // Gorse stores a feedback sent without a time as year 1: it has no place in the log's time line.
-            builder.Skip(NoTimestamp);
-        }
-        else
-        {
-            double value = feedback.Value;
-            int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
-            builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, feedback.Timestamp.ToUnixTimeSeconds(), -1, count);
-        }
-
-        if ((builder.Rows & 0xFFFF) == 0)
-        {
-            progress?.Report(builder.Rows);
+            progress?.Report(_builder.Rows);
+            var reading = _builder.Finish(cancellationToken);
+            LogProfiles.RequireEveryKind(reading, mapping, source, "FeedbackType");
+            return reading with { Profile = reading.Profile with { Keyed = _carried == 0 || _stacked > 0 } };
         }
 
-        return true;
-    }
-
-    private static LogReading Finish(LogBuilder builder, EventLogMapping mapping, string source, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        progress?.Report(builder.Rows);
-        var reading = builder.Finish(cancellationToken);
-        LogProfiles.RequireEveryKind(reading, mapping, source, "FeedbackType");
-        return reading;
+        public void Dispose() => _builder.Dispose();
     }
 }

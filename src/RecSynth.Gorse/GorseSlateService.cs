@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
+using RecSynth.Gorse.Internals;
 
 namespace RecSynth.Gorse;
 
@@ -11,7 +12,8 @@ namespace RecSynth.Gorse;
 /// recommender on <c>item.Labels.embedding</c>, as <c>recsynth gorse-config</c> writes it) for each of the user's recent
 /// likes. Before the first day the users and the products (categories, listing time, embedding) are inserted; after each
 /// simulated day its feedback is written with PUT, aggregated per (type, user, product) over the run so far (Value = the
-/// number of events, Timestamp = the first, Comment = the recommendation type), so a retried batch changes nothing.
+/// number of events, Timestamp = the first, Comment = the recommendation type and the later events' times as push
+/// writes them: docs/gorse.md), so a retried batch changes nothing.
 /// A real Gorse then needs its next training cycle before the new feedback shows in recommendations: see
 /// <see cref="Refresh"/> and docs/gorse.md.
 /// </summary>
@@ -21,7 +23,7 @@ public sealed class GorseSlateService : ISlateService
     private readonly GorseClient _client;
     private readonly string _imageRecommender;
     private readonly CancellationToken _cancellationToken;
-    private readonly Dictionary<(byte Type, int User, int Item), (int Count, long First, byte Source)> _feedback = [];
+    private readonly Dictionary<(byte Type, int User, int Item), (List<long> Times, byte Source)> _feedback = [];
     private SlateCatalog? _catalog;
     private Dictionary<string, int> _itemIndex = [];
 
@@ -130,22 +132,30 @@ public sealed class GorseSlateService : ISlateService
         foreach (ref readonly var r in feedback)
         {
             var key = ((byte)r.Type, r.User, r.Item);
-            var (count, first, source) = _feedback.GetValueOrDefault(key, (0, r.Timestamp, (byte)r.Source));
-            _feedback[key] = (count + 1, Math.Min(first, r.Timestamp), source);
+            if (!_feedback.TryGetValue(key, out var entry))
+            {
+                entry = ([], (byte)r.Source);
+                _feedback[key] = entry;
+            }
+
+            entry.Times.Add(r.Timestamp);
             changed.Add(key);
         }
 
         var rows = changed.Order().Select(key =>
         {
-            var (count, first, source) = _feedback[key];
+            var (times, source) = _feedback[key];
+            times.Sort();
+            long first = times[0];
+            long[] later = [.. times.Skip(1).Select(t => t - first)];
             return new GorseFeedback
             {
                 FeedbackType = key.Item1 switch { 0 => "view", 1 => "like", _ => "purchase" },
                 UserId = Catalog.UserIds[key.Item2],
                 ItemId = Catalog.ItemIds[key.Item3],
-                Value = count,
+                Value = times.Count,
                 Timestamp = DateTimeOffset.FromUnixTimeSeconds(first),
-                Comment = source == 0 ? "cf" : "image",
+                Comment = EventTimes.Comment(source == 0 ? "cf" : "image", later),
             };
         }).ToList();
         foreach (var chunk in rows.Chunk(Batch))

@@ -46,16 +46,22 @@ public sealed class GorseLoopTests
         Assert.Contains(requests, r => r.Path.StartsWith("/api/item-to-item/image_sim/", StringComparison.Ordinal));
         Assert.Equal(3, result.Loop.Days.Length);
 
-        // The server holds the run's feedback exactly: per (type, user, product), the number of events and the first time.
+        // The server holds the run's feedback exactly: per (type, user, product), the number of events, the first time,
+        // and in the comment the later events' seconds after it (docs/gorse.md).
         var expected = File.ReadLines(Path.Combine(folder, "interactions.csv")).Skip(1).Select(l => l.Split(','))
             .GroupBy(f => (f[0], f[1], f[2]))
-            .ToDictionary(g => g.Key, g => (Count: g.Count(), First: g.Min(f => DateTimeOffset.Parse(f[3], CultureInfo.InvariantCulture))));
+            .ToDictionary(g => g.Key, g => g.Select(f => DateTimeOffset.Parse(f[3], CultureInfo.InvariantCulture)).Order().ToList());
         Assert.True(expected.Count > 20, $"only {expected.Count} feedback keys: the loop hardly ran");
+        Assert.Contains(expected.Values, times => times.Count > 1);
         Assert.Equal(expected.Keys.Order(), server.Store.Feedback.Keys.Order());
         foreach (var (key, feedback) in server.Store.Feedback)
         {
-            Assert.Equal(expected[key].Count, feedback.Value);
-            Assert.Equal(expected[key].First, feedback.Timestamp);
+            var times = expected[key];
+            Assert.Equal(times.Count, feedback.Value);
+            Assert.Equal(times[0], feedback.Timestamp);
+            string later = string.Join(',', times.Skip(1).Select(t => $"+{(long)(t - times[0]).TotalSeconds}"));
+            int semicolon = feedback.Comment.IndexOf(';', StringComparison.Ordinal);
+            Assert.Equal(times.Count == 1 ? "" : ";" + later, semicolon < 0 ? "" : feedback.Comment[semicolon..]);
         }
 
         // Feedback went out once per day, after the day: three rounds of PUT at most.

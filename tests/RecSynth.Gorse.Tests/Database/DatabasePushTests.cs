@@ -308,7 +308,7 @@ public abstract class DatabasePushTests(SmallDataset dataset, SmallPreset preset
             Assert.Equal(f.Timestamp, DateTimeOffset.Parse(row[4], CultureInfo.InvariantCulture));
             Assert.Equal(row[4], row[5]); // PUT stores updated = timestamp
             Assert.Equal("NULL", row[6]); // the REST push sends no feedback labels
-            Assert.Equal(string.Join(',', f.RecTypes), string.Join(',', row[7].Split(',').Order(StringComparer.Ordinal)));
+            ExpectedState.AssertComment(f, row[7], (row[0], row[1], row[2]));
         }
     }
 

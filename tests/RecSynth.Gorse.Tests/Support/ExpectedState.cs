@@ -17,7 +17,7 @@ internal sealed class ExpectedState
 
     public Dictionary<string, (string[] Categories, DateTimeOffset Timestamp, JsonObject Labels, string Comment)> Items { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<(string Type, string User, string Item), (double Value, DateTimeOffset Timestamp, SortedSet<string> RecTypes)> Feedback { get; } = [];
+    public Dictionary<(string Type, string User, string Item), (double Value, DateTimeOffset Timestamp, SortedSet<string> RecTypes, List<DateTimeOffset> Times)> Feedback { get; } = [];
 
     public HashSet<string> FeedbackTypes { get; } = new(StringComparer.Ordinal);
 
@@ -65,11 +65,12 @@ internal sealed class ExpectedState
             if (state.Feedback.TryGetValue(key, out var old))
             {
                 old.RecTypes.Add(row["RecType"]);
-                state.Feedback[key] = (old.Value + 1, time < old.Timestamp ? time : old.Timestamp, old.RecTypes);
+                old.Times.Add(time);
+                state.Feedback[key] = (old.Value + 1, time < old.Timestamp ? time : old.Timestamp, old.RecTypes, old.Times);
             }
             else
             {
-                state.Feedback[key] = (1, time, new SortedSet<string>(StringComparer.Ordinal) { row["RecType"] });
+                state.Feedback[key] = (1, time, new SortedSet<string>(StringComparer.Ordinal) { row["RecType"] }, [time]);
             }
         }
 
@@ -105,8 +106,31 @@ internal sealed class ExpectedState
             var actual = feedback[key];
             Assert.True(expected.Value == actual.Value, $"{key}: value {actual.Value} instead of {expected.Value}");
             Assert.Equal(expected.Timestamp, actual.Timestamp);
-            Assert.Equal(string.Join(',', expected.RecTypes), string.Join(',', actual.Comment.Split(',').Order(StringComparer.Ordinal)));
+            AssertComment(expected, actual.Comment, key);
         }
+    }
+
+    /// <summary>A stored feedback's comment is the one push must write for its key.</summary>
+    public static void AssertComment((double Value, DateTimeOffset Timestamp, SortedSet<string> RecTypes, List<DateTimeOffset> Times) expected, string stored, object key) =>
+        Assert.True(Comment(expected.RecTypes, expected.Times) == Comment(stored), $"{key}: comment '{stored}' instead of '{Comment(expected.RecTypes, expected.Times)}'");
+
+    /// <summary>
+    /// A feedback's comment as push must write it (docs/gorse.md): the recommendation types, then, when the key has
+    /// later events, ';' and their seconds after the first as "+N", comma-separated and ascending.
+    /// </summary>
+    private static string Comment(SortedSet<string> recTypes, List<DateTimeOffset> times)
+    {
+        var first = times.Min();
+        var later = times.Select(t => (long)(t - first).TotalSeconds).Order().Skip(1).Select(s => $"+{s}");
+        return times.Count == 1 ? string.Join(',', recTypes) : $"{string.Join(',', recTypes)};{string.Join(',', later)}";
+    }
+
+    /// <summary>A stored comment with its recommendation types in byte order (push writes them in order of first occurrence).</summary>
+    private static string Comment(string stored)
+    {
+        int semicolon = stored.IndexOf(';', StringComparison.Ordinal);
+        string types = string.Join(',', (semicolon < 0 ? stored : stored[..semicolon]).Split(',').Order(StringComparer.Ordinal));
+        return semicolon < 0 ? types : types + stored[semicolon..];
     }
 
     public static bool SameJson(JsonNode? a, JsonNode? b)

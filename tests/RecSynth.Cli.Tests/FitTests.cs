@@ -17,7 +17,8 @@ public sealed class FitTests
 
     private static string Config(string world) => world switch
     {
-        // Users with about 14 sessions a week each, and little spread among them (the default: 1 a week, spread 1).
+        // Users with about 14 sessions a week each, and little spread among them (the default: 1 a week, spread 1),
+        // who come back to products they have seen three times as readily as to new ones (the default: alike).
         "few-very-active" => """
             seed = 5
             [catalog]
@@ -28,8 +29,11 @@ public sealed class FitTests
             median = 14.0
             sigma = 0.25
             max = 40.0
+            [behaviour.response]
+            revisit = 3.0
             """,
-        // No latent popularity, and neither the CF source nor the users care for it: a flat popularity curve.
+        // No latent popularity, and neither the CF source nor the users care for it: a flat popularity curve; and users
+        // who seldom view a product again (a third as readily as a new one).
         "flat-popularity" => """
             seed = 6
             [catalog]
@@ -42,6 +46,7 @@ public sealed class FitTests
             popularity_weight = 0.0
             [behaviour.response]
             popularity = 0.0
+            revisit = 0.3
             """,
         // Purchases nearly as often as likes, most sessions between 22:00 and 05:00, many newcomers.
         _ => """

@@ -144,8 +144,12 @@ internal static class FitCommand
                 string.Create(CultureInfo.InvariantCulture, $"{s.Name}: log {s.Real:G4}, fitted world {s.Synthetic:G4}"))) + ".");
         }
 
-        lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Measured but set by no knob: repeat interactions, {p.RepeatShare:P1} of events on a product the user had in an earlier session (the generator's repeats follow from its recommenders; compare with `recsynth fidelity`)."));
+        if (p.Keyed)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Read as Gorse holds it (one row per type, user and product: docs/fitting.md), so repeated views are not in the log: behaviour.response.revisit is not fitted; the keyed log's repeat share is {p.RepeatShare:P1}."));
+        }
+
         lines.Add("Not fitted (a log cannot reveal it), kept at the default: " + string.Join("; ", fit.NotFitted) + ".");
         return lines;
     }

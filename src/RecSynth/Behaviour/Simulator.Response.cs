@@ -75,12 +75,16 @@ internal sealed partial class Simulator
     }
 
     /// <summary>
-    /// The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty). The penalty
+    /// The view probability before the source multiplier: view_scale × interest × (1 − satiation penalty), × revisit for
+    /// a product the user viewed in an earlier session. The penalty
     /// grows with the saturation (the similarity to the most similar product above), so the factor for the saturation
     /// is the least of the factors of each product above, each one from a table by shared attributes.
     /// </summary>
-    private double ViewBase(in User user, int p, Scratch scratch) =>
-        _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * LeastFactor(scratch.SlateAttributes.AsSpan(0, p), scratch.SlateAttributes[p], _satiationFactor);
+    private double ViewBase(in User user, UserState state, int p, Scratch scratch)
+    {
+        double a = _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * LeastFactor(scratch.SlateAttributes.AsSpan(0, p), scratch.SlateAttributes[p], _satiationFactor);
+        return _tracksViews && state.HasViewed(scratch.Slate[p]) ? a * _response.Revisit : a;
+    }
 
     /// <summary>
     /// The least of <paramref name="factors"/>[ItemAttributes.Match(attributes, a)] over the products
@@ -119,13 +123,13 @@ internal sealed partial class Simulator
     /// The exact expected reward of the slate (over the examination cascade, the source multiplier's uniform part, and
     /// the view, like and purchase draws): Σ_L P(the user stops after L) · (1 − Π_{p ≤ L} (1 − P(positive at p))).
     /// </summary>
-    private double Expected(in User user, double cfPreference, int size, Scratch scratch)
+    private double Expected(in User user, UserState state, double cfPreference, int size, Scratch scratch)
     {
         double consistency = user.PreferenceConsistency;
         double expected = 0, none = 1;
         for (int p = 0; p < size; p++)
         {
-            double a = ViewBase(user, p, scratch);
+            double a = ViewBase(user, state, p, scratch);
             double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
             double view = ExpectedClipped(a, low, low + (1 - consistency));
             int local = scratch.SlateLocal[p];
@@ -183,7 +187,7 @@ internal sealed partial class Simulator
             }
 
             clock += 3 + Exponential(ref random, r.DwellSeconds);
-            double a = ViewBase(user, p, scratch);
+            double a = ViewBase(user, state, p, scratch);
             int local = scratch.SlateLocal[p];
             double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();
             if (!random.NextBernoulli(Math.Min(1, a * multiplier)))
@@ -198,6 +202,11 @@ internal sealed partial class Simulator
             output.Interactions.Add(new InteractionRecord(viewed, sessionId, user.Index, item, position, FeedbackType.View, source));
             Learned?.Record(user.Index, item, FeedbackType.View);
             views++;
+            if (_tracksViews)
+            {
+                state.AddViewed(item); // a slate holds a product once: this session's later positions are other products
+            }
+
             bool liked = random.NextBernoulli(scratch.LocalLike[local]);
             bool bought = random.NextBernoulli(scratch.LocalPurchase[local]);
             if (liked)

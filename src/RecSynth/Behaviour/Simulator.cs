@@ -18,6 +18,7 @@ internal sealed partial class Simulator
     private readonly World _world;
     private readonly BehaviourOptions _options;
     private readonly ResponseOptions _response;
+    private readonly bool _tracksViews; // revisit ≠ 1: each user's viewed products are kept
     private readonly ulong _seed;
     private readonly double[] _examine; // P(examine position p), 1-based, with _examine[K + 1] = 0
     private readonly bool[] _imagePositions; // see ImagePositions
@@ -35,6 +36,7 @@ internal sealed partial class Simulator
         _world = world;
         _options = options;
         _response = options.Response;
+        _tracksViews = _response.Revisit != 1;
         _seed = seed;
         Schedule = new SessionSchedule(options.Sessions, world.Options.Time.StartSeconds, world.Options.Time.EndSeconds, seed);
         Cf = world.CfSource(options.Cf, parallel, progress);
@@ -188,7 +190,7 @@ internal sealed partial class Simulator
                 for (int level = 0; level < Levels.Length; level++)
                 {
                     int size = Assemble(Levels[level], cfCount, imageCount, scratch);
-                    truth.Add(user, level, Expected(person, cfPreference, size, scratch));
+                    truth.Add(user, level, Expected(person, state, cfPreference, size, scratch));
                 }
             }
 

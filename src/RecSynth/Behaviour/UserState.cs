@@ -1,6 +1,9 @@
 namespace RecSynth.Behaviour;
 
-/// <summary>What the simulation remembers about a user between sessions: recent positives, purchases, CF's knowledge.</summary>
+/// <summary>
+/// What the simulation remembers about a user between sessions: recent positives, purchases, CF's knowledge, and the
+/// products viewed (kept only when <c>behaviour.response.revisit</c> is not 1).
+/// </summary>
 internal sealed class UserState(int anchors)
 {
     private readonly int[] _anchors = new int[anchors]; // ring of recent likes and purchases
@@ -8,6 +11,8 @@ internal sealed class UserState(int anchors)
     private int _anchorNext;
     private int[] _bought = [];
     private int _boughtCount;
+    private int[] _viewed = [];
+    private int _viewedCount;
 
     /// <summary>Sessions so far (the next session's number).</summary>
     public int Sessions { get; set; }
@@ -42,21 +47,34 @@ internal sealed class UserState(int anchors)
 
     public void AddPurchase(int item)
     {
-        int at = Array.BinarySearch(_bought, 0, _boughtCount, item);
+        if (Insert(ref _bought, ref _boughtCount, item))
+        {
+            Cf?.MarkBought(item);
+        }
+    }
+
+    public bool HasViewed(int item) => Array.BinarySearch(_viewed, 0, _viewedCount, item) >= 0;
+
+    public void AddViewed(int item) => Insert(ref _viewed, ref _viewedCount, item);
+
+    /// <summary>Puts an item into a sorted set held as an array and a count; false when it was there.</summary>
+    private static bool Insert(ref int[] items, ref int count, int item)
+    {
+        int at = Array.BinarySearch(items, 0, count, item);
         if (at >= 0)
         {
-            return;
+            return false;
         }
 
         at = ~at;
-        if (_boughtCount == _bought.Length)
+        if (count == items.Length)
         {
-            Array.Resize(ref _bought, Math.Max(4, _bought.Length * 2));
+            Array.Resize(ref items, Math.Max(4, items.Length * 2));
         }
 
-        Array.Copy(_bought, at, _bought, at + 1, _boughtCount - at);
-        _bought[at] = item;
-        _boughtCount++;
-        Cf?.MarkBought(item);
+        Array.Copy(items, at, items, at + 1, count - at);
+        items[at] = item;
+        count++;
+        return true;
     }
 }

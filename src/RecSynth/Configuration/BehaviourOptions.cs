@@ -123,6 +123,10 @@ public sealed record ResponseOptions
     [Knob("similarity (expected embedding cosine) to the most similar product above below which there is no satiation; it grows linearly to 1", Min = 0, Max = 1, MaxExclusive = true)]
     public double SatiationThreshold { get; init; } = 0.6;
 
+    /// <summary>How a product viewed in an earlier session draws a view again.</summary>
+    [Knob("P(view) of a product the user viewed in an earlier session, relative to one they have not: 1 alike, 0 never again, 2 twice as likely (at most certain)", Min = 0, Max = 100)]
+    public double Revisit { get; init; } = 1;
+
     /// <summary>Price the penalties are relative to.</summary>
     [Knob("price at which the price penalties are zero", Min = 0.01)]
     public double ReferencePrice { get; init; } = 57;

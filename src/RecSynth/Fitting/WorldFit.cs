@@ -40,8 +40,9 @@ public sealed record WorldFitOptions
 /// most <see cref="WorldFitOptions.CalibrationUsers"/> users, products scaled alike), measured the way the log was, and
 /// each knob moved toward its statistic, round after round, keeping the best round: the users and products (a log
 /// shows only those with an event), the activity's median and spread (sessions per user), the view, like and purchase
-/// scales (session length and funnel), the popularity spread (Gini), and the shares of users and products that arrive
-/// during the period (first seen in the period's second half).
+/// scales (session length and funnel), the popularity spread (Gini), the shares of users and products that arrive
+/// during the period (first seen in the period's second half), and how readily a user views a product again (the
+/// repeat share; not for a keyed log).
 /// </summary>
 public static class WorldFit
 {
@@ -93,6 +94,11 @@ public static class WorldFit
             new Knob("catalog.popularity.sigma", 0, 4, false, 0.3, Concentration, Concentration(target)) { X = options.Catalog.Popularity.Sigma },
             new Knob("users.joined_during_share", 0, 1, false, 0.5, p => LateShare(p.UserArrivals), LateShare(target.UserArrivals)) { X = options.Users.JoinedDuringShare },
             new Knob("catalog.listed_during_share", 0, 1, false, 0.5, p => LateShare(p.ItemArrivals), LateShare(target.ItemArrivals)) { X = options.Catalog.ListedDuringShare },
+            new Knob("behaviour.response.revisit", 0.0001, 100, true, 0.7, p => p.RepeatShare, target.RepeatShare)
+            {
+                // A keyed log (a Gorse's) has lost its repeated views: what is left of its repeat share says little.
+                X = options.Behaviour.Response.Revisit, Skip = target.Keyed,
+            },
         };
 
         knobs[3].Skip = target.Views == 0 || target.Likes == 0;
@@ -162,6 +168,11 @@ public static class WorldFit
         fitted.Add(new("catalog.popularity.sigma", Invariant($"Gini {target.Gini:G4}; top 1 % / 10 % / 20 % of products {target.Top1Share:P1} / {target.Top10Share:P1} / {target.Top20Share:P1} of events (calibrated by simulation)")));
         fitted.Add(new("users.joined_during_share", Invariant($"{LateShare(target.UserArrivals):P1} of users first seen in the period's second half (calibrated by simulation)")));
         fitted.Add(new("catalog.listed_during_share", Invariant($"{LateShare(target.ItemArrivals):P1} of products first seen in the period's second half (calibrated by simulation)")));
+        if (!target.Keyed)
+        {
+            fitted.Add(new("behaviour.response.revisit", Invariant($"{target.RepeatShare:P1} of events on a product the user had in an earlier session (calibrated by simulation)")));
+        }
+
         fitted.Add(new("behaviour.sessions.hourly", "session starts by hour of day (UTC), relative to their mean"));
         fitted.Add(new("behaviour.sessions.weekly", "session starts by day of week, relative to their mean"));
         return new FitResult(best, fitted.ToImmutable(), NotFitted, bestProfile!, scale, rounds);
@@ -295,6 +306,7 @@ public static class WorldFit
         "catalog.popularity.sigma" => o with { Catalog = o.Catalog with { Popularity = o.Catalog.Popularity with { Sigma = x } } },
         "users.joined_during_share" => o with { Users = o.Users with { JoinedDuringShare = x } },
         "catalog.listed_during_share" => o with { Catalog = o.Catalog with { ListedDuringShare = x } },
+        "behaviour.response.revisit" => o with { Behaviour = o.Behaviour with { Response = o.Behaviour.Response with { Revisit = x } } },
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "not a fitted knob"),
     };
 

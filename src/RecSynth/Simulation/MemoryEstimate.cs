@@ -20,7 +20,8 @@ public static class MemoryEstimate
 
     /// <summary>
     /// Bytes of a simulation on <paramref name="threads"/> threads: the world (products, users, factors, embeddings twice
-    /// while the index is built, the index's neighbour lists), each user's state (CF candidates, purchases), and a few
+    /// while the index is built, the index's neighbour lists), each user's state (CF candidates, purchases, the products
+    /// viewed when they are kept), and a few
     /// weeks of records (two windows of weeks, the week being sorted and the one before it, the sort's second array);
     /// not the whole log.
     /// </summary>
@@ -46,7 +47,24 @@ public static class MemoryEstimate
         long states = simulated * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
         long week = WeekRecordBytes(options, simulated);
         long records = week * (2 * WindowWeeks(week, int.MaxValue) + 3);
-        return world + states + records + threads * (products * 16L);
+        return world + states + ViewedBytes(options, simulated) + records + threads * (products * 16L);
+    }
+
+    /// <summary>
+    /// The products each user viewed, kept only when <c>behaviour.response.revisit</c> is not 1: about a view per
+    /// session over the whole period, 4 bytes each, twice over for the arrays' growth.
+    /// </summary>
+    internal static long ViewedBytes(RecSynthOptions options, long users)
+    {
+        if (options.Behaviour.Response.Revisit == 1)
+        {
+            return 0;
+        }
+
+        var activity = options.Users.Activity;
+        double weeks = (options.Time.EndSeconds - options.Time.StartSeconds) / (7 * 86_400.0);
+        double sessions = Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * weeks;
+        return (long)(users * sessions * 8);
     }
 
     /// <summary>The most a window of weeks' records should take (one of the run's two sets).</summary>

@@ -163,7 +163,7 @@ public sealed class GroundTruthTests(GroundTruthRuns fixture) : IClassFixture<Gr
     }
 
     /// <summary>Per user with sessions: sessions, realized rewards, the truth's mean at the level and Σ p².</summary>
-    private static IEnumerable<(int User, int Sessions, double Rewards, double Mean, double SumOfSquares)> Users(SimulatedRun run, int level)
+    internal static IEnumerable<(int User, int Sessions, double Rewards, double Mean, double SumOfSquares)> Users(SimulatedRun run, int level)
     {
         var rewards = run.Sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Sum(s => s.Reward));
         for (int u = 0; u < run.World.UserList.Length; u++)

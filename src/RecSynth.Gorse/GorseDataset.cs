@@ -213,22 +213,24 @@ public sealed partial class GorseDataset : IDisposable
             ItemId = _products[f.Item].ItemId,
             Value = f.Count,
             Timestamp = DateTimeOffset.FromUnixTimeSeconds(f.FirstSeconds),
-            Comment = f.Later < 0 ? _comments[f.RecTypes] : EventTimes.Comment(_comments[f.RecTypes], LaterOffsets(f)),
+            Comment = f.Later < 0 ? _comments[f.RecTypes] : CommentWithTimes(f),
         };
     }
 
-    /// <summary>The seconds after the key's first event of each of its later events, ascending.</summary>
-    private long[] LaterOffsets(FeedbackEntry entry)
+    /// <summary>The comment of a key of several events: its recommendation types and its later events' seconds after the first, ascending.</summary>
+    private string CommentWithTimes(FeedbackEntry entry)
     {
-        var offsets = new long[entry.Count - 1]; // [later events of the key]
+        int later = (int)(entry.Count - 1);
+        Span<long> offsets = later <= 256 ? stackalloc long[256] : new long[later];
+        offsets = offsets[..later];
         int n = 0;
         for (int node = entry.Later; node >= 0; node = _later[node].Next)
         {
             offsets[n++] = _later[node].Seconds - entry.FirstSeconds;
         }
 
-        Array.Sort(offsets);
-        return offsets;
+        offsets.Sort();
+        return EventTimes.Comment(_comments[entry.RecTypes], offsets);
     }
 
     /// <summary>

@@ -31,17 +31,40 @@ internal static class EventTimes
             return recTypes;
         }
 
-        var text = new System.Text.StringBuilder(recTypes, recTypes.Length + (offsets.Length * 8));
-        for (int i = 0; i < offsets.Length; i++)
+        long length = recTypes.Length;
+        foreach (long offset in offsets)
         {
-            text.Append(i == 0 ? ";+" : ",+").Append(offsets[i].ToString(CultureInfo.InvariantCulture));
-            if (text.Length > MaxCommentLength)
-            {
-                return recTypes;
-            }
+            length += 2 + Digits(offset); // ";+" or ",+", then the number
         }
 
-        return text.ToString();
+        if (length > MaxCommentLength)
+        {
+            return recTypes;
+        }
+
+        Span<char> text = length <= 512 ? stackalloc char[512] : new char[length];
+        recTypes.CopyTo(text);
+        int at = recTypes.Length;
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            text[at++] = i == 0 ? ';' : ',';
+            text[at++] = '+';
+            offsets[i].TryFormat(text[at..], out int written, default, CultureInfo.InvariantCulture);
+            at += written;
+        }
+
+        return new string(text[..at]);
+    }
+
+    private static int Digits(long value)
+    {
+        int digits = 1;
+        for (; value >= 10; value /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
     }
 
     /// <summary>

@@ -98,6 +98,7 @@ public sealed class ConfigRoundTripTests
                     PurchaseScale = 0.125,
                     Satiation = 0.3,
                     SatiationThreshold = 0.25,
+                    Revisit = 2.5,
                     ReferencePrice = 99.99,
                     InterestBias = -2.5,
                     Color = 1,

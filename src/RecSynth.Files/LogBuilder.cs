@@ -28,13 +28,12 @@ public sealed class LogBuilder : IDisposable
     /// <summary>
     /// A builder that reads type names by <paramref name="mapping"/>, splits sessions after
     /// <paramref name="sessionGapSeconds"/> of a user's inactivity where events carry no session, and sorts the events
-    /// by user and time unless they come <paramref name="ordered"/> (each user's in time order); <paramref name="keyed"/>:
-    /// the rows are a Gorse's, one per (type, user, product) (<see cref="LogProfile.Keyed"/>).
+    /// by user and time unless they come <paramref name="ordered"/> (each user's in time order).
     /// </summary>
-    public LogBuilder(EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool ordered = false, bool keyed = false)
+    public LogBuilder(EventLogMapping mapping, long sessionGapSeconds = LogProfiler.DefaultSessionGapSeconds, bool ordered = false)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        _profiler = new LogProfiler(sessionGapSeconds, keyed, groupedByUser: !ordered);
+        _profiler = new LogProfiler(sessionGapSeconds, groupedByUser: !ordered);
         _order = ordered ? null : new UserOrder();
         _types = [.. mapping.Views.Select(n => (n, FeedbackType.View)), .. mapping.Likes.Select(n => (n, FeedbackType.Like)), .. mapping.Purchases.Select(n => (n, FeedbackType.Purchase))];
     }

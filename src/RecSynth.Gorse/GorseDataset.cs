@@ -217,20 +217,20 @@ public sealed partial class GorseDataset : IDisposable
         };
     }
 
-    /// <summary>The comment of a key of several events: its recommendation types and its later events' seconds after the first, ascending.</summary>
+    /// <summary>The comment of a key of several events: its recommendation types and the times of all its events.</summary>
     private string CommentWithTimes(FeedbackEntry entry)
     {
-        int later = (int)(entry.Count - 1);
-        Span<long> offsets = later <= 256 ? stackalloc long[256] : new long[later];
-        offsets = offsets[..later];
-        int n = 0;
+        int events = (int)entry.Count;
+        Span<long> times = events <= 256 ? stackalloc long[256] : new long[events];
+        times = times[..events];
+        times[0] = entry.FirstSeconds;
+        int n = 1;
         for (int node = entry.Later; node >= 0; node = _later[node].Next)
         {
-            offsets[n++] = _later[node].Seconds - entry.FirstSeconds;
+            times[n++] = _later[node].Seconds;
         }
 
-        offsets.Sort();
-        return EventTimes.Comment(_comments[entry.RecTypes], offsets);
+        return EventTimes.Comment(_comments[entry.RecTypes], times);
     }
 
     /// <summary>

@@ -149,7 +149,6 @@ public static class GorseLog
     private sealed class FeedbackLog(EventLogMapping mapping, long sessionGapSeconds, IProgress<long>? progress) : IDisposable
     {
         private readonly LogBuilder _builder = new(mapping, sessionGapSeconds);
-        private readonly List<long> _offsets = [];
         private readonly List<long> _times = [];
         private long _carried; // rows of several events whose comment gave their times
         private long _stacked; // rows of several events at one time
@@ -172,16 +171,9 @@ public static class GorseLog
                 double value = feedback.Value;
                 int count = value >= 1 && value == Math.Floor(value) ? (int)Math.Min(value, MaxEventsPerRow) : 1;
                 long time = feedback.Timestamp.ToUnixTimeSeconds();
-                if (count > 1 && EventTimes.TryRead(feedback.Comment, count - 1, _offsets))
+                if (count > 1 && EventTimes.TryRead(feedback.Comment, time, count, _times))
                 {
                     _carried++;
-                    _times.Clear();
-                    _times.Add(time);
-                    foreach (long offset in _offsets)
-                    {
-                        _times.Add(time + offset);
-                    }
-
                     _builder.Add(feedback.UserId, feedback.ItemId, feedback.FeedbackType, CollectionsMarshal.AsSpan(_times));
                 }
                 else

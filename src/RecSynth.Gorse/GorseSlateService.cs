@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using RecSynth.Bandits;
 using RecSynth.Behaviour;
@@ -145,17 +146,15 @@ public sealed class GorseSlateService : ISlateService
         var rows = changed.Order().Select(key =>
         {
             var (times, source) = _feedback[key];
-            times.Sort();
-            long first = times[0];
-            long[] later = [.. times.Skip(1).Select(t => t - first)];
+            string comment = EventTimes.Comment(source == 0 ? "cf" : "image", CollectionsMarshal.AsSpan(times)); // sorts the times
             return new GorseFeedback
             {
                 FeedbackType = key.Item1 switch { 0 => "view", 1 => "like", _ => "purchase" },
                 UserId = Catalog.UserIds[key.Item2],
                 ItemId = Catalog.ItemIds[key.Item3],
                 Value = times.Count,
-                Timestamp = DateTimeOffset.FromUnixTimeSeconds(first),
-                Comment = EventTimes.Comment(source == 0 ? "cf" : "image", later),
+                Timestamp = DateTimeOffset.FromUnixTimeSeconds(times[0]),
+                Comment = comment,
             };
         }).ToList();
         foreach (var chunk in rows.Chunk(Batch))

@@ -10,43 +10,47 @@ public sealed class EventTimesTests
     [Fact]
     public void A_comment_carries_the_later_times_after_the_types_and_reads_back()
     {
-        string comment = EventTimes.Comment("cf,image", [0, 3600, 86_400]);
-        var offsets = new List<long>();
+        long[] times = [1_000 + 86_400, 1_000, 1_000 + 3600, 1_000]; // a key's events, in no order
+        string comment = EventTimes.Comment("cf,image", times);
+        var read = new List<long>();
 
         Assert.Equal("cf,image;+0,+3600,+86400", comment);
-        Assert.True(EventTimes.TryRead(comment, 3, offsets));
-        Assert.Equal([0L, 3600, 86_400], offsets);
-        Assert.Equal("cf", EventTimes.Comment("cf", []));
-        Assert.True(EventTimes.TryRead("a;b;+5", 1, offsets)); // the types part may hold a ';': the times are after the last
-        Assert.Equal([5L], offsets);
+        Assert.Equal([1_000L, 1_000, 4_600, 87_400], times); // sorted in place: times[0] is the row's Timestamp
+        Assert.True(EventTimes.TryRead(comment, 1_000, 4, read));
+        Assert.Equal(times, read);
+        Assert.Equal("cf", EventTimes.Comment("cf", [1_000]));
+        Assert.True(EventTimes.TryRead("a;b;+5", 10, 2, read)); // the types part may hold a ';': the times are after the last
+        Assert.Equal([10L, 15], read);
     }
 
     [Theory]
-    [InlineData("cf", 1)] // no times
-    [InlineData("cf;+60", 2)] // fewer than Value - 1
-    [InlineData("cf;+60,+120", 1)] // more
-    [InlineData("cf;+120,+60", 2)] // not ascending
-    [InlineData("cf;60", 1)] // no '+'
-    [InlineData("cf;+-60", 1)]
-    [InlineData("cf;+6e1", 1)]
-    [InlineData("cf;+60,", 1)]
-    [InlineData("cf;+99999999999", 1)] // over 300 years
-    [InlineData("cf;+60", 0)] // a row of one event has no later time
-    public void A_comment_that_does_not_give_exactly_the_later_times_gives_none(string comment, long later)
+    [InlineData("cf", 2)] // no times
+    [InlineData("cf;+60", 3)] // fewer than Value - 1
+    [InlineData("cf;+60,+120", 2)] // more
+    [InlineData("cf;+120,+60", 3)] // not ascending
+    [InlineData("cf;60", 2)] // no '+'
+    [InlineData("cf;+-60", 2)]
+    [InlineData("cf;+6e1", 2)]
+    [InlineData("cf;+60,", 2)]
+    [InlineData("cf;+99999999999", 2)] // over 300 years
+    [InlineData("cf;+60", 1)] // a row of one event has no later time
+    public void A_comment_that_does_not_give_exactly_the_later_times_gives_none(string comment, long events)
     {
-        var offsets = new List<long> { 7 };
+        var times = new List<long> { 7 };
 
-        Assert.False(EventTimes.TryRead(comment, later, offsets));
-        Assert.Empty(offsets);
+        Assert.False(EventTimes.TryRead(comment, 1_000, events, times));
+        Assert.Empty(times);
     }
 
     [Fact]
     public void Times_that_would_make_the_comment_too_long_for_mysql_are_left_out()
     {
-        long[] offsets = [.. Enumerable.Range(1, 20_000).Select(i => i * 1000L)];
+        long[] times = [.. Enumerable.Range(0, 20_001).Select(i => i * 1000L)];
 
-        Assert.Equal("cf", EventTimes.Comment("cf", offsets));
-        Assert.True(EventTimes.Comment("cf", offsets.AsSpan(0, 5_000)).Length <= EventTimes.MaxCommentLength);
+        Assert.Equal("cf", EventTimes.Comment("cf", times));
+        string shorter = EventTimes.Comment("cf", times.AsSpan(0, 5_001));
+        Assert.StartsWith("cf;+1000,+2000,", shorter, StringComparison.Ordinal);
+        Assert.True(shorter.Length <= EventTimes.MaxCommentLength);
     }
 
     /// <summary>

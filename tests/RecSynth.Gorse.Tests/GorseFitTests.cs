@@ -39,9 +39,7 @@ public sealed class GorseFitTests
     public async Task Fit_on_the_gorse_push_loaded_gives_the_config_of_fit_on_the_folder()
     {
         using var temp = new TempDirectory("gorse-fit");
-        string config = temp.File("world.toml"), folder = temp.Sub("data");
-        File.WriteAllText(config, World);
-        Assert.Equal(0, (await Tool.RunAsync("generate", "-c", config, "-o", folder, "--quiet")).ExitCode);
+        var (config, folder) = await GenerateWorldAsync(temp);
         await using var server = await GorseTestServer.StartAsync(apiKey: "s3cret");
         string keyFile = temp.File("key");
         File.WriteAllText(keyFile, "s3cret\n");
@@ -69,7 +67,7 @@ public sealed class GorseFitTests
     }
 
     /// <summary>
-    /// A Gorse whose rows stack a key's events at one time (written by another tool, or by push's own closed loop) is
+    /// A Gorse whose rows stack a key's events at one time (its feedback written by another tool than RecSynth) is
     /// read as Gorse holds it: keyed, and exactly what a fit's calibration measures of the same world when it measures
     /// it the way Gorse would hold it (docs/fitting.md).
     /// </summary>
@@ -77,9 +75,7 @@ public sealed class GorseFitTests
     public async Task A_gorse_without_event_times_is_read_keyed_as_the_calibration_measures_it()
     {
         using var temp = new TempDirectory("gorse-fit-keyed");
-        string config = temp.File("world.toml"), folder = temp.Sub("data");
-        File.WriteAllText(config, World);
-        Assert.Equal(0, (await Tool.RunAsync("generate", "-c", config, "-o", folder, "--quiet")).ExitCode);
+        var (config, folder) = await GenerateWorldAsync(temp);
         await using var server = await GorseTestServer.StartAsync();
         await PushWithoutEventTimesAsync(folder, server);
 
@@ -91,6 +87,41 @@ public sealed class GorseFitTests
         var keyed = JsonNode.Parse(JsonSerializer.Serialize(measured, s_snakeCase))!;
         Assert.True(JsonNode.DeepEquals(keyed, viaGorse), $"calibration's keyed measure:\n{keyed}\nread from gorse:\n{viaGorse}");
         Assert.True(viaGorse["keyed"]!.GetValue<bool>());
+        Assert.True(viaGorse["sessions"]!.GetValue<long>() > 0);
+    }
+
+    /// <summary>
+    /// The world fitted to a Gorse that holds the folder's feedback without the later events' times has the shape of
+    /// the folder's own log: every statistic within its tolerance but the repeat share, which such a Gorse cannot hold.
+    /// </summary>
+    [Fact]
+    public async Task The_world_fitted_to_a_gorse_without_event_times_has_the_shape_of_the_folder_it_was_loaded_from()
+    {
+        using var temp = new TempDirectory("gorse-fit-shape");
+        var (_, folder) = await GenerateWorldAsync(temp);
+        string fitted = temp.File("gorse.toml"), synthetic = temp.Sub("synthetic");
+        await using var server = await GorseTestServer.StartAsync();
+        await PushWithoutEventTimesAsync(folder, server);
+
+        var fit = await Tool.RunAsync("fit", "--gorse-url", server.Endpoint.ToString(), "-o", fitted, "--seed", "5", "--quiet");
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        Assert.Equal(0, (await Tool.RunAsync("generate", "-c", fitted, "-o", synthetic, "--quiet")).ExitCode);
+        var fidelity = await Tool.RunAsync("fidelity", folder, synthetic, "--json", "--quiet");
+
+        Assert.True(fidelity.ExitCode == 0, fidelity.ToString());
+        var statistics = JsonNode.Parse(fidelity.StdOut)!["statistics"]!.AsObject();
+        var far = statistics.Where(s => s.Key != "repeat_share" && !s.Value!["close"]!.GetValue<bool>()).Select(s => $"{s.Key}: {s.Value}").ToList();
+        Assert.True(far.Count == 0, string.Join("\n", far));
+        Assert.True(JsonNode.Parse(fidelity.StdOut)!["score"]!.GetValue<double>() >= 90, fidelity.StdOut);
+    }
+
+    /// <summary>Writes <see cref="World"/>'s config and generates it: the config's path and the dataset folder.</summary>
+    private static async Task<(string Config, string Folder)> GenerateWorldAsync(TempDirectory temp)
+    {
+        string config = temp.File("world.toml"), folder = temp.Sub("data");
+        File.WriteAllText(config, World);
+        Assert.Equal(0, (await Tool.RunAsync("generate", "-c", config, "-o", folder, "--quiet")).ExitCode);
+        return (config, folder);
     }
 
     /// <summary>

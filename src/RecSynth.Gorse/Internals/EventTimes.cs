@@ -20,21 +20,23 @@ internal static class EventTimes
     private const long MaxOffsetSeconds = 10_000_000_000;
 
     /// <summary>
-    /// The comment of a row: <paramref name="recTypes"/>, then <c>;</c> and each later event's seconds after the first
-    /// (<paramref name="offsets"/>, ascending, none negative) as <c>+N</c>, comma-separated; the types alone when there
-    /// is no later event or the times would pass <see cref="MaxCommentLength"/>.
+    /// The comment of a row standing for the events at <paramref name="times"/> (Unix seconds; sorted here, in place, so
+    /// that <c>times[0]</c> is the row's Timestamp): <paramref name="recTypes"/>, then <c>;</c> and each later event's
+    /// seconds after the first as <c>+N</c>, comma-separated; the types alone for one event, or when the times would
+    /// pass <see cref="MaxCommentLength"/>.
     /// </summary>
-    public static string Comment(string recTypes, ReadOnlySpan<long> offsets)
+    public static string Comment(string recTypes, Span<long> times)
     {
-        if (offsets.IsEmpty)
+        times.Sort();
+        if (times.Length < 2)
         {
             return recTypes;
         }
 
         long length = recTypes.Length;
-        foreach (long offset in offsets)
+        foreach (long time in times[1..])
         {
-            length += 2 + Digits(offset); // ";+" or ",+", then the number
+            length += 2 + Digits(time - times[0]); // ";+" or ",+", then the number
         }
 
         if (length > MaxCommentLength)
@@ -45,11 +47,11 @@ internal static class EventTimes
         Span<char> text = length <= 512 ? stackalloc char[512] : new char[length];
         recTypes.CopyTo(text);
         int at = recTypes.Length;
-        for (int i = 0; i < offsets.Length; i++)
+        for (int i = 1; i < times.Length; i++)
         {
-            text[at++] = i == 0 ? ';' : ',';
+            text[at++] = i == 1 ? ';' : ',';
             text[at++] = '+';
-            offsets[i].TryFormat(text[at..], out int written, default, CultureInfo.InvariantCulture);
+            (times[i] - times[0]).TryFormat(text[at..], out int written, default, CultureInfo.InvariantCulture);
             at += written;
         }
 
@@ -68,37 +70,40 @@ internal static class EventTimes
     }
 
     /// <summary>
-    /// Reads the later events' offsets from a comment into <paramref name="offsets"/> (cleared first): true only when it
-    /// ends in exactly <paramref name="later"/> of them, each <c>+N</c> whole seconds, ascending.
+    /// The times of a row's <paramref name="events"/> events into <paramref name="times"/> (cleared first): the row's
+    /// <paramref name="first"/>, then the offsets its comment carries after it. True only when the comment ends in
+    /// exactly <paramref name="events"/> − 1 of them, each <c>+N</c> whole seconds, ascending; else
+    /// <paramref name="times"/> is left empty.
     /// </summary>
-    public static bool TryRead(string comment, long later, List<long> offsets)
+    public static bool TryRead(string comment, long first, long events, List<long> times)
     {
-        offsets.Clear();
+        times.Clear();
         int semicolon = comment.LastIndexOf(';');
-        if (later < 1 || semicolon < 0)
+        if (events < 2 || semicolon < 0)
         {
             return false;
         }
 
+        times.Add(first);
         var rest = comment.AsSpan(semicolon + 1);
         long previous = 0;
         foreach (var range in rest.Split(','))
         {
             var part = rest[range];
             if (part.Length < 2 || part[0] != '+' || !long.TryParse(part[1..], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
-                || offset < previous || offset > MaxOffsetSeconds || offsets.Count == later)
+                || offset < previous || offset > MaxOffsetSeconds || times.Count == events)
             {
-                offsets.Clear();
+                times.Clear();
                 return false;
             }
 
-            offsets.Add(offset);
+            times.Add(first + offset);
             previous = offset;
         }
 
-        if (offsets.Count != later)
+        if (times.Count != events)
         {
-            offsets.Clear();
+            times.Clear();
             return false;
         }
 

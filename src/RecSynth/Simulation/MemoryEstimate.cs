@@ -61,10 +61,8 @@ public static class MemoryEstimate
             return 0;
         }
 
-        var activity = options.Users.Activity;
         double weeks = (options.Time.EndSeconds - options.Time.StartSeconds) / (7 * 86_400.0);
-        double sessions = Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * weeks;
-        return (long)(users * sessions * 8);
+        return (long)(users * WeeklySessions(options) * weeks * 8);
     }
 
     /// <summary>The most a window of weeks' records should take (one of the run's two sets).</summary>
@@ -76,10 +74,16 @@ public static class MemoryEstimate
     /// </summary>
     internal static long WeekRecordBytes(RecSynthOptions options, long users)
     {
-        var activity = options.Users.Activity;
-        double weeklySessions = users * Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2)) * 1.5;
+        double weeklySessions = users * WeeklySessions(options) * 1.5;
         double perSession = Unsafe.SizeOf<SessionRecord>() + 1.6 * Unsafe.SizeOf<InteractionRecord>();
         return (long)(weeklySessions * perSession);
+    }
+
+    /// <summary>A user's mean sessions a week: the log-normal activity's mean, at most its cap.</summary>
+    private static double WeeklySessions(RecSynthOptions options)
+    {
+        var activity = options.Users.Activity;
+        return Math.Min(activity.Max, activity.Median * Math.Exp(activity.Sigma * activity.Sigma / 2));
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed class ImageIndex
     private readonly int _d;
     private readonly int _probes;
     private readonly Coarse[] _coarse;
+    private readonly float[] _coarseCentroids; // [coarse cells, d]
     private readonly float[] _ordered; // [items, d], leaf by leaf: a probe streams one contiguous block
     private readonly int[] _orderedItems; // item at each ordered position
 
@@ -41,6 +42,7 @@ internal sealed class ImageIndex
         int[] all = [.. Enumerable.Range(0, n)];
         var coarse = Cluster(all, coarseCount, seed, 0, parallel);
         _coarse = new Coarse[coarse.Centroids.Length / d];
+        _coarseCentroids = coarse.Centroids;
         _orderedItems = new int[n];
 
         // Each coarse cell's products take the next block of the ordered positions, leaf by leaf: a cell knows where its
@@ -184,10 +186,11 @@ internal sealed class ImageIndex
         int first = group.Starts[leaf], members = group.Starts[leaf + 1] - first;
         var best = new TopK[members];
         var queriesByLeaf = new SortedDictionary<int, List<int>>(); // probed leaf key → the members that probe it
+        var leavesProbed = ProbeAll(first, members);
         for (int m = 0; m < members; m++)
         {
             best[m] = new TopK(count);
-            foreach (int key in Probe(Ordered(first + m)))
+            foreach (int key in leavesProbed[m])
             {
                 if (!queriesByLeaf.TryGetValue(key, out var queries))
                 {
@@ -301,6 +304,118 @@ internal sealed class ImageIndex
         }
 
         return leafBest.Indices().ToArray();
+    }
+
+    /// <summary>
+    /// What <see cref="Probe"/> gives each of the <paramref name="count"/> ordered products from <paramref name="first"/>
+    /// on, as their queries: the same leaves, from the same dot products, taken two queries by four centroids at a time
+    /// (<see cref="Dots"/>), so that each centroid is read once for two queries. A leaf's queries probe much the same
+    /// coarse cells, whose leaf centroids are then read for all of the queries that probe them.
+    /// </summary>
+    private int[][] ProbeAll(int first, int count)
+    {
+        int d = _d, coarseCount = _coarse.Length;
+        int coarseProbes = Math.Min(coarseCount, Math.Max(1, (_probes + 1) / 2));
+        int[] queries = [.. Enumerable.Range(first, count)];
+        var coarseScores = new float[count * coarseCount];
+        Dots(_ordered, queries, d, _coarseCentroids, coarseScores);
+        var coarseBest = new TopK(coarseProbes);
+        var byCell = new List<int>?[coarseCount]; // coarse cell → the queries (by member) that probe it
+        for (int m = 0; m < count; m++)
+        {
+            coarseBest.Reset();
+            for (int c = 0; c < coarseCount; c++)
+            {
+                coarseBest.Offer(c, coarseScores[m * coarseCount + c]);
+            }
+
+            foreach (int c in coarseBest.Indices())
+            {
+                (byCell[c] ??= []).Add(m);
+            }
+        }
+
+        // A TopK's list does not depend on the order of its offers (ties go to the lower key).
+        var leafBest = new TopK[count];
+        for (int m = 0; m < count; m++)
+        {
+            leafBest[m] = new TopK(_probes);
+        }
+
+        var leafScores = Array.Empty<float>();
+        var cellQueries = new List<int>();
+        for (int c = 0; c < coarseCount; c++)
+        {
+            if (byCell[c] is not { } members)
+            {
+                continue;
+            }
+
+            var cell = _coarse[c];
+            int leaves = cell.Leaves.Length;
+            if (leafScores.Length < members.Count * leaves)
+            {
+                leafScores = new float[members.Count * leaves];
+            }
+
+            cellQueries.Clear();
+            foreach (int m in members)
+            {
+                cellQueries.Add(first + m);
+            }
+
+            Dots(_ordered, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cellQueries), d, cell.LeafCentroids, leafScores);
+            for (int j = 0; j < members.Count; j++)
+            {
+                var best = leafBest[members[j]];
+                for (int l = 0; l < leaves; l++)
+                {
+                    best.Offer(c << 16 | l, leafScores[j * leaves + l]);
+                }
+            }
+        }
+
+        return [.. leafBest.Select(best => best.Indices().ToArray())];
+    }
+
+    /// <summary>
+    /// scores[i × centroids + c] = <see cref="VectorMath.Dot"/>(row <paramref name="rows"/>[i] of
+    /// <paramref name="matrix"/>, centroid c), with Dot's bits: two rows by four centroids at a time
+    /// (<see cref="VectorMath.Dot2x4"/>), the centroids read once for both rows.
+    /// </summary>
+    internal static void Dots(float[] matrix, ReadOnlySpan<int> rows, int d, ReadOnlySpan<float> centroids, Span<float> scores)
+    {
+        int k = centroids.Length / d;
+        Span<float> dots = stackalloc float[8];
+        int i = 0;
+        for (; i + 1 < rows.Length; i += 2)
+        {
+            var a0 = matrix.AsSpan(rows[i] * d, d);
+            var a1 = matrix.AsSpan(rows[i + 1] * d, d);
+            var s0 = scores.Slice(i * k, k);
+            var s1 = scores.Slice((i + 1) * k, k);
+            int c = 0;
+            for (; c + 4 <= k; c += 4)
+            {
+                VectorMath.Dot2x4(a0, a1, centroids.Slice(c * d, d), centroids.Slice((c + 1) * d, d), centroids.Slice((c + 2) * d, d), centroids.Slice((c + 3) * d, d), dots);
+                (s0[c], s1[c], s0[c + 1], s1[c + 1]) = (dots[0], dots[1], dots[2], dots[3]);
+                (s0[c + 2], s1[c + 2], s0[c + 3], s1[c + 3]) = (dots[4], dots[5], dots[6], dots[7]);
+            }
+
+            for (; c < k; c++)
+            {
+                (s0[c], s1[c]) = VectorMath.Dot2(a0, a1, centroids.Slice(c * d, d));
+            }
+        }
+
+        if (i < rows.Length)
+        {
+            var a = matrix.AsSpan(rows[i] * d, d);
+            for (int c = 0; c < k; c++)
+            {
+                scores[i * k + c] = VectorMath.Dot(a, centroids.Slice(c * d, d));
+            }
+        }
     }
 
     /// <summary>The exact answer, by comparing with every product: for measuring recall.</summary>
@@ -430,26 +545,30 @@ internal sealed class ImageIndex
     private void Assign(int[] points, float[] centroids, int k, int[] assignment, ParallelOptions parallel)
     {
         int d = _d;
-        Parallel.For(0, (points.Length + 1023) / 1024, parallel, block =>
+        var vectors = _vectors!; // while the index is built
+        const int Block = 64; // points whose scores are taken at once (Dots), the first best centroid kept for each
+        Parallel.For(0, (points.Length + Block - 1) / Block, parallel, () => new float[Block * k], (block, _, scores) =>
         {
-            int end = Math.Min(points.Length, (block + 1) * 1024);
-            for (int i = block * 1024; i < end; i++)
+            int start = block * Block, end = Math.Min(points.Length, start + Block);
+            Dots(vectors, points.AsSpan(start, end - start), d, centroids.AsSpan(0, k * d), scores);
+            for (int i = start; i < end; i++)
             {
-                var row = Row(points[i]);
+                var row = scores.AsSpan((i - start) * k, k);
                 int best = 0;
                 float bestScore = float.NegativeInfinity;
                 for (int c = 0; c < k; c++)
                 {
-                    float score = VectorMath.Dot(row, centroids.AsSpan(c * d, d));
-                    if (score > bestScore)
+                    if (row[c] > bestScore)
                     {
-                        (best, bestScore) = (c, score);
+                        (best, bestScore) = (c, row[c]);
                     }
                 }
 
                 assignment[i] = best;
             }
-        });
+
+            return scores;
+        }, _ => { });
     }
 
     /// <summary>Normalised cluster means, summed in point order; an empty cluster keeps its centroid.</summary>
@@ -522,11 +641,14 @@ internal sealed class ImageIndex
     {
         public float[] Centroid { get; } = centroid;
 
+        /// <summary>[leaves, d].</summary>
+        public float[] LeafCentroids { get; } = leafCentroids;
+
         public int[][] Leaves { get; } = leaves;
 
         /// <summary>Where each leaf starts in the ordered vectors (and where the last ends).</summary>
         public int[] Starts { get; set; } = [];
 
-        public ReadOnlySpan<float> LeafCentroid(int leaf, int d) => leafCentroids.AsSpan(leaf * d, d);
+        public ReadOnlySpan<float> LeafCentroid(int leaf, int d) => LeafCentroids.AsSpan(leaf * d, d);
     }
 }

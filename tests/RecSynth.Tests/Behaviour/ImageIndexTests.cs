@@ -113,6 +113,32 @@ public sealed class ImageIndexTests(ImageSourceSample sample) : IClassFixture<Im
     }
 
     [Theory]
+    [InlineData(1, 1, 512)]
+    [InlineData(5, 7, 512)]
+    [InlineData(64, 125, 512)]
+    [InlineData(3, 6, 37)]
+    public void Dot_products_taken_in_blocks_have_the_bits_of_one_dot_product_at_a_time(int rows, int centroids, int d)
+    {
+        // The index build and the probes score rows against centroids two by four at a time; the clusters and lists
+        // are the same only if every score has VectorMath.Dot's bits. Odd row counts, centroid counts that are not a
+        // multiple of four and a dimension that is not a multiple of eight take every remainder path.
+        var random = new Random(5);
+        var matrix = Enumerable.Range(0, (rows + 3) * d).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        int[] picked = [.. Enumerable.Range(0, rows).Select(i => (i * 7 + 2) % (rows + 3))];
+        var centres = Enumerable.Range(0, centroids * d).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        var scores = new float[rows * centroids];
+        ImageIndex.Dots(matrix, picked, d, centres, scores);
+        for (int i = 0; i < rows; i++)
+        {
+            for (int c = 0; c < centroids; c++)
+            {
+                float one = RecSynth.Internals.VectorMath.Dot(matrix.AsSpan(picked[i] * d, d), centres.AsSpan(c * d, d));
+                Assert.Equal(BitConverter.SingleToInt32Bits(one), BitConverter.SingleToInt32Bits(scores[i * centroids + c]));
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(1, 1, 0)]
     [InlineData(7, 3, 1)]
     [InlineData(1000, 5, 2)]

@@ -10,10 +10,10 @@ internal sealed partial class Simulator
     /// <summary>Interest of the user in a product: matches of style preferences, hidden taste, popularity, price and condition.</summary>
     private float Interest(in User user, int itemIndex)
     {
-        var attributes = _world.Attributes[itemIndex];
+        var row = _products.Row(itemIndex);
+        var attributes = ProductRows.Attributes(row);
         var r = _response;
-        int n = _world.Items.Length;
-        double logit = _interestBase[(user.PriceSensitivity * 3 + user.SustainabilityFocus) * n + itemIndex]
+        double logit = row[ProductRows.Interest + user.PriceSensitivity * 3 + user.SustainabilityFocus]
             + (((user.ColorMask >> attributes.Color) & 1) != 0 ? r.Color : 0)
             + (((user.PatternMask >> attributes.Pattern) & 1) != 0 ? r.Pattern : 0)
             + (((user.MaterialMask >> attributes.Material) & 1) != 0 ? r.Material : 0)
@@ -36,9 +36,8 @@ internal sealed partial class Simulator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PrefetchInterest(in User user, int item)
     {
-        int items = _world.Items.Length, f = _world.F;
-        Prefetch.Line(_interestBase, (user.PriceSensitivity * 3 + user.SustainabilityFocus) * items + item);
-        Prefetch.Line(_purchaseFactor, user.PriceSensitivity * items + item);
+        int f = _world.F;
+        _products.Prefetch(item);
         Prefetch.Line(_world.ItemFactors, item * f);
         Prefetch.Line(_world.ItemFactors, item * f + f - 1);
     }
@@ -70,7 +69,7 @@ internal sealed partial class Simulator
 
         scratch.LocalInterest[local] = interest;
         scratch.LocalLike[local] = (float)Math.Min(1, _response.LikeScale * interest);
-        scratch.LocalPurchase[local] = Math.Min(1, interest * _purchaseFactor[user.PriceSensitivity * _world.Items.Length + item]);
+        scratch.LocalPurchase[local] = Math.Min(1, interest * _products.Row(item)[ProductRows.Purchase + user.PriceSensitivity]);
         return interest;
     }
 

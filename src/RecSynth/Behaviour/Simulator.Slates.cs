@@ -367,7 +367,7 @@ internal sealed partial class Simulator
         mark.Stamp = stamp;
         mark.Index = local;
         scratch.LocalItems[local] = item;
-        scratch.LocalAttributes[local] = _world.Attributes[item];
+        scratch.LocalAttributes[local] = ProductRows.Attributes(_products.Row(item)); // the line the interest reads next
         scratch.LocalCfSlot[local] = cfSlot;
         scratch.LocalInterest[local] = float.NaN;
         added = true;

@@ -26,8 +26,7 @@ internal sealed partial class Simulator
     private readonly int[] _listedWeek; // per item: the week of its listing (see ItemMark.ListedWeek)
     private readonly long[] _popularListedAt; // per slot of CF's popular list
     private readonly int[] _popularSlot; // per item: its slot in CF's popular list, or -1
-    private readonly float[] _interestBase; // [price sensitivity × 3 + sustainability focus, item]: the logit's item-only terms
-    private readonly float[] _purchaseFactor; // [price sensitivity, item]: purchase_scale × exp(−penalty × log(price / reference))
+    private readonly ProductRows _products; // per product, what the response reads about it, in one cache line
     private readonly double[] _satiationFactor; // [65]: by shared attributes (ItemAttributes.Match), then for nothing above
 
     /// <summary>Builds the sources; <paramref name="progress"/> hears of the CF pools, then the image index and neighbour lists.</summary>
@@ -69,19 +68,21 @@ internal sealed partial class Simulator
         // computed once per product rather than once per slate position.
         int n = world.Items.Length;
         var r = _response;
-        _interestBase = new float[9 * n];
-        _purchaseFactor = new float[3 * n];
+        _products = new ProductRows(n);
         for (int i = 0; i < n; i++)
         {
+            var row = _products.Row(i);
             for (int sensitivity = 0; sensitivity < 3; sensitivity++)
             {
-                _purchaseFactor[sensitivity * n + i] = (float)(r.PurchaseScale * Math.Exp(-r.PurchasePricePenalty[sensitivity] * logPrice[i]));
+                row[ProductRows.Purchase + sensitivity] = (float)(r.PurchaseScale * Math.Exp(-r.PurchasePricePenalty[sensitivity] * logPrice[i]));
                 for (int focus = 0; focus < 3; focus++)
                 {
-                    _interestBase[(sensitivity * 3 + focus) * n + i] = (float)(
+                    row[ProductRows.Interest + sensitivity * 3 + focus] = (float)(
                         r.InterestBias + r.Popularity * world.ZPopularity[i] - r.PricePenalty[sensitivity] * logPrice[i] + r.Sustainability[focus] * conditionAppeal[i]);
                 }
             }
+
+            _products.SetAttributes(i, world.Attributes[i]);
         }
     }
 

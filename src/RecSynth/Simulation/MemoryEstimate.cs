@@ -43,7 +43,7 @@ public static class MemoryEstimate
         long products = options.Catalog.Count, simulated = Math.Min(simulatedUsers, options.Users.Count);
         int d = options.Embedding.Dimensions, f = options.Factors.Dimensions;
         var b = options.Behaviour;
-        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 48) + simulated * (128 + 4L * f);
+        long world = products * (64 + 4L * f + 2 * 4L * d + 8L * b.Image.Neighbours + 12 + 64) + simulated * (128 + 4L * f);
         long states = simulated * (96 + 12L * b.Cf.Candidates + 2 * (32 + b.Cf.Candidates / 8) + 4L * b.Image.Anchors + 40 * b.BlendLevels.Length); // candidates: id, score, interest, two bits
         long week = WeekRecordBytes(options, simulated);
         long records = week * (2 * WindowWeeks(week, int.MaxValue) + 3);

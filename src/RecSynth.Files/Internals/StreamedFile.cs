@@ -70,27 +70,20 @@ internal sealed class StreamedFile : IDisposable
     private void Flush()
     {
         ReadOnlySpan<byte> bytes = _buffer.Span[.._buffered];
-        if (_direct)
+        try
         {
-            try
-            {
-                RandomAccess.Write(_file, bytes, _written);
-            }
-            catch (IOException)
-            {
-                // A file system that took the flag but not the write (it may refuse direct writes of some sizes): the
-                // rest of the file goes through the page cache.
-                _direct = false;
-                if (!DirectWrites.TrySet(_file, on: false))
-                {
-                    throw;
-                }
-
-                RandomAccess.Write(_file, bytes, _written);
-            }
+            RandomAccess.Write(_file, bytes, _written);
         }
-        else
+        catch (IOException) when (_direct)
         {
+            // A file system that took the flag but not the write (it may refuse direct writes of some sizes): the rest
+            // of the file goes through the page cache.
+            _direct = false;
+            if (!DirectWrites.TrySet(_file, on: false))
+            {
+                throw;
+            }
+
             RandomAccess.Write(_file, bytes, _written);
         }
 

@@ -58,7 +58,7 @@ internal sealed class ImageIndex
             int[] members = coarse.Members[c];
             int k = Math.Max(1, (int)Math.Round(members.Length / (double)cellSize));
             var split = Cluster(members, k, seed, c + 1, new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken });
-            var cell = new Coarse(coarse.Centroids.AsSpan(c * d, d).ToArray(), split.Centroids, split.Members);
+            var cell = new Coarse(split.Centroids, split.Members);
             int position = offsets[c];
             cell.Starts = new int[cell.Leaves.Length + 1];
             for (int l = 0; l < cell.Leaves.Length; l++)
@@ -133,7 +133,7 @@ internal sealed class ImageIndex
     public (int[] Items, float[] Similarities) Search(ReadOnlySpan<float> query, int count, int exclude)
     {
         var best = new TopK(count);
-        foreach (int key in Probe(query))
+        foreach (int key in ProbeAll(query.ToArray(), [0])[0])
         {
             var cell = _coarse[key >> 16];
             int leaf = key & 0xFFFF;
@@ -186,7 +186,7 @@ internal sealed class ImageIndex
         int first = group.Starts[leaf], members = group.Starts[leaf + 1] - first;
         var best = new TopK[members];
         var queriesByLeaf = new SortedDictionary<int, List<int>>(); // probed leaf key → the members that probe it
-        var leavesProbed = ProbeAll(first, members);
+        var leavesProbed = ProbeAll(_ordered, [.. Enumerable.Range(first, members)]);
         for (int m = 0; m < members; m++)
         {
             best[m] = new TopK(count);
@@ -283,42 +283,18 @@ internal sealed class ImageIndex
         }
     }
 
-    /// <summary>The leaves to search for a query: the best leaves of the best few coarse cells (keys: coarse &lt;&lt; 16 | leaf).</summary>
-    private int[] Probe(ReadOnlySpan<float> query)
-    {
-        int coarseProbes = Math.Min(_coarse.Length, Math.Max(1, (_probes + 1) / 2));
-        var coarseBest = new TopK(coarseProbes);
-        for (int c = 0; c < _coarse.Length; c++)
-        {
-            coarseBest.Offer(c, VectorMath.Dot(query, _coarse[c].Centroid));
-        }
-
-        var leafBest = new TopK(_probes);
-        foreach (int c in coarseBest.Indices())
-        {
-            var cell = _coarse[c];
-            for (int l = 0; l < cell.Leaves.Length; l++)
-            {
-                leafBest.Offer(c << 16 | l, VectorMath.Dot(query, cell.LeafCentroid(l, _d)));
-            }
-        }
-
-        return leafBest.Indices().ToArray();
-    }
-
     /// <summary>
-    /// What <see cref="Probe"/> gives each of the <paramref name="count"/> ordered products from <paramref name="first"/>
-    /// on, as their queries: the same leaves, from the same dot products, taken two queries by four centroids at a time
-    /// (<see cref="Dots"/>), so that each centroid is read once for two queries. A leaf's queries probe much the same
-    /// coarse cells, whose leaf centroids are then read for all of the queries that probe them.
+    /// The leaves to search for each query (rows <paramref name="queries"/> of <paramref name="matrix"/>): the best
+    /// leaves of its best few coarse cells (keys: coarse &lt;&lt; 16 | leaf). The dot products are taken two queries by
+    /// four centroids at a time (<see cref="Dots"/>), so that each centroid is read once for two queries; a leaf's
+    /// queries probe much the same coarse cells, whose leaf centroids are then read for all of the queries that probe them.
     /// </summary>
-    private int[][] ProbeAll(int first, int count)
+    private int[][] ProbeAll(float[] matrix, int[] queries)
     {
-        int d = _d, coarseCount = _coarse.Length;
+        int d = _d, coarseCount = _coarse.Length, count = queries.Length;
         int coarseProbes = Math.Min(coarseCount, Math.Max(1, (_probes + 1) / 2));
-        int[] queries = [.. Enumerable.Range(first, count)];
         var coarseScores = new float[count * coarseCount];
-        Dots(_ordered, queries, d, _coarseCentroids, coarseScores);
+        Dots(matrix, queries, d, _coarseCentroids, coarseScores);
         var coarseBest = new TopK(coarseProbes);
         var byCell = new List<int>?[coarseCount]; // coarse cell → the queries (by member) that probe it
         for (int m = 0; m < count; m++)
@@ -361,10 +337,10 @@ internal sealed class ImageIndex
             cellQueries.Clear();
             foreach (int m in members)
             {
-                cellQueries.Add(first + m);
+                cellQueries.Add(queries[m]);
             }
 
-            Dots(_ordered, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cellQueries), d, cell.LeafCentroids, leafScores);
+            Dots(matrix, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cellQueries), d, cell.LeafCentroids, leafScores);
             for (int j = 0; j < members.Count; j++)
             {
                 var best = leafBest[members[j]];
@@ -637,10 +613,8 @@ internal sealed class ImageIndex
 
     private ReadOnlySpan<float> Row(int item) => _vectors!.AsSpan(item * _d, _d); // while the index is built, or kept without taking them
 
-    private sealed class Coarse(float[] centroid, float[] leafCentroids, int[][] leaves)
+    private sealed class Coarse(float[] leafCentroids, int[][] leaves)
     {
-        public float[] Centroid { get; } = centroid;
-
         /// <summary>[leaves, d].</summary>
         public float[] LeafCentroids { get; } = leafCentroids;
 
@@ -648,7 +622,5 @@ internal sealed class ImageIndex
 
         /// <summary>Where each leaf starts in the ordered vectors (and where the last ends).</summary>
         public int[] Starts { get; set; } = [];
-
-        public ReadOnlySpan<float> LeafCentroid(int leaf, int d) => LeafCentroids.AsSpan(leaf * d, d);
     }
 }

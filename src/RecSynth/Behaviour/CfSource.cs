@@ -15,7 +15,7 @@ internal sealed class CfSource
     private readonly World _world;
     private readonly CfSourceOptions _options;
     private readonly int[][] _pools; // per community: best items for its centroid
-    private readonly bool[][] _membership; // per community: whether each item is in its pool
+    private readonly ulong[][] _overlap; // [community a × communities + b]: a bit per place in a's pool, set when b's pool holds that product too
     private readonly float[][] _poolFactors; // per community: [pool, F], the factor rows of its pool in pool order
     private readonly float[][] _poolPopularity; // per community: [pool], the score's popularity term
     private readonly int[] _popular; // the most popular items
@@ -41,16 +41,7 @@ internal sealed class CfSource
         _options = options;
         int n = world.Items.Length;
         _pools = pools;
-        _membership = [.. _pools.Select(pool =>
-        {
-            var member = new bool[n];
-            foreach (int item in pool)
-            {
-                member[item] = true;
-            }
-
-            return member;
-        })];
+        _overlap = Overlaps(pools);
 
         // A user's candidates are scored from their pools: kept in pool order, the rows are read one after the other.
         int f = world.F;
@@ -82,6 +73,35 @@ internal sealed class CfSource
                 _codeOf[_poolItems[place]] = place;
             }
         }
+    }
+
+    /// <summary>
+    /// For each pair of pools, which places of the first hold a product the second holds too: a user's candidates come
+    /// from three pools, and a product of two is scored once, from the first (a few bits per place instead of a look-up
+    /// in a table by product, a cache miss each at a million products).
+    /// </summary>
+    private static ulong[][] Overlaps(int[][] pools)
+    {
+        var overlap = new ulong[pools.Length * pools.Length][];
+        for (int b = 0; b < pools.Length; b++)
+        {
+            var members = pools[b].ToHashSet();
+            for (int a = 0; a < pools.Length; a++)
+            {
+                var bits = new ulong[(pools[a].Length + 63) / 64];
+                for (int j = 0; j < pools[a].Length; j++)
+                {
+                    if (a != b && members.Contains(pools[a][j]))
+                    {
+                        bits[j >> 6] |= 1UL << j;
+                    }
+                }
+
+                overlap[a * pools.Length + b] = bits;
+            }
+        }
+
+        return overlap;
     }
 
     /// <summary>A user's <see cref="Candidates"/>, packed to be kept for the rest of the run.</summary>
@@ -136,23 +156,28 @@ internal sealed class CfSource
         var best = new TopK(Math.Min(_options.Candidates, _world.Items.Length));
         int[] chosen = [.. nearest.Indices()];
         int f = _world.F;
+        Span<ulong> seen = stackalloc ulong[(_pools[0].Length + 63) / 64];
         for (int p = 0; p < chosen.Length; p++)
         {
             int[] pool = _pools[chosen[p]];
             float[] rows = _poolFactors[chosen[p]], popularity = _poolPopularity[chosen[p]];
+
+            // An item in an earlier pool was scored already.
+            seen.Clear();
+            for (int q = 0; q < p; q++)
+            {
+                var overlap = _overlap[chosen[p] * _pools.Length + chosen[q]];
+                for (int w = 0; w < seen.Length; w++)
+                {
+                    seen[w] |= overlap[w];
+                }
+            }
+
             for (int j = 0; j < pool.Length; j++)
             {
-                // An item in an earlier pool was scored already.
-                int item = pool[j];
-                bool seen = false;
-                for (int q = 0; q < p && !seen; q++)
+                if ((seen[j >> 6] & (1UL << j)) == 0)
                 {
-                    seen = _membership[chosen[q]][item];
-                }
-
-                if (!seen)
-                {
-                    best.Offer(item, VectorMath.Dot(factor, rows.AsSpan(j * f, f)) + popularity[j]);
+                    best.Offer(pool[j], VectorMath.Dot(factor, rows.AsSpan(j * f, f)) + popularity[j]);
                 }
             }
         }

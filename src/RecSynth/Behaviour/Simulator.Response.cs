@@ -128,6 +128,7 @@ internal sealed partial class Simulator
         double expected = 0, none = 1;
         for (int p = 0; p < size; p++)
         {
+            scratch.SlateAttributes[p] = scratch.LocalAttributes[scratch.SlateLocal[p]]; // read by Describe for the truth
             double a = ViewBase(user, state, p, scratch);
             double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
             double view = ExpectedClipped(a, low, low + (1 - consistency));
@@ -186,6 +187,12 @@ internal sealed partial class Simulator
             }
 
             clock += 3 + Exponential(ref random, r.DwellSeconds);
+            if (p + 3 < size)
+            {
+                PrefetchInterest(user, scratch.Slate[p + 3]); // the cascade goes on more often than not
+            }
+
+            scratch.SlateAttributes[p] = ProductRows.Attributes(_products.Row(scratch.Slate[p])); // the row the interest reads
             double a = ViewBase(user, state, p, scratch);
             int local = scratch.SlateLocal[p];
             double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();

@@ -91,9 +91,6 @@ internal sealed partial class Simulator
 
         public int NextStamp() => ++_stamp;
 
-        /// <summary>The stamp of the list built last.</summary>
-        public int Stamp => _stamp;
-
         public int Session { get; private set; }
 
         /// <summary>The session's candidate products (both lists, deduplicated) by local index; what the slates need follows.</summary>
@@ -105,7 +102,7 @@ internal sealed partial class Simulator
 
         public float[] LocalPurchase { get; }
 
-        /// <summary>Per local product: its <see cref="World.Attributes"/>, for satiation.</summary>
+        /// <summary>Per local product: its <see cref="World.Attributes"/>, for the truth's satiation (read only in a session that samples it).</summary>
         public ItemAttributes[] LocalAttributes { get; }
 
         /// <summary>Per local product: its slot in the user's CF candidates (whose interest the user state caches), or −1.</summary>
@@ -130,7 +127,7 @@ internal sealed partial class Simulator
 
         public int[] SlateLocal { get; }
 
-        /// <summary>Per slate position: its product's <see cref="World.Attributes"/>.</summary>
+        /// <summary>Per slate position: its product's <see cref="World.Attributes"/>, written as the position is examined.</summary>
         public ItemAttributes[] SlateAttributes { get; }
 
         /// <summary>Starts a session: everything the user bought is excluded.</summary>

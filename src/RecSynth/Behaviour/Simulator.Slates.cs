@@ -250,7 +250,6 @@ internal sealed partial class Simulator
 
             scratch.Slate[size] = scratch.LocalItems[local];
             scratch.SlateLocal[size] = local;
-            scratch.SlateAttributes[size] = scratch.LocalAttributes[local];
             scratch.Sources[size] = fromImage ? RecType.Image : RecType.Cf;
             size++;
         }
@@ -262,18 +261,16 @@ internal sealed partial class Simulator
     /// A slate given from outside, served as it is: each product gets a local index (the one the session's lists gave it,
     /// or a new one), and the served blend is the share of image products among the CF and image ones (0 without any).
     /// </summary>
-    private (int Size, double Served) Serve(ImmutableArray<Simulation.SlateEntry> slate, int locals, Scratch scratch)
+    private static (int Size, double Served) Serve(ImmutableArray<Simulation.SlateEntry> slate, int locals, Scratch scratch)
     {
-        int stamp = scratch.Stamp;
         int cf = 0, image = 0;
         for (int p = 0; p < slate.Length; p++)
         {
             var (item, source) = slate[p];
-            int local = LocalOf(item, stamp, ref locals, cfSlot: -1, scratch, out _);
+            int local = LocalOf(item, ref locals, cfSlot: -1, scratch);
 
             scratch.Slate[p] = item;
             scratch.SlateLocal[p] = local;
-            scratch.SlateAttributes[p] = scratch.LocalAttributes[local];
             scratch.Sources[p] = source;
             cf += source == RecType.Cf ? 1 : 0;
             image += source == RecType.Image ? 1 : 0;
@@ -318,23 +315,19 @@ internal sealed partial class Simulator
 
     /// <summary>
     /// Gives the session's candidate products (both lists, deduplicated) local indices. What the slates need about
-    /// them (interest, like and purchase probabilities) is computed when a slate first needs it: a session that does
-    /// not sample the ground truth examines three or four positions of one slate.
+    /// them (interest, like and purchase probabilities, attributes) is read when a slate first needs it: a session
+    /// that does not sample the ground truth examines three or four positions of one slate, so the rows of the other
+    /// products are never brought in (each is a cache miss at the large preset). For the truth, which examines every
+    /// product, all their rows are asked for at once, then their attributes read.
     /// </summary>
-    private int Describe(in User user, int cfCount, int imageCount, bool prefetch, Scratch scratch)
+    private int Describe(in User user, int cfCount, int imageCount, bool truth, Scratch scratch)
     {
         int n = 0;
-        int stamp = scratch.NextStamp();
         for (int j = 0; j < cfCount + imageCount; j++)
         {
             bool cf = j < cfCount;
             int item = cf ? scratch.CfList[j] : scratch.ImageList[j - cfCount];
-            int local = LocalOf(item, stamp, ref n, cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1, scratch, out bool added);
-            if (added && prefetch)
-            {
-                PrefetchInterest(user, item); // the truth computes the interest of every product
-            }
-
+            int local = LocalOf(item, ref n, cf && scratch.CfInterest is not null ? scratch.CfSlots[j] : -1, scratch);
             if (cf)
             {
                 scratch.CfLocal[j] = local;
@@ -345,32 +338,39 @@ internal sealed partial class Simulator
             }
         }
 
+        if (truth)
+        {
+            for (int local = 0; local < n; local++)
+            {
+                PrefetchInterest(user, scratch.LocalItems[local]);
+            }
+
+            for (int local = 0; local < n; local++)
+            {
+                scratch.LocalAttributes[local] = ProductRows.Attributes(_products.Row(scratch.LocalItems[local]));
+            }
+        }
+
         return n;
     }
 
     /// <summary>
-    /// The session's local index of <paramref name="item"/>: the one it has (marked with the list's
-    /// <paramref name="stamp"/>), or the next one, <paramref name="n"/>, with what the slates need about it still to be
-    /// computed (<paramref name="added"/>).
+    /// The session's local index of <paramref name="item"/>: the one it has among the first <paramref name="n"/>, or
+    /// the next one, <paramref name="n"/>, with its interest still to be computed. A session has a few dozen local
+    /// products at most, so they are searched, not looked up in a table by product.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private int LocalOf(int item, int stamp, ref int n, int cfSlot, Scratch scratch, out bool added)
+    private static int LocalOf(int item, ref int n, int cfSlot, Scratch scratch)
     {
-        ref var mark = ref scratch.Marks[item];
-        if (mark.Stamp == stamp)
+        int local = scratch.LocalItems.AsSpan(0, n).IndexOf(item);
+        if (local >= 0)
         {
-            added = false;
-            return mark.Index;
+            return local;
         }
 
-        int local = n++;
-        mark.Stamp = stamp;
-        mark.Index = local;
+        local = n++;
         scratch.LocalItems[local] = item;
-        scratch.LocalAttributes[local] = ProductRows.Attributes(_products.Row(item)); // the line the interest reads next
         scratch.LocalCfSlot[local] = cfSlot;
         scratch.LocalInterest[local] = float.NaN;
-        added = true;
         return local;
     }
 }

@@ -32,14 +32,23 @@ internal sealed partial class Simulator
         _ => 0.5,
     };
 
-    /// <summary>Starts bringing in what <see cref="Interest"/> and the purchase probability read about a product.</summary>
+    /// <summary>
+    /// Starts bringing in what the response reads about a local product: its row, and its factors unless its interest
+    /// is known already (computed this session, or cached with a warm user's CF candidates).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrefetchInterest(in User user, int item)
+    private void PrefetchLocal(int local, Scratch scratch)
     {
-        int f = _world.F;
+        int item = scratch.LocalItems[local];
         _products.Prefetch(item);
-        Prefetch.Line(_world.ItemFactors, item * f);
-        Prefetch.Line(_world.ItemFactors, item * f + f - 1);
+        int slot = scratch.LocalCfSlot[local];
+        bool known = !float.IsNaN(scratch.LocalInterest[local]) || (slot >= 0 && scratch.CfInterest is { } cache && !float.IsNaN(cache[slot]));
+        if (!known)
+        {
+            int f = _world.F;
+            Prefetch.Line(_world.ItemFactors, item * f);
+            Prefetch.Line(_world.ItemFactors, item * f + f - 1);
+        }
     }
 
     /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
@@ -189,7 +198,7 @@ internal sealed partial class Simulator
             clock += 3 + Exponential(ref random, r.DwellSeconds);
             if (p + 3 < size)
             {
-                PrefetchInterest(user, scratch.Slate[p + 3]); // the cascade goes on more often than not
+                PrefetchLocal(scratch.SlateLocal[p + 3], scratch); // the cascade goes on more often than not
             }
 
             scratch.SlateAttributes[p] = ProductRows.Attributes(_products.Row(scratch.Slate[p])); // the row the interest reads

@@ -320,7 +320,7 @@ internal sealed partial class Simulator
     /// products are never brought in (each is a cache miss at the large preset). For the truth, which examines every
     /// product, all their rows are asked for at once, then their attributes read.
     /// </summary>
-    private int Describe(in User user, int cfCount, int imageCount, bool truth, Scratch scratch)
+    private int Describe(int cfCount, int imageCount, bool truth, Scratch scratch)
     {
         int n = 0;
         for (int j = 0; j < cfCount + imageCount; j++)
@@ -342,7 +342,7 @@ internal sealed partial class Simulator
         {
             for (int local = 0; local < n; local++)
             {
-                PrefetchInterest(user, scratch.LocalItems[local]);
+                PrefetchLocal(local, scratch);
             }
 
             for (int local = 0; local < n; local++)

@@ -177,7 +177,7 @@ internal sealed partial class Simulator
             int cfCount = (!outside && arm.Blend < 1) || truthWanted ? CfList(person, state, start, cfKey, scratch) : 0;
             int imageCount = imageWanted ? ImageList(person, state, week, start, imageKey, scratch) : 0;
             double cfPreference = person.DriftAt is long driftAt && start >= driftAt ? person.CfPreferenceAfter!.Value : person.CfPreference;
-            int locals = Describe(person, cfCount, imageCount, truthWanted, scratch);
+            int locals = Describe(cfCount, imageCount, truthWanted, scratch);
             if (truth is not null && truthWanted)
             {
                 // Every slate of the truth examines every product: their interest in one loop, whose iterations do not
@@ -211,7 +211,7 @@ internal sealed partial class Simulator
                 // Most sessions examine the top few positions only.
                 for (int p = 0; p < Math.Min(slateSize, 3); p++)
                 {
-                    PrefetchInterest(person, scratch.Slate[p]);
+                    PrefetchLocal(scratch.SlateLocal[p], scratch);
                 }
             }
 

@@ -90,6 +90,8 @@ internal sealed partial class Simulator
     /// </summary>
     private double ViewBase(in User user, UserState state, int p, Scratch scratch)
     {
+        // Positions are examined in order: those above have their attributes; this one's come from the row the interest reads.
+        scratch.SlateAttributes[p] = ProductRows.Attributes(_products.Row(scratch.Slate[p]));
         double a = _response.ViewScale * LocalInterest(user, scratch.SlateLocal[p], scratch) * LeastFactor(scratch.SlateAttributes.AsSpan(0, p), scratch.SlateAttributes[p], _satiationFactor);
         return _tracksViews && state.HasViewed(scratch.Slate[p]) ? a * _response.Revisit : a;
     }
@@ -137,7 +139,6 @@ internal sealed partial class Simulator
         double expected = 0, none = 1;
         for (int p = 0; p < size; p++)
         {
-            scratch.SlateAttributes[p] = scratch.LocalAttributes[scratch.SlateLocal[p]]; // read by Describe for the truth
             double a = ViewBase(user, state, p, scratch);
             double low = consistency * Multiplier(cfPreference, scratch.Sources[p]);
             double view = ExpectedClipped(a, low, low + (1 - consistency));
@@ -201,7 +202,6 @@ internal sealed partial class Simulator
                 PrefetchLocal(scratch.SlateLocal[p + 3], scratch); // the cascade goes on more often than not
             }
 
-            scratch.SlateAttributes[p] = ProductRows.Attributes(_products.Row(scratch.Slate[p])); // the row the interest reads
             double a = ViewBase(user, state, p, scratch);
             int local = scratch.SlateLocal[p];
             double multiplier = consistency * Multiplier(cfPreference, scratch.Sources[p]) + (1 - consistency) * random.NextDouble();

@@ -50,7 +50,6 @@ internal sealed partial class Simulator
             LocalInterest = new float[locals];
             LocalLike = new float[locals];
             LocalPurchase = new float[locals];
-            LocalAttributes = new ItemAttributes[locals];
             LocalCfSlot = new int[locals];
             _shown = new bool[locals];
             CfLocal = new int[slateSize];
@@ -102,9 +101,6 @@ internal sealed partial class Simulator
 
         public float[] LocalPurchase { get; }
 
-        /// <summary>Per local product: its <see cref="World.Attributes"/>, for the truth's satiation (read only in a session that samples it).</summary>
-        public ItemAttributes[] LocalAttributes { get; }
-
         /// <summary>Per local product: its slot in the user's CF candidates (whose interest the user state caches), or −1.</summary>
         public int[] LocalCfSlot { get; }
 
@@ -127,7 +123,7 @@ internal sealed partial class Simulator
 
         public int[] SlateLocal { get; }
 
-        /// <summary>Per slate position: its product's <see cref="World.Attributes"/>, written as the position is examined.</summary>
+        /// <summary>Per slate position: its product's <see cref="World.Attributes"/>, written as the position is examined (<see cref="ViewBase"/>).</summary>
         public ItemAttributes[] SlateAttributes { get; }
 
         /// <summary>Starts a session: everything the user bought is excluded.</summary>

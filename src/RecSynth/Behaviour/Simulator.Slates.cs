@@ -318,7 +318,7 @@ internal sealed partial class Simulator
     /// them (interest, like and purchase probabilities, attributes) is read when a slate first needs it: a session
     /// that does not sample the ground truth examines three or four positions of one slate, so the rows of the other
     /// products are never brought in (each is a cache miss at the large preset). For the truth, which examines every
-    /// product, all their rows are asked for at once, then their attributes read.
+    /// product, all their rows are asked for at once.
     /// </summary>
     private int Describe(int cfCount, int imageCount, bool truth, Scratch scratch)
     {
@@ -343,11 +343,6 @@ internal sealed partial class Simulator
             for (int local = 0; local < n; local++)
             {
                 PrefetchLocal(local, scratch);
-            }
-
-            for (int local = 0; local < n; local++)
-            {
-                scratch.LocalAttributes[local] = ProductRows.Attributes(_products.Row(scratch.LocalItems[local]));
             }
         }
 

@@ -423,16 +423,25 @@ internal sealed class ImageIndex
 
         var random = new EntityRandom(seed, RandomStream.ImageIndex, stream);
         int[] sample = Sample(members, Math.Min(members.Length, SampleFactor * k), ref random);
-        var centroids = SeedCentroids(sample, k, ref random);
+        // The sample's rows side by side: the seeding reads every one of them once per seed, which from rows spread over
+        // the whole matrix waits on memory; a block of its own is read in a stream (docs/design.md §4.1).
+        var rows = new float[sample.Length * d];
+        for (int i = 0; i < sample.Length; i++)
+        {
+            Row(sample[i]).CopyTo(rows.AsSpan(i * d, d));
+        }
+
+        int[] places = [.. Enumerable.Range(0, sample.Length)];
+        var centroids = SeedCentroids(rows, places.Length, k, ref random);
         var assignment = new int[sample.Length];
         for (int iteration = 0; iteration < Iterations; iteration++)
         {
-            Assign(sample, centroids, k, assignment, parallel);
-            centroids = Means(sample, assignment, k, centroids);
+            Assign(rows, places, centroids, k, assignment, parallel);
+            centroids = Means(rows, places, assignment, k, centroids);
         }
 
         var all = new int[members.Length];
-        Assign(members, centroids, k, all, parallel);
+        Assign(_vectors!, members, centroids, k, all, parallel);
         var groups = new List<int>[k];
         for (int c = 0; c < k; c++)
         {
@@ -476,16 +485,16 @@ internal sealed class ImageIndex
     }
 
     /// <summary>k-means++: each next seed drawn with probability proportional to its distance to the nearest seed so far.</summary>
-    private float[] SeedCentroids(int[] sample, int k, ref EntityRandom random)
+    private float[] SeedCentroids(float[] rows, int count, int k, ref EntityRandom random)
     {
         int d = _d;
         var centroids = new float[k * d];
-        var distance = new double[sample.Length];
-        int first = sample[random.NextInt(sample.Length)];
-        Row(first).CopyTo(centroids.AsSpan(0, d));
-        for (int i = 0; i < sample.Length; i++)
+        var distance = new double[count];
+        ReadOnlySpan<float> SampleRow(int i) => rows.AsSpan(i * d, d);
+        SampleRow(random.NextInt(count)).CopyTo(centroids.AsSpan(0, d));
+        for (int i = 0; i < count; i++)
         {
-            distance[i] = Math.Max(0, 1 - VectorMath.Dot(Row(sample[i]), centroids.AsSpan(0, d)));
+            distance[i] = Math.Max(0, 1 - VectorMath.Dot(SampleRow(i), centroids.AsSpan(0, d)));
         }
 
         for (int c = 1; c < k; c++)
@@ -497,8 +506,8 @@ internal sealed class ImageIndex
             }
 
             double u = random.NextDouble() * total;
-            int pick = sample.Length - 1;
-            for (int i = 0; i < sample.Length; i++)
+            int pick = count - 1;
+            for (int i = 0; i < count; i++)
             {
                 u -= distance[i];
                 if (u < 0)
@@ -508,20 +517,20 @@ internal sealed class ImageIndex
                 }
             }
 
-            Row(sample[pick]).CopyTo(centroids.AsSpan(c * d, d));
-            for (int i = 0; i < sample.Length; i++)
+            SampleRow(pick).CopyTo(centroids.AsSpan(c * d, d));
+            for (int i = 0; i < count; i++)
             {
-                distance[i] = Math.Min(distance[i], Math.Max(0, 1 - VectorMath.Dot(Row(sample[i]), centroids.AsSpan(c * d, d))));
+                distance[i] = Math.Min(distance[i], Math.Max(0, 1 - VectorMath.Dot(SampleRow(i), centroids.AsSpan(c * d, d))));
             }
         }
 
         return centroids;
     }
 
-    private void Assign(int[] points, float[] centroids, int k, int[] assignment, ParallelOptions parallel)
+    /// <summary>Each of the <paramref name="points"/> (rows of <paramref name="vectors"/>) to its most similar centroid.</summary>
+    private void Assign(float[] vectors, int[] points, float[] centroids, int k, int[] assignment, ParallelOptions parallel)
     {
         int d = _d;
-        var vectors = _vectors!; // while the index is built
         const int Block = 64; // points whose scores are taken at once (Dots), the first best centroid kept for each
         Parallel.For(0, (points.Length + Block - 1) / Block, parallel, () => new float[Block * k], (block, _, scores) =>
         {
@@ -548,7 +557,7 @@ internal sealed class ImageIndex
     }
 
     /// <summary>Normalised cluster means, summed in point order; an empty cluster keeps its centroid.</summary>
-    private float[] Means(int[] points, int[] assignment, int k, float[] previous)
+    private float[] Means(float[] vectors, int[] points, int[] assignment, int k, float[] previous)
     {
         int d = _d;
         var sums = new double[k * d];
@@ -557,7 +566,7 @@ internal sealed class ImageIndex
         {
             int c = assignment[i];
             counts[c]++;
-            var row = Row(points[i]);
+            var row = vectors.AsSpan(points[i] * d, d);
             for (int j = 0; j < d; j++)
             {
                 sums[c * d + j] += row[j];

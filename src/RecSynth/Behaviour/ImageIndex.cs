@@ -40,7 +40,7 @@ internal sealed class ImageIndex
         int leaves = Math.Max(1, (int)Math.Round(n / (double)cellSize));
         int coarseCount = Math.Max(1, (int)Math.Round(Math.Sqrt(leaves)));
         int[] all = [.. Enumerable.Range(0, n)];
-        var coarse = Cluster(all, coarseCount, seed, 0, parallel);
+        var coarse = Cluster(all, coarseCount, seed, 0, parallel, new SampleRows());
         _coarse = new Coarse[coarse.Centroids.Length / d];
         _coarseCentroids = coarse.Centroids;
         _orderedItems = new int[n];
@@ -53,11 +53,11 @@ internal sealed class ImageIndex
             offsets[c] = offsets[c - 1] + coarse.Members[c - 1].Length;
         }
 
-        Parallel.For(0, _coarse.Length, parallel, c =>
+        Parallel.For(0, _coarse.Length, parallel, () => new SampleRows(), (c, _, sampleRows) =>
         {
             int[] members = coarse.Members[c];
             int k = Math.Max(1, (int)Math.Round(members.Length / (double)cellSize));
-            var split = Cluster(members, k, seed, c + 1, new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken });
+            var split = Cluster(members, k, seed, c + 1, new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = parallel.CancellationToken }, sampleRows);
             var cell = new Coarse(split.Centroids, split.Members);
             int position = offsets[c];
             cell.Starts = new int[cell.Leaves.Length + 1];
@@ -73,7 +73,8 @@ internal sealed class ImageIndex
             cell.Starts[^1] = position;
             _coarse[c] = cell;
             filed.Add(members.Length);
-        });
+            return sampleRows;
+        }, _ => { });
         Leaves = _coarse.Sum(c => c.Leaves.Length);
         if (takeVectors)
         {
@@ -412,7 +413,7 @@ internal sealed class ImageIndex
     }
 
     /// <summary>Spherical k-means of <paramref name="members"/> into at most <paramref name="k"/> cells (k-means++ seeds on a sample).</summary>
-    private (float[] Centroids, int[][] Members) Cluster(int[] members, int k, ulong seed, long stream, ParallelOptions parallel)
+    private (float[] Centroids, int[][] Members) Cluster(int[] members, int k, ulong seed, long stream, ParallelOptions parallel, SampleRows sampleRows)
     {
         int d = _d;
         k = Math.Min(k, members.Length);
@@ -424,8 +425,8 @@ internal sealed class ImageIndex
         var random = new EntityRandom(seed, RandomStream.ImageIndex, stream);
         int[] sample = Sample(members, Math.Min(members.Length, SampleFactor * k), ref random);
         // The sample's rows side by side: the seeding reads every one of them once per seed, which from rows spread over
-        // the whole matrix waits on memory; a block of its own is read in a stream (docs/design.md §4.1).
-        var rows = new float[sample.Length * d];
+        // the whole matrix waits on memory; a block of its own is read in a stream (docs/design.md §4.5).
+        var rows = sampleRows.Take(sample.Length * d);
         for (int i = 0; i < sample.Length; i++)
         {
             Row(sample[i]).CopyTo(rows.AsSpan(i * d, d));
@@ -621,6 +622,18 @@ internal sealed class ImageIndex
     }
 
     private ReadOnlySpan<float> Row(int item) => _vectors!.AsSpan(item * _d, _d); // while the index is built, or kept without taking them
+
+    /// <summary>
+    /// A worker's room for a sample's rows, kept from one cell to the next: a new block per cell would leave a large
+    /// object behind each time, and at the large preset those add up to most of a gigabyte before a full collection.
+    /// </summary>
+    private sealed class SampleRows
+    {
+        private float[] _rows = [];
+
+        /// <summary>At least <paramref name="length"/> floats (their contents are overwritten by the caller).</summary>
+        public float[] Take(int length) => _rows.Length >= length ? _rows : _rows = new float[length];
+    }
 
     private sealed class Coarse(float[] leafCentroids, int[][] leaves)
     {

@@ -41,15 +41,17 @@ internal sealed partial class Simulator
     {
         int item = scratch.LocalItems[local];
         _products.Prefetch(item);
-        int slot = scratch.LocalCfSlot[local];
-        bool known = !float.IsNaN(scratch.LocalInterest[local]) || (slot >= 0 && scratch.CfInterest is { } cache && !float.IsNaN(cache[slot]));
-        if (!known)
+        if (float.IsNaN(scratch.LocalInterest[local]) && float.IsNaN(CachedInterest(local, scratch)))
         {
             int f = _world.F;
             Prefetch.Line(_world.ItemFactors, item * f);
             Prefetch.Line(_world.ItemFactors, item * f + f - 1);
         }
     }
+
+    /// <summary>The interest a warm user's CF candidates keep for a local product: NaN when it has none (yet).</summary>
+    private static float CachedInterest(int local, Scratch scratch) =>
+        scratch.LocalCfSlot[local] is int slot and >= 0 && scratch.CfInterest is { } cache ? cache[slot] : float.NaN;
 
     /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
     private float LocalInterest(in User user, int local, Scratch scratch)
@@ -62,18 +64,14 @@ internal sealed partial class Simulator
 
         // A warm user's CF candidates come back session after session: their interest is computed once.
         int item = scratch.LocalItems[local];
-        int slot = scratch.LocalCfSlot[local];
-        if (slot >= 0 && scratch.CfInterest is { } cache)
-        {
-            interest = cache[slot];
-            if (float.IsNaN(interest))
-            {
-                cache[slot] = interest = Interest(user, item);
-            }
-        }
-        else
+        interest = CachedInterest(local, scratch);
+        if (float.IsNaN(interest))
         {
             interest = Interest(user, item);
+            if (scratch.LocalCfSlot[local] is int slot and >= 0 && scratch.CfInterest is { } cache)
+            {
+                cache[slot] = interest;
+            }
         }
 
         scratch.LocalInterest[local] = interest;

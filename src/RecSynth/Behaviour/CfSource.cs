@@ -104,8 +104,29 @@ internal sealed class CfSource
         return overlap;
     }
 
-    /// <summary>A user's <see cref="Candidates"/>, packed to be kept for the rest of the run.</summary>
-    public CfCandidates Keep(int[] items, float[] scores, ReadOnlySpan<int> bought) => new(items, scores, bought, _poolItems, _codeOf);
+    /// <summary>
+    /// A user's <see cref="Candidates(int, Search)"/> (<paramref name="items"/> and <paramref name="scores"/>), packed to be kept for the rest of the run, in
+    /// <paramref name="store"/>'s blocks (a worker's).
+    /// </summary>
+    public CfCandidates Keep(ReadOnlySpan<int> items, ReadOnlySpan<float> scores, ReadOnlySpan<int> bought, CfCandidates.Store store) =>
+        new(items, scores, bought, _poolItems, _codeOf, store);
+
+    /// <summary>A worker's working memory for <see cref="Candidates(int, Search)"/>.</summary>
+    public Search NewSearch() => new(Math.Min(PoolCommunities, _world.Communities.Count), Math.Min(_options.Candidates, _world.Items.Length));
+
+    /// <summary>
+    /// What a search for a user's candidates works in, reused from user to user: a user warms up once, but at a million
+    /// users the lists a search would allocate are most of what the weeks allocate, and each collection they cause
+    /// stops every worker while it scans the users' states (docs/benchmarks.md, "The seventh step").
+    /// </summary>
+    internal sealed class Search(int communities, int candidates)
+    {
+        public TopK Nearest { get; } = new(communities);
+
+        public TopK Best { get; } = new(candidates);
+
+        public int[] Chosen { get; } = new int[communities];
+    }
 
     /// <summary>Every community's pool, one after the other (each of the same length).</summary>
     public int[] PoolRows => [.. _poolItems];
@@ -143,18 +164,29 @@ internal sealed class CfSource
     /// <summary>A user's candidates (best first) and their scores, once CF knows the user.</summary>
     public (int[] Items, float[] Scores) Candidates(int user)
     {
+        var found = Candidates(user, NewSearch());
+        return (found.IndexSpan.ToArray(), found.ScoreSpan.ToArray());
+    }
+
+    /// <summary>
+    /// <see cref="Candidates(int)"/> in <paramref name="search"/>'s memory: the list returned (its indices the
+    /// products) is the search's own, until its next search.
+    /// </summary>
+    public TopK Candidates(int user, Search search)
+    {
         var factor = _world.UserFactor(user);
         var communities = _world.Communities;
 
         // The pools of the communities whose centroids the user is closest to.
-        var nearest = new TopK(Math.Min(PoolCommunities, communities.Count));
+        var nearest = search.Nearest.Reset();
         for (int c = 0; c < communities.Count; c++)
         {
             nearest.Offer(c, VectorMath.Dot(factor, communities.Centroid(c)));
         }
 
-        var best = new TopK(Math.Min(_options.Candidates, _world.Items.Length));
-        int[] chosen = [.. nearest.Indices()];
+        var best = search.Best.Reset();
+        var chosen = search.Chosen.AsSpan(0, nearest.Count);
+        nearest.IndexSpan.CopyTo(chosen);
         int f = _world.F;
         Span<ulong> seen = stackalloc ulong[(_pools[0].Length + 63) / 64];
         for (int p = 0; p < chosen.Length; p++)
@@ -182,7 +214,7 @@ internal sealed class CfSource
             }
         }
 
-        return best.Sorted();
+        return best;
     }
 
     /// <summary>What CF recommends to a user it does not know yet: the popular items.</summary>

@@ -81,7 +81,34 @@ internal sealed class SessionSchedule
             times.Add(Invert(from, to, random.NextDouble() * mass));
         }
 
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(times).Slice(first, count).Sort(); // in place, no comparer to allocate
+        Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(times).Slice(first, count));
+    }
+
+    /// <summary>
+    /// Sorts a week's start times in place: by insertion for the few of most weeks, which allocates nothing (a native
+    /// build's Span.Sort of longs allocates a comparison per call: once per user and week, most of what the weeks
+    /// allocated; docs/benchmarks.md, "The seventh step").
+    /// </summary>
+    internal static void Sort(Span<long> times)
+    {
+        if (times.Length > 32)
+        {
+            times.Sort();
+            return;
+        }
+
+        for (int i = 1; i < times.Length; i++)
+        {
+            long time = times[i];
+            int j = i - 1;
+            while (j >= 0 && times[j] > time)
+            {
+                times[j + 1] = times[j];
+                j--;
+            }
+
+            times[j + 1] = time;
+        }
     }
 
     /// <summary>Hour of the week (Monday 00 = 0) of a Unix time; 1970-01-01 was a Thursday.</summary>

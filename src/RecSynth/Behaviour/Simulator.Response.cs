@@ -51,7 +51,7 @@ internal sealed partial class Simulator
 
     /// <summary>The interest a warm user's CF candidates keep for a local product: NaN when it has none (yet).</summary>
     private static float CachedInterest(int local, Scratch scratch) =>
-        scratch.LocalCfSlot[local] is int slot and >= 0 && scratch.CfInterest is { } cache ? cache[slot] : float.NaN;
+        scratch.LocalCfSlot[local] is int slot and >= 0 && scratch.CfInterest is { } cache ? cache[scratch.CfInterestAt + slot] : float.NaN;
 
     /// <summary>The user's interest in a local product, with its like and purchase probabilities, computed on first use.</summary>
     private float LocalInterest(in User user, int local, Scratch scratch)
@@ -70,7 +70,7 @@ internal sealed partial class Simulator
             interest = Interest(user, item);
             if (scratch.LocalCfSlot[local] is int slot and >= 0 && scratch.CfInterest is { } cache)
             {
-                cache[slot] = interest;
+                cache[scratch.CfInterestAt + slot] = interest;
             }
         }
 

@@ -107,6 +107,15 @@ internal sealed partial class Simulator
         /// <summary>The user state's interest cache for this session's CF candidates, if the CF list came from them.</summary>
         public float[]? CfInterest { get; set; }
 
+        /// <summary>Where the first CF candidate's interest is in <see cref="CfInterest"/>.</summary>
+        public int CfInterestAt { get; set; }
+
+        /// <summary>The blocks this worker keeps warm users' CF candidates in (made at the first warm user).</summary>
+        public CfCandidates.Store? CfStore { get; set; }
+
+        /// <summary>What this worker searches a warm user's CF candidates in (made at the first search).</summary>
+        public CfSource.Search? CfSearch { get; set; }
+
         /// <summary>The local index of each product of <see cref="CfList"/>.</summary>
         public int[] CfLocal { get; }
 

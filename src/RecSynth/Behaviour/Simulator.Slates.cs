@@ -54,8 +54,9 @@ internal sealed partial class Simulator
         {
             if (state.Cf is null)
             {
-                var (found, foundScores) = Cf.Candidates(user.Index);
-                state.Cf = Cf.Keep(found, foundScores, state.Bought);
+                var found = Cf.Candidates(user.Index, scratch.CfSearch ??= Cf.NewSearch());
+                scratch.CfStore ??= new CfCandidates.Store(_options.Cf.Candidates, CfCandidates.Store.UsersPerBlock(_world.UserCount));
+                state.Cf = Cf.Keep(found.IndexSpan, found.ScoreSpan, state.Bought, scratch.CfStore);
             }
 
             var kept = state.Cf;
@@ -63,7 +64,7 @@ internal sealed partial class Simulator
             scores = kept.Scores;
             skip = scratch.Skip(items.Length);
             kept.Skipped(listedBy, _listedAt, skip);
-            scratch.CfInterest = kept.Interest;
+            (scratch.CfInterest, scratch.CfInterestAt) = (kept.InterestArray, kept.InterestAt);
         }
         else
         {

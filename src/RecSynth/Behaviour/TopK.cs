@@ -245,6 +245,12 @@ internal sealed class TopK(int k)
 
     public IEnumerable<int> Indices() => _indices.Take(_count);
 
+    /// <summary>The list's indices, best first, without a copy: valid until the list changes.</summary>
+    public ReadOnlySpan<int> IndexSpan => _indices.AsSpan(0, _count);
+
+    /// <summary>The list's scores, best first, without a copy: valid until the list changes.</summary>
+    public ReadOnlySpan<float> ScoreSpan => _scores.AsSpan(0, _count);
+
     public (int[] Items, float[] Scores) Sorted() => (_indices[.._count], _scores[.._count]);
 
     private static bool Better(float score, int index, float otherScore, int otherIndex) =>

@@ -34,7 +34,7 @@ public sealed class CfCandidatesTests
         Assert.Equal(items, kept.Items(new int[count + 5]).ToArray());
         Assert.Equal(items, Enumerable.Range(0, items.Length).Select(kept.Item));
         Assert.Equal(scores, kept.Scores.ToArray());
-        Assert.All(kept.Interest.Take(items.Length), x => Assert.True(float.IsNaN(x)));
+        Assert.All(kept.InterestArray.AsSpan(kept.InterestAt, items.Length).ToArray(), x => Assert.True(float.IsNaN(x)));
 
         long[] listedAt = [.. Enumerable.Range(0, Products).Select(_ => (long)random.Next(1_000))];
         var boughtSet = new HashSet<int>(bought);
@@ -53,6 +53,56 @@ public sealed class CfCandidatesTests
                 bool expected = listedAt[items[slot]] > listedBy || boughtSet.Contains(items[slot]);
                 Assert.True(expected == ((skip[slot >> 6] >> slot & 1) != 0), $"slot {slot} at {listedBy}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Several users' candidates cut from one store whose blocks hold only a few of them: each keeps its own products,
+    /// scores, interest and bought slots, whatever the others write into the blocks they share.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Candidates_kept_side_by_side_in_a_store_do_not_share_their_slots(bool packed)
+    {
+        var random = new Random(11);
+        const int Products = 2_000, Count = 70, Users = 9;
+        int[] pool = [.. Enumerable.Range(0, Products)];
+        int[]? codeOf = packed ? pool : null;
+        var store = new CfCandidates.Store(Count + 2, usersPerBlock: 3); // three users a block, a few entries left over
+        var items = new int[Users][];
+        var scores = new float[Users][];
+        var kept = new CfCandidates[Users];
+        for (int u = 0; u < Users; u++)
+        {
+            items[u] = [.. Enumerable.Range(0, Products).OrderBy(_ => random.Next()).Take(Count)];
+            scores[u] = [.. items[u].Select(_ => random.NextSingle())];
+            kept[u] = new CfCandidates(items[u], scores[u], [], pool, codeOf, store);
+        }
+
+        // Every user writes an interest into each slot and buys its first product; the others must not see it.
+        for (int u = 0; u < Users; u++)
+        {
+            for (int slot = 0; slot < Count; slot++)
+            {
+                kept[u].InterestArray[kept[u].InterestAt + slot] = u * 1000 + slot;
+            }
+
+            kept[u].MarkBought(items[u][0]);
+        }
+
+        long[] listedAt = new long[Products]; // all listed long ago
+        for (int u = 0; u < Users; u++)
+        {
+            Assert.Equal(items[u], kept[u].Items(new int[Count]).ToArray());
+            Assert.Equal(scores[u], kept[u].Scores.ToArray());
+            Assert.Equal(
+                Enumerable.Range(0, Count).Select(slot => (float)(u * 1000 + slot)),
+                kept[u].InterestArray.AsSpan(kept[u].InterestAt, Count).ToArray());
+            var skip = new ulong[2];
+            kept[u].Skipped(0, listedAt, skip);
+            Assert.Equal(1UL, skip[0]); // its own first slot, bought; nothing else
+            Assert.Equal(0UL, skip[1]);
         }
     }
 }

@@ -173,8 +173,12 @@ internal sealed class CfCandidates
 
         public Blocks<ulong> Bits { get; } = new(usersPerBlock * 2 * ((candidates + 63) / 64));
 
-        /// <summary>Users per block for a run of <paramref name="users"/>: a sixteenth of them, at most 65,536.</summary>
-        public static int UsersPerBlock(int users) => Math.Clamp(users / 16, 1, 1 << 16);
+        /// <summary>
+        /// Users per block for a run of <paramref name="users"/> with <paramref name="candidates"/> each: a sixteenth
+        /// of them, at most 65,536, and few enough that a block of interest and scores stays within 64 MiB.
+        /// </summary>
+        public static int UsersPerBlock(int users, int candidates) =>
+            Math.Clamp(Math.Min(users / 16, (64 << 20) / (2 * sizeof(float) * Math.Max(1, candidates))), 1, 1 << 16);
     }
 
     /// <summary>Cuts stretches from a block, and starts a new block when one does not fit.</summary>

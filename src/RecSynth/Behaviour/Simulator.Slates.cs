@@ -55,7 +55,7 @@ internal sealed partial class Simulator
             if (state.Cf is null)
             {
                 var found = Cf.Candidates(user.Index, scratch.CfSearch ??= Cf.NewSearch());
-                scratch.CfStore ??= new CfCandidates.Store(_options.Cf.Candidates, CfCandidates.Store.UsersPerBlock(_world.UserCount));
+                scratch.CfStore ??= new CfCandidates.Store(_options.Cf.Candidates, CfCandidates.Store.UsersPerBlock(_world.UserCount, _options.Cf.Candidates));
                 state.Cf = Cf.Keep(found.IndexSpan, found.ScoreSpan, state.Bought, scratch.CfStore);
             }
 

@@ -105,4 +105,18 @@ public sealed class CfCandidatesTests
             Assert.Equal(0UL, skip[1]);
         }
     }
+
+    /// <summary>A store's blocks: a sixteenth of the users, at most 65,536 of them, and at most 64 MiB of interest and scores.</summary>
+    [Theory]
+    [InlineData(1_000_000, 120, 62_500)]
+    [InlineData(10_000_000, 120, 65_536)]
+    [InlineData(5_000, 120, 312)]
+    [InlineData(10_000_000, 10_000, 838)]
+    [InlineData(3, 10, 1)]
+    public void A_stores_blocks_hold_a_sixteenth_of_the_users_within_64_MiB(int users, int candidates, int expected)
+    {
+        int perBlock = CfCandidates.Store.UsersPerBlock(users, candidates);
+        Assert.Equal(expected, perBlock);
+        Assert.True((long)perBlock * 2 * candidates * sizeof(float) <= 64L << 20);
+    }
 }

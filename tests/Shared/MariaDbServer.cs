@@ -37,9 +37,11 @@ internal sealed class MariaDbServer : DatabaseServer
         Require();
         return StartAsync(
             "mariadb",
+            // Temporary files in the server's own folder (--tmpdir), not /tmp: a set-up failed once in CI with "Could not
+            // remove temporary table '/tmp/#sql-temptable-…'", then "Unknown table 'mysql.tmp_user_sys'".
             (folder, _, token) => InitialiseAsync(
                 Tools.InstallDb,
-                ["--no-defaults", "--datadir=" + Path.Combine(folder, "data"), "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
+                ["--no-defaults", "--datadir=" + Path.Combine(folder, "data"), "--tmpdir=" + folder, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
                 folder,
                 token),
             (folder, port, password) => new MariaDbServer(folder, port, password),
@@ -77,7 +79,7 @@ internal sealed class MariaDbServer : DatabaseServer
     private static ServerProcess Launch(string folder, int port) => ServerProcess.Start(DatabaseAccount.Command(
         Tools.Server,
         [
-            "--no-defaults", "--datadir=" + Path.Combine(folder, "data"), "--socket=" + Path.Combine(folder, "mysqld.sock"),
+            "--no-defaults", "--datadir=" + Path.Combine(folder, "data"), "--tmpdir=" + folder, "--socket=" + Path.Combine(folder, "mysqld.sock"),
             "--port=" + port.ToString(CultureInfo.InvariantCulture), "--bind-address=" + Host,
             "--pid-file=" + Path.Combine(folder, "mysqld.pid"), "--skip-name-resolve", "--skip-log-bin",
             "--innodb-flush-log-at-trx-commit=0", "--innodb-buffer-pool-size=32M",

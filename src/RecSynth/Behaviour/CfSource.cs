@@ -124,8 +124,6 @@ internal sealed class CfSource
         public TopK Nearest { get; } = new(communities);
 
         public TopK Best { get; } = new(candidates);
-
-        public int[] Chosen { get; } = new int[communities];
     }
 
     /// <summary>Every community's pool, one after the other (each of the same length).</summary>
@@ -185,8 +183,7 @@ internal sealed class CfSource
         }
 
         var best = search.Best.Reset();
-        var chosen = search.Chosen.AsSpan(0, nearest.Count);
-        nearest.IndexSpan.CopyTo(chosen);
+        var chosen = nearest.IndexSpan; // nearest is not offered to again below
         int f = _world.F;
         Span<ulong> seen = stackalloc ulong[(_pools[0].Length + 63) / 64];
         for (int p = 0; p < chosen.Length; p++)

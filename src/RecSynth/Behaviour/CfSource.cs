@@ -160,11 +160,7 @@ internal sealed class CfSource
             : throw new ArgumentException($"holds {rows.Length} products, not communities × pool size ({communities} × {poolSize})", nameof(rows));
 
     /// <summary>A user's candidates (best first) and their scores, once CF knows the user.</summary>
-    public (int[] Items, float[] Scores) Candidates(int user)
-    {
-        var found = Candidates(user, NewSearch());
-        return (found.IndexSpan.ToArray(), found.ScoreSpan.ToArray());
-    }
+    public (int[] Items, float[] Scores) Candidates(int user) => Candidates(user, NewSearch()).Sorted();
 
     /// <summary>
     /// <see cref="Candidates(int)"/> in <paramref name="search"/>'s memory: the list returned (its indices the
